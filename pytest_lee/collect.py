@@ -1,0 +1,56 @@
+"""The items pytest-lee adds to a session from ``[tool.lee]``.
+
+They hang under a ``pyproject.toml`` node, so their ids read
+``pyproject.toml::package``, ``pyproject.toml::contract[...]`` and
+``pyproject.toml::budget[cold_start_ms]``, and ``-k``/``-m`` select them as usual.
+They are added when the run collects directories (a plain ``pytest``, ``testpaths``,
+``pytest tests/``), not when the user names particular files or test ids.
+Each feature's item module is imported only when its table is configured.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from pytest_lee.settings import Settings
+
+
+class LeeConfigNode(pytest.File):
+    """The ``pyproject.toml`` that declares ``[tool.lee]``; its children are built by features."""
+
+    def collect(self):  # pragma: no cover - children are created by lee_items()
+        return []
+
+
+def wants_lee_items(config: pytest.Config) -> bool:
+    """True unless every argument names a file or a test id."""
+    args = config.args or [str(config.rootpath)]
+    for arg in args:
+        path_part = arg.split("::", 1)[0]
+        if "::" not in arg and Path(config.invocation_params.dir, path_part).is_dir():
+            return True
+    return bool(config.getoption("lee_budgets"))
+
+
+def lee_items(session: pytest.Session, settings: Settings) -> list[pytest.Item]:
+    if not settings.configured or settings.pyproject is None:
+        return []
+    node = LeeConfigNode.from_parent(session, path=settings.pyproject)
+    items: list[pytest.Item] = []
+    if settings.source is not None:
+        from pytest_lee.package.items import package_items
+
+        items.extend(package_items(node, settings))
+    if settings.contracts:
+        from pytest_lee.contracts.items import contract_items
+
+        items.extend(contract_items(node, settings))
+    if settings.budgets is not None:
+        from pytest_lee.budgets.items import budget_items
+
+        items.extend(budget_items(node, settings))
+    return items

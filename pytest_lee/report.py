@@ -1,0 +1,81 @@
+"""The session's findings: collected from every feature, merged across xdist workers,
+written once as ``--lee-json`` and shown once in the terminal summary.
+
+Each feature adds plain JSON-able entries to a named section; this module knows
+nothing of what the entries mean. A feature that wants lines in the terminal summary
+registers a renderer in ``_RENDERERS`` (a dotted path, imported only when its
+section has entries, so the summary of a run without budgets loads no budget code).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from pytest_lee._atomic import write_atomic
+
+# The sections PRODUCT.md fixes for --lee-json; features may add more keys.
+FIXED_SECTIONS = ("budgets", "contracts", "deploy_groups", "rehearsals")
+
+# section -> "module:function" rendering that section's entries as terminal lines.
+_RENDERERS: dict[str, str] = {
+    "package": "pytest_lee.package.render:render_package_summary",
+    "contracts": "pytest_lee.contracts.render:render_contract_summary",
+    "budgets": "pytest_lee.budgets.render:render_budget_summary",
+    "rehearsals": "pytest_lee.rehearsal.render:render_rehearsal_summary",
+}
+
+
+@dataclass
+class SessionReport:
+    """Entries per section, in the order they were added."""
+
+    sections: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in FIXED_SECTIONS})
+
+    def add(self, section: str, entry: Any) -> None:
+        self.sections.setdefault(section, []).append(entry)
+
+    def entries(self, section: str) -> list[Any]:
+        return self.sections.get(section, [])
+
+    def merge(self, sections: dict[str, list[Any]]) -> None:
+        """Fold in another process's sections (an xdist worker's), dropping exact repeats."""
+        for name, entries in sections.items():
+            mine = self.sections.setdefault(name, [])
+            seen = {_canonical(entry) for entry in mine}
+            for entry in entries:
+                key = _canonical(entry)
+                if key not in seen:
+                    seen.add(key)
+                    mine.append(entry)
+
+    def to_json(self) -> str:
+        return json.dumps(self.sections, indent=2, sort_keys=False, default=str) + "\n"
+
+    def write_json(self, path: Path) -> None:
+        write_atomic(path, self.to_json())
+
+    def summary_lines(self, settings: Any) -> list[tuple[str, list[str]]]:
+        """(title, lines) per section that has something to say."""
+        blocks = []
+        for section, target in _RENDERERS.items():
+            entries = self.entries(section)
+            if not entries:
+                continue
+            render = _load(target)
+            lines = render(self, settings)
+            if lines:
+                blocks.append((section, lines))
+        return blocks
+
+
+def _canonical(entry: Any) -> str:
+    return json.dumps(entry, sort_keys=True, default=str)
+
+
+def _load(target: str) -> Callable[..., list[str]]:
+    module_name, _, function_name = target.partition(":")
+    return getattr(importlib.import_module(module_name), function_name)
