@@ -1,0 +1,131 @@
+"""The child side of :func:`pytest_lee.runner.run_handler`: one Lambda-like cold start.
+
+Run BY PATH as ``python -I -S -B [-X importtime] _child_main.py FD SPEC HANDLER PATH...``,
+never imported. Until the handler module is imported and timed, this script loads
+nothing but ``os`` (which the real Lambda bootstrap has loaded too) and the interpreter's
+start-up modules: no pytest, no pytest_lee, no ``json`` — a handler that imports
+``json`` pays for it, as it does in Lambda.
+
+Protocol on the inherited pipe FD (never the app's stdout, which the parent captures
+raw for metric lines): ``phase <name>`` lines before each timed phase (the parent
+restarts its timeout at each), then one JSON record per phase, then ``{"kind": "done"}``.
+The spec file (JSON: events, context fields, timeout) is read only after the import.
+"""
+
+import os
+import sys
+import time
+
+
+def _send(fd, data):
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _one_line(error):
+    text = str(error).strip().splitlines()
+    message = text[0] if text else ""
+    name = type(error).__name__
+    return f"{name}: {message}" if message else name
+
+
+class LambdaContext:
+    """The attributes a Lambda handler's ``context`` has, with a per-invocation deadline."""
+
+    def __init__(self, fields, request_id, timeout_s):
+        self.function_name = fields["function_name"]
+        self.function_version = fields["function_version"]
+        self.memory_limit_in_mb = fields["memory_limit_in_mb"]
+        self.invoked_function_arn = fields["invoked_function_arn"]
+        self.log_group_name = fields["log_group_name"]
+        self.log_stream_name = fields["log_stream_name"]
+        self.aws_request_id = request_id
+        self.identity = None
+        self.client_context = None
+        self._deadline = time.monotonic() + timeout_s
+
+    def get_remaining_time_in_millis(self):
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def _request_id():
+    raw = os.urandom(16).hex()
+    return f"{raw[:8]}-{raw[8:12]}-4{raw[13:16]}-a{raw[17:20]}-{raw[20:32]}"
+
+
+def _mark_stderr(phase, importtime):
+    # Separates -X importtime lines by phase; os.write keeps the order with the
+    # interpreter's own unbuffered writes to fd 2.
+    if importtime:
+        sys.stderr.flush()
+        os.write(2, f"lee-phase: {phase}\n".encode())
+
+
+def main():
+    fd = int(sys.argv[1])
+    spec_path = sys.argv[2]
+    handler = sys.argv[3]
+    importtime = sys.argv[4] == "1"
+    os.set_inheritable(fd, False)
+    sys.path[:0] = sys.argv[5:]
+    module_name, _, function_name = handler.rpartition(".")
+
+    _send(fd, b"phase import\n")
+    _mark_stderr("import", importtime)
+    start = time.perf_counter()
+    error = None
+    try:
+        __import__(module_name)
+        function = getattr(sys.modules[module_name], function_name)
+    except BaseException as caught:  # the handler's own SystemExit too: a failed init
+        if isinstance(caught, AttributeError):
+            error = f"handler {handler!r} not found: module {module_name!r} has no attribute {function_name!r}"
+        else:
+            error = _one_line(caught)
+    import_ms = (time.perf_counter() - start) * 1000
+    _mark_stderr("after-import", importtime)
+
+    import json  # only now: the handler's import above paid for its own json
+
+    _send(fd, (json.dumps({"kind": "import", "ms": import_ms, "error": error}) + "\n").encode())
+    if error is not None:
+        return 1
+    with open(spec_path, encoding="utf-8") as stream:
+        spec = json.load(stream)
+    fields = spec["context"]
+    timeout_s = spec["timeout_s"]
+    for index, event in enumerate(spec["events"]):
+        request_id = _request_id()
+        _send(fd, f"phase invoke {index}\n".encode())
+        _mark_stderr(f"invoke {index}", importtime)
+        context = LambdaContext(fields, request_id, timeout_s)
+        start = time.perf_counter()
+        failure = None
+        response = None
+        try:
+            response = function(event, context)
+        except BaseException as caught:  # SystemExit/KeyboardInterrupt from a handler is a failed invocation
+            failure = _one_line(caught)
+        elapsed_ms = (time.perf_counter() - start) * 1000
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            encoded = json.dumps(response, default=repr)
+        except (ValueError, TypeError) as caught:  # circular structures
+            encoded = json.dumps(repr(response))
+            failure = failure or f"response not serializable: {_one_line(caught)}"
+        record = '{"kind": "invoke", "index": %d, "ms": %r, "error": %s, "response": %s}\n' % (
+            index, elapsed_ms, json.dumps(failure), encoded,
+        )
+        _send(fd, record.encode())
+    _send(fd, b'{"kind": "done"}\n')
+    return 0
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    sys.exit(code)

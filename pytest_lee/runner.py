@@ -1,0 +1,335 @@
+"""Run a Lambda handler the way Lambda starts it: one fresh interpreter per call.
+
+:func:`run_handler` is shared by budgets (cold-start measurement) and rehearsals (the
+health check of the published bytes). The child is ``python -I -S -B`` running
+``_child_main.py`` by path, so:
+
+- ``sys.path`` is the code directory, then the ``runtime_provides`` distributions (and
+  the distributions they require), then the standard library — nothing else of the dev
+  venv: a handler that works only because the venv has ``requests`` fails here;
+- no bytecode is written or read from the code directory's ``__pycache__`` (Lambda's
+  ``/var/task`` is read-only: every cold start compiles the sources);
+- the environment is built from scratch: the function's ``environment`` on top of the
+  variables the Lambda runtime sets (``AWS_LAMBDA_FUNCTION_NAME``, ``LAMBDA_TASK_ROOT``,
+  ``TZ``, ...). Nothing of the parent's environment leaks in (no credentials);
+- nothing is imported before the import timer starts except ``os``.
+
+Timeout: ``timeout_s`` (default ``function.timeout_s``) bounds the import and each
+invocation separately, like Lambda's per-invocation timeout; at the first overrun the
+child's whole process group is killed. Peak memory is that child's own ``ru_maxrss``
+from ``os.wait4``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from pytest_lee.errors import LeeConfigError
+from pytest_lee.settings import FunctionSettings
+from pytest_lee import _provides
+
+__all__ = ["ChildRun", "ImportTiming", "run_handler", "CHILD_SCRIPT"]
+
+CHILD_SCRIPT = Path(__file__).with_name("_child_main.py")
+_STDERR_TAIL_LINES = 20
+
+
+@dataclass(frozen=True)
+class ImportTiming:
+    """One ``-X importtime`` line: a module's own and cumulative import cost."""
+
+    module: str
+    self_ms: float
+    cumulative_ms: float
+    depth: int
+    phase: str  # "import" (the handler module's import) or "invoke N" (lazy imports)
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """What one fresh-interpreter run of a handler did.
+
+    ``ok`` means the handler imported, every event was invoked without an exception
+    or a ``statusCode >= 500`` response, and the child exited cleanly; ``error`` is
+    then None, otherwise one line naming the first problem.
+    """
+
+    ok: bool
+    error: str | None
+    timed_out: bool
+    returncode: int
+    import_ms: float | None
+    first_invoke_ms: float | None
+    request_ms: tuple[float, ...]
+    responses: tuple[Any, ...]
+    invoke_errors: tuple[str | None, ...]
+    max_rss_mb: float | None
+    stdout_lines: tuple[str, ...]
+    stderr_tail: str
+    imports: tuple[ImportTiming, ...] = ()
+
+    @property
+    def cold_start_ms(self) -> float | None:
+        if self.import_ms is None or self.first_invoke_ms is None:
+            return None
+        return self.import_ms + self.first_invoke_ms
+
+
+def run_handler(
+    code_dir: Path,
+    handler: str,
+    events: Sequence[Any],
+    function: FunctionSettings,
+    *,
+    timeout_s: float | None = None,
+    importtime: bool = False,
+) -> ChildRun:
+    """Import *handler* (``module.function``) from *code_dir* in a fresh interpreter,
+    invoke it with ``events[0]`` (cold) and the rest (warm), and report what happened.
+
+    Raises ``LeeConfigError`` for a malformed handler string or a configured
+    ``runtime_provides`` distribution that is not installed; everything the child does
+    wrong is reported in the returned ``ChildRun``.
+    """
+    module_name, _, function_name = handler.rpartition(".")
+    if not module_name or not function_name:
+        raise LeeConfigError(f"handler {handler!r}: expected 'module.function', as in the Lambda console")
+    code_dir = Path(code_dir).resolve()
+    timeout = float(timeout_s if timeout_s is not None else function.timeout_s)
+    provides = _provides.provides_dir(function.runtime_provides)
+    work = Path(tempfile.mkdtemp(prefix="lee-run-"))
+    try:
+        spec = work / "spec.json"
+        spec.write_text(json.dumps({"events": list(events), "timeout_s": timeout,
+                                    "context": _context_fields(function)}, default=str), encoding="utf-8")
+        return _run_child(code_dir, handler, spec, work, function, provides, timeout, importtime, len(events))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _context_fields(function: FunctionSettings) -> dict[str, Any]:
+    return {
+        "function_name": function.name,
+        "function_version": "$LATEST",
+        "memory_limit_in_mb": str(function.memory_mb),  # a string in the real runtime too
+        "invoked_function_arn": f"arn:aws:lambda:us-east-1:123456789012:function:{function.name}",
+        "log_group_name": f"/aws/lambda/{function.name}",
+        "log_stream_name": "2024/01/01/[$LATEST]00000000000000000000000000000000",
+    }
+
+
+def child_environment(code_dir: Path, handler: str, function: FunctionSettings, provides: Path | None) -> dict[str, str]:
+    """The child's whole environment: what the Lambda runtime sets, then the function's own."""
+    fields = _context_fields(function)
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "en_US.UTF-8",
+        "TZ": ":UTC",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "LAMBDA_TASK_ROOT": str(code_dir),
+        "LAMBDA_RUNTIME_DIR": str(provides or ""),
+        "_HANDLER": handler,
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
+        "AWS_LAMBDA_FUNCTION_NAME": function.name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_LOG_GROUP_NAME": fields["log_group_name"],
+        "AWS_LAMBDA_LOG_STREAM_NAME": fields["log_stream_name"],
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    if "LD_LIBRARY_PATH" in os.environ:  # the interpreter itself may need it
+        env["LD_LIBRARY_PATH"] = os.environ["LD_LIBRARY_PATH"]
+    env.update(function.environment)
+    return env
+
+
+def _run_child(code_dir: Path, handler: str, spec: Path, work: Path, function: FunctionSettings,
+               provides: Path | None, timeout: float, importtime: bool, count: int) -> ChildRun:
+    read_fd, write_fd = os.pipe()
+    paths = [str(code_dir)] + ([str(provides)] if provides is not None else [])
+    argv = [sys.executable, "-I", "-S", "-B", *(["-X", "importtime"] if importtime else []),
+            str(CHILD_SCRIPT), str(write_fd), str(spec), handler, "1" if importtime else "0", *paths]
+    with open(work / "stdout", "wb") as out, open(work / "stderr", "wb") as err:
+        try:
+            process = subprocess.Popen(
+                argv, cwd=code_dir, env=child_environment(code_dir, handler, function, provides),
+                stdin=subprocess.DEVNULL, stdout=out, stderr=err, pass_fds=(write_fd,),
+                start_new_session=True,  # one process group: a timeout kills grandchildren too
+            )
+        finally:
+            os.close(write_fd)
+        try:
+            records, timed_out_in = _read_protocol(read_fd, process.pid, timeout)
+        finally:
+            os.close(read_fd)
+        status, rusage = _reap(process)
+    stdout = (work / "stdout").read_bytes().decode("utf-8", "replace")
+    stderr = (work / "stderr").read_bytes().decode("utf-8", "replace")
+    return _assemble(records, timed_out_in, status, rusage, stdout, stderr, timeout, count, handler)
+
+
+def _read_protocol(fd: int, pid: int, timeout: float) -> tuple[list[dict[str, Any]], str | None]:
+    """Read the child's records; restart the deadline at each phase, kill at an overrun."""
+    records: list[dict[str, Any]] = []
+    phase = "starting"
+    deadline = time.monotonic() + timeout
+    buffer = b""
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            _kill_group(pid)
+            return records, phase
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            continue
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return records, None
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            if line.startswith(b"phase "):
+                phase = line[6:].decode()
+                deadline = time.monotonic() + timeout
+            elif line:
+                try:
+                    records.append(json.loads(line))
+                except ValueError:
+                    records.append({"kind": "garbage", "text": line[:200].decode("utf-8", "replace")})
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _reap(process: subprocess.Popen[bytes]) -> tuple[int, Any]:
+    """Wait for the child with ``os.wait4``: its own peak RSS, not the children total."""
+    deadline = time.monotonic() + 5.0
+    while True:
+        pid, status, rusage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:  # closed the pipe but kept running
+            _kill_group(process.pid)
+            deadline = time.monotonic() + 5.0
+        time.sleep(0.002)
+    process.returncode = os.waitstatus_to_exitcode(status)  # so Popen never waits again
+    _kill_group(process.pid)  # leftovers of the group (daemonized grandchildren)
+    return status, rusage
+
+
+def _assemble(records: list[dict[str, Any]], timed_out_in: str | None, status: int, rusage: Any,
+              stdout: str, stderr: str, timeout: float, count: int, handler: str) -> ChildRun:
+    returncode = os.waitstatus_to_exitcode(status)
+    imported = next((r for r in records if r.get("kind") == "import"), None)
+    invokes = sorted((r for r in records if r.get("kind") == "invoke"), key=lambda r: r["index"])
+    done = any(r.get("kind") == "done" for r in records)
+    responses = tuple(r.get("response") for r in invokes)
+    invoke_errors = tuple(r.get("error") or _server_error(r.get("response")) for r in invokes)
+    durations = [float(r["ms"]) for r in invokes]
+    error = None
+    if timed_out_in is not None:
+        error = f"timed out after {timeout:g} s ({_describe_phase(timed_out_in, count, handler)})"
+    elif imported is None or (not done and imported.get("error") is None):
+        where = _describe_phase(_last_phase(imported, invokes), count, handler)
+        how = f"exited with signal {-returncode}" if returncode < 0 else f"exited with code {returncode}"
+        error = f"{how} ({where})"
+    elif imported.get("error"):
+        error = imported["error"]
+    else:
+        failed = next(((i, e) for i, e in enumerate(invoke_errors) if e), None)
+        if failed is not None:
+            error = f"invocation {failed[0] + 1} of {count}: {failed[1]}"
+        elif returncode != 0:
+            error = f"exited with code {returncode} after the last invocation"
+    garbage = [r["text"] for r in records if r.get("kind") == "garbage"]
+    if error is None and garbage:
+        error = f"unreadable record from the child: {garbage[0]!r}"
+    lines, imports = _split_stderr(stderr)
+    return ChildRun(
+        ok=error is None,
+        error=error,
+        timed_out=timed_out_in is not None,
+        returncode=returncode,
+        import_ms=None if imported is None or imported.get("error") else float(imported["ms"]),
+        first_invoke_ms=durations[0] if durations else None,
+        request_ms=tuple(durations[1:]),
+        responses=responses,
+        invoke_errors=invoke_errors,
+        max_rss_mb=rusage.ru_maxrss / 1024 if rusage is not None else None,  # KiB on Linux
+        stdout_lines=tuple(stdout.splitlines()),
+        stderr_tail="\n".join(lines[-_STDERR_TAIL_LINES:]),
+        imports=imports,
+    )
+
+
+def _server_error(response: Any) -> str | None:
+    if isinstance(response, dict):
+        code = response.get("statusCode")
+        if isinstance(code, int) and not isinstance(code, bool) and code >= 500:
+            return f"statusCode {code}"
+    return None
+
+
+def _last_phase(imported: dict[str, Any] | None, invokes: list[dict[str, Any]]) -> str:
+    if imported is None:
+        return "import"
+    return f"invoke {len(invokes)}"
+
+
+def _describe_phase(phase: str, count: int, handler: str) -> str:
+    if phase in ("import", "starting"):
+        return f"importing {handler.rpartition('.')[0]}"
+    if phase.startswith("invoke "):
+        return f"invocation {int(phase.split()[1]) + 1} of {count}"
+    return phase
+
+
+def _split_stderr(stderr: str) -> tuple[list[str], tuple[ImportTiming, ...]]:
+    """The app's stderr lines, and the ``-X importtime`` lines parsed, tagged by phase."""
+    lines: list[str] = []
+    imports: list[ImportTiming] = []
+    phase = None
+    for line in stderr.splitlines():
+        if line.startswith("lee-phase: "):
+            phase = line[len("lee-phase: "):]
+            continue
+        if line.startswith("import time:"):
+            parsed = parse_importtime_line(line)
+            if parsed is not None and phase is not None and phase != "after-import":
+                module, self_us, cumulative_us, depth = parsed
+                imports.append(ImportTiming(module, self_us / 1000, cumulative_us / 1000, depth, phase))
+            continue
+        lines.append(line)
+    return lines, tuple(imports)
+
+
+def parse_importtime_line(line: str) -> tuple[str, int, int, int] | None:
+    """``import time:   123 |   456 |   pkg.mod`` → (module, self µs, cumulative µs, depth)."""
+    parts = line[len("import time:"):].split("|")
+    if len(parts) != 3:
+        return None
+    try:
+        self_us, cumulative_us = int(parts[0]), int(parts[1])
+    except ValueError:  # the header line
+        return None
+    name = parts[2].rstrip()
+    stripped = name.lstrip(" ")
+    depth = max(0, (len(name) - len(stripped) - 1) // 2)
+    return stripped, self_us, cumulative_us, depth
+
