@@ -1,0 +1,185 @@
+"""Build the deployment zip: reproducible bytes, written atomically, verified first.
+
+Reproducible: entries sorted by name, every timestamp 1980-01-01 00:00, modes
+0o644 (0o755 for files executable in the source), no directory entries, no extra
+fields, DEFLATE at a fixed level. The same tree therefore gives the same bytes
+(and the same ``CodeSha256``) for a given Python ``zipfile`` and zlib.
+
+Atomic: the archive is written to a temporary file in ``out_dir`` and renamed over
+the final name only once it is complete and verified; any failure removes the
+temporary file, so a failed build leaves nothing new behind and never half of an
+older zip.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import platform
+import stat
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path
+from types import MappingProxyType
+from typing import IO, TYPE_CHECKING, Iterable
+
+from pytest_lee._atomic import write_atomic
+from pytest_lee.errors import PackageError
+from pytest_lee.package import model
+from pytest_lee.package._glob import match_path
+from pytest_lee.package.select import SourceFile, select_files
+from pytest_lee.package.verify import Verifier
+
+if TYPE_CHECKING:
+    from pytest_lee.settings import Settings
+
+
+def build_package(
+    settings: Settings,
+    source: str | os.PathLike[str] | None = None,
+    *,
+    omit: Iterable[str] = (),
+    verify: bool = True,
+    out_dir: Path,
+) -> model.Package:
+    """Build the package of *source* (default ``[tool.lee] source``) into *out_dir*.
+
+    *omit* leaves files out (archive names or globs), to rehearse a partial deployment;
+    each must match a file. With *verify* (the default) every problem found is raised
+    together in one :class:`PackageError`; ``verify=False`` is for fault injection only.
+    """
+    source_dir = resolve_source(settings, source)
+    out_dir = Path(out_dir)
+    selection = select_files(source_dir, settings.exclude, skip=out_dir)
+    files, omitted, omit_errors = _apply_omit(selection.files, tuple(omit))
+    errors = selection.errors + omit_errors
+    if errors:
+        raise PackageError(errors)
+    verifier = Verifier(settings, source_dir, omitted) if verify else None
+    zip_path = out_dir / f"{source_dir.resolve().name or 'package'}.zip"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{zip_path.name}.", suffix=".tmp", dir=out_dir)
+    try:
+        with os.fdopen(descriptor, "w+b") as stream:
+            manifest, read_errors = _write_zip(stream, files, verifier)
+            stream.flush()
+            os.fsync(stream.fileno())
+            zipped_size = stream.tell()
+            code_sha256 = _code_sha256(stream)
+        problems = list(read_errors)
+        warnings: list[str] = []
+        if verifier is not None:
+            found, warnings = verifier.finish(zipped_size, selection.link_problems)
+            problems.extend(found)
+        else:
+            warnings = [f"{problem} (not archived)" for problem in selection.link_problems]
+        if problems:
+            raise PackageError(problems)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, zip_path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        raise
+    package = model.Package(
+        path=zip_path,
+        code_sha256=code_sha256,
+        files=tuple(manifest),
+        manifest=MappingProxyType(manifest),
+        warnings=tuple(warnings),
+    )
+    write_atomic(package.manifest_path, manifest_json(package, source_dir, verified=verify))
+    return package
+
+
+def resolve_source(settings: Settings, source: str | os.PathLike[str] | None) -> Path:
+    """The directory to package: *source* relative to the rootdir, else ``[tool.lee] source``."""
+    if source is None:
+        if settings.source is None:
+            raise PackageError(
+                "no source directory: pass lee_package(source=...) or set "
+                f"[tool.lee] source in {settings.pyproject or settings.rootdir / 'pyproject.toml'}"
+            )
+        return settings.source
+    path = Path(source)
+    if not path.is_absolute():
+        path = settings.rootdir / path
+    if not path.is_dir():
+        raise PackageError(f"{source}: no such directory (source of the package, relative to {settings.rootdir})")
+    return path
+
+
+def manifest_json(package: model.Package, source: Path, *, verified: bool) -> str:
+    """The manifest written beside the zip: what was built, from what, with what."""
+    document = {
+        "zip": package.path.name,
+        "code_sha256": package.code_sha256,
+        "source": str(source),
+        "verified": verified,
+        "python": platform.python_version(),
+        "zlib": zlib.ZLIB_RUNTIME_VERSION,
+        "files": dict(package.manifest),
+        "warnings": list(package.warnings),
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _apply_omit(
+    files: list[SourceFile], omit: tuple[str, ...]
+) -> tuple[list[SourceFile], tuple[str, ...], list[str]]:
+    if isinstance(omit, str):  # omit="a.py" would otherwise omit the letters
+        omit = (omit,)
+    errors = [
+        f"{pattern}: omit matches no file of the source"
+        for pattern in omit
+        if not any(match_path(item.name, pattern) for item in files)
+    ]
+    kept = [item for item in files if not any(match_path(item.name, pattern) for pattern in omit)]
+    omitted = tuple(item.name for item in files if item not in kept)
+    return kept, omitted, errors
+
+
+def _zip_info(item: SourceFile) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(item.name, date_time=model.FIXED_DATE_TIME)
+    info.create_system = 3  # Unix, whatever the build machine, so the modes below are read
+    mode = model.EXECUTABLE_MODE if item.executable else model.FILE_MODE
+    info.external_attr = (stat.S_IFREG | mode) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def _write_zip(
+    stream: IO[bytes], files: list[SourceFile], verifier: Verifier | None
+) -> tuple[dict[str, str], list[str]]:
+    manifest: dict[str, str] = {}
+    errors: list[str] = []
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=model.COMPRESS_LEVEL) as archive:
+        for item in files:
+            try:
+                data = item.path.read_bytes()
+            except OSError as error:
+                errors.append(f"{item.name}: cannot read: {error.strerror or error}")
+                continue
+            try:
+                archive.writestr(_zip_info(item), data, compresslevel=model.COMPRESS_LEVEL)
+            except UnicodeEncodeError:
+                errors.append(f"{item.name!r}: file name is not valid UTF-8")
+                continue
+            manifest[item.name] = hashlib.sha256(data).hexdigest()
+            if verifier is not None:
+                verifier.add_file(item.name, data)
+    return manifest, errors
+
+
+def _code_sha256(stream: IO[bytes]) -> str:
+    """base64 of the SHA-256 of the whole file, as Lambda reports ``CodeSha256``."""
+    stream.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(chunk)
+    return base64.b64encode(digest.digest()).decode("ascii")

@@ -1,0 +1,78 @@
+"""The auto-collected ``pyproject.toml::package`` item: build and verify ``[tool.lee] source``.
+
+A plain ``pytest`` run therefore refuses a package that would not deploy, before any
+rehearsal or upload. Failures show the verification problems, not a traceback;
+warnings (possibly truncated files, a runtime other than the running Python) go to
+the session report and the ``lee package`` terminal summary.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pytest_lee.errors import LeeError, PackageError
+
+if TYPE_CHECKING:
+    from pytest_lee.settings import Settings
+
+
+def package_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item]:
+    """One item, ``package``, when ``[tool.lee] source`` is set."""
+    if settings.source is None:
+        return []
+    return [PackageItem.from_parent(node, name="package")]
+
+
+class PackageItem(pytest.Item):
+    """Builds the configured package in a temporary directory and verifies it."""
+
+    def runtest(self) -> None:
+        from pytest_lee.package.build import build_package
+        from pytest_lee.plugin import lee_report, lee_settings
+
+        settings = lee_settings(self.config)
+        report = lee_report(self.config)
+        with tempfile.TemporaryDirectory(prefix="lee-package-") as out_dir:
+            try:
+                package = build_package(settings, out_dir=Path(out_dir))
+            except PackageError as error:
+                report.add("package", _entry(settings, problems=list(error.problems)))
+                raise
+            with zipfile.ZipFile(package.path) as archive:
+                unzipped = sum(info.file_size for info in archive.infolist())
+            report.add(
+                "package",
+                _entry(
+                    settings,
+                    files=len(package.files),
+                    zipped_bytes=package.path.stat().st_size,
+                    unzipped_bytes=unzipped,
+                    code_sha256=package.code_sha256,
+                    warnings=list(package.warnings),
+                ),
+            )
+        for warning in package.warnings:
+            self.user_properties.append(("lee_package_warning", warning))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, LeeError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, "package: build and verify [tool.lee] source"
+
+
+def _entry(settings: Settings, **fields: Any) -> dict[str, Any]:
+    source = settings.source
+    try:
+        shown = Path(source).relative_to(settings.rootdir).as_posix()  # type: ignore[arg-type]
+    except ValueError:
+        shown = str(source)
+    status = "fail" if fields.get("problems") else "ok"
+    return {"source": shown, "status": status, **fields}

@@ -1,0 +1,105 @@
+"""Which files of the source directory go into the package, and under which names.
+
+The walk never follows a symbolic link out of the source: a link that leaves it (or
+points nowhere) is not archived and is reported, and a link inside the source is
+archived as the regular file it points to, so the zip never depends on the
+build machine's file system layout.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pytest_lee.package._glob import match_excluded
+
+# Junk and secrets that never ship, matched against every path segment.
+BUILTIN_EXCLUDES = ("__pycache__", "*.pyc", ".git", ".env*", "*.pem", "*.key", "id_rsa*")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file to archive: its archive name, where its bytes are, whether it is executable."""
+
+    name: str
+    path: Path
+    executable: bool
+
+
+@dataclass
+class Selection:
+    """The walk's result: files in archive-name order, plus what could not be archived.
+
+    ``errors`` stop any build (an unreadable directory); ``link_problems`` are
+    verification problems (links leaving the source, broken links), reported as
+    warnings when verification is off.
+    """
+
+    files: list[SourceFile] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    link_problems: list[str] = field(default_factory=list)
+
+
+def select_files(source: Path, exclude: tuple[str, ...] = (), *, skip: Path | None = None) -> Selection:
+    """Walk *source* and return the files to archive, sorted by archive name.
+
+    *skip* is the build's output directory: when it lies inside the source, earlier
+    builds must not end up in the next one.
+    """
+    selection = Selection()
+    root = Path(os.path.realpath(source))
+    patterns = BUILTIN_EXCLUDES + tuple(exclude)
+    skipped = {Path(os.path.realpath(skip))} if skip is not None else set()
+    _walk(source, "", root, patterns, selection, visited={root} | skipped)
+    selection.files.sort(key=lambda item: item.name)
+    return selection
+
+
+def _is_excluded(name: str, patterns: tuple[str, ...]) -> bool:
+    return any(match_excluded(name, pattern) for pattern in patterns)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _walk(
+    directory: Path, prefix: str, root: Path, patterns: tuple[str, ...], selection: Selection, visited: set[Path]
+) -> None:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError as error:
+        shown = prefix.rstrip("/") or "."
+        selection.errors.append(f"{shown}/: cannot read directory: {error.strerror or error}")
+        return
+    for entry in entries:
+        name = prefix + entry.name
+        if _is_excluded(name, patterns):
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not _inside(target, root):
+                selection.link_problems.append(f"{name}: symlink leaves the source (-> {os.readlink(path)})")
+                continue
+            if not target.exists():
+                selection.link_problems.append(f"{name}: broken symlink (-> {os.readlink(path)})")
+                continue
+        try:
+            info = path.stat()
+        except OSError as error:
+            selection.errors.append(f"{name}: cannot read: {error.strerror or error}")
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            real = Path(os.path.realpath(path))
+            if real in visited:
+                if entry.is_symlink():  # a link back to a directory being walked: a loop
+                    selection.link_problems.append(f"{name}: symlink loops back into the source")
+                continue  # else the output directory
+            _walk(path, name + "/", root, patterns, selection, visited | {real})
+        elif stat.S_ISREG(info.st_mode):
+            selection.files.append(SourceFile(name, path, bool(info.st_mode & 0o111)))
+        else:
+            selection.errors.append(f"{name}: not a regular file or directory")

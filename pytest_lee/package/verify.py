@@ -1,0 +1,264 @@
+"""What must hold of a package before it ships (NM06-LESS-09's pre-deployment checks).
+
+:class:`Verifier` is fed every archived file once, as the archive is written, and
+then asked for everything it found: *problems* (each fails the build, and all of
+them are reported together) and *warnings* (reported, never failing by themselves).
+Every message starts with the file it is about, so a failed build reads as a list
+of files to fix.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+import sys
+import warnings as _warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pytest_lee.errors import LeeError
+from pytest_lee.package import model
+from pytest_lee.package._glob import match_path
+
+if TYPE_CHECKING:
+    from pytest_lee.settings import Settings
+
+# AWS access key ids (long-term AKIA, temporary ASIA) and PEM private key blocks.
+_AWS_KEY = re.compile(rb"(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
+_PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
+_RUNTIME = re.compile(r"python(\d+)\.(\d+)\Z")
+
+
+class Verifier:
+    """Collects problems and warnings about one package as its files stream past."""
+
+    def __init__(self, settings: Settings, source: Path, omitted: tuple[str, ...] = ()) -> None:
+        self.settings = settings
+        self.source = source
+        self.omitted = omitted
+        self.names: list[str] = []
+        self.unzipped = 0
+        self.sizes: dict[str, int] = {}
+        self.problems: list[str] = []
+        self.warnings: list[str] = []
+        self.handler_module, _, self.handler_function = settings.handler.rpartition(".")
+        self.handler_candidates = _module_files(self.handler_module)
+        self.handler_tree: ast.Module | None = None
+        self.handler_file: str | None = None
+        self.runtime_version = _runtime_version(settings.function.runtime)
+        self._runtime_note()
+
+    def _runtime_note(self) -> None:
+        running = sys.version_info[:2]
+        runtime = self.settings.function.runtime
+        if self.runtime_version is None:
+            self.warnings.append(
+                f"[tool.lee.function] runtime = {runtime!r} is not a pythonX.Y runtime; "
+                f".py files were compiled with Python {running[0]}.{running[1]} only"
+            )
+        elif self.runtime_version != running:
+            self.warnings.append(
+                f".py files were compiled with the running Python {running[0]}.{running[1]}, "
+                f"not [tool.lee.function] runtime = {runtime!r}"
+            )
+
+    def add_file(self, name: str, data: bytes) -> None:
+        """Check one archived file's content."""
+        self.names.append(name)
+        self.sizes[name] = len(data)
+        self.unzipped += len(data)
+        self._check_secrets(name, data)
+        if name.endswith(".py"):
+            tree = self._check_compiles(name, data)
+            if name in self.handler_candidates and self.handler_file is None:
+                self.handler_file, self.handler_tree = name, tree
+            self._check_length(name, data)
+
+    def finish(self, zipped_size: int, link_problems: list[str]) -> tuple[list[str], list[str]]:
+        """All problems and warnings, once every file has been added and the zip written."""
+        problems = list(link_problems)
+        if not self.names:
+            problems.append(f"{self.source}: no files to package")
+        problems.extend(self._check_required())
+        problems.extend(self._check_registry_modules())
+        problems.extend(self._check_handler())
+        problems.extend(self.problems)
+        problems.extend(self._check_limits(zipped_size))
+        return problems, list(self.warnings)
+
+    # --- per file ---------------------------------------------------------------------
+
+    def _check_secrets(self, name: str, data: bytes) -> None:
+        match = _AWS_KEY.search(data)
+        if match:
+            kind = "long-term" if match.group(1) == b"AKIA" else "temporary"
+            self.problems.append(
+                f"{name}:{_line_of(data, match.start())}: contains an AWS {kind} access key id "
+                f"({match.group(1).decode()}...); keys belong in the function's role, not the package"
+            )
+        match = _PRIVATE_KEY.search(data)
+        if match:
+            self.problems.append(
+                f"{name}:{_line_of(data, match.start())}: contains a private key block "
+                f"({match.group().decode()})"
+            )
+
+    def _check_compiles(self, name: str, data: bytes) -> ast.Module | None:
+        try:
+            with _warnings.catch_warnings():
+                _warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not a failure
+                tree = compile(data, name, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+                compile(tree, name, "exec", dont_inherit=True)
+                if self.runtime_version is not None and self.runtime_version < sys.version_info[:2]:
+                    # Syntax newer than the runtime (best effort: CPython's feature_version).
+                    ast.parse(data, name, feature_version=self.runtime_version)
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            self.problems.append(f"{_where(name, error)}: does not compile: {_describe(error)}")
+            return None
+        return tree
+
+    def _check_length(self, name: str, data: bytes) -> None:
+        minimum = self.settings.min_lines
+        if minimum <= 0:
+            return
+        if name.rpartition("/")[2] == "__init__.py" and not data.strip():
+            return
+        lines = len(data.splitlines())
+        if lines < minimum:
+            self.warnings.append(
+                f"{name}: {lines} line{'s' if lines != 1 else ''}, under min_lines = {minimum} "
+                "(possibly truncated)"
+            )
+
+    # --- whole package ----------------------------------------------------------------
+
+    def _left_out(self, pattern: str) -> str:
+        omitted = [name for name in self.omitted if match_path(name, pattern)]
+        return f" ({', '.join(omitted)} left out by omit)" if omitted else ""
+
+    def _check_required(self) -> list[str]:
+        return [
+            f"{pattern}: required, but no file in the package matches it{self._left_out(pattern)}"
+            for pattern in self.settings.required
+            if not any(match_path(name, pattern) for name in self.names)
+        ]
+
+    def _check_registry_modules(self) -> list[str]:
+        if not self.settings.contracts:
+            return []
+        try:
+            from pytest_lee.contracts.required import registry_module_files
+        except ModuleNotFoundError as error:  # the contracts feature is not installed yet
+            if error.name and error.name.startswith("pytest_lee.contracts"):
+                return []
+            raise
+        try:
+            wanted = registry_module_files(dataclasses.replace(self.settings, source=self.source))
+        except LeeError as error:
+            return [str(error)]
+        present = set(self.names)
+        return [
+            f"{name}: missing from the package, but a [[tool.lee.contract]] registry names it"
+            f"{self._left_out(name)}"
+            for name in wanted
+            if name not in present
+        ]
+
+    def _check_handler(self) -> list[str]:
+        handler = self.settings.handler
+        if self.handler_file is None:
+            wanted = " or ".join(self.handler_candidates)
+            return [f"{wanted}: handler module missing from the package (handler {handler!r})"]
+        if self.handler_tree is None:
+            return []  # it does not compile: already reported, nothing to look into
+        if not defines(self.handler_tree, self.handler_function):
+            return [
+                f"{self.handler_file}: does not define {self.handler_function!r} "
+                f"(handler {handler!r})"
+            ]
+        return []
+
+    def _check_limits(self, zipped_size: int) -> list[str]:
+        problems = []
+        if zipped_size > model.ZIPPED_LIMIT:
+            problems.append(
+                f"package is {_mb(zipped_size)} zipped, over Lambda's {_mb(model.ZIPPED_LIMIT)} "
+                f"limit; largest files: {self._largest()}"
+            )
+        if self.unzipped > model.UNZIPPED_LIMIT:
+            problems.append(
+                f"package is {_mb(self.unzipped)} unzipped, over Lambda's {_mb(model.UNZIPPED_LIMIT)} "
+                f"limit; largest files: {self._largest()}"
+            )
+        return problems
+
+    def _largest(self) -> str:
+        ranked = sorted(self.sizes.items(), key=lambda item: (-item[1], item[0]))[:3]
+        return ", ".join(f"{name} ({_mb(size)})" for name, size in ranked)
+
+
+def defines(tree: ast.Module, name: str) -> bool:
+    """True when module-level code binds *name* (def, class, assignment or import).
+
+    Conditional definitions (under ``if``/``try``/``with``) count, and so does a
+    star import, which cannot be ruled out statically.
+    """
+    return any(_binds(statement, name) for statement in tree.body)
+
+
+def _binds(node: ast.stmt, name: str) -> bool:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name == name
+    if isinstance(node, ast.Assign):
+        return any(_target_binds(target, name) for target in node.targets)
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+        return (not isinstance(node, ast.AnnAssign) or node.value is not None) and _target_binds(node.target, name)
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return any(
+            alias.name == "*" or (alias.asname or alias.name.partition(".")[0]) == name for alias in node.names
+        )
+    children: list[ast.stmt] = []
+    for field_name in ("body", "orelse", "finalbody"):
+        children.extend(getattr(node, field_name, []) or [])
+    for handler in getattr(node, "handlers", []) or []:
+        children.extend(handler.body)
+    return any(_binds(child, name) for child in children)
+
+
+def _target_binds(target: ast.expr, name: str) -> bool:
+    if isinstance(target, ast.Name):
+        return target.id == name
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return any(_target_binds(element, name) for element in target.elts)
+    if isinstance(target, ast.Starred):
+        return _target_binds(target.value, name)
+    return False
+
+
+def _module_files(module: str) -> tuple[str, ...]:
+    base = module.replace(".", "/")
+    return (f"{base}.py", f"{base}/__init__.py")
+
+
+def _runtime_version(runtime: str) -> tuple[int, int] | None:
+    match = _RUNTIME.match(runtime)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _where(name: str, error: BaseException) -> str:
+    line = getattr(error, "lineno", None)
+    return f"{name}:{line}" if line else name
+
+
+def _describe(error: BaseException) -> str:
+    message = getattr(error, "msg", None) or str(error) or type(error).__name__
+    return f"{type(error).__name__}: {message}"
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
