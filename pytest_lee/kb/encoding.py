@@ -1,0 +1,349 @@
+"""Find and reverse encoding damage (mojibake) in lesson markdown.
+
+Two kinds of damage reach a knowledge base. A file decoded the wrong way *throughout* (the
+NM06 seed: its UTF-8 was read as Mac Roman once; much of the SIMA corpus: read as
+Windows-1252) is repaired by encoding it back with that code page and decoding as UTF-8 —
+but only when that round trip is exact, so nothing that was right is touched. Elsewhere
+damage sits in *spans* inside otherwise correct text; a span is repaired only when exactly
+one original fits it. Where an editor later straightened a curly quote (``â"€`` once was
+``â”€``) or dropped an invisible control byte (``â\\x9dŒ`` became ``âŒ``), several
+originals fit, and the span is left alone and reported with its candidates: guessing
+would be making text worse with confidence.
+
+ftfy is used where it is right — its badness heuristic judges whether a two-character span
+is mojibake at all (``Ã©`` is, ``é»`` may be French) — and not where it is wrong: ftfy 6.3
+reads the seed's ``‚úÖ`` as ``'úÖ`` and guesses ``⌠`` for ``âŒ``. Everything else here
+is exact byte arithmetic, and ftfy is imported only when a two-character span needs it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["Damage", "Repair", "find_damage", "repair", "repair_whole", "whole_file_encoding"]
+
+WINDOWS_1252 = "Windows-1252"
+MAC_ROMAN = "Mac Roman"
+
+# Bytes Windows-1252 leaves undefined; browsers (and the damaged files) map them to the
+# C1 control with the same number, and editors often drop those invisible characters.
+_CP1252_HOLES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+_STRAIGHTENED = {'"': (0x93, 0x94), "'": (0x91, 0x92)}  # ASCII quote: which curly ones it was
+_NBSP = 0xA0
+
+
+def _decoding_table(name: str) -> str:
+    if name == WINDOWS_1252:
+        return "".join(
+            chr(b) if b < 0x80 or b in _CP1252_HOLES else bytes([b]).decode("cp1252") for b in range(256)
+        )
+    return "".join(bytes([b]).decode("mac_roman") for b in range(256))
+
+
+@dataclass(frozen=True)
+class _Codepage:
+    """One wrong decoding: byte ↔ character tables and the regex that finds its spans."""
+
+    name: str
+    table: str
+    encoding_map: object
+    byte_of: dict[str, int]
+    span_re: re.Pattern[str]
+
+    @classmethod
+    def build(cls, name: str) -> _Codepage:
+        table = _decoding_table(name)
+        byte_of = {table[b]: b for b in range(0x80, 0x100)}
+        leads = "".join(table[b] for b in range(0xC2, 0xF5))
+        conts = "".join(table[b] for b in range(0x80, 0xC0))
+        if name == WINDOWS_1252:
+            conts += "\"'"  # straightened curly quotes stand where a continuation byte was
+        pattern = f"[{re.escape(leads)}][{re.escape(conts)}]{{1,3}}"
+        return cls(name, table, codecs.charmap_build(table), byte_of, re.compile(pattern))
+
+    def encode(self, text: str) -> bytes | None:
+        try:
+            return codecs.charmap_encode(text, "strict", self.encoding_map)[0]
+        except UnicodeEncodeError:
+            return None
+
+
+_CODEPAGES: dict[str, _Codepage] = {}
+
+
+def _codepage(name: str) -> _Codepage:
+    page = _CODEPAGES.get(name)
+    if page is None:
+        page = _CODEPAGES[name] = _Codepage.build(name)
+    return page
+
+
+@dataclass(frozen=True)
+class Damage:
+    """A damaged span: where it is, what it says, and every original that fits it.
+
+    Exactly one candidate means the span is repairable; several mean a person must choose.
+    Candidates are ordered most plausible first (symbols and emoji before rare letters).
+    """
+
+    line: int
+    column: int
+    text: str
+    candidates: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    candidates: tuple[str, ...]
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Repair:
+    """What :func:`repair` did to a text: the result and how it got there."""
+
+    text: str
+    encoding: str | None  # the code page reversed over the whole text, if that is how
+    repaired: int  # damaged spans replaced
+    ambiguous: tuple[Damage, ...]  # spans left alone because several originals fit
+
+    @property
+    def changed(self) -> bool:
+        return self.repaired > 0
+
+
+def whole_file_encoding(text: str) -> str | None:
+    """The wrong code page *text* was decoded with throughout, if exactly one reverses exactly."""
+    if text.isascii():
+        return None
+    fits = []
+    for name in (MAC_ROMAN, WINDOWS_1252):
+        raw = _codepage(name).encode(text)
+        if raw is None:
+            continue
+        try:
+            original = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if original != text and _acceptable(original):
+            fits.append((name, original))
+    if len({original for _, original in fits}) != 1:
+        return None  # no exact reversal, or two code pages disagree: not "one way throughout"
+    return fits[0][0]
+
+
+def repair_whole(text: str) -> str | None:
+    """*text* with its whole-file damage reversed, or None when no exact reversal exists."""
+    name = whole_file_encoding(text)
+    if name is None:
+        return None
+    return _codepage(name).encode(text).decode("utf-8")  # type: ignore[union-attr]
+
+
+def _acceptable(decoded: str) -> bool:
+    """A repaired character must be a real one: no controls, unassigned or private use."""
+    return not any(unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f" for ch in decoded)
+
+
+def _sequence_length(lead: int) -> int:
+    return 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+
+
+def _byte_options(page: _Codepage, ch: str) -> tuple[int, ...]:
+    if page.name == WINDOWS_1252 and ch in _STRAIGHTENED:
+        return _STRAIGHTENED[ch]
+    return (page.byte_of[ch],)
+
+
+def _decode_one(raw: bytes) -> str | None:
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return decoded if len(decoded) == 1 and _acceptable(decoded) else None
+
+
+def _span_at(page: _Codepage, text: str, start: int, matched: str) -> _Span | None:
+    """The damaged span starting at *start*, if the characters there encode one UTF-8 character."""
+    lead = page.byte_of[matched[0]]
+    need = _sequence_length(lead) - 1
+    conts = matched[1 : 1 + need]
+    symbol_lead = lead in (0xE2, 0xF0)  # punctuation, arrows, box drawing, emoji
+    # Lossy forms (a straightened quote, a dropped byte) are only believed after the leads
+    # that mojibake of symbols starts with; elsewhere they would flag ordinary accented text.
+    if any(ch in _STRAIGHTENED for ch in conts) and not symbol_lead:
+        return None
+    if len(conts) < need and (not symbol_lead or all(ch in _STRAIGHTENED for ch in conts)):
+        return None
+    if len(conts) == need:
+        options = [_byte_options(page, ch) for ch in conts]
+        found = _decode_all(lead, options)
+        if not found:
+            return None
+        if need == 1 and not _two_char_mojibake(page, matched[:2], found[0]):
+            return None
+        return _Span(start, start + 1 + need, found, page.name)
+    if page.name != WINDOWS_1252 or len(conts) != need - 1:
+        return None
+    return _lossy_span(page, text, start, lead, conts)
+
+
+def _lossy_span(page: _Codepage, text: str, start: int, lead: int, conts: str) -> _Span | None:
+    """One continuation byte is missing: a dropped invisible control, or an NBSP turned space."""
+    options = [_byte_options(page, ch) for ch in conts]
+    found: list[str] = []
+    for at in range(len(options) + 1):
+        found += _decode_all(lead, options[:at] + [_CP1252_HOLES] + options[at:])
+    end = start + 1 + len(conts)
+    if text[end : end + 1] == " ":
+        found = [ch + " " for ch in found] + list(_decode_all(lead, options + [(_NBSP,)]))
+        end += 1
+    if not found:
+        return None
+    return _Span(start, end, _ordered(found), page.name)
+
+
+def _decode_all(lead: int, options: list[tuple[int, ...]]) -> tuple[str, ...]:
+    found = []
+    for combo in itertools.product(*options):
+        decoded = _decode_one(bytes((lead, *combo)))
+        if decoded is not None:
+            found.append(decoded)
+    return _ordered(found)
+
+
+def _two_char_mojibake(page: _Codepage, span: str, decoded: str) -> bool:
+    """Is a two-character span damage, or ordinary accented text that happens to fit?"""
+    if page.name == MAC_ROMAN:
+        return span[0] in "¬√"  # C2/C3: Latin-1 symbols and letters; others are real text
+    import ftfy
+
+    return ftfy.fix_encoding(span) == decoded
+
+
+_LIKELY = ((0x2010, 0x203A), (0x2190, 0x21FF), (0x2500, 0x257F), (0x2600, 0x27BF), (0x1F000, 0x1FAFF))
+
+
+def _plausibility(candidate: str) -> int:
+    """Rank candidates: what knowledge bases are full of (emoji, arrows, dashes, box) first."""
+    code = ord(candidate[0])
+    if any(low <= code <= high for low, high in _LIKELY):
+        return 0
+    if unicodedata.category(candidate[0]).startswith(("P", "S")):
+        return 1
+    return 2
+
+
+def _ordered(found: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    unique = list(dict.fromkeys(found))
+    return tuple(sorted(unique, key=_plausibility))
+
+
+def _scan(text: str, names: tuple[str, ...]) -> list[_Span]:
+    spans: list[_Span] = []
+    taken: list[tuple[int, int]] = []
+    for name in names:
+        page = _codepage(name)
+        for match in page.span_re.finditer(text):
+            span = _span_at(page, text, match.start(), match.group())
+            if span is None or any(s < span.end and span.start < e for s, e in taken):
+                continue
+            spans.append(span)
+            taken.append((span.start, span.end))
+    spans.sort(key=lambda s: s.start)
+    return _merge(spans)
+
+
+def _merge(spans: list[_Span]) -> list[_Span]:
+    """Join adjacent unambiguous spans (``‚Üê‚Üí`` is one damage, ``←→``), never ambiguous ones."""
+    merged: list[_Span] = []
+    for span in spans:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.end == span.start
+            and len(last.candidates) == 1
+            and len(span.candidates) == 1
+            and last.encoding == span.encoding
+        ):
+            merged[-1] = _Span(last.start, span.end, (last.candidates[0] + span.candidates[0],), last.encoding)
+        else:
+            merged.append(span)
+    return merged
+
+
+def _spans(text: str) -> tuple[str | None, list[_Span]]:
+    if text.isascii():
+        return None, []
+    whole = whole_file_encoding(text)
+    if whole is not None:
+        return whole, _scan(text, (whole,))
+    return None, _scan(text, (WINDOWS_1252, MAC_ROMAN))
+
+
+def _to_damage(text: str, line_starts: list[int], span: _Span) -> Damage:
+    line = bisect.bisect_right(line_starts, span.start)
+    return Damage(line, span.start - line_starts[line - 1] + 1, text[span.start : span.end], span.candidates)
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def find_damage(text: str) -> list[Damage]:
+    """Every damaged span of *text*, in order; columns count characters, both 1-based."""
+    _, spans = _spans(text)
+    if not spans:
+        return []
+    starts = _line_starts(text)
+    return [_to_damage(text, starts, span) for span in spans]
+
+
+def _repair_once(text: str) -> tuple[str, str | None, int, list[_Span]]:
+    whole, spans = _spans(text)
+    if whole is not None:
+        return repair_whole(text) or text, whole, len(spans), []
+    pieces: list[str] = []
+    done, ambiguous, position = 0, [], 0
+    for span in spans:
+        if len(span.candidates) != 1:
+            ambiguous.append(span)
+            continue
+        pieces += [text[position : span.start], span.candidates[0]]
+        position = span.end
+        done += 1
+    pieces.append(text[position:])
+    return "".join(pieces), None, done, ambiguous
+
+
+def repair(text: str, *, rounds: int = 3) -> Repair:
+    """Reverse every damage that has one original, repeatedly (mojibake of mojibake).
+
+    Idempotent: it stops at a fixed point, so repairing its own output changes nothing.
+    Never worse: a round that would raise ftfy's badness score is not applied.
+    """
+    current, encoding, total = text, None, 0
+    ambiguous: list[_Span] = []
+    for _ in range(rounds):
+        result, whole, done, ambiguous = _repair_once(current)
+        if result == current or _worse(current, result):
+            break
+        current, total = result, total + done
+        encoding = encoding or whole
+    else:
+        ambiguous = _repair_once(current)[3]
+    starts = _line_starts(current)
+    return Repair(current, encoding, total, tuple(_to_damage(current, starts, s) for s in ambiguous))
+
+
+def _worse(before: str, after: str) -> bool:
+    from ftfy.badness import badness
+
+    return badness(after) > badness(before)
