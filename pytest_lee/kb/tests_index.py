@@ -1,0 +1,188 @@
+"""Which tests claim which lessons: a static (AST) scan for ``lee_ref`` marks.
+
+No test module is imported or run — linting the knowledge base must be safe on any
+checkout and fast. Found: ``@pytest.mark.lee_ref(...)`` (or ``@mark.lee_ref`` after
+``from pytest import mark``) on functions, methods and classes; module-level
+``pytestmark = ...`` (one mark or a list/tuple); and ``pytest.param(..., marks=...)``.
+Arguments must be string literals; anything else is reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+__all__ = ["TestRef", "ScanProblem", "TestIndex", "scan_tests", "test_files"]
+
+
+@dataclass(frozen=True)
+class TestRef:
+    """One ``lee_ref(ref, *items)`` mark. ``path`` is the file as displayed (relative to
+    the root, posix); ``line`` the line of the mark; ``nodeids`` the tests it applies to,
+    as pytest would name them without parameter ids (``tests/test_x.py::TestA::test_b``;
+    a module mark lists every test of the module, a class mark every method);
+    ``param`` the index of the ``pytest.param`` it sits in (None elsewhere)."""
+
+    __test__ = False  # not a pytest test class
+
+    ref: str
+    items: tuple[str, ...]
+    path: str
+    line: int
+    nodeids: tuple[str, ...]
+    param: int | None = None
+
+
+@dataclass(frozen=True)
+class ScanProblem:
+    """A test file or mark lee-kb could not read: (path, line, one-line message)."""
+
+    path: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class TestIndex:
+    """All marks of the scanned test files, the problems met, and how many files were read."""
+
+    __test__ = False
+
+    refs: tuple[TestRef, ...]
+    problems: tuple[ScanProblem, ...]
+    files: int
+
+
+def test_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """``test_*.py`` / ``*_test.py`` under each path (a file given directly is taken as is)."""
+    for path in paths:
+        if path.is_file():
+            yield path
+        elif path.is_dir():
+            found = {p for pattern in ("test_*.py", "*_test.py") for p in path.rglob(pattern)}
+            yield from sorted(p for p in found if "__pycache__" not in p.parts)
+
+
+def scan_tests(paths: Iterable[Path], root: Path) -> TestIndex:
+    """Scan every test file under ``paths``; display paths are relative to ``root``."""
+    refs: list[TestRef] = []
+    problems: list[ScanProblem] = []
+    files = 0
+    for file in test_files(paths):
+        files += 1
+        display = _display(file, root)
+        try:
+            source = file.read_bytes()
+            tree = ast.parse(source, filename=display)
+        except SyntaxError as error:
+            problems.append(ScanProblem(display, error.lineno or 1, f"syntax error, lee_ref marks not read: {error.msg}"))
+            continue
+        except (OSError, ValueError) as error:
+            problems.append(ScanProblem(display, 1, f"cannot read test file: {error}"))
+            continue
+        if b"lee_ref" not in source:
+            continue
+        _Scanner(display, refs, problems).module(tree)
+    return TestIndex(tuple(refs), tuple(problems), files)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class _Scanner:
+    def __init__(self, display: str, refs: list[TestRef], problems: list[ScanProblem]) -> None:
+        self.display = display
+        self.refs = refs
+        self.problems = problems
+
+    def module(self, tree: ast.Module) -> None:
+        all_tests = tuple(self._tests(tree.body, self.display))
+        for node in tree.body:
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and _targets_pytestmark(node) and node.value is not None:
+                for mark in _marks(node.value):
+                    self._mark(mark, all_tests)
+        self._scope(tree.body, self.display)
+
+    def _scope(self, body: list[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                nodeid = f"{prefix}::{node.name}"
+                for decorator in node.decorator_list:
+                    self._mark(decorator, (nodeid,))
+                self._params(node, nodeid)
+            elif isinstance(node, ast.ClassDef):
+                class_id = f"{prefix}::{node.name}"
+                methods = tuple(self._tests(node.body, class_id))
+                for decorator in node.decorator_list:
+                    self._mark(decorator, methods or (class_id,))
+                for inner in node.body:
+                    if isinstance(inner, ast.Assign) and _targets_pytestmark(inner):
+                        for mark in _marks(inner.value):
+                            self._mark(mark, methods or (class_id,))
+                self._scope(node.body, class_id)
+
+    def _tests(self, body: list[ast.stmt], prefix: str) -> Iterator[str]:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
+                yield f"{prefix}::{node.name}"
+            elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+                yield from self._tests(node.body, f"{prefix}::{node.name}")
+
+    def _params(self, function: ast.FunctionDef | ast.AsyncFunctionDef, nodeid: str) -> None:
+        """``pytest.param(..., marks=...)`` inside the function's parametrize decorators."""
+        for decorator in function.decorator_list:
+            for node in ast.walk(decorator):
+                if isinstance(node, ast.Call) and _dotted(node.func).endswith("param"):
+                    position = _param_position(decorator, node)
+                    for keyword in node.keywords:
+                        if keyword.arg == "marks":
+                            for mark in _marks(keyword.value):
+                                self._mark(mark, (nodeid,), param=position)
+
+    def _mark(self, node: ast.expr, nodeids: tuple[str, ...], param: int | None = None) -> None:
+        if not (isinstance(node, ast.Call) and _dotted(node.func).split(".")[-1] == "lee_ref"):
+            return
+        if node.keywords or not node.args:
+            self.problems.append(ScanProblem(self.display, node.lineno,
+                "lee_ref takes positional strings only: lee_ref('NM06-LESS-09', 'item text', ...)"))
+            return
+        values = []
+        for argument in node.args:
+            if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
+                self.problems.append(ScanProblem(self.display, argument.lineno,
+                    "lee_ref arguments must be string literals so lee-kb can read them without importing the test"))
+                return
+            values.append(argument.value)
+        self.refs.append(TestRef(values[0], tuple(values[1:]), self.display, node.lineno, nodeids, param))
+
+
+def _marks(node: ast.expr | None) -> list[ast.expr]:
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return list(node.elts)
+    return [node] if node is not None else []
+
+
+def _targets_pytestmark(node: ast.Assign | ast.AnnAssign) -> bool:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in targets)
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""
+
+
+def _param_position(decorator: ast.expr, param: ast.Call) -> int | None:
+    for node in ast.walk(decorator):
+        if isinstance(node, (ast.List, ast.Tuple)) and param in node.elts:
+            return node.elts.index(param)
+    return None
