@@ -65,7 +65,7 @@ class PackageItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, "package: build and verify [tool.lee] source"
+        return self.path, None, "package"
 
 
 def _entry(settings: Settings, **fields: Any) -> dict[str, Any]:
