@@ -1,0 +1,70 @@
+"""``lee_rehearsal`` / ``lee_rehearsal_session``: one rehearsal environment per fixture.
+
+Order matters and is the point of this module: credentials are masked *before*
+boto3 makes a client and moto's mock starts *before* any client exists, so no call
+of the rehearsal can be signed for, or sent to, a real account; both are undone, in
+reverse, when the fixture ends. boto3 and moto are imported here, inside the
+function, so a test run that never rehearses never loads them.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, contextmanager
+from typing import Any, Iterator
+
+import pytest
+
+from pytest_lee.errors import LeeError, MissingExtraError
+from pytest_lee.report import SessionReport
+from pytest_lee.settings import Settings
+
+
+@contextmanager
+def rehearsal_session(
+    settings: Settings, report: SessionReport | None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """Yield a :class:`~pytest_lee.rehearsal.session.Rehearsal`; fail in one line when it cannot be had."""
+    try:
+        stack_factory = _prepare(settings, report, tmp_path_factory)
+    except LeeError as error:
+        pytest.fail(str(error), pytrace=False)
+    with stack_factory() as rehearsal:
+        yield rehearsal
+
+
+def _prepare(settings: Settings, report: SessionReport | None, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from pytest_lee.rehearsal.target import resolve_target
+
+    target = resolve_target(settings.options)
+    mock_aws = _import_extras(target.mode == "moto")
+    work_dir = tmp_path_factory.mktemp("lee-rehearsal")
+
+    @contextmanager
+    def opened() -> Iterator[Any]:
+        from pytest_lee.rehearsal.credentials import masked_credentials
+        from pytest_lee.rehearsal.session import Rehearsal
+
+        with ExitStack() as stack:
+            stack.enter_context(masked_credentials(work_dir / "no-credentials", fake=target.fake_credentials))
+            if mock_aws is not None:
+                stack.enter_context(mock_aws(config={"lambda": {"use_docker": False}}))
+            lambda_client, iam_client = target.clients()
+            yield Rehearsal(settings, report, work_dir, target, lambda_client, iam_client)
+
+    return opened
+
+
+def _import_extras(need_moto: bool) -> Any:
+    """moto's ``mock_aws`` (or None when an endpoint replaces it); MissingExtraError without the extra."""
+    try:
+        import boto3  # noqa: F401
+        import botocore  # noqa: F401
+    except ImportError:
+        raise MissingExtraError("a rehearsal", "aws", "boto3") from None
+    if not need_moto:
+        return None
+    try:
+        from moto import mock_aws
+    except ImportError:
+        raise MissingExtraError("a rehearsal", "aws", "moto") from None
+    return mock_aws

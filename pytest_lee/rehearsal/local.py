@@ -1,0 +1,148 @@
+"""Run a version's exact bytes locally: the health check and the canary's invocations.
+
+moto without Docker never runs the code (its invoke echoes a canned payload), and
+its ``Code.Location`` cannot be downloaded. So the rehearsal keeps every uploaded
+zip here, keyed by the ``CodeSha256`` Lambda reported for it, and runs a version by
+looking its bytes up under the hash Lambda reports for *that version*: what runs
+is what was published, not what the test meant to publish.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from pytest_lee._atomic import write_atomic
+from pytest_lee.errors import LeeError, PackageError
+from pytest_lee.settings import FunctionSettings
+
+HEALTH_EVENT = {"test": "true"}
+
+
+def code_sha256(data: bytes) -> str:
+    """base64 of the SHA-256 of *data*: Lambda's ``CodeSha256``."""
+    return base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    """The post-deployment health check: one cold invocation of the published bytes."""
+
+    outcome: str  # "passed", "failed" or "skipped"
+    event: Any = None
+    response: Any = None
+    error: str | None = None
+    stderr_tail: str = ""
+    import_ms: float | None = None
+    first_invoke_ms: float | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome,
+            "error": self.error,
+            "response": self.response,
+            "stderr_tail": self.stderr_tail,
+            "import_ms": self.import_ms,
+            "first_invoke_ms": self.first_invoke_ms,
+        }
+
+
+class CodeStore:
+    """Uploaded zips by ``CodeSha256``, and fresh directories to unzip them into."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._zips: dict[str, Path] = {}
+        self._counter = itertools.count(1)
+
+    def put(self, data: bytes) -> str:
+        sha = code_sha256(data)
+        if sha not in self._zips:
+            path = self.root / "zips" / f"{hashlib.sha256(data).hexdigest()}.zip"
+            write_atomic(path, data)
+            self._zips[sha] = path
+        return sha
+
+    def holds(self, sha: str) -> bool:
+        return sha in self._zips
+
+    def unpack(self, sha: str) -> Path:
+        """A fresh directory holding the bytes stored under *sha*, unzipped safely."""
+        from pytest_lee.package import extract_package
+
+        if sha not in self._zips:
+            raise LeeError(f"no bytes held locally for CodeSha256 {sha}")
+        destination = self.root / "run" / f"{next(self._counter):03d}"
+        return extract_package(self._zips[sha], destination)
+
+
+def run_events(
+    store: CodeStore, sha: str, handler: str, events: Sequence[Any], function: FunctionSettings
+) -> Any:
+    """One fresh child process running *events* (the first cold) on the bytes under *sha*."""
+    from pytest_lee.runner import run_handler
+
+    code_dir = store.unpack(sha)
+    return run_handler(code_dir, handler, list(events), function, timeout_s=function.timeout_s)
+
+
+def invocation_errors(child: Any, count: int) -> list[str | None]:
+    """One error (or None) per event: an exception, a timeout, a crash or a 5xx response."""
+    errors: list[str | None] = []
+    for index in range(count):
+        invoke_error = child.invoke_errors[index] if index < len(child.invoke_errors) else None
+        if invoke_error:
+            errors.append(invoke_error)
+        elif index >= len(child.responses):
+            errors.append(child.error or "no response")
+        else:
+            errors.append(server_error(child.responses[index]))
+    return errors
+
+
+def server_error(response: Any) -> str | None:
+    """The 5xx a handler returned as an API Gateway style response, as one line."""
+    if isinstance(response, dict):
+        status = response.get("statusCode")
+        if isinstance(status, int) and status >= 500:
+            body = str(response.get("body", ""))
+            return f"status {status}: {body[:200]}"
+    return None
+
+
+def health_check(
+    store: CodeStore, sha: str, handler: str, event: Any, function: FunctionSettings
+) -> HealthCheck:
+    """Invoke the bytes under *sha* once, cold, with *event*; any error fails the check."""
+    try:
+        child = run_events(store, sha, handler, [event], function)
+    except PackageError as error:
+        return HealthCheck("failed", event=event, error=one_line(error))
+    except LeeError as error:
+        return HealthCheck("failed", event=event, error=str(error))
+    error = invocation_errors(child, 1)[0]
+    return HealthCheck(
+        "failed" if error else "passed",
+        event=event,
+        response=child.responses[0] if child.responses else None,
+        error=error,
+        stderr_tail=child.stderr_tail,
+        import_ms=child.import_ms,
+        first_invoke_ms=child.first_invoke_ms,
+    )
+
+
+def one_line(error: BaseException) -> str:
+    """A PackageError's problems joined on one line; any other error's first line."""
+    if isinstance(error, PackageError):
+        return "; ".join(error.problems)
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
