@@ -122,6 +122,8 @@ def test_junk_secrets_and_configured_excludes_never_ship(source: Path, tmp_path:
 def test_omit_leaves_files_out_and_rejects_a_pattern_that_matches_nothing(source: Path, tmp_path: Path):
     package = build_package(settings_for(source), omit=("lib/util.py",), out_dir=tmp_path / "out")
     assert "lib/util.py" not in package.files and "app.py" in package.files
+    single = build_package(settings_for(source), omit="lib/*.py", out_dir=tmp_path / "glob")
+    assert single.files == ("app.py", "data/table.csv")
     with pytest.raises(PackageError, match=r"lib/utils\.py: omit matches no file of the source"):
         build_package(settings_for(source), omit=("lib/utils.py",), out_dir=tmp_path / "typo")
 

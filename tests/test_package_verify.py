@@ -105,6 +105,11 @@ def test_a_clean_package_passes_without_warnings(tmp_path: Path):
             "certs/deploy.txt:1: contains a private key block (-----BEGIN RSA PRIVATE KEY-----)",
             id="private-key",
         ),
+        pytest.param(
+            {"app.py": APP, "ops/key.asc": "x\n-----BEGIN PGP " + "PRIVATE KEY BLOCK-----\n"}, {},
+            "ops/key.asc:2: contains a private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----)",
+            id="pgp-private-key",
+        ),
     ],
 )
 def test_each_problem_names_its_file(tmp_path: Path, files, overrides, expected):

@@ -53,6 +53,8 @@ def build_package(
     """
     source_dir = resolve_source(settings, source)
     out_dir = Path(out_dir)
+    if isinstance(omit, str):  # omit="a.py" would otherwise omit the letters
+        omit = (omit,)
     selection = select_files(source_dir, settings.exclude, skip=out_dir)
     files, omitted, omit_errors = _apply_omit(selection.files, tuple(omit))
     errors = selection.errors + omit_errors
@@ -132,8 +134,6 @@ def manifest_json(package: model.Package, source: Path, *, verified: bool) -> st
 def _apply_omit(
     files: list[SourceFile], omit: tuple[str, ...]
 ) -> tuple[list[SourceFile], tuple[str, ...], list[str]]:
-    if isinstance(omit, str):  # omit="a.py" would otherwise omit the letters
-        omit = (omit,)
     errors = [
         f"{pattern}: omit matches no file of the source"
         for pattern in omit

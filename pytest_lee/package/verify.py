@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # AWS access key ids (long-term AKIA, temporary ASIA) and PEM private key blocks.
 _AWS_KEY = re.compile(rb"(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
-_PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")
+_PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 _RUNTIME = re.compile(r"python(\d+)\.(\d+)\Z")
 
 

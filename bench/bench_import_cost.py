@@ -1,0 +1,101 @@
+"""What pytest-lee costs every pytest run of every user.
+
+1. ``import pytest_lee.plugin`` on top of ``import pytest``, in fresh interpreters.
+2. The added wall time of a generated suite of 1,000 trivial tests with the plugin
+   against ``-p no:lee`` (runs interleaved so machine load hits both alike).
+
+Usage: python bench/bench_import_cost.py [--imports N] [--runs N] [--tests N]
+Prints medians; the machine may be shared, so read the ratio, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROBE = (
+    "import time; t0 = time.perf_counter(); import pytest; t1 = time.perf_counter(); "
+    "import pytest_lee.plugin; t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
+)
+HEAVY = ("boto3", "botocore", "moto", "markdown_it", "ftfy")
+
+
+def import_cost(runs: int) -> tuple[float, float]:
+    """Median ms of ``import pytest`` and of ``import pytest_lee.plugin`` after it."""
+    bare, plugin = [], []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True).stdout
+        first, second = (float(value) * 1000 for value in out.split())
+        bare.append(first)
+        plugin.append(second)
+    return statistics.median(bare), statistics.median(plugin)
+
+
+def heavy_modules_loaded() -> str:
+    code = f"import sys, pytest_lee.plugin; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def make_suite(root: Path, tests: int, configured: bool) -> None:
+    per_file = 100
+    for index in range(0, tests, per_file):
+        body = "".join(f"def test_{n}():\n    assert {n} == {n}\n\n" for n in range(index, min(index + per_file, tests)))
+        (root / f"test_suite_{index // per_file:03d}.py").write_text(body)
+    pyproject = "[tool.pytest.ini_options]\n"
+    if configured:
+        (root / "src").mkdir()
+        (root / "src" / "app.py").write_text("def handler(event, context):\n    return event\n")
+        pyproject += '\n[tool.lee]\nsource = "src"\nhandler = "app.handler"\nmin_lines = 0\n'
+    (root / "pyproject.toml").write_text(pyproject)
+
+
+def run_suite(root: Path, extra: list[str]) -> float:
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *extra]
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"suite failed ({' '.join(extra) or 'with plugin'}):\n{result.stdout[-2000:]}")
+    return elapsed
+
+
+def suite_overhead(tests: int, runs: int, configured: bool) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory(prefix="lee-bench-") as directory:
+        root = Path(directory)
+        make_suite(root, tests, configured)
+        run_suite(root, [])  # warm the file system cache and .pyc files for both variants
+        run_suite(root, ["-p", "no:lee"])
+        with_plugin, without = [], []
+        for _ in range(runs):
+            with_plugin.append(run_suite(root, []))
+            without.append(run_suite(root, ["-p", "no:lee"]))
+    return statistics.median(with_plugin), statistics.median(without)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--imports", type=int, default=21, help="fresh interpreters for the import cost")
+    parser.add_argument("--runs", type=int, default=7, help="interleaved suite runs per variant")
+    parser.add_argument("--tests", type=int, default=1000, help="trivial tests in the generated suite")
+    args = parser.parse_args()
+
+    bare, plugin = import_cost(args.imports)
+    print(f"import pytest                         : {bare:7.1f} ms (median of {args.imports} fresh interpreters)")
+    print(f"import pytest_lee.plugin (after it)   : {plugin:7.1f} ms  ({plugin / bare:.1%} of import pytest)")
+    print(f"heavy modules loaded by the import    : {heavy_modules_loaded() or 'none'}")
+    for configured, label in ((False, "no [tool.lee]"), (True, "[tool.lee] source set (+1 package item)")):
+        with_plugin, without = suite_overhead(args.tests, args.runs, configured)
+        added = with_plugin / without - 1
+        print(
+            f"{args.tests} trivial tests, {label:40}: with plugin {with_plugin:6.3f} s, "
+            f"-p no:lee {without:6.3f} s, added {added:+.1%} (medians of {args.runs} interleaved runs)"
+        )
+
+
+if __name__ == "__main__":
+    main()
