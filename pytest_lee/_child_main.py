@@ -63,6 +63,16 @@ def _mark_stderr(phase, importtime):
         os.write(2, f"lee-phase: {phase}\n".encode())
 
 
+def _stdout_at():
+    # Where the app's output stands (stdout is a file the parent reads afterwards),
+    # so the parent can tell which lines the cold start printed.
+    sys.stdout.flush()
+    try:
+        return os.lseek(1, 0, os.SEEK_CUR)
+    except OSError:
+        return -1
+
+
 def main():
     fd = int(sys.argv[1])
     spec_path = sys.argv[2]
@@ -89,7 +99,8 @@ def main():
 
     import json  # only now: the handler's import above paid for its own json
 
-    _send(fd, (json.dumps({"kind": "import", "ms": import_ms, "error": error}) + "\n").encode())
+    record = {"kind": "import", "ms": import_ms, "error": error, "stdout_at": _stdout_at()}
+    _send(fd, (json.dumps(record) + "\n").encode())
     if error is not None:
         return 1
     with open(spec_path, encoding="utf-8") as stream:
@@ -109,15 +120,15 @@ def main():
         except BaseException as caught:  # SystemExit/KeyboardInterrupt from a handler is a failed invocation
             failure = _one_line(caught)
         elapsed_ms = (time.perf_counter() - start) * 1000
-        sys.stdout.flush()
+        stdout_at = _stdout_at()
         sys.stderr.flush()
         try:
             encoded = json.dumps(response, default=repr)
         except (ValueError, TypeError) as caught:  # circular structures
             encoded = json.dumps(repr(response))
             failure = failure or f"response not serializable: {_one_line(caught)}"
-        record = '{"kind": "invoke", "index": %d, "ms": %r, "error": %s, "response": %s}\n' % (
-            index, elapsed_ms, json.dumps(failure), encoded,
+        record = '{"kind": "invoke", "index": %d, "ms": %r, "stdout_at": %d, "error": %s, "response": %s}\n' % (
+            index, elapsed_ms, stdout_at, json.dumps(failure), encoded,
         )
         _send(fd, record.encode())
     _send(fd, b'{"kind": "done"}\n')

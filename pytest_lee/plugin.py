@@ -136,6 +136,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     settings = config.stash[settings_key]
     if settings.options.json_path is not None:
         report.write_json(settings.options.json_path)
+    if report.entries("budgets"):
+        from pytest_lee.budgets.outputs import write_budget_outputs
+
+        write_budget_outputs(report, settings)
 
 
 def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.Config) -> None:

@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -78,6 +78,9 @@ class ChildRun:
     stdout_lines: tuple[str, ...]
     stderr_tail: str
     imports: tuple[ImportTiming, ...] = ()
+    # Number of stdout lines printed by the end of the import, then of each invocation:
+    # ``stdout_lines[:stdout_marks[1]]`` is what the cold start printed.
+    stdout_marks: tuple[int, ...] = ()
 
     @property
     def cold_start_ms(self) -> float | None:
@@ -175,9 +178,17 @@ def _run_child(code_dir: Path, handler: str, spec: Path, work: Path, function: F
         finally:
             os.close(read_fd)
         status, rusage = _reap(process)
-    stdout = (work / "stdout").read_bytes().decode("utf-8", "replace")
+    raw_stdout = (work / "stdout").read_bytes()
     stderr = (work / "stderr").read_bytes().decode("utf-8", "replace")
-    return _assemble(records, timed_out_in, status, rusage, stdout, stderr, timeout, count, handler)
+    run = _assemble(records, timed_out_in, status, rusage, raw_stdout, stderr, timeout, count, handler)
+    marks = tuple(_line_count(raw_stdout, r.get("stdout_at", -1)) for r in records if "stdout_at" in r)
+    return replace(run, stdout_marks=marks)
+
+
+def _line_count(raw: bytes, offset: int) -> int:
+    if offset < 0:
+        return len(raw.splitlines())
+    return len(raw[:offset].splitlines())
 
 
 def _read_protocol(fd: int, pid: int, timeout: float) -> tuple[list[dict[str, Any]], str | None]:
@@ -234,7 +245,7 @@ def _reap(process: subprocess.Popen[bytes]) -> tuple[int, Any]:
 
 
 def _assemble(records: list[dict[str, Any]], timed_out_in: str | None, status: int, rusage: Any,
-              stdout: str, stderr: str, timeout: float, count: int, handler: str) -> ChildRun:
+              stdout: bytes, stderr: str, timeout: float, count: int, handler: str) -> ChildRun:
     returncode = os.waitstatus_to_exitcode(status)
     imported = next((r for r in records if r.get("kind") == "import"), None)
     invokes = sorted((r for r in records if r.get("kind") == "invoke"), key=lambda r: r["index"])
@@ -272,7 +283,7 @@ def _assemble(records: list[dict[str, Any]], timed_out_in: str | None, status: i
         responses=responses,
         invoke_errors=invoke_errors,
         max_rss_mb=rusage.ru_maxrss / 1024 if rusage is not None else None,  # KiB on Linux
-        stdout_lines=tuple(stdout.splitlines()),
+        stdout_lines=tuple(line.decode("utf-8", "replace") for line in stdout.splitlines()),
         stderr_tail="\n".join(lines[-_STDERR_TAIL_LINES:]),
         imports=imports,
     )

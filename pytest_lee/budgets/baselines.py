@@ -1,0 +1,79 @@
+"""Saved baselines: ``--lee-save NAME`` and ``--lee-compare NAME`` [``--lee-compare-fail PCT``].
+
+A baseline is ``.lee/baselines/NAME.json`` under the rootdir (meant to be committed),
+written atomically: ``{"metrics": {"cold_start_ms": {"median": 320.1, "p95": 340.2,
+"higher_is_better": false}, ...}}``. A comparison shows each metric's median change,
+``cold_start_ms 320 → 285 (−11 %)``; a regression is a change in the worse direction
+(up for lower-is-better, down for higher-is-better), and with ``--lee-compare-fail PCT``
+a budget item whose metric regressed by more than PCT percent fails.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from pytest_lee._atomic import write_atomic
+from pytest_lee.budgets.verdicts import format_value
+from pytest_lee.errors import LeeConfigError
+from pytest_lee.settings import Settings
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def baseline_path(settings: Settings, name: str) -> Path:
+    if not _NAME.match(name):
+        raise LeeConfigError(f"--lee-save/--lee-compare: {name!r}: expected a name of letters, digits, '.', '_' or '-'")
+    return settings.rootdir / ".lee" / "baselines" / f"{name}.json"
+
+
+def save_baseline(settings: Settings, name: str, entries: Iterable[dict[str, Any]]) -> Path:
+    path = baseline_path(settings, name)
+    metrics = {
+        entry["name"]: {"median": entry["median"], "p95": entry["p95"],
+                        "higher_is_better": entry.get("higher_is_better", False)}
+        for entry in entries
+    }
+    write_atomic(path, json.dumps({"metrics": dict(sorted(metrics.items()))}, indent=2) + "\n")
+    return path
+
+
+def load_baseline(settings: Settings, name: str) -> dict[str, dict[str, Any]]:
+    path = baseline_path(settings, name)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LeeConfigError(f"--lee-compare {name}: no baseline {path} (save one with --lee-save {name})") from None
+    except (OSError, ValueError) as error:
+        raise LeeConfigError(f"{path}: not a readable baseline: {error}") from None
+    metrics = document.get("metrics") if isinstance(document, dict) else None
+    if not isinstance(metrics, dict):
+        raise LeeConfigError(f"{path}: not a baseline (expected a 'metrics' table)")
+    return metrics
+
+
+def change_pct(current: float, previous: float) -> float | None:
+    if previous == 0:
+        return None
+    return (current - previous) / abs(previous) * 100
+
+
+def regression_pct(current: float, previous: float, higher_is_better: bool) -> float:
+    """How much worse, in percent of the baseline (negative: better)."""
+    change = change_pct(current, previous)
+    if change is None:
+        return 0.0
+    return -change if higher_is_better else change
+
+
+def describe_change(name: str, current: float, previous: float) -> str:
+    """``cold_start_ms 320 → 285 (−11 %)``."""
+    change = change_pct(current, previous)
+    if change is None:
+        shown = "n/a"
+    else:
+        rounded = round(change)
+        shown = ("+" if rounded > 0 else "−" if rounded < 0 else "±") + f"{abs(rounded)} %"
+    return f"{name} {format_value(previous)} → {format_value(current)} ({shown})"

@@ -1,0 +1,113 @@
+"""``[tool.lee.budgets]`` as collected items: ``pyproject.toml::budget[<metric>]``.
+
+One item per configured metric and phase. Without ``--lee-budgets`` each is skipped
+("budgets run with --lee-budgets"), so everyday runs stay fast. With it, the first item
+to run triggers the session's single measurement (see ``shared``); each item then
+judges its own metric, adds its entry to the ``budgets`` report section and its
+figures to the JUnit XML properties, and fails on ``over``/``critical`` (or on a
+regression beyond ``--lee-compare-fail``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_lee.budgets.baselines import load_baseline, regression_pct
+from pytest_lee.budgets.marker import budget_overrides, configured_levels
+from pytest_lee.budgets.measure import Measurement
+from pytest_lee.budgets.shared import session_measurement
+from pytest_lee.budgets.verdicts import FAILING, budget_entry, failure_message, measurement_entry
+from pytest_lee.errors import LeeError
+from pytest_lee.settings import Levels, Settings
+
+SKIP_REASON = "budgets run with --lee-budgets"
+
+
+class BudgetFailure(Exception):
+    """A budget item failed; the message is the whole report (no traceback)."""
+
+
+def budget_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item]:
+    items: list[pytest.Item] = []
+    for metric, levels in configured_levels(settings).items():
+        item = BudgetItem.from_parent(node, name=f"budget[{metric}]", metric=metric, levels=levels)
+        if not settings.options.budgets:
+            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+        items.append(item)
+    return items
+
+
+class BudgetItem(pytest.Item):
+    """Holds one metric to its levels, from the session's shared measurement."""
+
+    def __init__(self, *, metric: str, levels: Levels, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.metric = metric
+        self.levels = levels
+
+    def runtest(self) -> None:
+        from pytest_lee.plugin import lee_report, lee_settings
+
+        settings = lee_settings(self.config)
+        try:
+            levels = budget_overrides(self, settings).get(self.metric, self.levels)
+            measurement = session_measurement(self.config, settings)
+        except LeeError as error:
+            raise BudgetFailure(str(error)) from None
+        stats = measurement.stats(self.metric)
+        if stats is None:
+            raise BudgetFailure(_not_reported(self.metric, measurement))
+        entry = budget_entry(self.metric, stats, levels, runs=measurement.runs)
+        report = lee_report(self.config)
+        report.add("budgets", entry)
+        report.add("budget_measurement", measurement_entry(measurement))
+        self._add_properties(entry)
+        problems = []
+        if entry["verdict"] in FAILING:
+            problems.append(failure_message(entry, measurement))
+        regression = self._regression(settings, entry)
+        if regression:
+            problems.append(regression)
+        if problems:
+            raise BudgetFailure("\n".join(problems))
+
+    def _add_properties(self, entry: dict[str, Any]) -> None:
+        for key in ("median", "p95", "spread_pct", "verdict", "target", "acceptable", "critical"):
+            if entry.get(key) is not None:
+                self.user_properties.append((f"lee.{self.metric}.{key}", entry[key]))
+
+    def _regression(self, settings: Settings, entry: dict[str, Any]) -> str | None:
+        options = settings.options
+        if options.compare is None or options.compare_fail is None:
+            return None
+        try:
+            previous = load_baseline(settings, options.compare).get(self.metric)
+        except LeeError as error:
+            return str(error)
+        if previous is None:
+            return None
+        worse = regression_pct(entry["median"], previous["median"], entry["higher_is_better"])
+        if worse > options.compare_fail:
+            return (
+                f"{self.metric} regressed {worse:.0f} % against baseline {options.compare!r} "
+                f"({previous['median']:g} → {entry['median']:g}), beyond --lee-compare-fail {options.compare_fail:g} %"
+            )
+        return None
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, BudgetFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self) -> tuple[Any, int | None, str]:
+        return self.path, None, f"budget[{self.metric}]"
+
+
+def _not_reported(metric: str, measurement: Measurement) -> str:
+    reported = ", ".join(measurement.app_metrics) or "none"
+    return (
+        f"{metric}: not reported by the handler {measurement.handler} in any of {measurement.runs} runs "
+        f"(app metrics reported: {reported})"
+    )

@@ -1,0 +1,221 @@
+"""The measurement: ``runs`` cold starts of the packaged handler, each in a fresh interpreter.
+
+The code directory is the deployment package itself, built with
+``pytest_lee.package.build_package`` and unzipped with ``extract_package`` (so the
+budgets measure what would ship, never the repository's ``__pycache__``). One extra run
+with ``-X importtime`` comes first and lists the slowest modules; it is not a sample,
+because import tracing slows imports down. Then ``runs`` timed runs; each one:
+
+- imports the handler (``import_ms``), invokes it once cold (``first_invoke_ms``;
+  ``cold_start_ms`` is their sum), then replays the warm requests (``request_ms``,
+  pooled over all runs, so its p95 is a request-latency p95);
+- ``max_memory_mb``: the child's peak RSS; ``error_rate``: invocations that raised or
+  answered ``statusCode >= 500``, over all of the run's invocations;
+- the app's stdout metric lines (see ``metrics``), and ``cache_hit_rate`` from its
+  ``cache_hits``/``cache_misses``.
+
+Warm requests: the configured events replayed whole, in order, as many rounds as it
+takes to reach ``WARM_REQUESTS`` (so the request mix stays as configured).
+``cache_hit_rate`` is over that replay: the run's counters minus what the cold start
+reported (valid for both counter styles), because a cold start's warm-up misses are
+expected and would swamp a short replay, while production hit rates are steady-state.
+A run that does not import, crashes or times out fails the whole measurement with the
+child's error and stderr tail; a handler that merely returns errors is ``error_rate``.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import json
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
+from pytest_lee.budgets.stats import MetricStats, summarize
+from pytest_lee.errors import LeeConfigError, LeeError
+from pytest_lee.runner import ChildRun, run_handler
+from pytest_lee.settings import FunctionSettings, Settings
+
+WARM_REQUESTS = 20
+SLOWEST_IMPORTS = 5
+
+
+class MeasurementError(LeeError):
+    """The handler could not be measured: it did not import, crashed or hung."""
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Samples per metric over the runs, plus what explains them. JSON round-trips."""
+
+    handler: str
+    runs: int
+    samples: dict[str, list[float]]
+    app_metrics: list[str] = field(default_factory=list)
+    # App metrics printed by the cold start (import + first invocation) and never by a
+    # warm request: the app's own phases of the cold start, in the order reported.
+    phases: list[str] = field(default_factory=list)
+    slowest_imports: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def stats(self, metric: str) -> MetricStats | None:
+        values = self.samples.get(metric)
+        return summarize(values) if values else None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Measurement:
+        return cls(**json.loads(text))
+
+
+def load_events(settings: Settings) -> list[Any]:
+    """The configured events, in order: ``event``, or the files ``events`` matches (sorted)."""
+    budgets = settings.budgets
+    if budgets is None or (budgets.event is None and budgets.events is None):
+        return [{}]
+    if budgets.event is not None:
+        return [dict(budgets.event)]
+    pattern = budgets.events or ""
+    paths = sorted(glob.glob(str(settings.rootdir / pattern), recursive=True))
+    if not paths:
+        raise LeeConfigError(f"{settings.pyproject}: tool.lee.budgets.events = {pattern!r}: matches no file")
+    events = []
+    for path in paths:
+        try:
+            events.append(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError) as error:
+            raise LeeConfigError(f"{path}: event file is not JSON: {error}") from None
+    return events
+
+
+def replay_plan(events: Sequence[Any]) -> list[Any]:
+    """Cold event first, then the events replayed whole until ``WARM_REQUESTS`` warm requests."""
+    rounds = -(-WARM_REQUESTS // len(events))  # ceiling: whole rounds keep the request mix
+    return [events[0], *itertools.chain.from_iterable(itertools.repeat(list(events), rounds))]
+
+
+def package_code(settings: Settings, source: str | Path | None, workdir: Path) -> Path:
+    """Build the deployment zip of *source* and unzip it: the directory the child runs in."""
+    from pytest_lee.package import build_package, extract_package
+
+    package = build_package(settings, source, verify=False, out_dir=workdir / "zip")
+    return extract_package(package.path, workdir / "task")
+
+
+def measure(
+    settings: Settings,
+    *,
+    runs: int,
+    handler: str | None = None,
+    source: str | Path | None = None,
+    code_dir: Path | None = None,
+    events: Sequence[Any] | None = None,
+    function: FunctionSettings | None = None,
+    timeout_s: float | None = None,
+) -> Measurement:
+    """Measure *handler* (default ``[tool.lee] handler``) *runs* times; see the module doc."""
+    handler = handler or settings.handler
+    function = function or settings.function
+    plan = replay_plan(list(events) if events is not None else load_events(settings))
+    workdir = Path(tempfile.mkdtemp(prefix="lee-measure-"))
+    try:
+        if code_dir is None:
+            code_dir = package_code(settings, source, workdir)
+        traced = run_handler(code_dir, handler, plan[:1], function, timeout_s=timeout_s, importtime=True)
+        _require_completed(traced, handler)
+        collected = [run_handler(code_dir, handler, plan, function, timeout_s=timeout_s) for _ in range(runs)]
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    for run in collected:
+        _require_completed(run, handler)
+    return _from_runs(handler, collected, traced)
+
+
+def _require_completed(run: ChildRun, handler: str) -> None:
+    completed = run.import_ms is not None and not run.timed_out and run.returncode == 0 and (
+        run.first_invoke_ms is not None
+    )
+    if not completed:
+        tail = run.stderr_tail.strip()
+        shown = f"\n--- child stderr (last lines) ---\n{tail}" if tail else " (no stderr)"
+        raise MeasurementError(f"{handler}: {run.error}{shown}")
+
+
+def _from_runs(handler: str, collected: list[ChildRun], traced: ChildRun) -> Measurement:
+    samples: dict[str, list[float]] = {}
+    app_names: list[str] = []
+    phases: list[str] = []
+    notes: list[str] = []
+
+    def add(name: str, value: float | None) -> None:
+        if value is not None:
+            samples.setdefault(name, []).append(float(value))
+
+    for run in collected:
+        add("import_ms", run.import_ms)
+        add("first_invoke_ms", run.first_invoke_ms)
+        add("cold_start_ms", run.cold_start_ms)
+        samples.setdefault("request_ms", []).extend(run.request_ms)
+        add("max_memory_mb", run.max_rss_mb)
+        failures = sum(1 for error in run.invoke_errors if error)
+        add("error_rate", failures / len(run.invoke_errors) if run.invoke_errors else None)
+        reported = parse_app_metrics(run.stdout_lines)
+        add("cache_hit_rate", cache_hit_rate(replay_counters(run, reported.values)))
+        for name, value in reported.values.items():
+            add(name, value)
+            if name not in app_names:
+                app_names.append(name)
+        for name in cold_start_phases(run):
+            if name not in phases:
+                phases.append(name)
+        for clash in reported.clashes:
+            note = f"the app reports {clash!r}, a harness metric: kept as 'app.{clash}'"
+            if note not in notes:
+                notes.append(note)
+    if not samples.get("request_ms"):
+        samples.pop("request_ms", None)
+    first_errors = sorted({error for run in collected for error in run.invoke_errors if error})
+    if first_errors:
+        notes.append(f"invocation errors: {'; '.join(first_errors[:3])}")
+    return Measurement(
+        handler=handler,
+        runs=len(collected),
+        samples=samples,
+        app_metrics=app_names,
+        phases=phases,
+        slowest_imports=slowest_imports(traced),
+        notes=notes,
+    )
+
+
+def replay_counters(run: ChildRun, whole: dict[str, float]) -> dict[str, float]:
+    """The run's values minus the cold start's: what the warm replay alone added."""
+    if len(run.stdout_marks) < 2:
+        return whole
+    cold = parse_app_metrics(run.stdout_lines[: run.stdout_marks[1]]).values
+    return {name: value - cold.get(name, 0.0) for name, value in whole.items()}
+
+
+def cold_start_phases(run: ChildRun) -> list[str]:
+    """App metrics the cold start printed that no warm request printed again."""
+    if len(run.stdout_marks) < 2:
+        return []
+    cold = parse_app_metrics(run.stdout_lines[: run.stdout_marks[1]]).values
+    warm = parse_app_metrics(run.stdout_lines[run.stdout_marks[1]:]).values
+    return [name for name in cold if name not in warm]
+
+
+def slowest_imports(run: ChildRun, count: int = SLOWEST_IMPORTS) -> list[dict[str, Any]]:
+    """The modules with the largest own (self) import cost, cold start phases only."""
+    ordered = sorted(run.imports, key=lambda timing: timing.self_ms, reverse=True)[:count]
+    return [
+        {"module": t.module, "self_ms": round(t.self_ms, 3), "cumulative_ms": round(t.cumulative_ms, 3),
+         "phase": "import" if t.phase == "import" else "first invoke"}
+        for t in ordered
+    ]

@@ -1,0 +1,121 @@
+"""Metrics the app reports on stdout, read per run (one fresh interpreter).
+
+Two line formats are understood, anywhere in a line (a Lambda log prefix such as
+``2024-01-01T00:00:00Z\\t<request id>\\tINFO\\t`` before the JSON is fine):
+
+- the seed's ``{"level": "METRIC", "metrics": {"cache_warm_ms": 0.4, ...}}``;
+- CloudWatch Embedded Metric Format: ``{"_aws": {"CloudWatchMetrics": [{"Metrics":
+  [{"Name": "cache_warm_ms", "Unit": "Milliseconds"}], ...}]}, "cache_warm_ms": 0.4}``.
+
+The counter rule (one value per metric per run):
+
+- METRIC lines are process snapshots, as the seed's module-level ``_METRICS``: a
+  counter is cumulative per process, so a run's value is the LAST value reported.
+  (A phase reported once is that value; a per-request timing is the last request's.)
+- EMF lines are per request, as CloudWatch aggregates them: a ``Count`` metric is
+  SUMMED over the run; any other unit (time, bytes, none) takes the MEDIAN of the values
+  the run reported (a phase reported once is that value). Array values count each element.
+
+Booleans and non-numbers are ignored. An app metric whose name is one of the harness's
+own (``cold_start_ms``, ``import_ms``, ``first_invoke_ms``, ``request_ms``,
+``max_memory_mb``, ``error_rate``, ``cache_hit_rate``) never overwrites it: it is kept as
+``app.<name>`` and the clash is reported in the measurement's notes.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from pytest_lee.settings import BUILTIN_METRICS
+
+APP_PREFIX = "app."
+
+
+@dataclass(frozen=True)
+class AppMetrics:
+    """One run's app-reported metrics, after the counter rule and the clash rule."""
+
+    values: dict[str, float]
+    clashes: tuple[str, ...] = ()
+
+
+def parse_app_metrics(lines: Iterable[str]) -> AppMetrics:
+    """Apply the counter rule to one run's stdout lines."""
+    snapshot: dict[str, float] = {}
+    counts: dict[str, float] = {}
+    samples: dict[str, list[float]] = {}
+    for line in lines:
+        document = _json_object(line)
+        if document is None:
+            continue
+        if document.get("level") == "METRIC" and isinstance(document.get("metrics"), dict):
+            for name, value in document["metrics"].items():
+                if _is_number(value):
+                    snapshot[str(name)] = float(value)
+        for name, unit, values in _emf_metrics(document):
+            if unit == "Count":
+                counts[name] = counts.get(name, 0.0) + sum(values)
+            else:
+                samples.setdefault(name, []).extend(values)
+    merged = dict(snapshot)
+    merged.update(counts)
+    merged.update({name: statistics.median(values) for name, values in samples.items() if values})
+    return _rename_clashes(merged)
+
+
+def _rename_clashes(values: dict[str, float]) -> AppMetrics:
+    renamed: dict[str, float] = {}
+    clashes = []
+    for name, value in values.items():
+        if name in BUILTIN_METRICS:
+            clashes.append(name)
+            renamed[APP_PREFIX + name] = value
+        else:
+            renamed[name] = value
+    return AppMetrics(renamed, tuple(sorted(clashes)))
+
+
+def _json_object(line: str) -> dict[str, Any] | None:
+    start = line.find("{")
+    if start < 0 or '"' not in line:
+        return None
+    try:
+        document = json.loads(line[start:])
+    except ValueError:
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _emf_metrics(document: dict[str, Any]) -> list[tuple[str, str, list[float]]]:
+    aws = document.get("_aws")
+    if not isinstance(aws, dict) or not isinstance(aws.get("CloudWatchMetrics"), list):
+        return []
+    found = []
+    for directive in aws["CloudWatchMetrics"]:
+        if not isinstance(directive, dict) or not isinstance(directive.get("Metrics"), list):
+            continue
+        for definition in directive["Metrics"]:
+            if not isinstance(definition, dict) or not isinstance(definition.get("Name"), str):
+                continue
+            name = definition["Name"]
+            raw = document.get(name)
+            values = raw if isinstance(raw, list) else [raw]
+            numbers = [float(value) for value in values if _is_number(value)]
+            if numbers:
+                found.append((name, str(definition.get("Unit", "None")), numbers))
+    return found
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def cache_hit_rate(values: dict[str, float]) -> float | None:
+    """``cache_hits / (cache_hits + cache_misses)`` of one run, when the app reports both."""
+    hits, misses = values.get("cache_hits"), values.get("cache_misses")
+    if hits is None or misses is None or hits + misses <= 0:
+        return None
+    return hits / (hits + misses)

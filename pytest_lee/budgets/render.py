@@ -1,0 +1,106 @@
+"""The ``lee budgets`` block of the terminal summary.
+
+A table (metric, median, p95, levels, verdict with one of four marks), then the cold
+start broken down: the harness's import and first invocation, and the app's own phases
+with their share of the cold start and the largest one pointed at — so a 535 ms first
+``cache_get`` stands out at a glance — then the five slowest imports, the comparison
+with a saved baseline (``--lee-compare``) and any notes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_lee.budgets.verdicts import MARKS, describe_levels, format_value, largest_phase
+from pytest_lee.errors import LeeError
+from pytest_lee.settings import Levels
+
+LEGEND = "marks: ✓ target  ~ acceptable (passes, above target)  ✗ over  ‼ critical  (? = unreliable: runs straddle a level)"
+
+
+def render_budget_summary(report: Any, settings: Any) -> list[str]:
+    entries = report.entries("budgets")
+    lines = _table(entries) if entries else []
+    details = report.entries("budget_measurement")
+    if details:
+        lines.extend(_breakdown(details[0], {entry["name"]: entry for entry in entries}))
+    lines.extend(_comparison(entries, settings))
+    return lines
+
+
+def _table(entries: list[dict[str, Any]]) -> list[str]:
+    rows = [("metric", "median", "p95", "levels (target / acceptable / critical)", "verdict")]
+    for entry in entries:
+        levels = Levels(entry["target"], entry["acceptable"], entry["critical"], entry.get("higher_is_better", False))
+        verdict = f"{MARKS[entry['verdict']]} {entry['verdict']}" + (" ?" if entry.get("unreliable") else "")
+        rows.append((entry["name"], format_value(entry["median"]), format_value(entry["p95"]),
+                     describe_levels(levels), verdict))
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    lines = []
+    for row in rows:
+        cells = [row[0].ljust(widths[0]), row[1].rjust(widths[1]), row[2].rjust(widths[2]),
+                 row[3].ljust(widths[3]), row[4]]
+        lines.append("  ".join(cells).rstrip())
+    lines.append(LEGEND)
+    return lines
+
+
+def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> list[str]:
+    cold = detail.get("cold_start_ms")
+    if not cold:
+        return []
+    lines = [
+        f"cold start {format_value(cold)} ms (median of {detail['runs']} runs) = "
+        f"import {format_value(detail.get('import_ms'))} ms + first invocation "
+        f"{format_value(detail.get('first_invoke_ms'))} ms"
+    ]
+    phases: dict[str, float] = detail.get("phases") or {}
+    if phases:
+        biggest = largest_phase(phases)
+        width = max(len(name) for name in phases)
+        lines.append("  phases the app reported (median ms, share of the cold start):")
+        for name, value in phases.items():
+            share = value / cold * 100
+            pointer = ""
+            if biggest is not None and name == biggest[0]:
+                pointer = "  ◀ largest"
+            if name in judged:
+                pointer += f"  {MARKS[judged[name]['verdict']]} {judged[name]['verdict']}"
+            if "total" in name:
+                pointer += "  (total)"
+            lines.append(f"    {name.ljust(width)}  {format_value(value):>8}  {share:5.1f} %  {_bar(share)}{pointer}".rstrip())
+    imports = detail.get("slowest_imports") or []
+    if imports:
+        lines.append("  slowest imports (own ms, -X importtime):")
+        for timing in imports:
+            lines.append(
+                f"    {timing['module']:<32} {format_value(timing['self_ms']):>8}  "
+                f"(cumulative {format_value(timing['cumulative_ms'])}, {timing['phase']})"
+            )
+    for note in detail.get("notes") or []:
+        lines.append(f"  note: {note}")
+    return lines
+
+
+def _bar(share: float) -> str:
+    return "█" * min(20, round(share / 5))
+
+
+def _comparison(entries: list[dict[str, Any]], settings: Any) -> list[str]:
+    name = settings.options.compare
+    if not name or not entries:
+        return []
+    from pytest_lee.budgets.baselines import describe_change, load_baseline
+
+    try:
+        baseline = load_baseline(settings, name)
+    except LeeError as error:
+        return [f"baseline: {error}"]
+    lines = [f"compared with baseline {name!r}:"]
+    for entry in entries:
+        previous = baseline.get(entry["name"])
+        if previous is None:
+            lines.append(f"  {entry['name']}: not in the baseline")
+        else:
+            lines.append("  " + describe_change(entry["name"], entry["median"], previous["median"]))
+    return lines
