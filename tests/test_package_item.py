@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 
 import pytest
@@ -177,3 +175,12 @@ def test_the_fixture_says_what_to_do_without_a_source(pytester: pytest.Pytester)
         """
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_under_xdist_the_package_entry_reaches_the_controller_once(project: pytest.Pytester):
+    pytest.importorskip("xdist")
+    result = project.runpytest_subprocess("-n", "2", "--lee-json", "lee.json")
+    result.assert_outcomes(passed=2)
+    entries = json.loads((project.path / "lee.json").read_text())["package"]
+    assert [entry["status"] for entry in entries] == ["ok"]
+    result.stdout.fnmatch_lines(["*= lee package =*", "src: 1 files, *CodeSha256 *"])
