@@ -1,0 +1,155 @@
+"""The auto-collected contract items: one per registry key, plus ``deploy-groups``.
+
+Ids read ``pyproject.toml::contract[gateway_core:_INTERFACE_ROUTERS/CACHE]``. A
+registry that cannot be loaded becomes one failing item,
+``contract[gateway_core:_INTERFACE_ROUTERS]``, whose failure is the one-line cause
+— collection itself never crashes on the user's code. An inconclusive key is
+reported as skipped with the reason ("inconclusive: ..."): not a pass, not a fail.
+
+With ``--lee-baseline REF`` one more item, ``deploy-groups``, runs the
+partial-deployment simulation once per session; it fails under
+``--lee-require-compatible`` when a changed file cannot ship alone or a signature
+change breaks. A baseline that does not exist is a usage error, raised here,
+before anything runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from pytest_lee.errors import LeeError
+
+if TYPE_CHECKING:
+    from pytest_lee.contracts.check import ContractSpec
+    from pytest_lee.settings import Settings
+
+
+class ContractFailure(LeeError):
+    """A contract item's failure: the message is shown as is."""
+
+
+def contract_source(settings: Settings) -> Path:
+    """Where the user's modules live: ``[tool.lee] source``, else the rootdir."""
+    return settings.source if settings.source is not None else settings.rootdir
+
+
+def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item]:
+    from pytest_lee.contracts.check import ContractSpec, registry_keys
+    from pytest_lee.contracts.registry import ContractSetupError
+
+    source = contract_source(settings)
+    items: list[pytest.Item] = []
+    seen: set[str] = set()
+    for contract in settings.contracts:
+        spec = ContractSpec.from_settings(contract)
+        try:
+            labels = registry_keys(source, spec)
+        except ContractSetupError as error:
+            name = _unique(f"contract[{spec.registry}]", seen)
+            items.append(ContractSetupItem.from_parent(node, name=name, spec=spec, cause=str(error)))
+            continue
+        for label in labels:
+            name = _unique(f"contract[{spec.registry}/{label}]", seen)
+            items.append(ContractItem.from_parent(node, name=name, spec=spec, label=label, source=source))
+    if settings.options.require_compatible and not settings.options.baseline:
+        raise pytest.UsageError("--lee-require-compatible needs --lee-baseline REF (what to compare against)")
+    if settings.options.baseline:
+        from pytest_lee.contracts.baseline import BaselineError, resolve_baseline
+
+        try:
+            baseline = resolve_baseline(settings.options.baseline, settings, node.config.invocation_params.dir)
+        except BaselineError as error:
+            raise pytest.UsageError(str(error)) from None
+        items.append(DeployGroupsItem.from_parent(node, name="deploy-groups", baseline=baseline))
+    return items
+
+
+def _unique(name: str, seen: set[str]) -> str:
+    candidate, number = name, 2
+    while candidate in seen:
+        candidate, number = f"{name}#{number}", number + 1
+    seen.add(candidate)
+    return candidate
+
+
+class _LeeItem(pytest.Item):
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, LeeError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+
+class ContractItem(_LeeItem):
+    """Checks one registry key with every probe; adds its verdict to the ``contracts`` section."""
+
+    def __init__(self, *, spec: ContractSpec, label: str, source: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.spec = spec
+        self.label = label
+        self.source = source
+
+    def runtest(self) -> None:
+        from pytest_lee.contracts.check import check_key
+        from pytest_lee.plugin import lee_report
+
+        result = check_key(self.source, self.spec, self.label)
+        lee_report(self.config).add("contracts", result.as_entry())
+        if result.status == "fail":
+            raise ContractFailure(result.message)
+        if result.status == "inconclusive":
+            pytest.skip(f"inconclusive: {result.message}")
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"contract {self.spec.registry}[{self.label}]"
+
+
+class ContractSetupItem(_LeeItem):
+    """Stands for a registry that cannot be loaded: fails with the one-line cause."""
+
+    def __init__(self, *, spec: ContractSpec, cause: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.spec = spec
+        self.cause = cause
+
+    def runtest(self) -> None:
+        from pytest_lee.plugin import lee_report
+
+        lee_report(self.config).add(
+            "contracts", {"registry": self.spec.registry, "key": "*", "status": "fail", "message": self.cause}
+        )
+        raise ContractFailure(self.cause)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"contract {self.spec.registry}"
+
+
+class DeployGroupsItem(_LeeItem):
+    """The partial-deployment simulation against ``--lee-baseline``, once per session."""
+
+    def __init__(self, *, baseline: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.baseline = baseline
+
+    def runtest(self) -> None:
+        from pytest_lee.contracts.baseline import simulate
+        from pytest_lee.plugin import lee_report, lee_settings
+
+        settings = lee_settings(self.config)
+        report = lee_report(self.config)
+        outcome = simulate(self.baseline, settings)
+        for group in outcome.groups:
+            report.add("deploy_groups", list(group))
+        report.add("baseline", outcome.as_entry())
+        if settings.options.require_compatible:
+            problems = outcome.incompatibilities()
+            if problems:
+                raise ContractFailure(
+                    f"--lee-require-compatible: {len(problems)} change{'s' if len(problems) != 1 else ''} "
+                    f"cannot ship alone against {self.baseline.label}:\n" + "\n".join(f"  - {p}" for p in problems)
+                )
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"deploy groups against {self.baseline.label}"

@@ -1,0 +1,64 @@
+"""Terminal summary lines: the contract matrix and the deploy groups.
+
+The matrix is one line per registry, a mark per key (✓ ok, ✗ fail, ? inconclusive;
+a key checked several times shows its worst result), then one short line per key
+that is not ok. The baseline block names the groups that must ship together, the
+files that are safe alone, and each classified signature change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_MARKS = {"ok": "✓", "fail": "✗", "inconclusive": "?"}
+_ORDER = {"ok": 0, "inconclusive": 1, "fail": 2}
+_WIDTH = 160
+
+
+def render_contract_summary(report: Any, settings: Any) -> list[str]:
+    worst: dict[str, dict[str, dict[str, str]]] = {}
+    for entry in report.entries("contracts"):
+        keys = worst.setdefault(entry["registry"], {})
+        known = keys.get(entry["key"])
+        if known is None or _ORDER.get(entry["status"], 0) > _ORDER.get(known["status"], 0):
+            keys[entry["key"]] = entry
+    lines: list[str] = []
+    for registry, keys in worst.items():
+        marks = "  ".join(f"{_MARKS.get(e['status'], '?')} {key}" for key, e in keys.items())
+        lines.append(f"{registry}  {marks}")
+        for key, entry in keys.items():
+            if entry["status"] != "ok":
+                first = entry["message"].split("\n")[0]
+                lines.append(f"  {_MARKS.get(entry['status'], '?')} {key}: {_short(first)}")
+    return lines
+
+
+def render_baseline_summary(report: Any, settings: Any) -> list[str]:
+    lines: list[str] = []
+    for entry in report.entries("baseline"):
+        changed = entry["changed"]
+        lines.append(
+            f"against {entry['baseline']}: {len(changed)} changed file{'s' if len(changed) != 1 else ''}, "
+            f"{entry['trees']} mixed trees checked in {entry['seconds']:.2f} s"
+        )
+        for group in entry["groups"]:
+            lines.append(f"must deploy together: {' + '.join(group)}")
+            reason = entry["reasons"].get(group[0])
+            if reason:
+                lines.append(f"  because {group[0]} alone: {_short(reason)}")
+        for name in entry["unresolved"]:
+            lines.append(f"breaks even with every changed file: {name}")
+        if entry["safe_alone"]:
+            lines.append(f"safe alone: {', '.join(entry['safe_alone'])}")
+        if entry["preexisting"]:
+            lines.append(f"already failing at the baseline (not judged): {', '.join(entry['preexisting'])}")
+        for change in entry["signatures"]:
+            lines.append(
+                f"{change['kind']:<11} {change['file']}:{change['line']} {change['function']}"
+                f"{change['old']} → {change['new']}: {'; '.join(change['details'])}"
+            )
+    return lines
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _WIDTH else text[: _WIDTH - 1] + "…"
