@@ -53,6 +53,7 @@ class CanaryResult:
 
 def check_canary_arguments(weight: Any, invocations: Any) -> None:
     """Reject a weight or count Lambda (or a meaningful canary) would not take, in one line."""
+    __tracebackhide__ = True
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight < 1:
         raise LeeError(f"canary_weight: expected a number between 0 and 1 (exclusive), got {weight!r}")
     if isinstance(invocations, bool) or not isinstance(invocations, int) or invocations < 0:

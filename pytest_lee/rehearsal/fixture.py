@@ -27,7 +27,11 @@ def rehearsal_session(
     try:
         stack_factory = _prepare(settings, report, tmp_path_factory)
     except LeeError as error:
-        pytest.fail(str(error), pytrace=False)
+        problem = str(error)
+    else:
+        problem = None
+    if problem is not None:  # outside the except block: no "during handling" chain in the report
+        pytest.fail(problem, pytrace=False)
     with stack_factory() as rehearsal:
         yield rehearsal
 

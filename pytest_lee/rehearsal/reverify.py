@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,8 @@ def reverify(settings: Settings, candidate: Candidate, work_dir: Path) -> tuple[
         extract_package(snapshot, work_dir / "unzipped")
     except PackageError as error:
         return problems + [_renamed(p, snapshot, candidate.path) for p in error.problems], []
+    except (zlib.error, zipfile.BadZipFile, EOFError) as error:  # damage the zip's own checks missed
+        return problems + [f"{candidate.path.name}: corrupt zip ({error})"], []
     verifier = Verifier(settings, work_dir / "unzipped")
     excluded = BUILTIN_EXCLUDES + tuple(settings.exclude)
     with zipfile.ZipFile(snapshot) as archive:

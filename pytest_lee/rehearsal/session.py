@@ -112,7 +112,8 @@ class Rehearsal:
                 if problems:
                     more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
                     raise StepFailed(f"{problems[0]}{more}")
-                step.detail = f"{_count(candidate)} files verified, CodeSha256 {candidate.code_sha256}"
+                count = _count(candidate)
+                step.detail = f"{count} file{'s' if count != 1 else ''} verified, CodeSha256 {candidate.code_sha256}"
             run.sha = candidate.code_sha256
             self._record_previous(run)
             self._upload(run, candidate)

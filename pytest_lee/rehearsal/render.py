@@ -1,0 +1,86 @@
+"""The terminal summary of rehearsals: each one ticked off against the seed's checklist.
+
+Steps are grouped under the four sections of NM06-LESS-09's deployment checklist, in
+the seed's order (pre-deployment, deployment, post-deployment, rollback ready), each
+with its duration, so a reader sees which item of the runbook each step enforced and
+what it cost. Works from the report's JSON entries, so xdist workers' rehearsals
+render the same as the controller's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_lee.report import SessionReport
+
+SECTIONS = ("pre-deployment", "deployment", "post-deployment", "rollback ready")
+_MARKS = {True: "ok", False: "FAILED", None: "skipped"}
+
+
+def render_rehearsal_summary(report: SessionReport, settings: Any) -> list[str]:
+    entries = [entry for entry in report.entries("rehearsals") if isinstance(entry, dict)]
+    if not entries:
+        return []
+    lines: list[str] = []
+    for entry in entries:
+        lines.extend(_render_one(entry))
+    lines.append(_totals(entries))
+    return lines
+
+
+def _render_one(entry: dict[str, Any]) -> list[str]:
+    outcome = entry.get("outcome") or _outcome(entry)
+    version = entry.get("version")
+    what = "rollback" if entry.get("kind") == "rollback" else "deploy"
+    head = f"{entry.get('function', '?')} {what}{f' v{version}' if version is not None else ''}: {outcome}"
+    head += f" in {float(entry.get('seconds') or 0):.2f} s"
+    if entry.get("alias_version") is not None:
+        head += f", production on v{entry['alias_version']}"
+    if entry.get("test"):
+        head += f"  [{entry['test']}]"
+    lines = [head]
+    if entry.get("reason"):
+        lines.append(f"  why: {entry['reason']}")
+    steps = entry.get("steps") or []
+    width = max((len(step.get("name", "")) for step in steps), default=0)
+    for section in SECTIONS:
+        mine = [step for step in steps if step.get("section") == section]
+        for index, step in enumerate(mine):
+            label = section if index == 0 else ""
+            mark = _MARKS.get(step.get("ok"), "?")
+            detail = _shorten(str(step.get("detail") or ""), 110)
+            lines.append(
+                f"  {label:<16} {mark:<7} {step.get('name', ''):<{width}} {float(step.get('ms') or 0):>8.1f} ms  {detail}".rstrip()
+            )
+    return lines
+
+
+def _totals(entries: list[dict[str, Any]]) -> str:
+    deploys = [entry for entry in entries if entry.get("kind", "deploy") == "deploy"]
+    counts = {name: sum(1 for entry in deploys if (entry.get("outcome") or _outcome(entry)) == name)
+              for name in ("promoted", "rolled back", "refused", "unchanged")}
+    shown = ", ".join(f"{count} {name}" for name, count in counts.items() if count)
+    unsafe = [
+        entry for entry in deploys
+        if not entry.get("promoted") and not entry.get("unchanged")
+        and entry.get("version") is not None and entry.get("alias_version") == entry.get("version")
+    ]
+    safety = (
+        "production never left on a failed version"
+        if not unsafe
+        else f"PRODUCTION LEFT ON A FAILED VERSION: v{', v'.join(str(entry['version']) for entry in unsafe)}"
+    )
+    rollbacks = len(entries) - len(deploys)
+    manual = f", {rollbacks} manual rollback{'s' if rollbacks != 1 else ''}" if rollbacks else ""
+    return f"{len(deploys)} rehearsed deployment{'s' if len(deploys) != 1 else ''} ({shown or 'none'}){manual}; {safety}"
+
+
+def _outcome(entry: dict[str, Any]) -> str:
+    for key, name in (("promoted", "promoted"), ("rolled_back", "rolled back"), ("refused", "refused")):
+        if entry.get(key):
+            return name
+    return "unchanged" if entry.get("unchanged") else "failed"
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,2 @@
+def handler(event, context):
+    raise TypeError("_execute_get_implementation() got an unexpected keyword argument 'timeout'")
