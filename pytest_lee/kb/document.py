@@ -277,7 +277,7 @@ class _Walker:
     def _cell(self, content: str, line: int) -> None:
         text = _plain(content).strip()
         if text.endswith(".md") and _MD_FILE.fullmatch(text):
-            self.routes.append(Route((), text, line))
+            self.routes.append(Route((), text, line, "table"))
 
     def _stat_line(self, content: str, line: int) -> None:
         block = self.stats[-1] if self.stats and self.stats[-1].line == self.stats_pending else None
@@ -372,7 +372,7 @@ class _Walker:
         for section in self.sections:
             if section.file_route and section.title and (match := _ID_HEADING.match(section.title)):
                 ids = tuple(ref for ref, _, _ in find_ids(match.group(1)))
-                routes.append(Route(ids, section.file_route, section.line or 1))
+                routes.append(Route(ids, section.file_route, section.line or 1, "file"))
         return tuple(routes)
 
     def _entries(self, total: int) -> list[Entry]:

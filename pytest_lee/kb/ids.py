@@ -52,7 +52,7 @@ class RefId:
 
     @property
     def short(self) -> str:
-        return f"{self.kind}-{self.number}"
+        return f"{self.kind}-{self.number}" if self.number else self.kind
 
     @property
     def full(self) -> str:

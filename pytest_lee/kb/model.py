@@ -112,11 +112,13 @@ class Entry:
 class Route:
     """An index line routing IDs to a file: ``NM06-BUG-01 → NM06-BUGS-Critical.md``, a
     ``### LESS-09: …`` heading with ``- **File:** `x.md```, or a table cell naming a
-    ``.md`` file. ``ids`` may be empty (``Bug queries → NM06-BUGS-Critical.md``)."""
+    ``.md`` file. ``ids`` may be empty (``Bug queries → NM06-BUGS-Critical.md``);
+    ``kind`` is ``"arrow"``, ``"file"`` or ``"table"``."""
 
     ids: tuple[RefId, ...]
     target: str
     line: int
+    kind: str = "arrow"
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,14 @@ class TestRef:
 
 @dataclass(frozen=True)
 class ScanProblem:
-    """A test file or mark lee-kb could not read: (path, line, one-line message)."""
+    """A test file or mark lee-kb could not read: (path, line, one-line message).
+    ``fatal`` is True when a whole file could not be read (syntax error, unreadable): its
+    marks are unknown, so the run is incomplete."""
 
     path: str
     line: int
     message: str
+    fatal: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,10 @@ def scan_tests(paths: Iterable[Path], root: Path) -> TestIndex:
             source = file.read_bytes()
             tree = ast.parse(source, filename=display)
         except SyntaxError as error:
-            problems.append(ScanProblem(display, error.lineno or 1, f"syntax error, lee_ref marks not read: {error.msg}"))
+            problems.append(ScanProblem(display, error.lineno or 1, f"syntax error, lee_ref marks not read: {error.msg}", True))
             continue
         except (OSError, ValueError) as error:
-            problems.append(ScanProblem(display, 1, f"cannot read test file: {error}"))
+            problems.append(ScanProblem(display, 1, f"cannot read test file: {error}", True))
             continue
         if b"lee_ref" not in source:
             continue

@@ -1,0 +1,179 @@
+"""``[tool.lee.kb]``: read once from the nearest ``pyproject.toml`` upward from the cwd.
+
+```toml
+[tool.lee.kb]
+paths = ["kb"]                       # markdown files or directories (default ["kb"])
+tests = ["tests"]                    # where lee_ref marks are looked for (default ["tests"])
+external = ["NM04-DEC-*", "NM06-BUG-0[1-4]"]   # IDs that live outside these paths
+max_file_mb = 5                      # larger files are reported, not parsed
+severity = { stats-mismatch = "error", ref-unenforced = "off" }
+
+[[tool.lee.kb.waiver]]               # an item (or, without items, a lesson) no test can enforce
+ref = "NM06-LESS-09"
+items = ["Team notified of deployment"]
+reason = "a people process: the release checklist in the runbook covers it"
+```
+
+Every key is optional. A bad value is one ``LeeConfigError`` line naming the file and key.
+Paths are relative to the directory of that pyproject.toml; without one, to the cwd.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from pytest_lee.errors import LeeConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+__all__ = ["KbConfig", "Waiver", "load_kb_config", "find_pyproject", "SEVERITIES"]
+
+SEVERITIES = ("error", "warning", "info", "off")
+_KEYS = ("paths", "tests", "external", "max_file_mb", "severity", "waiver")
+_WAIVER_KEYS = ("ref", "items", "reason")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A waiver from ``[[tool.lee.kb.waiver]]``: ``ref`` (an ID or a file stem), the
+    ``items`` it waives (empty: the lesson itself), why, and where it is written."""
+
+    ref: str
+    items: tuple[str, ...]
+    reason: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class KbConfig:
+    """The lee-kb configuration. ``paths``/``tests`` are absolute; ``severity`` maps a rule
+    to ``error``/``warning``/``info``/``off`` (rules not named keep their default)."""
+
+    root: Path
+    pyproject: Path | None = None
+    paths: tuple[Path, ...] = ()
+    tests: tuple[Path, ...] = ()
+    tests_configured: bool = False
+    external: tuple[str, ...] = ()
+    severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    waivers: tuple[Waiver, ...] = ()
+    max_bytes: int = 5 * 1024 * 1024
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` at or above ``start``."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_kb_config(start: Path, *, known_rules: tuple[str, ...] | None = None) -> KbConfig:
+    """Read ``[tool.lee.kb]`` of the nearest pyproject.toml upward from ``start``."""
+    pyproject = find_pyproject(start)
+    if pyproject is None:
+        root = start.resolve()
+        return KbConfig(root=root, paths=(root / "kb",), tests=(root / "tests",))
+    root = pyproject.parent
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise LeeConfigError(f"{pyproject}: cannot read: {error}") from None
+    raw = data.get("tool", {}).get("lee", {}).get("kb", {})
+    key = "tool.lee.kb"
+    if not isinstance(raw, dict):
+        raise LeeConfigError(f"{pyproject}: {key}: expected a table, got {raw!r}")
+    for name in raw:
+        if name not in _KEYS:
+            raise LeeConfigError(f"{pyproject}: {key}: unknown key {name!r}{_closest(name, _KEYS)}")
+    paths = _strings(pyproject, raw.get("paths", ["kb"]), f"{key}.paths")
+    tests = _strings(pyproject, raw.get("tests", ["tests"]), f"{key}.tests")
+    external = _strings(pyproject, raw.get("external", []), f"{key}.external")
+    max_mb = raw.get("max_file_mb", 5)
+    if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or max_mb <= 0:
+        raise LeeConfigError(f"{pyproject}: {key}.max_file_mb: expected a positive number of megabytes, got {max_mb!r}")
+    return KbConfig(
+        root=root,
+        pyproject=pyproject,
+        paths=tuple(root / p for p in paths),
+        tests=tuple(root / p for p in tests),
+        tests_configured="tests" in raw,
+        external=external,
+        severity=MappingProxyType(_severity(pyproject, raw.get("severity", {}), known_rules)),
+        waivers=_waivers(pyproject, text, raw.get("waiver", [])),
+        max_bytes=int(max_mb * 1024 * 1024),
+    )
+
+
+def _strings(pyproject: Path, value: Any, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise LeeConfigError(f"{pyproject}: {key}: expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def _severity(pyproject: Path, value: Any, known_rules: tuple[str, ...] | None) -> dict[str, str]:
+    key = "tool.lee.kb.severity"
+    if not isinstance(value, dict):
+        raise LeeConfigError(f"{pyproject}: {key}: expected a table rule = \"error\"|\"warning\"|\"info\"|\"off\", got {value!r}")
+    if known_rules is None:
+        from pytest_lee.kb.rules import RULE_NAMES as known_rules
+    result = {}
+    for rule, level in value.items():
+        if rule not in known_rules:
+            raise LeeConfigError(f"{pyproject}: {key}: unknown rule {rule!r}{_closest(rule, known_rules)}")
+        if level not in SEVERITIES:
+            raise LeeConfigError(f"{pyproject}: {key}.{rule}: expected one of {', '.join(SEVERITIES)}, got {level!r}")
+        result[rule] = level
+    return result
+
+
+def _waivers(pyproject: Path, text: str, value: Any) -> tuple[Waiver, ...]:
+    key = "tool.lee.kb.waiver"
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        raise LeeConfigError(f"{pyproject}: {key}: expected [[{key}]] tables, got {value!r}")
+    waivers = []
+    for number, table in enumerate(value):
+        where = f"{key}[{number}]"
+        if not isinstance(table, dict):
+            raise LeeConfigError(f"{pyproject}: {where}: expected a table, got {table!r}")
+        for name in table:
+            if name not in _WAIVER_KEYS:
+                raise LeeConfigError(f"{pyproject}: {where}: unknown key {name!r}{_closest(name, _WAIVER_KEYS)}")
+        ref = table.get("ref")
+        reason = table.get("reason")
+        if not isinstance(ref, str) or not ref.strip():
+            raise LeeConfigError(f"{pyproject}: {where}.ref: expected the lesson's ID (or the file stem), got {ref!r}")
+        if not isinstance(reason, str) or not reason.strip():
+            raise LeeConfigError(f"{pyproject}: {where}.reason: a waiver needs a reason: say why no test can enforce it")
+        items = _strings(pyproject, table.get("items", []), f"{where}.items")
+        waivers.append(Waiver(ref.strip(), items, reason.strip(), pyproject.name, _line_of(text, ref, number)))
+    return tuple(waivers)
+
+
+def _line_of(text: str, ref: str, number: int) -> int:
+    """Line of the ``ref = "…"`` of the number-th waiver table (for findings about it)."""
+    pattern = re.compile(r"^\s*ref\s*=\s*[\"']" + re.escape(ref) + r"[\"']", re.M)
+    tables = [m.start() for m in re.finditer(r"^\s*\[\[\s*tool\.lee\.kb\.waiver\s*\]\]", text, re.M)]
+    start = tables[number] if number < len(tables) else 0
+    match = pattern.search(text, start) or pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _closest(name: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"

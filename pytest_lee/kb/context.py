@@ -1,0 +1,186 @@
+"""What every rule sees: the parsed knowledge base, its IDs, its checklist items, the tests'
+claims on them, and the waivers — built once per run by ``build_context``.
+
+Enforcement is computed here rather than in the two ``*-unenforced`` rules because the
+summary, ``test-unknown-ref`` and ``lee-kb matrix`` all need the same answer.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Iterable
+
+from pytest_lee.kb.config import KbConfig, Waiver
+from pytest_lee.kb.ids import Declaration, IdIndex, Resolution, parse_id
+from pytest_lee.kb.model import ChecklistItem, Document, Entry
+from pytest_lee.kb.tests_index import TestIndex, TestRef
+
+__all__ = ["Finding", "Context", "ItemRef", "build_context", "normalise", "Claim"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem. ``severity`` is filled from the rule's configured level unless the rule
+    sets it (``related-unknown`` gives external IDs ``info``)."""
+
+    rule: str
+    path: str
+    line: int
+    message: str
+    severity: str | None = None
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """A checklist item with where it lives: ``owner`` is the entry key or the file stem."""
+
+    owner: str
+    item: ChecklistItem
+    document: Document
+    checklist_title: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A test mark resolved: the owner key it names (None if unresolved) and the problem."""
+
+    test: TestRef
+    owner: str | None
+    problem: str | None = None
+
+
+@dataclass
+class Context:
+    """Everything the rules read. ``owners`` maps an entry key (aliases included) or a file
+    stem to its checklist items; ``enforced``/``waived`` hold entry keys and
+    ``(owner, normalised item)`` pairs; ``claims`` the tests' resolved marks."""
+
+    config: KbConfig
+    documents: list[Document]
+    tests: TestIndex
+    ids: IdIndex = field(default_factory=IdIndex)
+    entries: dict[str, list[tuple[Document, Entry]]] = field(default_factory=dict)
+    stems: dict[str, list[Document]] = field(default_factory=dict)
+    owners: dict[str, list[ItemRef]] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
+    item_problems: list[tuple[TestRef, str]] = field(default_factory=list)
+    enforced: dict[object, list[TestRef]] = field(default_factory=dict)
+    waived: dict[object, str] = field(default_factory=dict)
+    waiver_problems: list[tuple[Waiver, str]] = field(default_factory=list)
+
+    def is_external(self, *names: str | None) -> bool:
+        return any(name and fnmatchcase(name, pattern) for name in names for pattern in self.config.external)
+
+    def resolve_owner(self, name: str, context_family: str | None = None) -> tuple[str | None, str | None]:
+        """An ID or file stem a test or waiver names → (owner key, problem)."""
+        name = name.strip()
+        if name in self.stems:
+            return name, None
+        ref = parse_id(name)
+        if ref is None:
+            hint = _suggest(name, [*self.entries, *self.stems])
+            return None, f"'{name}' is neither a lesson ID nor the stem of a knowledge-base file{hint}"
+        resolution = self.ids.resolve(ref, context_family)
+        if resolution.status == "ambiguous":
+            return None, f"'{name}' is ambiguous: {' or '.join(resolution.candidates)}; write the full ID"
+        if resolution.full is None or resolution.full not in self.entries:
+            hint = _suggest(resolution.full or name, list(self.entries))
+            return None, f"'{name}' is declared nowhere in the knowledge base{hint}"
+        return self.canonical(resolution.full), None
+
+    def canonical(self, key: str) -> str:
+        """An alias (LESS-39 of ``NM06-LESS-27 (combined with LESS-39)``) → its entry's key."""
+        found = self.entries.get(key)
+        return found[0][1].key if found else key
+
+    def resolve(self, mention_ref: object, family: str | None) -> Resolution:
+        return self.ids.resolve(mention_ref, family)  # type: ignore[arg-type]
+
+
+def normalise(text: str) -> str:
+    """Item names compared as words: case, whitespace, emoji and punctuation ignored."""
+    kept = []
+    for char in unicodedata.normalize("NFKC", text).casefold():
+        category = unicodedata.category(char)
+        kept.append(char if category[0] in "LN" else " ")
+    return " ".join("".join(kept).split())
+
+
+def build_context(config: KbConfig, documents: list[Document], tests: TestIndex) -> Context:
+    context = Context(config=config, documents=documents, tests=tests)
+    declarations = []
+    for document in documents:
+        context.stems.setdefault(document.stem, []).append(document)
+        for entry in document.entries:
+            for ref, alias in ((entry.ref, False), *((a, True) for a in entry.aliases)):
+                declarations.append(Declaration(ref, document.display, entry.line, alias))
+                context.entries.setdefault(ref.full, []).append((document, entry))
+        for checklist in document.checklists:
+            owner = checklist.owner or document.stem
+            for item in checklist.items:
+                context.owners.setdefault(owner, []).append(ItemRef(owner, item, document, checklist.title))
+    context.ids = IdIndex.build(declarations)
+    _claims(context)
+    _waivers(context)
+    return context
+
+
+def _claims(context: Context) -> None:
+    for test in context.tests.refs:
+        owner, problem = context.resolve_owner(test.ref)
+        context.claims.append(Claim(test, owner, problem))
+        if owner is None:
+            continue
+        context.enforced.setdefault(owner, []).append(test)
+        items = context.owners.get(owner, [])
+        names = {normalise(i.item.text): i for i in items}
+        for name in test.items:
+            key = normalise(name)
+            if key in names:
+                context.enforced.setdefault((owner, key), []).append(test)
+            else:
+                context.item_problems.append((test, _unknown_item(name, owner, items)))
+
+
+def _waivers(context: Context) -> None:
+    for document in context.documents:
+        for entry in document.entries:
+            if entry.waiver:
+                context.waived.setdefault(entry.key, entry.waiver)
+    for owner, items in context.owners.items():
+        for ref in items:
+            if ref.item.waiver:
+                context.waived.setdefault((owner, normalise(ref.item.text)), ref.item.waiver)
+    for waiver in context.config.waivers:
+        owner, problem = context.resolve_owner(waiver.ref)
+        if owner is None:
+            context.waiver_problems.append((waiver, f"waiver names {problem}"))
+            continue
+        if not waiver.items:
+            context.waived.setdefault(owner, waiver.reason)
+        items = context.owners.get(owner, [])
+        names = {normalise(i.item.text) for i in items}
+        for name in waiver.items:
+            key = normalise(name)
+            if key in names:
+                context.waived.setdefault((owner, key), waiver.reason)
+            else:
+                context.waiver_problems.append((waiver, "waiver " + _unknown_item(name, owner, items)))
+
+
+def _unknown_item(name: str, owner: str, items: Iterable[ItemRef]) -> str:
+    texts = {normalise(i.item.text): i.item.text for i in items}
+    if not texts:
+        return f"names item '{name}' of {owner}, which has no checklist items"
+    close = difflib.get_close_matches(normalise(name), list(texts), n=1, cutoff=0.5)
+    hint = f"; did you mean '{texts[close[0]]}'?" if close else ""
+    return f"names item '{name}', which no checklist of {owner} has{hint}"
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
