@@ -1,7 +1,8 @@
 """Child process of the baseline simulation: run every contract against one mixed tree.
 
 Reads ``{"source": dir, "contracts": [spec, ...]}`` as JSON on stdin and prints one
-JSON list of key results. It runs in a fresh interpreter, so one mixed tree's
+JSON list with one record per probe (a key that could not be set up: one record,
+``call`` ``*``). It runs in a fresh interpreter, so one mixed tree's
 modules can never meet another's; it imports no pytest.
 """
 
@@ -21,7 +22,12 @@ def main() -> None:
     for raw in request["contracts"]:
         spec = ContractSpec(raw["registry"], raw["dispatcher"], raw["operation"], raw["kwargs"], tuple(raw["leaves"]))
         for result in check_all(source, spec):
-            results.append({**result.as_entry(), "implicated": list(result.implicated)})
+            for probe in result.probes or (result,):
+                results.append({
+                    "registry": result.registry, "key": result.key, "call": getattr(probe, "call", "*"),
+                    "status": probe.status, "message": probe.message, "implicated": list(probe.implicated),
+                    "cause": getattr(probe, "cause", "") or probe.message.split("\n")[0],
+                })
     sys.stdout.write(json.dumps(results))
 
 

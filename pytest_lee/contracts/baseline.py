@@ -10,7 +10,8 @@ per core. A file whose lone deployment breaks a key that holds at the baseline i
 grouped with the changed files that repair it: the files named at both ends of
 the failing calls are added until the mixed tree passes (or, when the failures
 name no other changed file, every changed file is tried). Overlapping groups
-merge. Keys that already fail at the baseline are left out of the judgement.
+merge. Probes that already fail at the baseline (say, the configured probe passing
+a keyword the old code never took) are left out of the judgement and listed.
 """
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ class Outcome:
     safe_alone: tuple[str, ...] = ()
     unresolved: tuple[str, ...] = ()  # files that fail even with every changed file
     reasons: dict[str, str] = field(default_factory=dict)  # file → why it cannot ship alone
-    preexisting: tuple[str, ...] = ()  # "registry[key]" failing at the baseline already
+    preexisting: tuple[str, ...] = ()  # probe calls that fail at the baseline already
     signatures: tuple[SignatureChange, ...] = ()
     trees: int = 0
     seconds: float = 0.0
@@ -243,11 +244,16 @@ class _Runner:
         shutil.rmtree(tree, ignore_errors=True)
         if done.returncode != 0:
             tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            return [{"registry": "*", "key": "*", "status": "fail", "message": f"contract check crashed: {tail}", "implicated": []}]
+            return [{"registry": "*", "key": "*", "call": "*", "status": "fail",
+                     "message": f"contract check crashed: {tail}", "implicated": []}]
         return json.loads(done.stdout)
 
-    def failures(self, files: frozenset[str], ignore: set[tuple[str, str]]) -> list[dict[str, Any]]:
-        return [r for r in self.results[files] if r["status"] == "fail" and (r["registry"], r["key"]) not in ignore]
+    def failures(self, files: frozenset[str], ignore: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
+        return [r for r in self.results[files] if r["status"] == "fail" and _identity(r) not in ignore]
+
+
+def _identity(record: Mapping[str, Any]) -> tuple[str, str, str]:
+    return record["registry"], record["key"], record.get("call", "*")
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -261,13 +267,13 @@ def _group(runner: _Runner, changed: list[str]) -> Outcome:
         return outcome
     everything = frozenset(changed)
     runner.run([frozenset(), *(frozenset({name}) for name in changed)])
-    ignore = {(r["registry"], r["key"]) for r in runner.failures(frozenset(), set())}
-    outcome.preexisting = tuple(sorted(f"{registry}[{key}]" for registry, key in ignore))
+    ignore = {_identity(r) for r in runner.failures(frozenset(), set())}
+    outcome.preexisting = tuple(sorted(call for _, _, call in ignore))
     pending: dict[str, frozenset[str]] = {}
     for name in changed:
         broken = runner.failures(frozenset({name}), ignore)
         if broken:
-            outcome.reasons[name] = broken[0]["message"].split("\n")[0]
+            outcome.reasons[name] = broken[0].get("cause") or broken[0]["message"].split("\n")[0]
             pending[name] = frozenset({name})
     found: dict[str, tuple[str, ...]] = {}
     unresolved: list[str] = []

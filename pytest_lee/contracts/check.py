@@ -71,6 +71,7 @@ class ProbeResult:
     message: str
     reached: tuple[LeafCall, ...] = ()
     implicated: tuple[str, ...] = ()  # files of the functions on both ends of a failed call
+    cause: str = ""  # the failure in a few words: "`cache_core.f` (cache_core.py:23) got ..."
 
 
 @dataclass(frozen=True)
@@ -224,12 +225,13 @@ def _run_probe(
     if failures:
         message = "\n\n".join(_leaf_paragraph(described, origin, leaf) for leaf in failures)
         files = tuple(dict.fromkeys(_file(place) for leaf in failures for place in (leaf.where, leaf.caller)))
-        return ProbeResult(spec.registry, label, described, probe.origin, "fail", message, reached, files)
+        cause = f"`{failures[0].leaf}` ({failures[0].where}) {failures[0].error} (called from {failures[0].caller})"
+        return ProbeResult(spec.registry, label, described, probe.origin, "fail", message, reached, files, cause)
     if error is not None:
         wiring = _wiring_failure(sandbox, described, origin, error)
         if wiring is not None:
             message, files = wiring
-            return ProbeResult(spec.registry, label, described, probe.origin, "fail", message, reached, files)
+            return ProbeResult(spec.registry, label, described, probe.origin, "fail", message, reached, files, one_line(error))
     if reached:
         bound = ", ".join(sorted({leaf.leaf for leaf in reached}))
         return ProbeResult(spec.registry, label, described, probe.origin, "ok", f"{described} bound to {bound}", reached)
