@@ -10,6 +10,7 @@ regression beyond ``--lee-compare-fail``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -102,7 +103,17 @@ class BudgetItem(pytest.Item):
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Any, int | None, str]:
-        return self.path, None, f"budget[{self.metric}]"
+        return self.path, _line_of(self.path, self.metric), f"budget[{self.metric}]"
+
+
+def _line_of(path: Any, metric: str) -> int:
+    """0-based line of *metric* in the pyproject (so skip reports point at its levels)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 0
+    pattern = re.compile(rf"(^|[\s{{,]){re.escape(metric)}\s*=")
+    return next((number for number, line in enumerate(lines) if pattern.search(line)), 0)
 
 
 def _not_reported(metric: str, measurement: Measurement) -> str:
