@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
 from pytest_lee._atomic import write_atomic
+from pytest_lee.errors import LeeConfigError
 
 __all__ = ["add_arguments", "run", "FileResult", "fix_file", "markdown_files"]
 
@@ -63,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
     """Repair every file; 0 done, 1 with ``--check`` when something would change, 2 on bad input."""
     out: TextIO = getattr(args, "stdout", None) or sys.stdout
     err: TextIO = getattr(args, "stderr", None) or sys.stderr
-    paths = list(args.paths) or _configured_paths(args)
+    try:
+        paths = list(args.paths) or _configured_paths()
+    except LeeConfigError as error:
+        print(f"lee-kb fix: {error}", file=err)
+        return 2
     if not paths:
         print("lee-kb fix: no paths given and no [tool.lee.kb] paths configured", file=err)
         return 2
@@ -160,25 +165,12 @@ def _expand(paths: Iterable[Path], err: TextIO) -> Iterator[tuple[Path, str]]:
                 yield candidate, candidate.as_posix()
 
 
-def _configured_paths(args: argparse.Namespace) -> list[Path]:
-    """``[tool.lee.kb] paths`` of the nearest pyproject.toml, relative to the working directory."""
-    try:
-        from pytest_lee.kb.config import load_kb_config
-    except ImportError:  # pragma: no cover - until the lint side's config lands
-        return _fallback_paths()
-    config = getattr(args, "kb_config", None) or load_kb_config(Path.cwd())
-    return [Path(os.path.relpath(p)) if p.is_absolute() else p for p in config.paths]
+def _configured_paths() -> list[Path]:
+    """``[tool.lee.kb] paths`` of the nearest pyproject.toml, shown relative to the cwd."""
+    from pytest_lee.kb.config import load_kb_config
 
-
-def _fallback_paths() -> list[Path]:
-    import tomllib
-
-    for directory in (Path.cwd(), *Path.cwd().parents):
-        if (directory / "pyproject.toml").is_file():
-            data = tomllib.loads((directory / "pyproject.toml").read_text("utf-8"))
-            paths = data.get("tool", {}).get("lee", {}).get("kb", {}).get("paths", [])
-            return [Path(os.path.relpath(directory / p)) for p in paths]
-    return []
+    cwd = Path.cwd()
+    return [Path(os.path.relpath(p, cwd)) for p in load_kb_config(cwd).paths]
 
 
 def _unified_diff(before: str, after: str, display: str) -> str:

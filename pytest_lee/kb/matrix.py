@@ -152,34 +152,29 @@ class _Source:
 
 
 def _load(args: argparse.Namespace) -> _Source:
+    """The knowledge base read exactly as ``lee-kb lint`` reads it (same files, same claims)."""
     from pytest_lee.errors import LeeConfigError
     from pytest_lee.kb.config import load_kb_config
     from pytest_lee.kb.context import build_context
-    from pytest_lee.kb.document import read_document
-    from pytest_lee.kb.fix import markdown_files
+    from pytest_lee.kb.lint import load_documents, markdown_files
     from pytest_lee.kb.tests_index import scan_tests
 
+    cwd = Path.cwd()
     try:
-        config = getattr(args, "kb_config", None) or load_kb_config(Path.cwd())
+        config = load_kb_config(cwd)
     except LeeConfigError as error:
         raise _UsageError(str(error)) from None
-    paths = list(args.paths) or list(config.paths)
-    documents, problems = [], []
-    for path in paths:
-        if not path.exists():
-            raise _UsageError(f"{path.as_posix()}: no such file or directory")
-        for file in markdown_files(path) if path.is_dir() else [path]:
-            document = read_document(file, _display(file, config.root), max_bytes=config.max_bytes)
-            if document.problem:
-                problems.append(f"{document.display}: {document.problem}")
-            documents.append(document)
-    index = scan_tests(config.tests, config.root)
+    paths = [p if p.is_absolute() else cwd / p for p in args.paths] if args.paths else list(config.paths)
+    files, missing = markdown_files(paths)
+    if missing:
+        raise _UsageError(_relative(missing[0], cwd))
+    documents = load_documents(files, cwd, config.max_bytes)
+    problems = [f"{d.display}: {d.problem}" for d in documents if d.problem]
+    index = scan_tests([p for p in config.tests if p.exists()], cwd)
     problems += [f"{p.path}:{p.line}: {p.message}" for p in index.problems]
-    return _Source(build_context(config, documents, index), config.root, tuple(problems))
+    return _Source(build_context(config, documents, index), cwd, tuple(problems))
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _relative(line: str, cwd: Path) -> str:
+    prefix = f"{cwd.resolve()}/"
+    return line.replace(prefix, "", 1) if line.startswith(prefix) else line

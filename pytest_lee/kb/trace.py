@@ -6,7 +6,7 @@ the HTML and the coverage line never disagree:
 - ``enforced``: at least one test claims it (with a JUnit report: at least one of them passed);
 - ``waived``: no test claims it and a waiver gives the reason no test can;
 - ``failed`` / ``skipped`` / ``not run``: with a JUnit report, tests claim it but none of
-  them passed — the worst outcome is shown; such a row is *not* enforced;
+  them passed — the worst outcome is shown, even over a waiver; such a row is *not* enforced;
 - ``unenforced``: nothing claims it.
 """
 
@@ -129,10 +129,9 @@ def _row(kind: str, ref: str, label: str, section: str | None, path: str, line: 
 def _status(tests: tuple[TestLink, ...], waiver: str | None, with_outcomes: bool) -> str:
     if tests and (not with_outcomes or any(t.outcome == "passed" for t in tests)):
         return ENFORCED
-    if waiver is not None:
-        return WAIVED
     if not tests:
-        return UNENFORCED
+        return WAIVED if waiver is not None else UNENFORCED
+    # Tests claim it and none passed: that is news, whatever a waiver says.
     outcomes = {t.outcome for t in tests}
     for status in (FAILED, SKIPPED):
         if status in outcomes:
