@@ -236,7 +236,7 @@ def _run_probe(
         bound = ", ".join(sorted({leaf.leaf for leaf in reached}))
         return ProbeResult(spec.registry, label, described, probe.origin, "ok", f"{described} bound to {bound}", reached)
     if error is not None:
-        reason = f"stopped before reaching any leaf: {one_line(error)}{_raised_at(sandbox, error)}"
+        reason = f"stopped before reaching any leaf: {one_line(error)}{_raised_at(sandbox, _root(error))}"
     else:
         reason = f"returned without reaching any leaf ({_leaf_text(spec)})"
     return ProbeResult(spec.registry, label, described, probe.origin, "inconclusive", f"{described} ({origin}) {reason}")
@@ -257,9 +257,7 @@ def _wiring_failure(
     sandbox: Sandbox, described: str, origin: str, error: BaseException
 ) -> tuple[str, tuple[str, ...]] | None:
     """A TypeError from binding a call inside the wiring (no spy involved) is a contract failure."""
-    root = error
-    while root.__cause__ is not None and root.__cause__ is not root:
-        root = root.__cause__
+    root = _root(error)
     match = _BINDING_ERROR.match(str(root)) if isinstance(root, TypeError) else None
     if match is None:
         return None
@@ -277,6 +275,12 @@ def _wiring_failure(
     )
     files = tuple(dict.fromkeys(_file(place) for place in (at, where) if place != "?"))
     return message, files
+
+
+def _root(error: BaseException) -> BaseException:
+    while error.__cause__ is not None and error.__cause__ is not error:
+        error = error.__cause__
+    return error
 
 
 def _find_function(sandbox: Sandbox, name: str) -> Any:
