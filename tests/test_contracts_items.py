@@ -219,9 +219,9 @@ def test_a_validator_rejecting_a_placeholder_makes_the_key_inconclusive(pytester
     result = run(pytester)
     result.assert_outcomes(passed=1, skipped=1)
     result.stdout.fnmatch_lines([
+        "gw:ROUTERS  ✓ CACHE  ? HTTP",
         "*inconclusive: gw.dispatch(Iface.HTTP, 'fetch', url=<str>, retries=2) (call site wrappers.py:11) "
         "stopped before reaching any leaf: ValueError: only https URLs (at iface_http.py:*)*",
-        "gw:ROUTERS  ✓ CACHE  ? HTTP",
     ])
 
 
