@@ -11,6 +11,7 @@ Prints medians; the machine may be shared, so read the ratio, not the seconds.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,17 +55,25 @@ def make_suite(root: Path, tests: int, configured: bool) -> None:
     (root / "pyproject.toml").write_text(pyproject)
 
 
-def run_suite(root: Path, extra: list[str]) -> float:
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", *extra]
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_suite(root: Path, extra: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one pytest run; CPU time suffers less from a busy machine."""
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra]
+    cpu = _children_cpu()
     start = time.perf_counter()
     result = subprocess.run(command, cwd=root, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"suite failed ({' '.join(extra) or 'with plugin'}):\n{result.stdout[-2000:]}")
-    return elapsed
+    return elapsed, _children_cpu() - cpu
 
 
-def suite_overhead(tests: int, runs: int, configured: bool) -> tuple[float, float]:
+def suite_overhead(tests: int, runs: int, configured: bool) -> dict[str, tuple[float, float]]:
+    """Median (with plugin, -p no:lee) for "wall" and "cpu" seconds."""
     with tempfile.TemporaryDirectory(prefix="lee-bench-") as directory:
         root = Path(directory)
         make_suite(root, tests, configured)
@@ -74,13 +83,16 @@ def suite_overhead(tests: int, runs: int, configured: bool) -> tuple[float, floa
         for _ in range(runs):
             with_plugin.append(run_suite(root, []))
             without.append(run_suite(root, ["-p", "no:lee"]))
-    return statistics.median(with_plugin), statistics.median(without)
+    return {
+        kind: (statistics.median(s[index] for s in with_plugin), statistics.median(s[index] for s in without))
+        for index, kind in enumerate(("wall", "cpu"))
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--imports", type=int, default=21, help="fresh interpreters for the import cost")
-    parser.add_argument("--runs", type=int, default=7, help="interleaved suite runs per variant")
+    parser.add_argument("--runs", type=int, default=11, help="interleaved suite runs per variant")
     parser.add_argument("--tests", type=int, default=1000, help="trivial tests in the generated suite")
     args = parser.parse_args()
 
@@ -88,13 +100,15 @@ def main() -> None:
     print(f"import pytest                         : {bare:7.1f} ms (median of {args.imports} fresh interpreters)")
     print(f"import pytest_lee.plugin (after it)   : {plugin:7.1f} ms  ({plugin / bare:.1%} of import pytest)")
     print(f"heavy modules loaded by the import    : {heavy_modules_loaded() or 'none'}")
+    print(f"{args.tests} trivial tests, medians of {args.runs} interleaved runs (with plugin vs -p no:lee):")
     for configured, label in ((False, "no [tool.lee]"), (True, "[tool.lee] source set (+1 package item)")):
-        with_plugin, without = suite_overhead(args.tests, args.runs, configured)
-        added = with_plugin / without - 1
-        print(
-            f"{args.tests} trivial tests, {label:40}: with plugin {with_plugin:6.3f} s, "
-            f"-p no:lee {without:6.3f} s, added {added:+.1%} (medians of {args.runs} interleaved runs)"
-        )
+        figures = suite_overhead(args.tests, args.runs, configured)
+        for kind, (with_plugin, without) in figures.items():
+            added = with_plugin / without - 1
+            print(
+                f"  {label:40} {kind:4}: {with_plugin:6.3f} s vs {without:6.3f} s, "
+                f"added {(with_plugin - without) * 1000:+6.1f} ms = {added:+.1%}"
+            )
 
 
 if __name__ == "__main__":
