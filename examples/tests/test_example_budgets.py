@@ -1,0 +1,68 @@
+"""NM06-LESS-10 on the example engine: its cold start held to the seed's baselines, and the
+sentinel leak (NM06-BUG-01) — a first cache access 500 ms slow — caught by ``cache_warm_ms``.
+
+Like the collected budget items, these run only with ``pytest --lee-budgets``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif("not config.getoption('lee_budgets')", reason="budgets run with --lee-budgets")
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGINE = ROOT / "examples" / "lee_engine"
+GET = "def _execute_get_implementation(key: str, timeout: int = 30) -> Any:\n"
+LEAK = (
+    "    if _LEAKED:  # NM06-BUG-01: the leaked sentinel made the first cache access slow\n"
+    "        _LEAKED.clear()\n"
+    "        time.sleep(0.5)\n"
+)
+
+
+def leaky_engine(destination: Path) -> Path:
+    """A copy of the engine whose first cache access costs 500 ms, as the seed's did."""
+    shutil.copytree(ENGINE, destination, ignore=shutil.ignore_patterns("__pycache__"))
+    core = destination / "cache_core.py"
+    source = core.read_text()
+    assert GET in source, "cache_core._execute_get_implementation changed: update this test"
+    core.write_text(source.replace(GET, GET + LEAK).replace("_MISSING = object()\n", "_MISSING = object()\n_LEAKED = [True]\n"))
+    return destination
+
+
+@pytest.mark.lee_ref("NM06-LESS-10")
+def test_the_engine_meets_the_seed_baselines(lee_cold_start):
+    result = lee_cold_start()
+    result.check()
+    assert result.verdict("cache_hit_rate") in ("target", "acceptable")
+    assert "cache_warm_ms" in result.phases
+
+
+@pytest.mark.lee_ref("NM06-LESS-10")
+def test_a_leaked_sentinel_fails_cache_warm_ms(lee_cold_start, tmp_path):
+    result = lee_cold_start(source=leaky_engine(tmp_path / "engine"), runs=3)
+    assert result.verdict("cache_warm_ms") == "critical"
+    assert result.verdict("cold_start_ms") in ("over", "critical")
+    assert max((value, name) for name, value in result.phases.items() if "total" not in name)[1] == "cache_warm_ms"
+    with pytest.raises(pytest.fail.Exception, match=r"cache_warm_ms: median \S+ is CRITICAL"):
+        result.check()
+
+
+@pytest.mark.lee_ref("NM06-LESS-10")
+def test_the_summary_table_points_at_the_leak(pytester):
+    text = (ROOT / "pyproject.toml").read_text()
+    tool_lee = text[text.index("[tool.lee]"):text.index("[tool.lee.kb]")]
+    pytester.makefile(".toml", pyproject=tool_lee)
+    leaky_engine(pytester.path / "examples" / "lee_engine")
+    shutil.copytree(ROOT / "examples" / "events", pytester.path / "examples" / "events")
+    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-runs", "3")
+    result.assert_outcomes(passed=6, failed=2)
+    result.stdout.fnmatch_lines_random([
+        "cold_start_ms * ≤320 / ≤500 / ≤1000 * over",
+        "cache_warm_ms * ≤5 / ≤20 / ≤200 *‼ critical",
+        "    cache_warm_ms * 5?? * ◀ largest  ‼ critical",
+        "*largest cold-start phase: cache_warm_ms 5?? ms (9? % of the * ms cold start)",
+    ])
