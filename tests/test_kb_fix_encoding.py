@@ -141,3 +141,18 @@ def test_the_seed_repairs_to_the_corpus_clean_copy_byte_for_byte() -> None:
     assert result.encoding == MAC_ROMAN
     assert result.text.encode("utf-8") == CLEAN.read_bytes()
     assert find_damage(result.text) == []
+
+
+@pytest.mark.parametrize("damage", [as_mac_roman, as_windows_1252])
+def test_the_reported_spans_of_a_whole_file_are_exactly_what_its_repair_changes(damage) -> None:
+    text = damage(ORIGINAL + "Greek μ, Latin é ü ß, ° ±, Œ\n")
+    pieces, position = [], 0
+    lines = text.split("\n")
+    starts = [sum(len(line) + 1 for line in lines[:n]) for n in range(len(lines))]
+    for found in find_damage(text):
+        assert len(found.candidates) == 1
+        start = starts[found.line - 1] + found.column - 1
+        assert text[start : start + len(found.text)] == found.text
+        pieces += [text[position:start], found.candidates[0]]
+        position = start + len(found.text)
+    assert "".join(pieces) + text[position:] == repair_whole(text) == ORIGINAL + "Greek μ, Latin é ü ß, ° ±, Œ\n"

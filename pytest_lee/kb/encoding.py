@@ -170,8 +170,12 @@ def _decode_one(raw: bytes) -> str | None:
     return decoded if len(decoded) == 1 and _acceptable(decoded) else None
 
 
-def _span_at(page: _Codepage, text: str, start: int, matched: str) -> _Span | None:
-    """The damaged span starting at *start*, if the characters there encode one UTF-8 character."""
+def _span_at(page: _Codepage, text: str, start: int, matched: str, exact: bool) -> _Span | None:
+    """The damaged span starting at *start*, if the characters there encode one UTF-8 character.
+
+    *exact*: the whole text is known to be this code page's damage, so every complete
+    sequence is damage and no plausibility check applies.
+    """
     lead = page.byte_of[matched[0]]
     need = _sequence_length(lead) - 1
     conts = matched[1 : 1 + need]
@@ -187,7 +191,7 @@ def _span_at(page: _Codepage, text: str, start: int, matched: str) -> _Span | No
         found = _decode_all(lead, options)
         if not found:
             return None
-        if need == 1 and not _two_char_mojibake(page, matched[:2], found[0]):
+        if need == 1 and not exact and not _two_char_mojibake(page, matched[:2], found[0]):
             return None
         return _Span(start, start + 1 + need, found, page.name)
     if page.name != WINDOWS_1252 or len(conts) != need - 1:
@@ -246,13 +250,13 @@ def _ordered(found: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(unique, key=_plausibility))
 
 
-def _scan(text: str, names: tuple[str, ...]) -> list[_Span]:
+def _scan(text: str, names: tuple[str, ...], *, exact: bool = False) -> list[_Span]:
     spans: list[_Span] = []
     taken: list[tuple[int, int]] = []
     for name in names:
         page = _codepage(name)
         for match in page.span_re.finditer(text):
-            span = _span_at(page, text, match.start(), match.group())
+            span = _span_at(page, text, match.start(), match.group(), exact)
             if span is None or any(s < span.end and span.start < e for s, e in taken):
                 continue
             spans.append(span)
@@ -284,7 +288,7 @@ def _spans(text: str) -> tuple[str | None, list[_Span]]:
         return None, []
     whole = whole_file_encoding(text)
     if whole is not None:
-        return whole, _scan(text, (whole,))
+        return whole, _scan(text, (whole,), exact=True)
     return None, _scan(text, (WINDOWS_1252, MAC_ROMAN))
 
 
