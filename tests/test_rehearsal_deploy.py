@@ -195,3 +195,20 @@ def test_the_summary_and_json_report_every_rehearsal(project):
     assert {step["section"] for step in entries[1]["steps"]} == {
         "pre-deployment", "rollback ready", "deployment", "post-deployment"
     }
+
+
+def test_rehearsals_on_xdist_workers_reach_the_controllers_summary_and_json(project):
+    result = run(project, """
+        import pytest
+
+        @pytest.mark.parametrize("source", ["good", "raises"])
+        def test_it(lee_rehearsal, lee_package, source):
+            lee_rehearsal.deploy(lee_package(source))
+    """, "-n", "2", "--lee-json", "out.json")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["2 rehearsed deployments (1 promoted, 1 rolled back); production never left on a failed version"])
+    entries = json.loads((project.path / "out.json").read_text())["rehearsals"]
+    assert sorted((entry["test"], entry["outcome"]) for entry in entries) == [
+        ("test_it.py::test_it[good]", "promoted"),
+        ("test_it.py::test_it[raises]", "rolled back"),
+    ]
