@@ -211,6 +211,13 @@ def test_a_successful_rebuild_replaces_the_zip(source: Path, tmp_path: Path):
     assert json.loads(second.manifest_path.read_text())["code_sha256"] == second.code_sha256
 
 
+def test_an_output_directory_that_cannot_be_written_is_one_clear_error(source: Path, tmp_path: Path):
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output directory should be\n")
+    with pytest.raises(PackageError, match=r"out/src.zip: cannot write the package: File exists"):
+        build_package(settings_for(source), out_dir=blocker)
+
+
 def test_a_special_file_in_the_source_stops_the_build_naming_it(source: Path, tmp_path: Path):
     os.mkfifo(source / "pipe")
     with pytest.raises(PackageError, match="pipe: not a regular file or directory"):

@@ -62,8 +62,27 @@ def build_package(
         raise PackageError(errors)
     verifier = Verifier(settings, source_dir, omitted) if verify else None
     zip_path = out_dir / f"{source_dir.resolve().name or 'package'}.zip"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{zip_path.name}.", suffix=".tmp", dir=out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        manifest, code_sha256, warnings = _write_verified(zip_path, files, verifier, selection.link_problems)
+        package = model.Package(
+            path=zip_path,
+            code_sha256=code_sha256,
+            files=tuple(manifest),
+            manifest=MappingProxyType(manifest),
+            warnings=tuple(warnings),
+        )
+        write_atomic(package.manifest_path, manifest_json(package, source_dir, verified=verify))
+    except OSError as error:  # the output side: a full disk, a read-only or missing directory
+        raise PackageError(f"{zip_path}: cannot write the package: {error.strerror or error}") from None
+    return package
+
+
+def _write_verified(
+    zip_path: Path, files: list[SourceFile], verifier: Verifier | None, link_problems: list[str]
+) -> tuple[dict[str, str], str, list[str]]:
+    """Write the zip beside *zip_path*, verify it, and only then rename it into place."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{zip_path.name}.", suffix=".tmp", dir=zip_path.parent)
     try:
         with os.fdopen(descriptor, "w+b") as stream:
             manifest, read_errors = _write_zip(stream, files, verifier)
@@ -72,12 +91,11 @@ def build_package(
             zipped_size = stream.tell()
             code_sha256 = _code_sha256(stream)
         problems = list(read_errors)
-        warnings: list[str] = []
         if verifier is not None:
-            found, warnings = verifier.finish(zipped_size, selection.link_problems)
+            found, warnings = verifier.finish(zipped_size, link_problems)
             problems.extend(found)
         else:
-            warnings = [f"{problem} (not archived)" for problem in selection.link_problems]
+            warnings = [f"{problem} (not archived)" for problem in link_problems]
         if problems:
             raise PackageError(problems)
         os.chmod(temporary, 0o644)
@@ -88,15 +106,7 @@ def build_package(
         except FileNotFoundError:
             pass
         raise
-    package = model.Package(
-        path=zip_path,
-        code_sha256=code_sha256,
-        files=tuple(manifest),
-        manifest=MappingProxyType(manifest),
-        warnings=tuple(warnings),
-    )
-    write_atomic(package.manifest_path, manifest_json(package, source_dir, verified=verify))
-    return package
+    return manifest, code_sha256, warnings
 
 
 def resolve_source(settings: Settings, source: str | os.PathLike[str] | None) -> Path:
