@@ -147,8 +147,8 @@ class DeployGroupsItem(_LeeItem):
             problems = outcome.incompatibilities()
             if problems:
                 raise ContractFailure(
-                    f"--lee-require-compatible: {len(problems)} change{'s' if len(problems) != 1 else ''} "
-                    f"cannot ship alone against {self.baseline.label}:\n" + "\n".join(f"  - {p}" for p in problems)
+                    f"--lee-require-compatible: {len(problems)} problem{'s' if len(problems) != 1 else ''} "
+                    f"against {self.baseline.label}:\n" + "\n".join(f"  - {p}" for p in problems)
                 )
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
