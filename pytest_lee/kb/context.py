@@ -8,15 +8,19 @@ summary, ``test-unknown-ref`` and ``lee-kb matrix`` all need the same answer.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Iterable
 
 from pytest_lee.kb.config import KbConfig, Waiver
 from pytest_lee.kb.ids import Declaration, IdIndex, Resolution, parse_id
 from pytest_lee.kb.model import ChecklistItem, Document, Entry
 from pytest_lee.kb.tests_index import TestIndex, TestRef
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 __all__ = ["Finding", "Context", "ItemRef", "build_context", "normalise", "Claim"]
 
@@ -101,13 +105,13 @@ class Context:
         return self.ids.resolve(mention_ref, family)  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
-    """Item names compared as words: case, whitespace, emoji and punctuation ignored."""
-    kept = []
-    for char in unicodedata.normalize("NFKC", text).casefold():
-        category = unicodedata.category(char)
-        kept.append(char if category[0] in "LN" else " ")
-    return " ".join("".join(kept).split())
+    """Item names compared as words: case, whitespace, emoji and punctuation ignored
+    (``"✅ Cold-start timing logged!"`` and ``"cold start timing logged"`` are one name)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 def build_context(config: KbConfig, documents: list[Document], tests: TestIndex) -> Context:

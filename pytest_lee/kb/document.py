@@ -53,7 +53,7 @@ _TASK = re.compile(r"^\[([ xX])\]\s+(.*)$", re.S)
 _CHECK_MARKS = ("✅", "✔️", "✔", "☑️", "☑", "☐", "⬜")
 _CHECK_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:✅|✔️|✔|☑️|☑|☐|⬜)\s*(.+?)\s*$")
 _LABEL_LINE = re.compile(r"^\s*([^\s✅✔☑☐⬜❌#][^:]{0,60}):\s*$")
-_ID_HEADING = re.compile(r"^((?:NM\d{2}-)?[A-Z][A-Z]+(?:-[A-Z]{2,})?-\d{2,3}(?:-\d{2,3})*)\s*:")
+_ID_HEADING = re.compile(r"^[^\w\s]*\s*((?:NM\d{2}-)?[A-Z][A-Z]+(?:-[A-Z]{2,})?-\d{2,3}(?:-\d{2,3})*)\s*:")
 _ARROW = re.compile(r"\s(?:→|->|⇒)\s")
 _MD_FILE = re.compile(r"([\w][\w .,&()'+-]*?\.md)\b")
 _BOLD_LABEL = re.compile(r"^\*\*[^*\n]+\*\*:?$")
@@ -67,10 +67,15 @@ _HEADING_LIST_FIELDS = frozenset({"TAGS", "KEYWORDS"})
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """The parser lee-kb uses (CommonMark plus tables); the bench's floor uses it too."""
+    """The parser lee-kb uses: CommonMark plus tables, block level only.
+
+    The model needs the block structure and each block's raw text (``token.content``),
+    never the inline children (emphasis, links), so the core ``inline`` rule — about half
+    of markdown-it-py's time — is switched off. Inline tokens keep their ``content``.
+    """
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table")
+    return MarkdownIt("commonmark").enable("table").disable("inline")
 
 
 def read_document(path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -241,7 +246,7 @@ class _Walker:
 
     def _field(self, found: Field, in_item: bool) -> None:
         current = self.stack[-1]
-        if found.name == "FILE" and in_item:
+        if found.name in ("FILE", "LOCATION") and current.file_route is None:
             target = _MD_FILE.search(found.value.replace("`", ""))
             current.file_route = target.group(1) if target else None
         elif found.name == "ITEMS" and self.items_field is None:
@@ -386,6 +391,11 @@ class _Walker:
                 head = ids[0].with_family(ids[0].family or self.family)
                 aliases = tuple(i.with_family(i.family or head.family) for i in ids[1:])
                 entries.append(self._entry(section, head, heading_id.group(1), section.line or 1, end, aliases))
+            if section.file_route and heading_id:
+                # a routed heading (``### ❌ AP-01: …`` + ``**Location:** x.md``): its REF
+                # lists related IDs, it declares nothing here
+                refs = []
+                self._ref_mentions(section)
             for ref_field in refs:
                 head_written, aliases = _split_ref(ref_field.value)
                 parsed = parse_id(head_written)
@@ -393,6 +403,12 @@ class _Walker:
                 aliases = tuple(a.with_family(a.family or head.family) for a in aliases)
                 entries.append(self._entry(section, head, head_written, ref_field.line, end, aliases))
         return entries
+
+    def _ref_mentions(self, section: _Section) -> None:
+        for found in section.fields:
+            if found.name == "REF":
+                for ref, _, written in find_ids(found.value):
+                    self.raw_mentions.append((ref, written, found.line, "related"))
 
     def _entry(self, section: _Section, ref: RefId, written: str, line: int, end: int,
                aliases: tuple[RefId, ...]) -> Entry:

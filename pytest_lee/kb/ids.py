@@ -177,8 +177,8 @@ class IdIndex:
             return Resolution(written, ref.full, ref.full in self.declared)
         families = sorted(self.families_by_kind.get(ref.kind, ()))
         candidates = tuple(f"{family}-{ref.short}" for family in families if f"{family}-{ref.short}" in self.declared)
-        if ref.short in self.declared:  # declared short in a file whose name gives no family
-            candidates = (*candidates, ref.short)
+        if not candidates and ref.short in self.declared:  # declared short, in a file whose name gives no family
+            candidates = (ref.short,)
         if len(candidates) == 1:
             return Resolution(written, candidates[0], True)
         if len(candidates) > 1:

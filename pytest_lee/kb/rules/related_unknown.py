@@ -16,7 +16,10 @@ from pytest_lee.kb.context import Context, Finding
 
 
 def related_unknown(context: Context) -> Iterator[Finding]:
-    declared = list(context.ids.declared)
+    by_number: dict[str, list[str]] = {}
+    for full in context.ids.declared:
+        by_number.setdefault(full.rsplit("-", 1)[-1], []).append(full)
+    hints: dict[str, str] = {}
     for document in context.documents:
         for mention in document.mentions:
             resolution = context.ids.resolve(mention.ref, document.family)
@@ -34,8 +37,11 @@ def related_unknown(context: Context) -> Iterator[Finding]:
                     f"{where} names {full}, declared outside the knowledge base ([tool.lee.kb] external)"),
                     severity="info")
                 continue
-            close = difflib.get_close_matches(full, declared, n=1, cutoff=0.8)
-            hint = f"did you mean {close[0]}? " if close else ""
+            if full not in hints:
+                # a typo in the family or kind keeps the number: compare with those only
+                close = difflib.get_close_matches(full, by_number.get(full.rsplit("-", 1)[-1], []), n=1, cutoff=0.75)
+                hints[full] = f"did you mean {close[0]}? " if close else ""
+            hint = hints[full]
             yield Finding("related-unknown", document.display, mention.line, (
                 f"{where} names {full}, which is declared nowhere in the knowledge base; {hint}"
                 "fix the ID, declare the entry, or list it in [tool.lee.kb] external if it lives elsewhere"))
