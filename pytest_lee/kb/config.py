@@ -45,7 +45,8 @@ _WAIVER_KEYS = ("ref", "items", "reason")
 @dataclass(frozen=True)
 class Waiver:
     """A waiver from ``[[tool.lee.kb.waiver]]``: ``ref`` (an ID or a file stem), the
-    ``items`` it waives (empty: the lesson itself), why, and where it is written."""
+    ``items`` it waives (empty: the lesson itself), why, and where it is written
+    (``path``: the pyproject.toml, absolute)."""
 
     ref: str
     items: tuple[str, ...]
@@ -161,7 +162,7 @@ def _waivers(pyproject: Path, text: str, value: Any) -> tuple[Waiver, ...]:
         if not isinstance(reason, str) or not reason.strip():
             raise LeeConfigError(f"{pyproject}: {where}.reason: a waiver needs a reason: say why no test can enforce it")
         items = _strings(pyproject, table.get("items", []), f"{where}.items")
-        waivers.append(Waiver(ref.strip(), items, reason.strip(), pyproject.name, _line_of(text, ref, number)))
+        waivers.append(Waiver(ref.strip(), items, reason.strip(), str(pyproject), _line_of(text, ref, number)))
     return tuple(waivers)
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 from pytest_lee.kb.config import KbConfig, Waiver
@@ -75,6 +76,7 @@ class Context:
     enforced: dict[object, list[TestRef]] = field(default_factory=dict)
     waived: dict[object, str] = field(default_factory=dict)
     waiver_problems: list[tuple[Waiver, str]] = field(default_factory=list)
+    base: Path | None = None
 
     def is_external(self, *names: str | None) -> bool:
         return any(name and fnmatchcase(name, pattern) for name in names for pattern in self.config.external)
@@ -114,8 +116,10 @@ def normalise(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
-def build_context(config: KbConfig, documents: list[Document], tests: TestIndex) -> Context:
-    context = Context(config=config, documents=documents, tests=tests)
+def build_context(config: KbConfig, documents: list[Document], tests: TestIndex, *, base: Path | None = None) -> Context:
+    """Index ``documents`` and resolve the tests' marks and the waivers against them;
+    ``base`` is the directory finding paths are relative to (default: the config root)."""
+    context = Context(config=config, documents=documents, tests=tests, base=base or config.root)
     declarations = []
     for document in documents:
         context.stems.setdefault(document.stem, []).append(document)

@@ -62,7 +62,7 @@ _RELATED_TOPICS = re.compile(r"^related\b", re.I)
 _STATS = re.compile(r"^\W*FILE STATISTICS\W*$", re.I)
 _COUNT = re.compile(r"^\s*([A-Za-z][A-Za-z /-]*?count)\s*:\s*(\d+)\b", re.I)
 _REF_IDS = re.compile(r"^\s*(?:reference ids|ref ids|ref-ids)\s*:\s*(.+)$", re.I)
-_HEADING_LIST_FIELDS = frozenset({"TAGS", "KEYWORDS"})
+_CONTINUED = frozenset({"RELATED", "TAGS", "KEYWORDS"})
 
 
 @lru_cache(maxsize=1)
@@ -116,6 +116,7 @@ class _Section:
     line: int | None
     fields: list[Field] = field(default_factory=list)
     file_route: str | None = None
+    file_line: int | None = None
 
 
 @dataclass
@@ -160,7 +161,7 @@ class _Walker:
                 content = token.content
                 if pending_heading:
                     pending_heading = False
-                    title = _plain(content)
+                    title = _plain(_strip_comment(content))
                     if outer:
                         self._open_section(heading_level, title, line)
                         self.label = None
@@ -223,18 +224,27 @@ class _Walker:
         if self.stats_pending is not None and in_item:
             self._stat_line(content, line)
         context = self._context()
+        field_name: str | None = None
         for number, text in enumerate(content.split("\n")):
             here = line + number
+            if "<!--" in text:
+                text = _strip_comment(text)
             if text.startswith("**"):
                 match = _FIELD.match(text)
                 if match:
-                    self._field(Field(match.group(1).upper(), _strip_comment(match.group(2)), here), in_item)
+                    field_name = match.group(1).upper()
+                    self._field(Field(field_name, _strip_comment(match.group(2)), here), in_item)
                     if _STATS.match(match.group(1) + ":") and not match.group(2):
                         self.stats_pending = here
                     continue
                 if _STATS.match(text):
                     self.stats_pending = here
                     continue
+            if field_name in _CONTINUED:
+                # the field goes on on this line (``**RELATED:** A-01,`` / ``B-02``)
+                self._continue_field(field_name, _strip_comment(text), here)
+                continue
+            field_name = None
             if context:
                 for ref, _, written in find_ids(text):
                     self.raw_mentions.append((ref, written, here, context))
@@ -249,6 +259,7 @@ class _Walker:
         if found.name in ("FILE", "LOCATION") and current.file_route is None:
             target = _MD_FILE.search(found.value.replace("`", ""))
             current.file_route = target.group(1) if target else None
+            current.file_line = found.line
         elif found.name == "ITEMS" and self.items_field is None:
             number = re.match(r"\d+", found.value)
             if number:
@@ -257,6 +268,15 @@ class _Walker:
             for ref, _, written in find_ids(found.value):
                 self.raw_mentions.append((ref, written, found.line, "related"))
         current.fields.append(found)
+
+    def _continue_field(self, name: str, text: str, line: int) -> None:
+        fields = self.stack[-1].fields
+        last = next((i for i in range(len(fields) - 1, -1, -1) if fields[i].name == name), None)
+        if last is not None:
+            fields[last] = Field(name, f"{fields[last].value} {text.strip()}".strip(), fields[last].line)
+        if name == "RELATED":
+            for ref, _, written in find_ids(text):
+                self.raw_mentions.append((ref, written, line, "related"))
 
     def _arrow(self, text: str, line: int) -> None:
         parts = _ARROW.split(" " + _plain(text) + " ", maxsplit=1)
@@ -289,7 +309,7 @@ class _Walker:
         if block is None:
             block = StatsBlock("file", self.stats_pending or line, (), None, None)
             self.stats.append(block)
-        text = _plain(content)
+        text = _plain(_strip_comment(content))
         count = _COUNT.match(text)
         ref_ids = _REF_IDS.match(text)
         if count:
@@ -315,6 +335,8 @@ class _Walker:
         label: str | None = None
         for number, text in enumerate(token.content.split("\n")):
             here = start + 2 + number
+            if "<!--" in text:
+                text = _strip_comment(text)
             check = _CHECK_LINE.match(text) if text.lstrip().startswith(_CHECK_MARKS) else None
             if check:
                 self._item(start + 1, title, label, "block", _clean(check.group(1)), here, None)
@@ -377,7 +399,7 @@ class _Walker:
         for section in self.sections:
             if section.file_route and section.title and (match := _ID_HEADING.match(section.title)):
                 ids = tuple(ref for ref, _, _ in find_ids(match.group(1)))
-                routes.append(Route(ids, section.file_route, section.line or 1, "file"))
+                routes.append(Route(ids, section.file_route, section.file_line or section.line or 1, "file"))
         return tuple(routes)
 
     def _entries(self, total: int) -> list[Entry]:

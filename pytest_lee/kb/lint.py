@@ -89,7 +89,7 @@ def lint(paths: Sequence[Path], config: KbConfig, tests: Sequence[Path], *, base
         usage_errors += [f"{path}: [tool.lee.kb] tests: no such file or directory" for path in tests if not path.exists()]
     documents = load_documents(files, base, config.max_bytes)
     index = scan_tests(test_paths, base)
-    context = build_context(config, documents, index)
+    context = build_context(config, documents, index, base=base.resolve())
     findings = []
     for rule in RULES:
         level = config.severity.get(rule.name, rule.severity)

@@ -4,6 +4,7 @@ base does not have (a renamed item leaves its waiver behind), or an inline
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 
 from pytest_lee.kb.context import Context, Finding
@@ -11,7 +12,7 @@ from pytest_lee.kb.context import Context, Finding
 
 def waiver_unknown(context: Context) -> Iterator[Finding]:
     for waiver, problem in context.waiver_problems:
-        yield Finding("waiver-unknown", waiver.path, waiver.line,
+        yield Finding("waiver-unknown", _display(Path(waiver.path), context.base), waiver.line,
                       f"[[tool.lee.kb.waiver]] ref = {waiver.ref!r}: {problem}")
     for document in context.documents:
         waives = [d for d in document.directives if d.kind == "waive"]
@@ -24,3 +25,10 @@ def waiver_unknown(context: Context) -> Iterator[Finding]:
                 yield Finding("waiver-unknown", document.display, directive.line, (
                     "this waiver is on no checklist item and no REF line, so it waives nothing; "
                     "put it on the line of what it waives"))
+
+
+def _display(path: Path, base: Path | None) -> str:
+    try:
+        return path.relative_to(base).as_posix() if base else path.as_posix()
+    except ValueError:
+        return path.as_posix()
