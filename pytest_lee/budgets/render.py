@@ -19,13 +19,21 @@ LEGEND = "marks: ✓ target  ~ acceptable (passes, above target)  ✗ over  ‼ 
 
 
 def render_budget_summary(report: Any, settings: Any) -> list[str]:
-    entries = report.entries("budgets")
+    entries = _in_configured_order(report.entries("budgets"), settings)
     lines = _table(entries) if entries else []
     details = report.entries("budget_measurement")
     if details:
         lines.extend(_breakdown(details[0], {entry["name"]: entry for entry in entries}))
     lines.extend(_comparison(entries, settings))
     return lines
+
+
+def _in_configured_order(entries: list[dict[str, Any]], settings: Any) -> list[dict[str, Any]]:
+    """xdist workers report in any order; the table follows ``[tool.lee.budgets]``."""
+    from pytest_lee.budgets.marker import configured_levels
+
+    order = {name: index for index, name in enumerate(configured_levels(settings))}
+    return sorted(entries, key=lambda entry: order.get(entry["name"], len(order)))
 
 
 def _table(entries: list[dict[str, Any]]) -> list[str]:
@@ -61,14 +69,14 @@ def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> lis
         lines.append("  phases the app reported (median ms, share of the cold start):")
         for name, value in phases.items():
             share = value / cold * 100
-            pointer = ""
+            cells = [f"    {name.ljust(width)}", f"{format_value(value):>8}", f"{share:5.1f} %", _bar(share)]
             if biggest is not None and name == biggest[0]:
-                pointer = "  ◀ largest"
+                cells.append("◀ largest")
             if name in judged:
-                pointer += f"  {MARKS[judged[name]['verdict']]} {judged[name]['verdict']}"
+                cells.append(f"{MARKS[judged[name]['verdict']]} {judged[name]['verdict']}")
             if "total" in name:
-                pointer += "  (total)"
-            lines.append(f"    {name.ljust(width)}  {format_value(value):>8}  {share:5.1f} %  {_bar(share)}{pointer}".rstrip())
+                cells.append("(total)")
+            lines.append("  ".join(cell for cell in cells if cell))
     imports = detail.get("slowest_imports") or []
     if imports:
         lines.append("  slowest imports (own ms, -X importtime):")
