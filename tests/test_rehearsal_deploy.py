@@ -212,3 +212,28 @@ def test_rehearsals_on_xdist_workers_reach_the_controllers_summary_and_json(proj
         ("test_it.py::test_it[good]", "promoted"),
         ("test_it.py::test_it[raises]", "rolled back"),
     ]
+
+
+def test_a_rollback_that_fails_is_reported_as_failed_and_the_summary_says_production_is_exposed(project):
+    result = run(project, """
+        from botocore.exceptions import ClientError
+
+        def test_it(lee_rehearsal, lee_package):
+            lee_rehearsal.deploy(lee_package())
+            calls = []
+            def outage(**kwargs):
+                calls.append(kwargs["params"].get("RoutingConfig"))
+                if len(calls) == 2:  # the first shifts the canary weight, the second would roll back
+                    raise ClientError({"Error": {"Code": "ServiceException", "Message": "rehearsed outage"}}, "UpdateAlias")
+            lee_rehearsal.client.meta.events.register("before-call.lambda.UpdateAlias", outage)
+            broken = lee_rehearsal.deploy(lee_package("warm_fails"), canary_weight=0.5, canary_invocations=4)
+            assert broken.outcome == "failed" and not broken.rolled_back and not broken.promoted
+            assert broken.reason.startswith("canary: 1 of 2 invocations of v2 failed")
+            assert "ROLLBACK FAILED: An error occurred (ServiceException)" in broken.reason
+            assert (broken.alias_version, broken.alias_weights) == ("1", {"2": 0.5})
+    """)
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([
+        "demo deploy v2: failed in * s, production on v1 + 0.5 on v2  *",
+        "2 rehearsed deployments (1 promoted, 1 failed); PRODUCTION LEFT ON A FAILED VERSION: v2",
+    ])

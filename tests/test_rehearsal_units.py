@@ -75,4 +75,12 @@ def test_the_summary_shouts_when_production_was_left_on_a_failed_version():
     report.add("rehearsals", entry("3", reason="health check failed; ROLLBACK FAILED: boom", alias_version="3"))
     lines = render_rehearsal_summary(report, None)
     assert lines[0].startswith("LEE deploy v3: failed")
-    assert lines[-1].endswith("PRODUCTION LEFT ON A FAILED VERSION: v3")
+    assert lines[-1] == "1 rehearsed deployment (1 failed); PRODUCTION LEFT ON A FAILED VERSION: v3"
+
+
+def test_a_canary_weight_left_on_a_failed_version_counts_as_exposure():
+    report = SessionReport()
+    report.add("rehearsals", entry("4", reason="x", alias_version="3", alias_weights={"4": 0.1}))
+    lines = render_rehearsal_summary(report, None)
+    assert lines[0].startswith("LEE deploy v4: failed in 0.50 s, production on v3 + 0.1 on v4")
+    assert lines[-1].endswith("PRODUCTION LEFT ON A FAILED VERSION: v4")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from pytest_lee.errors import LeeError
 from pytest_lee.rehearsal.canary import CanaryResult
@@ -79,8 +79,9 @@ class StepLog:
 class Deployment:
     """One rehearsed deployment and where it left the ``production`` alias.
 
-    Exactly one of ``promoted``, ``rolled_back``, ``refused`` and ``unchanged`` is
-    true. ``refused``: stopped before a version was published (verification, the
+    At most one of ``promoted``, ``rolled_back``, ``refused`` and ``unchanged`` is
+    true; none is only when a rollback itself failed (``outcome`` is then ``"failed"``
+    and ``reason`` ends with ``ROLLBACK FAILED: ...``). ``refused``: stopped before a version was published (verification, the
     upload's CodeSha256) — production was never touched. ``rolled_back``: a version
     was published and failed its health check or canary, and the alias was put back
     (on a first deployment, never created). ``unchanged``: the bytes were already the
@@ -102,6 +103,7 @@ class Deployment:
     steps: tuple[Step, ...]
     seconds: float
     alias_version: str | None
+    alias_weights: Mapping[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     test: str | None = None
     kind: str = "deploy"
@@ -114,7 +116,9 @@ class Deployment:
             return "rolled back"
         if self.refused:
             return "refused"
-        return "unchanged"
+        if self.unchanged:
+            return "unchanged"
+        return "failed"  # a rollback that could not be verified: see reason
 
     def as_report_entry(self) -> dict[str, Any]:
         """The ``rehearsals`` entry of ``--lee-json`` (PRODUCT.md's keys first)."""
@@ -130,6 +134,7 @@ class Deployment:
             "function": self.function,
             "previous_version": self.previous_version,
             "alias_version": self.alias_version,
+            "alias_weights": dict(self.alias_weights),
             "code_sha256": self.code_sha256,
             "reason": self.reason,
             "test": self.test,

@@ -36,6 +36,8 @@ def _render_one(entry: dict[str, Any]) -> list[str]:
     head += f" in {float(entry.get('seconds') or 0):.2f} s"
     if entry.get("alias_version") is not None:
         head += f", production on v{entry['alias_version']}"
+        for version, weight in (entry.get("alias_weights") or {}).items():
+            head += f" + {weight:g} on v{version}"
     if entry.get("test"):
         head += f"  [{entry['test']}]"
     lines = [head]
@@ -58,13 +60,9 @@ def _render_one(entry: dict[str, Any]) -> list[str]:
 def _totals(entries: list[dict[str, Any]]) -> str:
     deploys = [entry for entry in entries if entry.get("kind", "deploy") == "deploy"]
     counts = {name: sum(1 for entry in deploys if (entry.get("outcome") or _outcome(entry)) == name)
-              for name in ("promoted", "rolled back", "refused", "unchanged")}
+              for name in ("promoted", "rolled back", "refused", "unchanged", "failed")}
     shown = ", ".join(f"{count} {name}" for name, count in counts.items() if count)
-    unsafe = [
-        entry for entry in deploys
-        if not entry.get("promoted") and not entry.get("unchanged")
-        and entry.get("version") is not None and entry.get("alias_version") == entry.get("version")
-    ]
+    unsafe = [entry for entry in deploys if _left_on_failed(entry)]
     safety = (
         "production never left on a failed version"
         if not unsafe
@@ -73,6 +71,14 @@ def _totals(entries: list[dict[str, Any]]) -> str:
     rollbacks = len(entries) - len(deploys)
     manual = f", {rollbacks} manual rollback{'s' if rollbacks != 1 else ''}" if rollbacks else ""
     return f"{len(deploys)} rehearsed deployment{'s' if len(deploys) != 1 else ''} ({shown or 'none'}){manual}; {safety}"
+
+
+def _left_on_failed(entry: dict[str, Any]) -> bool:
+    """A version that was not promoted still gets production traffic (all of it, or a weight)."""
+    version = entry.get("version")
+    if entry.get("promoted") or entry.get("unchanged") or version is None or entry.get("kind") == "rollback":
+        return False
+    return entry.get("alias_version") == version or str(version) in (entry.get("alias_weights") or {})
 
 
 def _outcome(entry: dict[str, Any]) -> str:

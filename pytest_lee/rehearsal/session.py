@@ -292,13 +292,15 @@ class _Run:
     def finish(self, *, promoted: bool = False, rolled_back: bool = False, refused: bool = False,
                unchanged: bool = False, reason: str | None = None) -> Deployment:
         rehearsal = self.rehearsal
+        alias = _safely(rehearsal._function.alias) or {}
         deployment = Deployment(
             function=rehearsal.function_name, version=self.version, previous_version=self.previous,
             previous_arn=self.previous_arn, code_sha256=self.sha,
             promoted=promoted, rolled_back=rolled_back, refused=refused, unchanged=unchanged, reason=reason,
             health=self.health, canary=self.canary, steps=tuple(self.log.steps),
             seconds=time.perf_counter() - self.start,
-            alias_version=_safely(lambda: rehearsal.alias_version),
+            alias_version=alias.get("FunctionVersion"),
+            alias_weights=dict((alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}),
             warnings=tuple(self.warnings), test=_current_test(), kind=self.kind,
         )
         rehearsal._record(deployment)
