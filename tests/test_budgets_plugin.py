@@ -215,3 +215,12 @@ def test_garbage_on_stdout_is_ignored(pytester):
     make_project(pytester, app, "phases = { t_low = { acceptable = 20 } }\n")
     result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget")
     result.assert_outcomes(passed=1)
+
+
+def test_levels_that_neither_ascend_nor_descend_stop_the_run_with_one_line(pytester):
+    make_project(pytester, METRIC_APP, "request_ms = { target = 100, acceptable = 500, critical = 200 }\n")
+    result = pytester.runpytest_subprocess("--lee-budgets")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: *pyproject.toml: tool.lee.budgets.request_ms: levels "
+                                 "(target = 100, acceptable = 500, critical = 200) neither ascend*"])
+    assert "Traceback" not in result.stderr.str()

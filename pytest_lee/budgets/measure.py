@@ -122,7 +122,10 @@ def measure(
     """Measure *handler* (default ``[tool.lee] handler``) *runs* times; see the module doc."""
     handler = handler or settings.handler
     function = function or settings.function
-    plan = replay_plan(list(events) if events is not None else load_events(settings))
+    chosen = list(events) if events is not None else load_events(settings)
+    if not chosen:
+        raise LeeConfigError(f"{handler}: no events to invoke it with (give at least one)")
+    plan = replay_plan(chosen)
     workdir = Path(tempfile.mkdtemp(prefix="lee-measure-"))
     try:
         if code_dir is None:
