@@ -1,0 +1,34 @@
+import pytest
+
+
+@pytest.mark.lee_ref("NM06-LESS-09", "Contract diffs reviewed")  # expect: test-unknown-ref "did you mean 'Contract diff reviewed'?"
+def test_item_name_with_a_typo():
+    pass
+
+
+@pytest.mark.lee_ref("NM06-LESS-99")  # expect: test-unknown-ref "'NM06-LESS-99' is declared nowhere"
+def test_unknown_id():
+    pass
+
+
+@pytest.mark.lee_ref("LESS-09")  # expect: test-unknown-ref "ambiguous: NM06-LESS-09 or NM07-LESS-09; write the full ID"
+def test_ambiguous_short_id():
+    pass
+
+
+@pytest.mark.lee_ref("NM06-LESSONS-Deploymnet")  # expect: test-unknown-ref "did you mean 'NM06-LESSONS-Deployment'?"
+def test_misspelt_stem():
+    pass
+
+
+ITEM = "Health check passed"
+
+
+@pytest.mark.lee_ref("NM06-LESS-09", ITEM)  # expect: test-unknown-ref "must be string literals"
+def test_not_a_literal():
+    pass
+
+
+@pytest.mark.lee_ref("NM06-LESS-09", "health-check PASSED")
+def test_named_right_modulo_case_and_punctuation():
+    pass
