@@ -80,9 +80,13 @@ def suite_overhead(tests: int, runs: int, configured: bool) -> dict[str, tuple[f
         run_suite(root, [])  # warm the file system cache and .pyc files for both variants
         run_suite(root, ["-p", "no:lee"])
         with_plugin, without = [], []
-        for _ in range(runs):
-            with_plugin.append(run_suite(root, []))
-            without.append(run_suite(root, ["-p", "no:lee"]))
+        for index in range(runs):  # ABBA order, so neither variant always runs second
+            if index % 2 == 0:
+                with_plugin.append(run_suite(root, []))
+                without.append(run_suite(root, ["-p", "no:lee"]))
+            else:
+                without.append(run_suite(root, ["-p", "no:lee"]))
+                with_plugin.append(run_suite(root, []))
     return {
         kind: (statistics.median(s[index] for s in with_plugin), statistics.median(s[index] for s in without))
         for index, kind in enumerate(("wall", "cpu"))
