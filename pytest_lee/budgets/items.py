@@ -63,7 +63,9 @@ class BudgetItem(pytest.Item):
         entry = budget_entry(self.metric, stats, levels, runs=measurement.runs)
         report = lee_report(self.config)
         report.add("budgets", entry)
-        report.add("budget_measurement", measurement_entry(measurement))
+        detail = measurement_entry(measurement)
+        if detail not in report.entries("budget_measurement"):  # one per session, not per item
+            report.add("budget_measurement", detail)
         self._add_properties(entry)
         problems = []
         if entry["verdict"] in FAILING:

@@ -1,19 +1,20 @@
 """One measurement per session, shared by every budget item and every xdist worker.
 
 Without xdist the measurement is cached on the config. Under xdist, workers share a
-directory keyed by the session (``workerinput["testrunuid"]``, the same in every worker
-of one run) under the system temp dir: the first worker to need the measurement takes
-an exclusive ``flock`` on ``measure.lock``, measures and writes ``budgets.json``
-atomically; the others wait on the lock and read the file. The same lock serializes
-every measurement of the session (``lee_cold_start`` calls too), so no two measurements
-ever share the machine's cores — other tests keep running on the other worker. A
-failed measurement is shared the same way, so every item reports the same cause.
+directory under the system temp dir keyed by the session: ``workerinput["testrunuid"]``
+(the same in every worker of one run) and the controller's pid. The first worker to need
+the measurement takes an exclusive ``flock`` on ``measure.lock``, measures and writes
+``budgets.json`` atomically; the others wait on the lock and read the file. The same
+lock serializes every measurement of the session (``lee_cold_start`` calls too), so no
+two measurements ever share the machine's cores — other tests keep running on the other
+worker. A failed measurement is shared the same way, so every item reports the same cause.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -33,7 +34,8 @@ def shared_dir(config: pytest.Config) -> Path | None:
     workerinput = getattr(config, "workerinput", None)
     if not workerinput or "testrunuid" not in workerinput:
         return None
-    path = Path(tempfile.gettempdir()) / f"pytest-lee-{workerinput['testrunuid']}"
+    # The controller's pid (every worker's parent) as well: --testrunuid may be fixed by the user.
+    path = Path(tempfile.gettempdir()) / f"pytest-lee-{workerinput['testrunuid']}-{os.getppid()}"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
