@@ -171,3 +171,26 @@ def test_emf_output_declares_each_metric_with_its_unit():
     assert directive["Metrics"][0] == {"Name": "cold_start_ms", "Unit": "Milliseconds"}
     assert document["cold_start_ms"] == 12.5 and document["cold_start_ms_p95"] == 14.0
     assert document["FunctionName"] == "LEE"
+
+
+def test_the_summary_marks_an_unreliable_verdict_and_points_at_the_largest_phase():
+    from pytest_lee.budgets.render import render_budget_summary
+    from pytest_lee.report import SessionReport
+
+    report = SessionReport()
+    report.add("budgets", {"name": "cold_start_ms", "median": 855.0, "p95": 900.0, "samples": [800, 855, 910],
+                           "target": 320, "acceptable": 500, "critical": 1000, "verdict": "over",
+                           "higher_is_better": False, "spread_pct": 12.9, "unreliable": True, "runs": 3})
+    report.add("budget_measurement", {"handler": "lambda_function.lambda_handler", "runs": 3, "cold_start_ms": 855.0,
+                                      "import_ms": 300.0, "first_invoke_ms": 555.0,
+                                      "phases": {"gateway_init_ms": 10.0, "cache_warm_ms": 535.0, "cold_start_total_ms": 850.0},
+                                      "slowest_imports": [{"module": "boto3", "self_ms": 120.0, "cumulative_ms": 250.0,
+                                                           "phase": "import"}],
+                                      "notes": ["the app reports 'import_ms', a harness metric: kept as 'app.import_ms'"]})
+    lines = render_budget_summary(report, _settings())
+    assert lines[1].split() == ["cold_start_ms", "855", "900", "≤320", "/", "≤500", "/", "≤1000", "✗", "over", "?"]
+    assert "cold start 855 ms (median of 3 runs) = import 300 ms + first invocation 555 ms" in lines
+    leak = next(line for line in lines if "cache_warm_ms" in line)
+    assert leak.split()[:4] == ["cache_warm_ms", "535", "62.6", "%"] and leak.endswith("◀ largest")
+    assert any(line.split()[:2] == ["boto3", "120"] for line in lines)
+    assert lines[-1] == "  note: the app reports 'import_ms', a harness metric: kept as 'app.import_ms'"
