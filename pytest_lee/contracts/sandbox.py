@@ -136,6 +136,8 @@ class Sandbox:
         self._saved_path: list[str] = []
         self._shadowed: dict[str, types.ModuleType] = {}
         self._finder = _SourceFinder(self.source)
+        self._prefix = str(self.source) + os.sep
+        self._relative: dict[str, str] = {}
         self._dont_write_bytecode = sys.dont_write_bytecode
 
     def __enter__(self) -> Sandbox:
@@ -164,10 +166,12 @@ class Sandbox:
 
     def owns(self, module: Any) -> bool:
         """True for a module loaded from the source directory."""
-        return _under(getattr(module, "__file__", None), str(self.source))
+        return self.owns_file(getattr(module, "__file__", None))
 
     def owns_file(self, filename: str | None) -> bool:
-        return _under(filename, str(self.source))
+        # A prefix test, not a path resolution: the finder imports from the resolved source
+        # directory, and this runs for every module in sys.modules several times a check.
+        return bool(filename) and filename.startswith(self._prefix)  # type: ignore[union-attr]
 
     def import_module(self, name: str) -> types.ModuleType:
         return importlib.import_module(name)
@@ -181,10 +185,14 @@ class Sandbox:
         """*filename* relative to the source directory (as shown in messages)."""
         if not filename:
             return "?"
-        try:
-            return Path(filename).resolve().relative_to(self.source).as_posix()
-        except ValueError:
-            return filename
+        known = self._relative.get(filename)
+        if known is None:
+            try:
+                known = Path(filename).resolve().relative_to(self.source).as_posix()
+            except ValueError:
+                known = filename
+            self._relative[filename] = known
+        return known
 
     def keep_module_state(self) -> None:
         """Restore every module-level dict, list and set of the user's modules on exit."""

@@ -150,23 +150,33 @@ class SpySet:
     # --- the spy ------------------------------------------------------------
 
     def _make_spy(self, real: Any) -> Callable[..., Any]:
-        try:
-            signature = inspect.signature(real)
-        except (TypeError, ValueError):
-            signature = None
-        leaf = qualified_name(real)
-        where = definition_site(self.sandbox, real)
-        accepts = describe_signature(signature) if signature is not None else "(…)"
+        # Signature, name and place are worked out on the first call only: an engine has
+        # hundreds of leaves and a check reaches a handful of them.
+        facts: dict[str, Any] = {}
         record = self.calls.append
         sandbox = self.sandbox
+
+        def learn() -> dict[str, Any]:
+            if not facts:
+                try:
+                    facts["signature"] = inspect.signature(real)
+                except (TypeError, ValueError):
+                    facts["signature"] = None
+                facts["leaf"] = qualified_name(real)
+                facts["where"] = definition_site(sandbox, real)
+                signature = facts["signature"]
+                facts["accepts"] = describe_signature(signature) if signature is not None else "(…)"
+            return facts
 
         def observe(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             frame = sys._getframe(2)
             caller = f"{sandbox.relative(frame.f_code.co_filename)}:{frame.f_lineno}"
+            known = learn()
+            leaf, where, accepts = known["leaf"], known["where"], known["accepts"]
             shown = format_arguments(args, kwargs)
             try:
-                if signature is not None:
-                    signature.bind(*args, **kwargs)
+                if known["signature"] is not None:
+                    known["signature"].bind(*args, **kwargs)
             except TypeError as error:
                 message = str(error)
                 record(LeafCall(leaf, where, caller, shown, accepts, message, fix_for(leaf, message, caller)))
@@ -189,6 +199,5 @@ class SpySet:
                 setattr(spy, attribute, getattr(real, attribute))
             except (AttributeError, TypeError):
                 pass
-        spy.__signature__ = signature  # type: ignore[attr-defined]
         spy.__lee_spy__ = real  # type: ignore[attr-defined]
         return spy
