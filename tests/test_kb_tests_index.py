@@ -1,0 +1,74 @@
+"""The static scan of lee_ref marks: every place a mark can sit, and what it cannot read."""
+
+from __future__ import annotations
+
+import textwrap
+
+from pytest_lee.kb.tests_index import scan_tests
+
+SOURCE = '''
+import pytest
+from pytest import mark
+
+pytestmark = [pytest.mark.lee_ref("NM06-LESS-10"), pytest.mark.slow]
+
+
+@pytest.mark.lee_ref("NM06-LESS-09", "Local tests passing")
+def test_function():
+    pass
+
+
+@mark.lee_ref("LESS-09")
+class TestClass:
+    pytestmark = pytest.mark.lee_ref("NM06-LESS-15")
+
+    def test_method(self):
+        pass
+
+
+@pytest.mark.parametrize("n", [1, pytest.param(2, marks=[pytest.mark.lee_ref("NM06-LESS-09", "Canary test completed")])])
+def test_param(n):
+    pass
+
+
+def helper():
+    pytest.mark.lee_ref("NM06-LESS-01")  # not a mark on anything
+
+
+@pytest.mark.lee_ref(ref="NM06-LESS-09")
+def test_keyword():
+    pass
+'''
+
+
+def test_every_kind_of_mark_is_found_with_the_tests_it_applies_to(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_marks.py").write_text(textwrap.dedent(SOURCE), encoding="utf-8")
+    index = scan_tests([tmp_path / "tests"], tmp_path)
+    found = [(r.ref, r.items, r.line, r.nodeids, r.param) for r in index.refs]
+    module = "tests/test_marks.py"
+    all_tests = (f"{module}::test_function", f"{module}::TestClass::test_method", f"{module}::test_param", f"{module}::test_keyword")
+    assert found == [
+        ("NM06-LESS-10", (), 5, all_tests, None),
+        ("NM06-LESS-09", ("Local tests passing",), 8, (f"{module}::test_function",), None),
+        ("LESS-09", (), 13, (f"{module}::TestClass::test_method",), None),
+        ("NM06-LESS-15", (), 15, (f"{module}::TestClass::test_method",), None),
+        ("NM06-LESS-09", ("Canary test completed",), 21, (f"{module}::test_param",), 1),
+    ]
+    assert [(p.line, p.fatal) for p in index.problems] == [(30, False)]
+    assert "positional strings only" in index.problems[0].message
+    assert index.files == 1
+
+
+def test_a_syntax_error_is_one_fatal_problem_and_the_other_files_are_still_read(tmp_path):
+    (tmp_path / "test_broken.py").write_text("def broken(:\n    pass\n", encoding="utf-8")
+    (tmp_path / "test_fine.py").write_text("import pytest\n\n@pytest.mark.lee_ref('NM06-LESS-09')\ndef test_x():\n    pass\n", encoding="utf-8")
+    index = scan_tests([tmp_path], tmp_path)
+    assert [(p.path, p.line, p.fatal) for p in index.problems] == [("test_broken.py", 1, True)]
+    assert [r.ref for r in index.refs] == ["NM06-LESS-09"]
+
+
+def test_files_without_lee_ref_are_parsed_but_yield_nothing(tmp_path):
+    (tmp_path / "test_plain.py").write_text("def test_x():\n    pass\n", encoding="utf-8")
+    index = scan_tests([tmp_path, tmp_path / "missing"], tmp_path)
+    assert (index.refs, index.problems, index.files) == ((), (), 1)
