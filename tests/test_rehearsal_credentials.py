@@ -90,3 +90,25 @@ def test_inside_the_fixture_boto3_finds_only_fakes_and_after_it_everything_is_ba
     """)
     result = pytester.runpytest_subprocess("test_it.py", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+def test_the_health_checks_child_sees_only_fakes_no_metadata_and_a_dead_loopback_endpoint(pytester, monkeypatch):
+    shutil.copytree(PROJECT, pytester.path, dirs_exist_ok=True)
+    for name, value in REAL.items():
+        monkeypatch.setenv(name, value)
+    pytester.makepyfile(test_it="""
+        import json
+
+        def test_it(lee_rehearsal, lee_package):
+            deployment = lee_rehearsal.deploy(lee_package("env_probe"))
+            assert deployment.promoted
+            seen = json.loads(deployment.health.response["body"])
+            assert seen["AWS_ACCESS_KEY_ID"] == seen["AWS_SECRET_ACCESS_KEY"] == "testing"
+            assert seen["AWS_PROFILE"] is None
+            assert seen["AWS_EC2_METADATA_DISABLED"] == "true"
+            assert seen["AWS_ENDPOINT_URL"] == "http://127.0.0.1:1"
+            assert seen["AWS_CONFIG_FILE_content"] == seen["AWS_SHARED_CREDENTIALS_FILE_content"] == ""
+            assert seen["STAGE"] == "rehearsal"  # [tool.lee.function] environment still applies
+    """)
+    result = pytester.runpytest_subprocess("test_it.py", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)

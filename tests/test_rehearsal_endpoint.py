@@ -69,13 +69,17 @@ def test_a_rehearsal_runs_against_a_moto_server_on_loopback(project, moto_server
     import boto3
 
     project.makepyfile(test_it="""
+        import json
+
         def test_it(lee_rehearsal, lee_package):
             assert lee_rehearsal.target.mode == "local"
             assert lee_rehearsal.deploy(lee_package()).promoted
             assert lee_rehearsal.deploy(lee_package("raises")).rolled_back
             assert lee_rehearsal.deploy(lee_package("warm_fails"), canary_weight=0.5, canary_invocations=4).rolled_back
             assert lee_rehearsal.alias_version == "1"
-    """)
+            probe = lee_rehearsal.deploy(lee_package("env_probe"))  # the child's AWS calls go to the server too
+            assert json.loads(probe.health.response["body"])["AWS_ENDPOINT_URL"] == "%s"
+    """ % moto_server)
     result = project.runpytest_subprocess("test_it.py", "-p", "no:cacheprovider", f"--lee-endpoint={moto_server}")
     result.assert_outcomes(passed=1)
     # The server, not an in-process mock, holds what the rehearsal did.
@@ -83,9 +87,9 @@ def test_a_rehearsal_runs_against_a_moto_server_on_loopback(project, moto_server
         "lambda", endpoint_url=moto_server, region_name="us-east-1",
         aws_access_key_id="testing", aws_secret_access_key="testing",
     )
-    assert client.get_alias(FunctionName="demo", Name="production")["FunctionVersion"] == "1"
+    assert client.get_alias(FunctionName="demo", Name="production")["FunctionVersion"] == "4"
     versions = client.list_versions_by_function(FunctionName="demo")["Versions"]
-    assert [v["Version"] for v in versions] == ["$LATEST", "1", "2", "3"]
+    assert [v["Version"] for v in versions] == ["$LATEST", "1", "2", "3", "4"]
 
 
 def test_a_non_loopback_endpoint_is_refused_without_the_flag(project):

@@ -19,6 +19,7 @@ from typing import Any, Sequence
 
 from pytest_lee.errors import LeeError
 from pytest_lee.rehearsal.canary import CanaryResult, check_canary_arguments, routed_weight, run_canary
+from pytest_lee.rehearsal.credentials import DEAD_ENDPOINT, child_function
 from pytest_lee.rehearsal.deploy import Deployment, StepFailed, StepLog
 from pytest_lee.rehearsal.function import ALIAS, LambdaFunction
 from pytest_lee.rehearsal.local import HEALTH_EVENT, CodeStore, HealthCheck, health_check, invocation_errors, one_line, run_events
@@ -42,6 +43,8 @@ class Rehearsal:
         self._report = report
         self._work = work_dir
         self._store = CodeStore(work_dir / "code")
+        child_endpoint = {"moto": DEAD_ENDPOINT, "local": target.endpoint}.get(target.mode)
+        self._child = child_function(settings.function, work_dir / "child-aws", child_endpoint)
         self._history: list[str] = []  # versions production has pointed at, in order
         self._runs = 0
         self.deployments: list[Deployment] = []
@@ -188,7 +191,7 @@ class Rehearsal:
             if not self._store.holds(run.sha):
                 run.health = HealthCheck("failed", event=event, error=f"no bytes held locally for CodeSha256 {run.sha}")
             else:
-                run.health = health_check(self._store, run.sha, configuration["Handler"], event, self.settings.function)
+                run.health = health_check(self._store, run.sha, configuration["Handler"], event, self._child)
             shown = json.dumps(event, default=str)[:60]
             if not run.health.passed:
                 if fail:
@@ -257,7 +260,7 @@ class Rehearsal:
 
     def _errors(self, sha: str, handler: str, events: Sequence[Any]) -> list[str | None]:
         try:
-            child = run_events(self._store, sha, handler, events, self.settings.function)
+            child = run_events(self._store, sha, handler, events, self._child)
         except LeeError as error:
             return [one_line(error)] * len(events)
         return invocation_errors(child, len(events))
