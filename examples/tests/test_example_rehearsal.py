@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -30,15 +31,28 @@ LESS_09_ITEMS = (
 
 
 @pytest.fixture
-def incident_source(tmp_path: Path) -> Path:
+def engine_copy(tmp_path: Path) -> Callable[[str, Callable[[str], str]], Path]:
+    """A copy of the engine named *name* whose ``cache_core.py`` went through *edit*."""
+
+    def copy(name: str, edit: Callable[[str], str]) -> Path:
+        source = tmp_path / name / "lee_engine"
+        shutil.copytree(ENGINE, source, ignore=shutil.ignore_patterns("__pycache__"))
+        core = source / "cache_core.py"
+        core.write_text(edit(core.read_text()))
+        return source
+
+    return copy
+
+
+@pytest.fixture
+def incident_source(engine_copy) -> Path:
     """The engine as it shipped on the day: the cache core's get takes no ``timeout``."""
-    source = tmp_path / "lee_engine"
-    shutil.copytree(ENGINE, source, ignore=shutil.ignore_patterns("__pycache__"))
-    core = source / "cache_core.py"
-    text = core.read_text()
-    assert CORE_GET in text, "the example engine changed: update the incident's edit"
-    core.write_text(text.replace(CORE_GET, "def _execute_get_implementation(key: str) -> Any:"))
-    return source
+
+    def drop_timeout(text: str) -> str:
+        assert CORE_GET in text, "the example engine changed: update the incident's edit"
+        return text.replace(CORE_GET, "def _execute_get_implementation(key: str) -> Any:")
+
+    return engine_copy("incident", drop_timeout)
 
 
 @pytest.mark.lee_ref("NM06-LESS-09", *LESS_09_ITEMS)
@@ -71,12 +85,12 @@ def test_the_incident_sequence_never_leaves_production_on_a_broken_version(
 
 @pytest.mark.lee_ref("NM06-LESS-09", "Canary test completed successfully", "Rollback command prepared")
 def test_a_canary_replays_the_recorded_events_and_a_manual_rollback_restores_the_last_version(
-    lee_rehearsal, lee_package, incident_source
+    lee_rehearsal, lee_package, engine_copy
 ):
     events = [json.loads(path.read_text()) for path in sorted(EVENTS.glob("*.json"))]
     first = lee_rehearsal.deploy(lee_package())
-    (incident_source / "cache_core.py").write_text((ENGINE / "cache_core.py").read_text() + "\n# v2\n")
-    second = lee_rehearsal.deploy(lee_package(incident_source), canary_weight=0.25, canary_events=events)
+    next_release = engine_copy("next", lambda text: text + "\n# next release\n")
+    second = lee_rehearsal.deploy(lee_package(next_release), canary_weight=0.25, canary_events=events)
     assert second.promoted
     assert (second.canary.routed_new, second.canary.routed_old) == (5, 15)
     assert second.canary.new_errors == () == second.canary.old_errors
