@@ -79,6 +79,10 @@ def main():
     handler = sys.argv[3]
     importtime = sys.argv[4] == "1"
     os.set_inheritable(fd, False)
+    # The Lambda runtime flushes stdout/stderr after every write; so do we (per line), and
+    # the lines a handler printed before a timeout or a crash are not lost in a buffer.
+    sys.stdout.reconfigure(line_buffering=True)
+    sys.stderr.reconfigure(line_buffering=True)
     sys.path[:0] = sys.argv[5:]
     module_name, _, function_name = handler.rpartition(".")
 

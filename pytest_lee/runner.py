@@ -164,20 +164,25 @@ def _run_child(code_dir: Path, handler: str, spec: Path, work: Path, function: F
     paths = [str(code_dir)] + ([str(provides)] if provides is not None else [])
     argv = [sys.executable, "-I", "-S", "-B", *(["-X", "importtime"] if importtime else []),
             str(CHILD_SCRIPT), str(write_fd), str(spec), handler, "1" if importtime else "0", *paths]
-    with open(work / "stdout", "wb") as out, open(work / "stderr", "wb") as err:
-        try:
-            process = subprocess.Popen(
-                argv, cwd=code_dir, env=child_environment(code_dir, handler, function, provides),
-                stdin=subprocess.DEVNULL, stdout=out, stderr=err, pass_fds=(write_fd,),
-                start_new_session=True,  # one process group: a timeout kills grandchildren too
-            )
-        finally:
-            os.close(write_fd)
-        try:
-            records, timed_out_in = _read_protocol(read_fd, process.pid, timeout)
-        finally:
-            os.close(read_fd)
-        status, rusage = _reap(process)
+    try:
+        with open(work / "stdout", "wb") as out, open(work / "stderr", "wb") as err:
+            try:
+                process = subprocess.Popen(
+                    argv, cwd=code_dir, env=child_environment(code_dir, handler, function, provides),
+                    stdin=subprocess.DEVNULL, stdout=out, stderr=err, pass_fds=(write_fd,),
+                    start_new_session=True,  # one process group: a timeout kills grandchildren too
+                )
+            finally:
+                os.close(write_fd)
+            try:
+                records, timed_out_in = _read_protocol(read_fd, process.pid, timeout)
+            except BaseException:  # Ctrl-C: the child's own session does not get the SIGINT
+                _kill_group(process.pid)
+                _reap(process)
+                raise
+    finally:
+        os.close(read_fd)
+    status, rusage = _reap(process)
     raw_stdout = (work / "stdout").read_bytes()
     stderr = (work / "stderr").read_bytes().decode("utf-8", "replace")
     run = _assemble(records, timed_out_in, status, rusage, raw_stdout, stderr, timeout, count, handler)

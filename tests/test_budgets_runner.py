@@ -89,7 +89,7 @@ def test_a_hang_is_killed_at_the_timeout(tmp_path):
         import subprocess, sys, time
         def handler(event, context):
             subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-            print("hanging", flush=True)
+            print("hanging")
             time.sleep(60)
         """)
     run = run_handler(tmp_path, "app.handler", [{}, {}], FUNCTION, timeout_s=0.5)
