@@ -72,3 +72,21 @@ def test_files_without_lee_ref_are_parsed_but_yield_nothing(tmp_path):
     (tmp_path / "test_plain.py").write_text("def test_x():\n    pass\n", encoding="utf-8")
     index = scan_tests([tmp_path, tmp_path / "missing"], tmp_path)
     assert (index.refs, index.problems, index.files) == ((), (), 1)
+
+
+def test_module_constants_of_strings_are_read_statically(tmp_path):
+    (tmp_path / "test_constants.py").write_text(
+        "import pytest\n"
+        "REF = 'NM06-LESS-09'\n"
+        "ITEMS = ('Health check passed', 'Canary test completed')\n"
+        "REBOUND = ('x',)\n"
+        "REBOUND = ('y',)\n"
+        "@pytest.mark.lee_ref(REF, *ITEMS)\n"
+        "def test_a():\n    pass\n"
+        "@pytest.mark.lee_ref(REF, *REBOUND)\n"
+        "def test_b():\n    pass\n",
+        encoding="utf-8",
+    )
+    index = scan_tests([tmp_path], tmp_path)
+    assert [(r.ref, r.items) for r in index.refs] == [("NM06-LESS-09", ("Health check passed", "Canary test completed"))]
+    assert [p.line for p in index.problems] == [9]  # a name bound twice is not guessed

@@ -4,7 +4,8 @@ No test module is imported or run — linting the knowledge base must be safe on
 checkout and fast. Found: ``@pytest.mark.lee_ref(...)`` (or ``@mark.lee_ref`` after
 ``from pytest import mark``) on functions, methods and classes; module-level
 ``pytestmark = ...`` (one mark or a list/tuple); and ``pytest.param(..., marks=...)``.
-Arguments must be string literals; anything else is reported, never guessed.
+Arguments must be string literals, or module-level constants bound once to a string or a
+tuple of strings (``*LESS_09_ITEMS``); anything else is reported, never guessed.
 """
 
 from __future__ import annotations
@@ -100,11 +101,13 @@ def _display(path: Path, root: Path) -> str:
 
 class _Scanner:
     def __init__(self, display: str, refs: list[TestRef], problems: list[ScanProblem]) -> None:
+        self.constants: dict[str, str | tuple[str, ...]] = {}
         self.display = display
         self.refs = refs
         self.problems = problems
 
     def module(self, tree: ast.Module) -> None:
+        self.constants = _constants(tree)
         all_tests = tuple(self._tests(tree.body, self.display))
         for node in tree.body:
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and _targets_pytestmark(node) and node.value is not None:
@@ -155,14 +158,54 @@ class _Scanner:
             self.problems.append(ScanProblem(self.display, node.lineno,
                 "lee_ref takes positional strings only: lee_ref('NM06-LESS-09', 'item text', ...)"))
             return
-        values = []
+        values: list[str] = []
         for argument in node.args:
-            if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
+            value = self._value(argument)
+            if value is None:
                 self.problems.append(ScanProblem(self.display, argument.lineno,
-                    "lee_ref arguments must be string literals so lee-kb can read them without importing the test"))
+                    "lee_ref arguments must be string literals (or module-level constants of them) "
+                    "so lee-kb can read them without importing the test"))
                 return
-            values.append(argument.value)
+            values.extend(value)
+        if not values:
+            return
         self.refs.append(TestRef(values[0], tuple(values[1:]), self.display, node.lineno, nodeids, param))
+
+
+    def _value(self, argument: ast.expr) -> list[str] | None:
+        """A literal string, a module constant naming one, or ``*CONSTANT`` of several."""
+        if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+            return [argument.value]
+        if isinstance(argument, ast.Name) and isinstance(self.constants.get(argument.id), str):
+            return [self.constants[argument.id]]  # type: ignore[list-item]
+        if isinstance(argument, ast.Starred) and isinstance(argument.value, ast.Name):
+            found = self.constants.get(argument.value.id)
+            if isinstance(found, tuple):
+                return list(found)
+        return None
+
+
+def _constants(tree: ast.Module) -> dict[str, str | tuple[str, ...]]:
+    """Module-level names bound once to a string or a tuple/list of strings."""
+    found: dict[str, str | tuple[str, ...]] = {}
+    bound: dict[str, int] = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    bound[target.id] = bound.get(target.id, 0) + 1
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name) or node.value is None:
+                continue
+            try:
+                value = ast.literal_eval(node.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue
+            if isinstance(value, str):
+                found[targets[0].id] = value
+            elif isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
+                found[targets[0].id] = tuple(value)
+    return {name: value for name, value in found.items() if bound.get(name) == 1}
 
 
 def _marks(node: ast.expr | None) -> list[ast.expr]:
