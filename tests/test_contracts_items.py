@@ -294,3 +294,14 @@ def test_without_a_dispatcher_the_handler_is_bound_directly(pytester: pytest.Pyt
     result = run(pytester)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*reached `iface_http.route_http`*passing ('ping', deadline=5)*Fix: add `deadline` to `iface_http.route_http` or accept `**kwargs`.*"])
+
+
+def test_under_xdist_the_controller_prints_the_matrix_and_writes_the_json(pytester: pytest.Pytester) -> None:
+    import json
+
+    make_project(pytester, **INCIDENT)
+    result = run(pytester, "-n", "2", "--lee-json", "out.json")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["gw:ROUTERS  ✗ CACHE  ✓ HTTP"])
+    entries = json.loads((pytester.path / "out.json").read_text())["contracts"]
+    assert sorted((e["key"], e["status"]) for e in entries) == [("CACHE", "fail"), ("HTTP", "ok")]

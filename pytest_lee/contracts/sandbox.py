@@ -29,6 +29,10 @@ from typing import Any, Callable, Iterator, Sequence
 
 _CODE_CACHE: dict[tuple[str, int, int], types.CodeType] = {}
 
+# Never set aside or dropped, even when the source directory is the rootdir of a project
+# that contains them (pytest-lee's own repository, a virtualenv inside the project).
+_PROTECTED = frozenset({"pytest_lee", "pytest", "_pytest", "pluggy", "py", "conftest"})
+
 
 class Patcher:
     """Attribute, item and closure-cell replacements, undone in reverse order."""
@@ -142,8 +146,10 @@ class Sandbox:
 
     def __enter__(self) -> Sandbox:
         self._saved_path = list(sys.path)
-        top = source_module_names(self.source)
+        top = source_module_names(self.source) - _PROTECTED
         for name in list(sys.modules):
+            if name.partition(".")[0] in _PROTECTED:
+                continue
             if name.partition(".")[0] in top or self.owns(sys.modules[name]):
                 self._shadowed[name] = sys.modules.pop(name)
         sys.path.insert(0, str(self.source))
@@ -157,7 +163,8 @@ class Sandbox:
             self.patcher.undo()
         finally:
             for name in [name for name, module in sys.modules.items() if self.owns(module)]:
-                del sys.modules[name]
+                if name.partition(".")[0] not in _PROTECTED:
+                    del sys.modules[name]
             sys.modules.update(self._shadowed)
             if self._finder in sys.meta_path:
                 sys.meta_path.remove(self._finder)
@@ -171,7 +178,9 @@ class Sandbox:
     def owns_file(self, filename: str | None) -> bool:
         # A prefix test, not a path resolution: the finder imports from the resolved source
         # directory, and this runs for every module in sys.modules several times a check.
-        return bool(filename) and filename.startswith(self._prefix)  # type: ignore[union-attr]
+        if not filename or not filename.startswith(self._prefix):
+            return False
+        return "-packages" + os.sep not in filename[len(self._prefix):]  # a virtualenv inside the source
 
     def import_module(self, name: str) -> types.ModuleType:
         return importlib.import_module(name)
