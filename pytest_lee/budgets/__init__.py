@@ -3,12 +3,14 @@
 Private modules by responsibility: ``metrics`` (what the app reports on stdout),
 ``stats`` (robust statistics), ``verdicts`` (levels → verdict), ``measure`` (the runs),
 ``shared`` (one measurement per session, across xdist workers), ``items`` (the collected
-items), ``fixture`` (``lee_cold_start``), ``render``/``emf``/``baselines`` (outputs).
+items), ``marker`` (``lee_budget``), ``fixture`` (``lee_cold_start``), and the outputs
+``render``, ``emf``, ``baselines``.
 """
 
 from __future__ import annotations
 
+from pytest_lee.budgets.fixture import ColdStart
 from pytest_lee.budgets.measure import Measurement, MeasurementError
 from pytest_lee.budgets.stats import MetricStats
 
-__all__ = ["Measurement", "MeasurementError", "MetricStats"]
+__all__ = ["ColdStart", "Measurement", "MeasurementError", "MetricStats"]
