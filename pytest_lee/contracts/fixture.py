@@ -60,16 +60,18 @@ class ContractChecker:
             except ContractSetupError as error:
                 rows.append(ProbeResult(spec.registry, "*", spec.registry, "[tool.lee.contract]", "fail", str(error)))
                 continue
-            for label in labels:
+            for index, label in enumerate(labels):
                 result = check_key(self.source, spec, label)
-                self._record(result)
+                self._record(result, index)
                 if result.probes:
                     rows.extend(result.probes)
                 else:
                     rows.append(ProbeResult(spec.registry, label, spec.registry, "[tool.lee.contract]", result.status, result.message))
         return rows
 
-    def _record(self, result: KeyResult) -> None:
-        entry = result.as_entry()
+    def _record(self, result: KeyResult, index: int | None = None) -> None:
+        entry: dict[str, Any] = result.as_entry()
+        if index is not None:
+            entry["index"] = index
         if entry not in self.report.entries("contracts"):
             self.report.add("contracts", entry)

@@ -51,9 +51,9 @@ def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.It
             name = _unique(f"contract[{spec.registry}]", seen)
             items.append(ContractSetupItem.from_parent(node, name=name, spec=spec, cause=str(error)))
             continue
-        for label in labels:
+        for index, label in enumerate(labels):
             name = _unique(f"contract[{spec.registry}/{label}]", seen)
-            items.append(ContractItem.from_parent(node, name=name, spec=spec, label=label, source=source))
+            items.append(ContractItem.from_parent(node, name=name, spec=spec, label=label, source=source, index=index))
     if settings.options.require_compatible and not settings.options.baseline:
         raise pytest.UsageError("--lee-require-compatible needs --lee-baseline REF (what to compare against)")
     if settings.options.baseline:
@@ -85,18 +85,19 @@ class _LeeItem(pytest.Item):
 class ContractItem(_LeeItem):
     """Checks one registry key with every probe; adds its verdict to the ``contracts`` section."""
 
-    def __init__(self, *, spec: ContractSpec, label: str, source: Path, **kwargs: Any) -> None:
+    def __init__(self, *, spec: ContractSpec, label: str, source: Path, index: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.spec = spec
         self.label = label
         self.source = source
+        self.index = index  # the key's place in the registry: the matrix keeps that order under xdist
 
     def runtest(self) -> None:
         from pytest_lee.contracts.check import check_key
         from pytest_lee.plugin import lee_report
 
         result = check_key(self.source, self.spec, self.label)
-        lee_report(self.config).add("contracts", result.as_entry())
+        lee_report(self.config).add("contracts", {**result.as_entry(), "index": self.index})
         if result.status == "fail":
             raise ContractFailure(result.message)
         if result.status == "inconclusive":

@@ -21,9 +21,15 @@ def render_contract_summary(report: Any, settings: Any) -> list[str]:
         keys = worst.setdefault(entry["registry"], {})
         known = keys.get(entry["key"])
         if known is None or _ORDER.get(entry["status"], 0) > _ORDER.get(known["status"], 0):
-            keys[entry["key"]] = entry
+            index = entry.get("index", known.get("index") if known else None)
+            keys[entry["key"]] = {**entry, "index": index}
+        elif known.get("index") is None and entry.get("index") is not None:
+            known["index"] = entry["index"]
     lines: list[str] = []
     for registry, keys in worst.items():
+        # Registry order when known (items record each key's index; xdist shuffles arrival).
+        first_seen = {key: position for position, key in enumerate(keys)}
+        keys = dict(sorted(keys.items(), key=lambda item: (_index(item[1]), first_seen[item[0]])))
         marks = "  ".join(f"{_MARKS.get(e['status'], '?')} {key}" for key, e in keys.items())
         lines.append(f"{registry}  {marks}")
         for key, entry in keys.items():
@@ -58,6 +64,11 @@ def render_baseline_summary(report: Any, settings: Any) -> list[str]:
                 f"{change['old']} → {change['new']}: {'; '.join(change['details'])}"
             )
     return lines
+
+
+def _index(entry: dict[str, Any]) -> float:
+    index = entry.get("index")
+    return float(index) if isinstance(index, int) else float("inf")
 
 
 def _short(text: str) -> str:
