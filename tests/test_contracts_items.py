@@ -104,6 +104,17 @@ def test_callable_and_module_function_registries_are_both_checked(pytester: pyte
     result.stdout.fnmatch_lines(["*Fix: add `timeout` to `cache_core.get_impl` or accept `**kwargs`.*"])
 
 
+def test_a_dispatcher_that_swallows_the_error_cannot_hide_it(pytester: pytest.Pytester) -> None:
+    make_project(
+        pytester,
+        gw=('        raise RuntimeError(f"{interface.value}.{operation} failed: {error}") from error', "        return None"),
+        **INCIDENT,
+    )
+    result = run(pytester)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*reached `cache_core.get_impl`*Fix: add `timeout` to `cache_core.get_impl` or accept `**kwargs`.*"])
+
+
 def test_leaves_at_the_registry_check_the_routers_themselves(pytester: pytest.Pytester) -> None:
     # Default leaves are the registry's handlers: a router that lost **kwargs is the break.
     make_project(pytester, ROUTER_LEAVES, iface_http=("def route_http(operation, **kwargs):", "def route_http(operation, url=None):"))
