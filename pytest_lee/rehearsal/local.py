@@ -95,27 +95,18 @@ def run_events(
 
 
 def invocation_errors(child: Any, count: int) -> list[str | None]:
-    """One error (or None) per event: an exception, a timeout, a crash or a 5xx response."""
+    """One error (or None) per event: an exception or a ``statusCode`` >= 500 (the runner
+    reports both per invocation), or — for events never answered — why the child stopped
+    (a timeout, a crash, a failed import)."""
     errors: list[str | None] = []
     for index in range(count):
-        invoke_error = child.invoke_errors[index] if index < len(child.invoke_errors) else None
-        if invoke_error:
-            errors.append(invoke_error)
+        if index < len(child.invoke_errors) and child.invoke_errors[index]:
+            errors.append(child.invoke_errors[index])
         elif index >= len(child.responses):
             errors.append(child.error or "no response")
         else:
-            errors.append(server_error(child.responses[index]))
+            errors.append(None)
     return errors
-
-
-def server_error(response: Any) -> str | None:
-    """The 5xx a handler returned as an API Gateway style response, as one line."""
-    if isinstance(response, dict):
-        status = response.get("statusCode")
-        if isinstance(status, int) and status >= 500:
-            body = str(response.get("body", ""))
-            return f"status {status}: {body[:200]}"
-    return None
 
 
 def health_check(
