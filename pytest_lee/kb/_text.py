@@ -1,0 +1,71 @@
+"""Small text helpers of the markdown walk: HTML comments, lee-kb directives, REF values."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from pytest_lee.kb.ids import RefId, find_ids
+from pytest_lee.kb.model import Directive
+
+if TYPE_CHECKING:
+    from pytest_lee.kb._walk import _Section
+
+_DIRECTIVE = re.compile(r"<!--\s*lee-kb:\s*(disable-file|disable|waive)\s*(?:[=:]\s*)?(.*?)\s*-->", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _section_ends(sections: list[_Section], total: int) -> list[int]:
+    """Last line of each section: the line before the next heading of the same or a
+    higher level (one pass with a stack, so a file of thousands of headings stays linear)."""
+    ends = [total] * len(sections)
+    open_: list[int] = []
+    for position, section in enumerate(sections):
+        while open_ and section.line is not None and sections[open_[-1]].level >= section.level:
+            ends[open_.pop()] = section.line - 1
+        open_.append(position)
+    return ends
+
+
+def _split_ref(value: str) -> tuple[str, tuple[RefId, ...]]:
+    """``NM06-LESS-34, LESS-38, LESS-42 (combined)`` → (``NM06-LESS-34``, (LESS-38, LESS-42))."""
+    head = re.split(r"[\s,;(]", value.strip(), maxsplit=1)[0].strip("`*")
+    rest = value.strip()[len(head):]
+    return head, tuple(ref for ref, _, _ in find_ids(rest))
+
+
+def _split_list(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _plain(text: str) -> str:
+    return text.replace("**", "").replace("`", "").strip()
+
+
+def _strip_comment(text: str) -> str:
+    return _COMMENT.sub("", text).strip() if "<!--" in text else text
+
+
+def _clean(text: str) -> str:
+    return " ".join(_strip_comment(text).split())
+
+
+def _directives(text: str) -> tuple[Directive, ...]:
+    found = []
+    for match in _DIRECTIVE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        kind, rest = match.group(1), match.group(2).strip()
+        if kind == "waive":
+            found.append(Directive(kind, (), rest or None, line))
+        else:
+            rules = tuple(r.strip() for r in re.split(r"[,\s]+", rest) if r.strip())
+            found.append(Directive(kind, rules, None, line))
+    return tuple(found)
+
+
+def _waivers(text: str) -> dict[int, str]:
+    """Line → reason for every inline ``<!-- lee-kb: waive: reason -->`` (empty reason
+    kept as ``""`` so the linter can say a reason is missing)."""
+    return {d.line: d.reason or "" for d in _directives(text) if d.kind == "waive"}

@@ -1,0 +1,414 @@
+"""The token walk behind ``document.parse_document`` (private: the API is document.py).
+
+One pass over markdown-it-py's block tokens collects sections (headings with their
+``**FIELD:**`` lines), checklist items, mentions, routes and statistics; ``document()``
+then assembles the frozen model. See ``pytest_lee.kb.document`` for what is read where.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pytest_lee.kb._text import (
+    _clean,
+    _directives,
+    _plain,
+    _section_ends,
+    _split_list,
+    _split_ref,
+    _strip_comment,
+    _waivers,
+)
+from pytest_lee.kb.ids import RefId, expand_ranges, find_ids, parse_id
+from pytest_lee.kb.model import (
+    Checklist,
+    ChecklistItem,
+    Document,
+    Entry,
+    Field,
+    Mention,
+    Route,
+    StatCount,
+    StatsBlock,
+)
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+_PLAIN_FENCES = frozenset({"", "text", "txt", "plain", "plaintext"})
+_MARKDOWN_FENCES = frozenset({"markdown", "md"})
+_FIELD = re.compile(r"^\*\*([A-Za-z][A-Za-z0-9 _/-]{0,40}?):\*\*\s*(.*?)\s*$")
+_TASK = re.compile(r"^\[([ xX])\]\s+(.*)$", re.S)
+_CHECK_MARKS = ("✅", "✔️", "✔", "☑️", "☑", "☐", "⬜")
+_CHECK_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:✅|✔️|✔|☑️|☑|☐|⬜)\s*(.+?)\s*$")
+_LABEL_LINE = re.compile(r"^\s*([^\s✅✔☑☐⬜❌#][^:]{0,60}):\s*$")
+_ID_HEADING = re.compile(r"^[^\w\s]*\s*((?:NM\d{2}-)?[A-Z][A-Z]+(?:-[A-Z]{2,})?-\d{2,3}(?:-\d{2,3})*)\s*:")
+_ARROW = re.compile(r"\s(?:→|->|⇒)\s")
+_MD_FILE = re.compile(r"([\w][\w .,&()'+-]*?\.md)\b")
+_BOLD_LABEL = re.compile(r"^\*\*[^*\n]+\*\*:?$")
+_CROSS_REF = re.compile(r"cross[- ]?ref", re.I)
+_RELATED_TOPICS = re.compile(r"^related\b", re.I)
+_STATS = re.compile(r"^\W*FILE STATISTICS\W*$", re.I)
+_COUNT = re.compile(r"^\s*([A-Za-z][A-Za-z /-]*?count)\s*:\s*(\d+)\b", re.I)
+_REF_IDS = re.compile(r"^\s*(?:reference ids|ref ids|ref-ids)\s*:\s*(.+)$", re.I)
+_CONTINUED = frozenset({"RELATED", "TAGS", "KEYWORDS"})
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """The parser lee-kb uses: CommonMark plus tables, block level only.
+
+    The model needs the block structure and each block's raw text (``token.content``),
+    never the inline children (emphasis, links), so the core ``inline`` rule — about half
+    of markdown-it-py's time — is switched off. Inline tokens keep their ``content``.
+    """
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").disable("inline")
+
+
+
+@dataclass
+class _Section:
+    level: int
+    title: str | None
+    line: int | None
+    fields: list[Field] = field(default_factory=list)
+    file_route: str | None = None
+    file_line: int | None = None
+
+
+@dataclass
+class _Pending:
+    """An item group being filled: one per (container, section)."""
+
+    title: str | None
+    line: int
+    shape: str
+    items: list[ChecklistItem] = field(default_factory=list)
+
+
+class _Walker:
+    def __init__(self, text: str, family: str | None) -> None:
+        self.text = text
+        self.family = family
+        self.lines = text.split("\n")
+        self.sections: list[_Section] = [_Section(0, None, None)]
+        self.stack: list[_Section] = [self.sections[0]]
+        self.raw_mentions: list[tuple[RefId, str, int, str]] = []
+        self.routes: list[Route] = []
+        self.groups: dict[tuple[Any, ...], _Pending] = {}
+        self.stats: list[StatsBlock] = []
+        self.unclosed: list[int] = []
+        self.stats_pending: int | None = None
+        self.items_field: StatCount | None = None
+        self.waivers = _waivers(text) if "lee-kb:" in text else {}
+        self.label: str | None = None
+
+    # -- the walk -------------------------------------------------------------------
+    def walk(self, tokens: list[Token], offset: int, outer: bool, fence: tuple[int, str | None] | None = None) -> None:
+        """Walk ``tokens`` whose line 0 is file line ``offset``; ``outer`` is False inside a
+        re-parsed ```` ```markdown ```` fence, whose headings name checklist sections but
+        never end an entry; ``fence`` is then (fence line, checklist title)."""
+        local_heading: str | None = None
+        in_item = in_cell = heading_level = 0
+        pending_heading = False
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind == "inline" and token.map is not None:
+                line = token.map[0] + offset + 1
+                content = token.content
+                if pending_heading:
+                    pending_heading = False
+                    title = _plain(_strip_comment(content))
+                    if outer:
+                        self._open_section(heading_level, title, line)
+                        self.label = None
+                    else:
+                        local_heading = title
+                    self.stats_pending = line if _STATS.match(title) else None
+                elif in_cell:
+                    self._cell(content, line)
+                else:
+                    if fence is not None:
+                        container, title, section = fence[0], fence[1], local_heading
+                    else:
+                        container, section = self.stack[-1].line, self.stack[-1].title
+                        title = self.label or section
+                    self._inline(content, line, in_item > 0, container, title, section, tokens, index)
+                    if outer and not in_item and _BOLD_LABEL.match(content):
+                        self.label = _plain(content).rstrip(":")
+            elif kind == "heading_open":
+                pending_heading, heading_level = True, int(token.tag[1])
+            elif kind == "list_item_open":
+                in_item += 1
+            elif kind == "list_item_close":
+                in_item -= 1
+            elif kind in ("td_open", "th_open"):
+                in_cell += 1
+            elif kind in ("td_close", "th_close"):
+                in_cell -= 1
+            elif kind == "fence":
+                self._fence(token, offset, outer)
+
+    def _open_section(self, level: int, title: str, line: int) -> None:
+        while self.stack and self.stack[-1].level >= level and len(self.stack) > 1:
+            self.stack.pop()
+        section = _Section(level, title, line)
+        self.sections.append(section)
+        self.stack.append(section)
+
+    def _context(self) -> str | None:
+        for section in self.stack:
+            if section.title and _CROSS_REF.search(section.title):
+                return "cross-reference"
+        for section in self.stack:
+            if section.title and _RELATED_TOPICS.match(section.title):
+                return "related-topics"
+        return None
+
+    # -- inline content (paragraphs, list items) --------------------------------------
+    def _inline(self, content: str, line: int, in_item: bool, container: Any, title: str | None,
+                section: str | None, tokens: list[Token], index: int) -> None:
+        if in_item:
+            if content.startswith("["):
+                task = _TASK.match(content)
+                if task:
+                    self._item(container, title, section, "task", _clean(task.group(2)), line, task.group(1) != " ")
+                    return
+            elif content.startswith(_CHECK_MARKS):
+                mark = next(m for m in _CHECK_MARKS if content.startswith(m))
+                self._item(container, title, section, "list", _clean(content[len(mark):]), line, None)
+                return
+        if self.stats_pending is not None and in_item:
+            self._stat_line(content, line)
+        context = self._context()
+        field_name: str | None = None
+        for number, text in enumerate(content.split("\n")):
+            here = line + number
+            if "<!--" in text:
+                text = _strip_comment(text)
+            if text.startswith("**"):
+                match = _FIELD.match(text)
+                if match:
+                    field_name = match.group(1).upper()
+                    self._field(Field(field_name, _strip_comment(match.group(2)), here), in_item)
+                    if _STATS.match(match.group(1) + ":") and not match.group(2):
+                        self.stats_pending = here
+                    continue
+                if _STATS.match(text):
+                    self.stats_pending = here
+                    continue
+            if field_name in _CONTINUED:
+                # the field goes on on this line (``**RELATED:** A-01,`` / ``B-02``)
+                self._continue_field(field_name, _strip_comment(text), here)
+                continue
+            field_name = None
+            if context:
+                for ref, _, written in find_ids(text):
+                    self.raw_mentions.append((ref, written, here, context))
+            if "→" in text or "->" in text:
+                self._arrow(text, here)
+        if not in_item and self.stats_pending is not None and tokens[index - 1].type == "paragraph_open":
+            if not _STATS.match(_plain(content)):
+                self.stats_pending = None
+
+    def _field(self, found: Field, in_item: bool) -> None:
+        current = self.stack[-1]
+        if found.name in ("FILE", "LOCATION") and current.file_route is None:
+            target = _MD_FILE.search(found.value.replace("`", ""))
+            current.file_route = target.group(1) if target else None
+            current.file_line = found.line
+        elif found.name == "ITEMS" and self.items_field is None:
+            number = re.match(r"\d+", found.value)
+            if number:
+                self.items_field = StatCount("Items", int(number.group(0)), found.line)
+        elif found.name == "RELATED":
+            for ref, _, written in find_ids(found.value):
+                self.raw_mentions.append((ref, written, found.line, "related"))
+        current.fields.append(found)
+
+    def _continue_field(self, name: str, text: str, line: int) -> None:
+        fields = self.stack[-1].fields
+        last = next((i for i in range(len(fields) - 1, -1, -1) if fields[i].name == name), None)
+        if last is not None:
+            fields[last] = Field(name, f"{fields[last].value} {text.strip()}".strip(), fields[last].line)
+        if name == "RELATED":
+            for ref, _, written in find_ids(text):
+                self.raw_mentions.append((ref, written, line, "related"))
+
+    def _arrow(self, text: str, line: int) -> None:
+        parts = _ARROW.split(" " + _plain(text) + " ", maxsplit=1)
+        if len(parts) != 2:
+            return
+        left, right = parts
+        targets = [m.group(1).strip() for segment in right.split(" + ") if (m := _MD_FILE.search(segment))]
+        if targets:
+            ids = tuple(ref for ref, _, _ in find_ids(left))
+            if not ids:
+                tail = right.split(".md", 1)[-1]
+                ids = tuple(ref for ref, _, _ in find_ids(tail))
+            for target in targets:
+                self.routes.append(Route(ids, target, line))
+        elif self._context() is None:
+            # a cross-reference line outside a cross-reference section is still a claim
+            # that the ID on its left exists
+            left_ids = list(find_ids(left))
+            if left_ids and left.strip() == left_ids[0][2]:
+                ref, _, written = left_ids[0]
+                self.raw_mentions.append((ref, written, line, "cross-reference"))
+
+    def _cell(self, content: str, line: int) -> None:
+        text = _plain(content).strip()
+        if text.endswith(".md") and _MD_FILE.fullmatch(text):
+            self.routes.append(Route((), text, line, "table"))
+
+    def _stat_line(self, content: str, line: int) -> None:
+        block = self.stats[-1] if self.stats and self.stats[-1].line == self.stats_pending else None
+        if block is None:
+            block = StatsBlock("file", self.stats_pending or line, (), None, None)
+            self.stats.append(block)
+        text = _plain(_strip_comment(content))
+        count = _COUNT.match(text)
+        ref_ids = _REF_IDS.match(text)
+        if count:
+            block = StatsBlock(block.kind, block.line, (*block.counts, StatCount(count.group(1), int(count.group(2)), line)), block.ids, block.ids_line)
+        elif ref_ids:
+            block = StatsBlock(block.kind, block.line, block.counts, tuple(expand_ranges(ref_ids.group(1))), line)
+        self.stats[-1] = block
+
+    # -- fences ---------------------------------------------------------------------
+    def _fence(self, token: Token, offset: int, outer: bool) -> None:
+        assert token.map is not None
+        start = token.map[0] + offset
+        info = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
+        if outer and self._unclosed(token):
+            self.unclosed.append(start + 1)
+        title = self.label or self.stack[-1].title
+        if info in _MARKDOWN_FENCES:
+            self.walk(markdown_parser().parse(token.content), offset=start + 1, outer=False, fence=(start + 1, title))
+            return
+        if info not in _PLAIN_FENCES:
+            return
+        context = self._context()
+        label: str | None = None
+        for number, text in enumerate(token.content.split("\n")):
+            here = start + 2 + number
+            if "<!--" in text:
+                text = _strip_comment(text)
+            check = _CHECK_LINE.match(text) if text.lstrip().startswith(_CHECK_MARKS) else None
+            if check:
+                self._item(start + 1, title, label, "block", _clean(check.group(1)), here, None)
+                continue
+            labelled = _LABEL_LINE.match(text)
+            if labelled:
+                label = labelled.group(1).strip()
+            if context:
+                for ref, _, written in find_ids(text):
+                    self.raw_mentions.append((ref, written, here, context))
+            if "→" in text or "->" in text:
+                self._arrow(text, here)
+
+    def _unclosed(self, token: Token) -> bool:
+        assert token.map is not None
+        first, end = token.map
+        last = self.lines[end - 1].strip() if end - 1 < len(self.lines) else ""
+        marker = token.markup
+        closed = end - 1 > first and last.startswith(marker[0] * len(marker)) and not last.strip(marker[0])
+        return not closed
+
+    def _item(self, container: Any, title: str | None, section: str | None, shape: str,
+              text: str, line: int, checked: bool | None) -> None:
+        key = (container, title, shape)
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = _Pending(title, line, shape)
+        group.items.append(ChecklistItem(text, line, shape, checked, section, self.waivers.get(line)))
+
+    # -- assembling the document ----------------------------------------------------
+    def document(self, path: Path, display: str) -> Document:
+        entries = self._entries(len(self.lines))
+        by_start = sorted(entries, key=lambda e: (e.heading_line or e.line))
+
+        def owner(line: int) -> str | None:
+            found = None
+            for entry in by_start:
+                if (entry.heading_line or entry.line) <= line <= entry.end_line:
+                    found = entry.key
+            return found
+
+        mentions = tuple(Mention(r, w, line, c, owner(line)) for r, w, line, c in self.raw_mentions)
+        entries = tuple(_with_related(entry, mentions) for entry in entries)
+        checklists = tuple(
+            Checklist(group.title, group.line, group.shape, tuple(group.items), owner(group.line))
+            for group in self.groups.values()
+        )
+        stats = list(self.stats)
+        if self.items_field is not None:
+            stats.append(StatsBlock("index", self.items_field.line, (self.items_field,), None, None))
+        directives = _directives(self.text) if "lee-kb:" in self.text else ()
+        return Document(
+            path=path, display=display, family=self.family, text=self.text, entries=entries,
+            checklists=checklists, mentions=mentions, routes=tuple(self.routes) + self._file_routes(),
+            stats=tuple(stats), directives=directives, unclosed_fences=tuple(self.unclosed),
+        )
+
+    def _file_routes(self) -> tuple[Route, ...]:
+        routes = []
+        for section in self.sections:
+            if section.file_route and section.title and (match := _ID_HEADING.match(section.title)):
+                ids = tuple(ref for ref, _, _ in find_ids(match.group(1)))
+                routes.append(Route(ids, section.file_route, section.file_line or section.line or 1, "file"))
+        return tuple(routes)
+
+    def _entries(self, total: int) -> list[Entry]:
+        entries: list[Entry] = []
+        ends = _section_ends(self.sections, total)
+        for section, end in zip(self.sections, ends):
+            refs = [f for f in section.fields if f.name == "REF"]
+            heading_id = _ID_HEADING.match(section.title or "") if section.level else None
+            if not refs and heading_id and not section.file_route:
+                ids = [ref for ref, _, _ in find_ids(heading_id.group(1))]
+                head = ids[0].with_family(ids[0].family or self.family)
+                aliases = tuple(i.with_family(i.family or head.family) for i in ids[1:])
+                entries.append(self._entry(section, head, heading_id.group(1), section.line or 1, end, aliases))
+            if section.file_route and heading_id:
+                # a routed heading (``### ❌ AP-01: …`` + ``**Location:** x.md``): its REF
+                # lists related IDs, it declares nothing here
+                refs = []
+                self._ref_mentions(section)
+            for ref_field in refs:
+                head_written, aliases = _split_ref(ref_field.value)
+                parsed = parse_id(head_written)
+                head = parsed.with_family(parsed.family or self.family) if parsed else RefId(None, head_written, "")
+                aliases = tuple(a.with_family(a.family or head.family) for a in aliases)
+                entries.append(self._entry(section, head, head_written, ref_field.line, end, aliases))
+        return entries
+
+    def _ref_mentions(self, section: _Section) -> None:
+        for found in section.fields:
+            if found.name == "REF":
+                for ref, _, written in find_ids(found.value):
+                    self.raw_mentions.append((ref, written, found.line, "related"))
+
+    def _entry(self, section: _Section, ref: RefId, written: str, line: int, end: int,
+               aliases: tuple[RefId, ...]) -> Entry:
+        values = {f.name: f.value for f in reversed(section.fields)}
+        waiver = self.waivers.get(line) or (self.waivers.get(section.line) if section.line else None)
+        return Entry(
+            ref=ref, written=written, line=line, heading=section.title, heading_line=section.line,
+            end_line=end, aliases=aliases, fields=tuple(section.fields),
+            priority=values.get("PRIORITY"),
+            tags=_split_list(values.get("TAGS")), keywords=_split_list(values.get("KEYWORDS")),
+            waiver=waiver,
+        )
+
+
+def _with_related(entry: Entry, mentions: tuple[Mention, ...]) -> Entry:
+    related = tuple(m for m in mentions if m.owner == entry.key and m.context in ("related", "related-topics"))
+    return replace(entry, related=related) if related else entry
