@@ -53,4 +53,7 @@ def lee_items(session: pytest.Session, settings: Settings) -> list[pytest.Item]:
         from pytest_lee.budgets.items import budget_items
 
         items.extend(budget_items(node, settings))
+    # Items added after collection are invisible to the collection count ("collected N
+    # items") unless their node reports them, as a collected file would.
+    node.ihook.pytest_collectreport(report=pytest.CollectReport(node.nodeid, "passed", None, items))
     return items

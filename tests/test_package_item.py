@@ -75,6 +75,11 @@ def test_the_item_is_selectable_by_name(project: pytest.Pytester):
     result.assert_outcomes(passed=1, deselected=1)
 
 
+def test_the_collection_count_includes_the_lee_items(project: pytest.Pytester):
+    result = project.runpytest("-k", "test_app")
+    result.stdout.fnmatch_lines(["collected 2 items / 1 deselected / 1 selected"])
+
+
 def test_a_broken_package_fails_the_item_with_every_problem_and_no_traceback(pytester: pytest.Pytester):
     make_project(pytester, app="def handle(event, context):\n    return 1\n")
     (pytester.path / "src" / "lib.py").write_text("def f(:\n")
