@@ -26,7 +26,6 @@ from pytest_lee.contracts.registry import (
     import_reference,
     key_label,
     key_source,
-    lazy_target,
     load_registry,
     one_line,
     resolve_entry,
@@ -145,13 +144,16 @@ def _check_in(sandbox: Sandbox, spec: ContractSpec, label: str, probes: Sequence
                 handlers.append(resolve_entry(sandbox, spec.registry, other, entry))
             except ContractSetupError:
                 pass  # that key's own item reports it
-    call = _caller(sandbox, spec, handler)
+    dispatcher = _dispatcher(sandbox, spec)  # imported before the spies go in, like every module
     leaves = _leaves(sandbox, spec, handlers)
     sandbox.keep_module_state()
     spies = SpySet(sandbox)
     spies.install(leaves, registry)
-    if spec.dispatcher is None:
-        call = _caller(sandbox, spec, _current(sandbox, spec, key, registry))
+    if dispatcher is None:
+        current = resolve_entry(sandbox, spec.registry, key, registry[key])  # the spy, when handlers are leaves
+        call: Callable[..., Any] = lambda key, operation, **kwargs: current(operation, **kwargs)  # noqa: E731
+    else:
+        call = dispatcher
     shown_call = spec.dispatcher.replace(":", ".") if spec.dispatcher else qualified_name(handler)
     results = [
         _run_probe(sandbox, spies, spec, key, label, probe, call, shown_call) for probe in probes
@@ -159,18 +161,13 @@ def _check_in(sandbox: Sandbox, spec: ContractSpec, label: str, probes: Sequence
     return _summarise(spec.registry, label, results, sandbox)
 
 
-def _caller(sandbox: Sandbox, spec: ContractSpec, handler: Callable[..., Any]) -> Callable[..., Any]:
+def _dispatcher(sandbox: Sandbox, spec: ContractSpec) -> Callable[..., Any] | None:
     if spec.dispatcher is None:
-        return lambda key, operation, **kwargs: handler(operation, **kwargs)
+        return None
     _, dispatcher = import_reference(sandbox, spec.dispatcher, "dispatcher")
     if not callable(dispatcher):
         raise ContractSetupError(f"dispatcher {spec.dispatcher} is a {type(dispatcher).__name__}, not callable")
     return dispatcher
-
-
-def _current(sandbox: Sandbox, spec: ContractSpec, key: Any, registry: Mapping[Any, Any]) -> Callable[..., Any]:
-    """The handler as the registry gives it now (a spy, when handlers are the leaves)."""
-    return resolve_entry(sandbox, spec.registry, key, registry[key])
 
 
 def _leaves(sandbox: Sandbox, spec: ContractSpec, handlers: list[Callable[..., Any]]) -> list[Any]:

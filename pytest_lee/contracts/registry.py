@@ -101,10 +101,6 @@ def resolve_entry(sandbox: Sandbox, reference: str, key: Any, entry: Any) -> Cal
     return entry
 
 
-def lazy_target(entry: Any) -> tuple[str, str] | None:
-    return (entry[0], entry[1]) if _is_lazy(entry) else None
-
-
 def _is_lazy(entry: Any) -> bool:
     return (
         isinstance(entry, (tuple, list))
