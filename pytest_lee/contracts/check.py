@@ -208,7 +208,8 @@ def _run_probe(
     sandbox: Sandbox, spies: SpySet, spec: ContractSpec, key: Any, label: str, probe: Probe,
     call: Callable[..., Any], shown_call: str,
 ) -> ProbeResult:
-    arguments = ", ".join(part for part in (key_source(key), repr(probe.operation), probe.shown) if part)
+    shown_key = key_source(key) if spec.dispatcher else ""  # a handler is called without the key
+    arguments = ", ".join(part for part in (shown_key, repr(probe.operation), probe.shown) if part)
     described = f"{shown_call}({arguments})"
     start = len(spies.calls)
     error: BaseException | None = None
