@@ -50,6 +50,7 @@ _LABEL_LINE = re.compile(r"^\s*([^\s✅✔☑☐⬜❌#][^:]{0,60}):\s*$")
 _ID_HEADING = re.compile(r"^[^\w\s]*\s*((?:NM\d{2}-)?[A-Z][A-Z]+(?:-[A-Z]{2,})?-\d{2,3}(?:-\d{2,3})*)\s*:")
 _ARROW = re.compile(r"\s(?:→|->|⇒)\s")
 _MD_FILE = re.compile(r"([\w][\w .,&()'+-]*?\.md)\b")
+_LEADING_WORDS = re.compile(r"^(?:search|see|read|check|open|load|in|from)\s+(?=\S)", re.I)
 _BOLD_LABEL = re.compile(r"^\*\*[^*\n]+\*\*:?$")
 _CROSS_REF = re.compile(r"cross[- ]?ref", re.I)
 _RELATED_TOPICS = re.compile(r"^related\b", re.I)
@@ -222,7 +223,7 @@ class _Walker:
         current = self.stack[-1]
         if found.name in ("FILE", "LOCATION") and current.file_route is None:
             target = _MD_FILE.search(found.value.replace("`", ""))
-            current.file_route = target.group(1) if target else None
+            current.file_route = _target_name(target.group(1)) if target else None
             current.file_line = found.line
         elif found.name == "ITEMS" and self.items_field is None:
             number = re.match(r"\d+", found.value)
@@ -247,20 +248,22 @@ class _Walker:
         if len(parts) != 2:
             return
         left, right = parts
-        targets = [m.group(1).strip() for segment in right.split(" + ") if (m := _MD_FILE.search(segment))]
-        if targets:
-            ids = tuple(ref for ref, _, _ in find_ids(left))
-            if not ids:
-                tail = right.split(".md", 1)[-1]
-                ids = tuple(ref for ref, _, _ in find_ids(tail))
-            for target in targets:
-                self.routes.append(Route(ids, target, line))
-        elif self._context() is None:
+        left_ids = tuple(ref for ref, _, _ in find_ids(left))
+        targets = []
+        for segment in right.split(" + "):
+            found = _MD_FILE.search(segment)
+            if found:
+                # without IDs on the left, each target's own "(BUG-01)" names what it routes
+                ids = left_ids or tuple(ref for ref, _, _ in find_ids(segment[found.end():]))
+                targets.append((_target_name(found.group(1)), ids))
+        for target, ids in targets:
+            self.routes.append(Route(ids, target, line))
+        if not targets and self._context() is None:
             # a cross-reference line outside a cross-reference section is still a claim
             # that the ID on its left exists
-            left_ids = list(find_ids(left))
-            if left_ids and left.strip() == left_ids[0][2]:
-                ref, _, written = left_ids[0]
+            mentioned = list(find_ids(left))
+            if mentioned and left.strip() == mentioned[0][2]:
+                ref, _, written = mentioned[0]
                 self.raw_mentions.append((ref, written, line, "cross-reference"))
 
     def _cell(self, content: str, line: int) -> None:
@@ -412,3 +415,14 @@ class _Walker:
 def _with_related(entry: Entry, mentions: tuple[Mention, ...]) -> Entry:
     related = tuple(m for m in mentions if m.owner == entry.key and m.context in ("related", "related-topics"))
     return replace(entry, related=related) if related else entry
+
+
+def _target_name(text: str) -> str:
+    """The file name in ``Search NM04-TECHNICAL-Decisions.md`` or ``LESS-15 (NM06-x.md``:
+    names may hold spaces (``NM06-BUGS-Critical Bugs Fixed.md``), so only an opening
+    parenthesis or a leading verb before an ``NMdd-`` name is cut off."""
+    text = text.strip()
+    if "(" in text:
+        text = text.rsplit("(", 1)[1].strip()
+    leading = _LEADING_WORDS.match(text)
+    return text[leading.end():] if leading else text

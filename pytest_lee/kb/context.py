@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable
 
 from pytest_lee.kb.config import KbConfig, Waiver
-from pytest_lee.kb.ids import Declaration, IdIndex, Resolution, parse_id
+from pytest_lee.kb.ids import Declaration, IdIndex, parse_id
 from pytest_lee.kb.model import ChecklistItem, Document, Entry
 from pytest_lee.kb.tests_index import TestIndex, TestRef
 
@@ -102,9 +102,6 @@ class Context:
         """An alias (LESS-39 of ``NM06-LESS-27 (combined with LESS-39)``) → its entry's key."""
         found = self.entries.get(key)
         return found[0][1].key if found else key
-
-    def resolve(self, mention_ref: object, family: str | None) -> Resolution:
-        return self.ids.resolve(mention_ref, family)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=4096)

@@ -32,19 +32,39 @@ def related_unknown(context: Context) -> Iterator[Finding]:
                     f"{' or '.join(resolution.candidates)}; write the full ID"))
                 continue
             full = resolution.full or mention.written
-            if context.is_external(full, mention.written):
+            if context.is_external(full, mention.written, mention.ref.full):
                 yield Finding("related-unknown", document.display, mention.line, (
                     f"{where} names {full}, declared outside the knowledge base ([tool.lee.kb] external)"),
                     severity="info")
                 continue
             if full not in hints:
-                # a typo in the family or kind keeps the number: compare with those only
-                close = difflib.get_close_matches(full, by_number.get(full.rsplit("-", 1)[-1], []), n=1, cutoff=0.75)
-                hints[full] = f"did you mean {close[0]}? " if close else ""
-            hint = hints[full]
+                hints[full] = _hint(full, by_number)
+            named = full if mention.ref.family else f"{mention.ref.full} (as {full})"
+            if not mention.ref.family and mention.ref.kind not in context.ids.families_by_kind:
+                named = f"{mention.ref.full} (no file declares any {mention.ref.kind}-… ID)"
             yield Finding("related-unknown", document.display, mention.line, (
-                f"{where} names {full}, which is declared nowhere in the knowledge base; {hint}"
+                f"{where} names {named}, which is declared nowhere in the knowledge base; {hints[full]}"
                 "fix the ID, declare the entry, or list it in [tool.lee.kb] external if it lives elsewhere"))
+
+
+def _hint(full: str, by_number: dict[str, list[str]]) -> str:
+    """A typo keeps the number: suggest the same kind in another family (NM03-DEC-05 →
+    NM04-DEC-05) or a near-spelt kind in the same family (NM06-LES-09 → NM06-LESS-09)."""
+    family, kind, _ = _parts(full)
+    near = []
+    for candidate in by_number.get(full.rsplit("-", 1)[-1], []):
+        c_family, c_kind, _ = _parts(candidate)
+        if c_kind == kind or (c_family == family and difflib.SequenceMatcher(None, kind, c_kind).ratio() >= 0.6):
+            near.append(candidate)
+    close = difflib.get_close_matches(full, near, n=1, cutoff=0.75)
+    return f"did you mean {close[0]}? " if close else ""
+
+
+def _parts(full: str) -> tuple[str, str, str]:
+    pieces = full.split("-")
+    if len(pieces) >= 3 and pieces[0].startswith("NM"):
+        return pieces[0], "-".join(pieces[1:-1]), pieces[-1]
+    return "", "-".join(pieces[:-1]), pieces[-1]
 
 
 def _where(context: str) -> str:
