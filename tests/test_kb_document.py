@@ -103,7 +103,8 @@ def test_index_routes_of_both_generations_and_tables():
     routes = [(tuple(r.full for r in route.ids), route.target, route.line, route.kind) for route in v2.routes]
     assert ((), "NM06-BUGS-Critical.md", 4, "arrow") in routes
     assert (("NM06-BUG-01",), "NM06-BUGS-Critical Bugs Fixed.md", 15, "arrow") in routes
-    assert (("BUG-07",), "NM06-BUGS-Critical Bugs Fixed.md", 19, "arrow") in routes
+    assert (("BUG-07",), "NM06-BUGS-Critical Bugs Fixed.md", 21, "arrow") in routes
+    assert (("LESS-10",), "NM06-LESSONS-Deployment_and_Operations.md", 19, "arrow") in routes
     assert ((), "NM06-LESSONS-Gone.md", 10, "table") in routes
     v3 = _parse(CASES / "index_route" / "kb" / "v3" / "NM06-Lessons-Operations_Index.md")
     assert [(tuple(r.full for r in route.ids), route.target, route.line) for route in v3.routes] == [
