@@ -151,6 +151,15 @@ def child_environment(code_dir: Path, handler: str, function: FunctionSettings, 
         "AWS_LAMBDA_LOG_STREAM_NAME": fields["log_stream_name"],
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
+        # Lambda hands the function credentials; ours are fakes, and no other source
+        # (config files, instance metadata) is reachable, so a measured or health-checked
+        # handler can never act on a real account.
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
     }
     if "LD_LIBRARY_PATH" in os.environ:  # the interpreter itself may need it
         env["LD_LIBRARY_PATH"] = os.environ["LD_LIBRARY_PATH"]

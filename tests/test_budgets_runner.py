@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import textwrap
 from pathlib import Path
 
@@ -54,6 +55,20 @@ def test_the_handler_sees_a_lambda_like_process(tmp_path):
     assert run.import_ms is not None and run.first_invoke_ms is not None and len(run.request_ms) == 1
     assert run.max_rss_mb is not None and run.max_rss_mb > 1
     assert not (tmp_path / "__pycache__").exists()
+
+
+def test_the_handler_can_reach_no_real_credentials(tmp_path):
+    write(tmp_path, "app", """
+        import os
+
+        def handler(event, context):
+            names = ("AWS_ACCESS_KEY_ID", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_EC2_METADATA_DISABLED")
+            return {name: os.environ.get(name) for name in names}
+        """)
+    run = run_handler(tmp_path, "app.handler", [{}], FUNCTION)
+    assert run.ok, run.error
+    assert run.responses[0] == {"AWS_ACCESS_KEY_ID": "testing", "AWS_CONFIG_FILE": os.devnull,
+                                "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"}
 
 
 @pytest.mark.skipif(importlib.util.find_spec("requests") is None, reason="needs requests in the dev venv")

@@ -105,3 +105,18 @@ def test_an_entry_whose_bytes_do_not_match_its_checksum_is_refused(tmp_path: Pat
     with pytest.raises(PackageError, match=r"p.zip: b.py: corrupt entry \(checksum mismatch\)"):
         extract_package(archive, tmp_path / "dest")
     assert not (tmp_path / "dest").exists()
+
+
+def test_an_entry_whose_compressed_stream_is_garbage_is_refused(tmp_path: Path):
+    import zipfile
+
+    archive = tmp_path / "p.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("a.py", b"A = 1\n" * 200)
+    data = bytearray(archive.read_bytes())
+    start = 30 + len("a.py")  # local header, then the deflate stream
+    data[start : start + 8] = b"\xff" * 8
+    archive.write_bytes(bytes(data))
+    with pytest.raises(PackageError, match=r"p.zip: (corrupt zip|a.py: corrupt entry)"):
+        extract_package(archive, tmp_path / "dest")
+    assert not (tmp_path / "dest").exists()

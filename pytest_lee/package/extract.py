@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from pytest_lee.errors import PackageError
@@ -31,7 +32,7 @@ def extract_package(zip_path: str | os.PathLike[str], dest: str | os.PathLike[st
             raise PackageError([f"{zip_path}: {problem}" for problem in problems])
         try:
             corrupt = archive.testzip()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error) as error:
             raise PackageError(f"{zip_path}: corrupt zip ({error})") from None
         if corrupt is not None:
             raise PackageError(f"{zip_path}: {corrupt}: corrupt entry (checksum mismatch)")
