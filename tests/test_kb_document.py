@@ -146,3 +146,10 @@ def test_directives_are_read_from_html_comments():
         ("waive", (), "no test can", 3),
     ]
     assert document.checklists[0].items[0].waiver == "no test can"
+
+
+def test_fields_inside_a_markdown_fence_are_an_example_not_a_declaration():
+    text = "# NM04-INDEX\n\n## Template\n\n```markdown\n### Decision: [Short Name]\n**REF:** NM04-DEC-##\n- [ ] Reviewed\n```\n"
+    document = parse_document(text, path=Path("NM04-INDEX.md"))
+    assert document.entries == ()
+    assert [i.text for c in document.checklists for i in c.items] == ["Reviewed"]

@@ -141,7 +141,7 @@ class _Walker:
                     else:
                         container, section = self.stack[-1].line, self.stack[-1].title
                         title = self.label or section
-                    self._inline(content, line, in_item > 0, container, title, section, tokens, index)
+                    self._inline(content, line, in_item > 0, container, title, section, tokens, index, fence is None)
                     if outer and not in_item and _BOLD_LABEL.match(content):
                         self.label = _plain(content).rstrip(":")
             elif kind == "heading_open":
@@ -175,7 +175,10 @@ class _Walker:
 
     # -- inline content (paragraphs, list items) --------------------------------------
     def _inline(self, content: str, line: int, in_item: bool, container: Any, title: str | None,
-                section: str | None, tokens: list[Token], index: int) -> None:
+                section: str | None, tokens: list[Token], index: int, outer: bool = True) -> None:
+        """A paragraph or list item. Inside a ```` ```markdown ```` fence (``outer`` False)
+        ``**FIELD:**`` lines are an example, not a declaration (the NM04 decision template
+        holds ``**REF:** NM04-DEC-##``): only checklist items and mentions are taken."""
         if in_item:
             if content.startswith("["):
                 task = _TASK.match(content)
@@ -194,7 +197,7 @@ class _Walker:
             here = line + number
             if "<!--" in text:
                 text = _strip_comment(text)
-            if text.startswith("**"):
+            if outer and text.startswith("**"):
                 match = _FIELD.match(text)
                 if match:
                     field_name = match.group(1).upper()
