@@ -7,6 +7,7 @@ then assembles the frozen model. See ``pytest_lee.kb.document`` for what is read
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -340,16 +341,23 @@ class _Walker:
     def document(self, path: Path, display: str) -> Document:
         entries = self._entries(len(self.lines))
         by_start = sorted(entries, key=lambda e: (e.heading_line or e.line))
+        starts = [e.heading_line or e.line for e in by_start]
+        parents = _parents(by_start, starts)
 
         def owner(line: int) -> str | None:
-            found = None
-            for entry in by_start:
-                if (entry.heading_line or entry.line) <= line <= entry.end_line:
-                    found = entry.key
-            return found
+            # the latest-starting entry whose section still holds the line: bisect, then up
+            # the (short) chain of enclosing entries, so thousands of entries stay fast
+            position = bisect.bisect_right(starts, line) - 1
+            while position >= 0 and by_start[position].end_line < line:
+                position = parents[position]
+            return by_start[position].key if position >= 0 else None
 
         mentions = tuple(Mention(r, w, line, c, owner(line)) for r, w, line, c in self.raw_mentions)
-        entries = tuple(_with_related(entry, mentions) for entry in entries)
+        related: dict[str, list[Mention]] = {}
+        for mention in mentions:
+            if mention.owner and mention.context in ("related", "related-topics"):
+                related.setdefault(mention.owner, []).append(mention)
+        entries = [replace(e, related=tuple(related[e.key])) if e.key in related else e for e in entries]
         checklists = tuple(
             Checklist(group.title, group.line, group.shape, tuple(group.items), owner(group.line))
             for group in self.groups.values()
@@ -359,7 +367,7 @@ class _Walker:
             stats.append(StatsBlock("index", self.items_field.line, (self.items_field,), None, None))
         directives = _directives(self.text) if "lee-kb:" in self.text else ()
         return Document(
-            path=path, display=display, family=self.family, text=self.text, entries=entries,
+            path=path, display=display, family=self.family, text=self.text, entries=tuple(entries),
             checklists=checklists, mentions=mentions, routes=tuple(self.routes) + self._file_routes(),
             stats=tuple(stats), directives=directives, unclosed_fences=tuple(self.unclosed),
         )
@@ -415,9 +423,17 @@ class _Walker:
         )
 
 
-def _with_related(entry: Entry, mentions: tuple[Mention, ...]) -> Entry:
-    related = tuple(m for m in mentions if m.owner == entry.key and m.context in ("related", "related-topics"))
-    return replace(entry, related=related) if related else entry
+def _parents(entries: list[Entry], starts: list[int]) -> list[int]:
+    """For each entry (sorted by start), the index of the nearest earlier entry whose
+    section encloses it, or -1: sections nest, so one pass with a stack finds them."""
+    parents = []
+    stack: list[int] = []
+    for position, start in enumerate(starts):
+        while stack and entries[stack[-1]].end_line < start:
+            stack.pop()
+        parents.append(stack[-1] if stack else -1)
+        stack.append(position)
+    return parents
 
 
 def _target_name(text: str) -> str:

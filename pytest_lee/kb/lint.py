@@ -60,15 +60,16 @@ def display_path(path: Path, base: Path) -> str:
 
 
 def markdown_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
-    """The markdown files under ``paths`` (sorted, each once) and one line per path that
-    does not exist."""
+    """The markdown files under ``paths`` (sorted, each once; hidden directories such as
+    ``.git`` skipped, as ``lee-kb fix`` does) and one line per path that does not exist."""
     files: dict[Path, None] = {}
     errors = []
     for path in paths:
         if path.is_file():
             files[path] = None
         elif path.is_dir():
-            found = (p for p in path.rglob("*") if p.suffix.lower() in _MARKDOWN and p.is_file())
+            found = (p for p in path.rglob("*") if p.suffix.lower() in _MARKDOWN and p.is_file()
+                     and not any(part.startswith(".") for part in p.relative_to(path).parts))
             for file in sorted(found):
                 files[file] = None
         else:
