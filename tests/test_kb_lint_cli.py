@@ -137,3 +137,10 @@ def test_the_console_script_runs_with_text_output(project):
 def test_help_lists_the_three_subcommands(capsys):
     assert main(["--help"]) == 0
     assert "{lint,fix,matrix}" in capsys.readouterr().out
+
+
+def test_hidden_directories_are_not_linted(project, capsys):
+    (project / "kb" / ".trash").mkdir()
+    (project / "kb" / ".trash" / "old.md").write_text(LESSON, encoding="utf-8")
+    status, report, _ = _lint(capsys)
+    assert (status, report["summary"]["files"]) == (0, 0)
