@@ -121,6 +121,17 @@ class Repair:
 
 def whole_file_encoding(text: str) -> str | None:
     """The wrong code page *text* was decoded with throughout, if exactly one reverses exactly."""
+    found = _whole(text)
+    return found[0] if found else None
+
+
+def repair_whole(text: str) -> str | None:
+    """*text* with its whole-file damage reversed, or None when no exact reversal exists."""
+    found = _whole(text)
+    return found[1] if found else None
+
+
+def _whole(text: str) -> tuple[str, str] | None:
     if text.isascii():
         return None
     fits = []
@@ -132,22 +143,14 @@ def whole_file_encoding(text: str) -> str | None:
             original = raw.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if original != text and _acceptable(original):
+        if original != text and _acceptable(set(original) - set(text)):
             fits.append((name, original))
     if len({original for _, original in fits}) != 1:
         return None  # no exact reversal, or two code pages disagree: not "one way throughout"
-    return fits[0][0]
+    return fits[0]
 
 
-def repair_whole(text: str) -> str | None:
-    """*text* with its whole-file damage reversed, or None when no exact reversal exists."""
-    name = whole_file_encoding(text)
-    if name is None:
-        return None
-    return _codepage(name).encode(text).decode("utf-8")  # type: ignore[union-attr]
-
-
-def _acceptable(decoded: str) -> bool:
+def _acceptable(decoded: str | set[str]) -> bool:
     """A repaired character must be a real one: no controls, unassigned or private use."""
     return not any(unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f" for ch in decoded)
 
@@ -251,18 +254,23 @@ def _ordered(found: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _scan(text: str, names: tuple[str, ...], *, exact: bool = False) -> list[_Span]:
+    """Spans of each code page in turn; a later page never claims what an earlier one found."""
     spans: list[_Span] = []
-    taken: list[tuple[int, int]] = []
     for name in names:
         page = _codepage(name)
+        earlier = sorted(spans, key=lambda s: s.start)
+        starts = [s.start for s in earlier]
         for match in page.span_re.finditer(text):
             span = _span_at(page, text, match.start(), match.group(), exact)
-            if span is None or any(s < span.end and span.start < e for s, e in taken):
-                continue
-            spans.append(span)
-            taken.append((span.start, span.end))
+            if span is not None and not _overlaps(span, earlier, starts):
+                spans.append(span)
     spans.sort(key=lambda s: s.start)
     return _merge(spans)
+
+
+def _overlaps(span: _Span, earlier: list[_Span], starts: list[int]) -> bool:
+    at = bisect.bisect_left(starts, span.end)  # earlier spans starting before this one ends
+    return at > 0 and earlier[at - 1].end > span.start
 
 
 def _merge(spans: list[_Span]) -> list[_Span]:
@@ -311,9 +319,10 @@ def find_damage(text: str) -> list[Damage]:
 
 
 def _repair_once(text: str) -> tuple[str, str | None, int, list[_Span]]:
-    whole, spans = _spans(text)
-    if whole is not None:
-        return repair_whole(text) or text, whole, len(spans), []
+    found = _whole(text)
+    if found is not None:
+        return found[1], found[0], len(_scan(text, (found[0],), exact=True)), []
+    _, spans = _spans(text)
     pieces: list[str] = []
     done, ambiguous, position = 0, [], 0
     for span in spans:
@@ -348,6 +357,11 @@ def repair(text: str, *, rounds: int = 3) -> Repair:
 
 
 def _worse(before: str, after: str) -> bool:
+    """Would ftfy's badness score rise? Only lines holding non-ASCII text can score."""
     from ftfy.badness import badness
 
-    return badness(after) > badness(before)
+    return badness(_non_ascii_lines(after)) > badness(_non_ascii_lines(before))
+
+
+def _non_ascii_lines(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not line.isascii())
