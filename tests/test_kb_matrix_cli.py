@@ -220,3 +220,12 @@ def test_an_unreadable_lessons_file_is_one_line_and_the_rest_is_still_shown(proj
 def test_a_missing_path_is_one_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["matrix", "kb/nope.md"]) == 2
     assert capsys.readouterr().err == "lee-kb matrix: kb/nope.md: no such file or directory\n"
+
+
+def test_two_reports_a_skip_in_one_run_and_a_pass_in_the_other_is_enforced(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "suite.xml").write_text(REPORT, encoding="utf-8")
+    (project / "budgets.xml").write_text(junit(case("test_atomic[1]"), case("test_atomic[2]")), encoding="utf-8")
+    assert main(["matrix", "--junit", "suite.xml", "--junit", "budgets.xml"]) == 0
+    out = capsys.readouterr().out
+    assert "3 enforced, 1 waived, 2 unenforced (1 failed)" in out
+    assert "outcomes from suite.xml, budgets.xml (6 test cases)" in out

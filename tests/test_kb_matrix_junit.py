@@ -55,3 +55,22 @@ def test_an_empty_file_is_not_xml(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     with pytest.raises(JUnitError, match=r"^empty\.xml: not XML \("):
         read_junit(empty, "empty.xml")
+
+
+def test_several_runs_merge_a_pass_beats_a_skip_and_a_failure_beats_both(tmp_path: Path) -> None:
+    from pytest_lee.kb.junit import merge_reports
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    suite = read_junit(report(tmp_path / "a",
+        '<testcase classname="t" name="test_budget"><skipped/></testcase>',
+        '<testcase classname="t" name="test_flaky"/>',
+    ), "suite.xml")
+    budgets = read_junit(report(tmp_path / "b",
+        '<testcase classname="t" name="test_budget"/>',
+        '<testcase classname="t" name="test_flaky"><failure/></testcase>',
+    ), "budgets.xml")
+    merged = merge_reports([suite, budgets])
+    assert (merged.path, merged.cases) == ("suite.xml, budgets.xml", 4)
+    assert merged.outcome("t.py::test_budget") == PASSED
+    assert merged.outcome("t.py::test_flaky") == FAILED

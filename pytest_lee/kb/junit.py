@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["JUnitError", "JUnitReport", "read_junit", "nodeid_key", "PASSED", "FAILED", "SKIPPED"]
+__all__ = ["JUnitError", "JUnitReport", "read_junit", "merge_reports", "nodeid_key", "PASSED", "FAILED", "SKIPPED"]
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 _PARAMS = re.compile(r"\[.*\]$", re.S)
@@ -73,6 +73,19 @@ def read_junit(path: Path, display: str | None = None) -> JUnitReport:
         key = (case.get("classname", ""), _PARAMS.sub("", case.get("name", "")))
         outcomes[key] = _fold(outcomes.get(key), _outcome(case))
     return JUnitReport(display, outcomes, cases)
+
+
+def merge_reports(reports: list[JUnitReport]) -> JUnitReport:
+    """Several runs as one (the suite, then ``--lee-budgets``): a failure anywhere fails a
+    test, otherwise one pass is enough — a budget test skipped in the everyday run and
+    passed in the budget run is enforced."""
+    if len(reports) == 1:
+        return reports[0]
+    outcomes: dict[tuple[str, str], str] = {}
+    for report in reports:
+        for key, outcome in report.outcomes.items():
+            outcomes[key] = _fold(outcomes.get(key), outcome)
+    return JUnitReport(", ".join(r.path for r in reports), outcomes, sum(r.cases for r in reports))
 
 
 def _outcome(case: object) -> str:

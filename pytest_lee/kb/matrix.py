@@ -39,8 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--junit",
         type=Path,
+        action="append",
         metavar="REPORT",
-        help="a JUnit XML report (pytest --junit-xml); an item whose tests all failed or were skipped is then not enforced",
+        help="a JUnit XML report (pytest --junit-xml); repeat for several runs (a test passes if it passed in one "
+        "and failed in none). An item whose tests all failed or were skipped is then not enforced",
     )
     parser.add_argument("--format", choices=("markdown", "html"), default="markdown", help="output format (default: markdown)")
     parser.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here (atomically) instead of to stdout")
@@ -48,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print or write the matrix: 0 written, 2 on bad input (one line on stderr)."""
-    from pytest_lee.kb.junit import JUnitError, read_junit
+    from pytest_lee.kb.junit import JUnitError, merge_reports, read_junit
 
     out: TextIO = getattr(args, "stdout", None) or sys.stdout
     err: TextIO = getattr(args, "stderr", None) or sys.stderr
@@ -58,12 +60,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"lee-kb matrix: {error}", file=err)
         return 2
     junit = None
-    if args.junit is not None:
+    if args.junit:
         try:
-            junit = read_junit(args.junit)
+            reports = [read_junit(path) for path in args.junit]
         except JUnitError as error:
             print(f"lee-kb matrix: {error}", file=err)
             return 2
+        junit = merge_reports(reports)
     from pytest_lee.kb.trace import build_matrix
 
     matrix = build_matrix(source.context, junit)
