@@ -199,3 +199,12 @@ def test_the_console_script_runs_fix_as_users_do(kb: Path) -> None:
     assert "kb/NM06.md: would repair 7 spans" in check.stdout
     done = subprocess.run([script, "fix"], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and (kb / "NM06.md").read_text("utf-8") == ORIGINAL
+
+
+def test_a_symlinked_file_is_repaired_where_it_points_and_the_link_kept(kb: Path, tmp_path: Path) -> None:
+    target = write(tmp_path / "shared-lessons.md", mac_roman(ORIGINAL))
+    link = kb / "NM06.md"
+    link.symlink_to(target)
+    assert main(["fix"]) == 0
+    assert link.is_symlink()
+    assert target.read_text("utf-8") == ORIGINAL

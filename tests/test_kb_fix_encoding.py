@@ -156,3 +156,9 @@ def test_the_reported_spans_of_a_whole_file_are_exactly_what_its_repair_changes(
         pieces += [text[position:start], found.candidates[0]]
         position = start + len(found.text)
     assert "".join(pieces) + text[position:] == repair_whole(text) == ORIGINAL + "Greek μ, Latin é ü ß, ° ±, Œ\n"
+
+
+def test_a_bom_before_whole_file_damage_is_kept_and_the_rest_reversed() -> None:
+    damaged = "\ufeff" + as_mac_roman(ORIGINAL)
+    assert whole_file_encoding(damaged) == MAC_ROMAN
+    assert repair(damaged).text == "\ufeff" + ORIGINAL

@@ -134,6 +134,9 @@ def repair_whole(text: str) -> str | None:
 def _whole(text: str) -> tuple[str, str] | None:
     if text.isascii():
         return None
+    if text.startswith("\ufeff"):  # a BOM written after the damage: keep it, judge the rest
+        found = _whole(text[1:])
+        return (found[0], "\ufeff" + found[1]) if found else None
     fits = []
     for name in (MAC_ROMAN, WINDOWS_1252):
         raw = _codepage(name).encode(text)

@@ -119,7 +119,8 @@ def fix_file(path: Path, display: str | None = None, *, write: bool = True) -> F
     if _changed_since(path, info):
         return _replace(base, problem="changed while being repaired; not written, run lee-kb fix again")
     try:
-        write_atomic(path, result.text.encode("utf-8"), mode=stat.S_IMODE(info.st_mode))
+        # Through a symlink, repair the file it points to; replacing the link would cut it.
+        write_atomic(path.resolve(), result.text.encode("utf-8"), mode=stat.S_IMODE(info.st_mode))
     except OSError as error:
         return _replace(base, diff=diff, problem=f"cannot write: {error.strerror or error}; file left as it was")
     return _replace(base, diff=diff, written=True)
