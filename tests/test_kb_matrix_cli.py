@@ -229,3 +229,49 @@ def test_two_reports_a_skip_in_one_run_and_a_pass_in_the_other_is_enforced(proje
     out = capsys.readouterr().out
     assert "3 enforced, 1 waived, 2 unenforced (1 failed)" in out
     assert "outcomes from suite.xml, budgets.xml (6 test cases)" in out
+
+
+FAKE_DOM = """
+const rows = ROWS.map(([status, text]) => ({dataset: {status}, textContent: text, hidden: false}));
+const listeners = [];
+const box = (value) => ({value, checked: true, addEventListener: (e, f) => listeners.push(f)});
+const boxes = STATUSES.map(box);
+const query = {value: '', addEventListener: (e, f) => listeners.push(f)};
+const section = {hidden: false, querySelector: () => rows.find((r) => !r.hidden) || null};
+global.document = {
+  querySelectorAll: (s) => s.includes('checkbox') ? boxes : s.startsWith('tr') ? rows : [section],
+  getElementById: () => query,
+};
+SCRIPT
+const shown = () => rows.filter((r) => !r.hidden).map((r) => r.dataset.status).join(',');
+boxes.find((b) => b.value === 'enforced').checked = false;
+listeners[0]();
+console.log(shown());
+query.value = 'TEAM notified';
+listeners[0]();
+console.log(shown(), section.hidden);
+query.value = 'nothing matches this';
+listeners[0]();
+console.log(shown() || '-', section.hidden);
+"""
+
+
+def test_the_html_filters_rows_by_status_and_text(project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    assert main(["matrix", "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    script = page.split("<script>")[1].split("</script>")[0]
+    found = re.findall(r'<tr data-status="([^"]+)">(.*?)</tr>', page)
+    rows = [[status, re.sub(r"<[^>]+>", "", cells)] for status, cells in found]
+    statuses = re.findall(r'<input type="checkbox" value="([^"]+)"', page)
+    program = FAKE_DOM.replace("ROWS", json.dumps(rows)).replace("STATUSES", json.dumps(statuses)).replace("SCRIPT", script)
+    (tmp_path / "filter.js").write_text(program, encoding="utf-8")
+    result = subprocess.run([node, str(tmp_path / "filter.js")], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["waived,unenforced", "waived false", "- true"]
