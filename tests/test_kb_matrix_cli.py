@@ -275,3 +275,13 @@ def test_the_html_filters_rows_by_status_and_text(project: Path, capsys: pytest.
     result = subprocess.run([node, str(tmp_path / "filter.js")], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["waived,unenforced", "waived false", "- true"]
+
+
+def test_strict_fails_while_a_row_is_neither_enforced_nor_waived(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["matrix", "--strict"]) == 1  # NM06-LESS-10 has no test
+    (project / "pyproject.toml").write_text(
+        PYPROJECT + '\n[[tool.lee.kb.waiver]]\nref = "NM06-LESS-10"\nreason = "covered elsewhere"\n', encoding="utf-8"
+    )
+    assert main(["matrix", "--strict"]) == 0
+    (project / "report.xml").write_text(REPORT, encoding="utf-8")
+    assert main(["matrix", "--strict", "--junit", "report.xml"]) == 1  # a failed and a skipped test

@@ -46,10 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=("markdown", "html"), default="markdown", help="output format (default: markdown)")
     parser.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here (atomically) instead of to stdout")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 unless every REF and item is enforced or waived (for CI)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print or write the matrix: 0 written, 2 on bad input (one line on stderr)."""
+    """Print or write the matrix: 0 written, 1 with ``--strict`` when a row is neither
+    enforced nor waived, 2 on bad input (one line on stderr)."""
     from pytest_lee.kb.junit import JUnitError, merge_reports, read_junit
 
     out: TextIO = getattr(args, "stdout", None) or sys.stdout
@@ -92,7 +96,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"lee-kb matrix: {args.output.as_posix()}: cannot write: {error.strerror or error}", file=err)
             return 2
         print(matrix.coverage_line(), file=out)
-    return 2 if source.problems else 0
+    if source.problems:
+        return 2
+    return 1 if args.strict and matrix.count("enforced", "waived") < len(matrix.rows) else 0
 
 
 def _render(matrix: Matrix, args: argparse.Namespace, root: Path) -> str:
