@@ -98,7 +98,7 @@ def rows(markdown: str) -> list[list[str]]:
 def test_without_outcomes_a_claimed_item_counts_as_enforced(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["matrix"]) == 0
     out = capsys.readouterr().out
-    assert "Coverage: 6 rows — 4 enforced, 1 waived, 1 unenforced; 83% enforced or waived; no JUnit outcomes" in out
+    assert "Coverage: 6 rows (2 REFs, 4 items) — 4 enforced, 1 waived, 1 unenforced; 83% enforced or waived; no JUnit outcomes" in out
     assert [(r[0], r[1]) for r in rows(out)] == [
         ("✅ enforced", "**NM06-LESS-09** Lesson 9: Partial Deployment Danger"),
         ("✅ enforced", "NM06-LESS-09 › Pre-Deployment › All affected files identified"),
@@ -115,7 +115,7 @@ def test_with_outcomes_an_item_whose_tests_failed_or_skipped_is_not_enforced(pro
     assert main(["matrix", "--junit", "report.xml"]) == 0
     out = capsys.readouterr().out
     assert (
-        "Coverage: 6 rows — 2 enforced, 1 waived, 3 unenforced (1 failed, 1 skipped); 50% enforced or waived; "
+        "Coverage: 6 rows (2 REFs, 4 items) — 2 enforced, 1 waived, 3 unenforced (1 failed, 1 skipped); 50% enforced or waived; "
         "outcomes from report.xml (4 test cases)"
     ) in out
     table = {r[1]: (r[0], r[3]) for r in rows(out)}
@@ -147,7 +147,7 @@ def test_html_is_one_self_contained_filterable_file_linking_tests(project: Path,
     (project / "report.xml").write_text(REPORT, encoding="utf-8")
     (project / "reports").mkdir()
     assert main(["matrix", "--junit", "report.xml", "--format", "html", "-o", "reports/matrix.html"]) == 0
-    assert capsys.readouterr().out.startswith("Coverage: 6 rows — 2 enforced")
+    assert capsys.readouterr().out.startswith("Coverage: 6 rows (2 REFs, 4 items) — 2 enforced")
     page = (project / "reports" / "matrix.html").read_text("utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing fetched from anywhere
@@ -204,7 +204,7 @@ def test_an_empty_knowledge_base_gives_an_empty_matrix(project: Path, capsys: py
     (project / "kb" / "NM06-LESSONS-Test.md").unlink()
     assert main(["matrix"]) == 0
     out = capsys.readouterr().out
-    assert "Coverage: 0 rows — 0 enforced, 0 waived, 0 unenforced; nothing to trace" in out
+    assert "Coverage: 0 rows (0 REFs, 0 items) — 0 enforced, 0 waived, 0 unenforced; nothing to trace" in out
     assert "No REF or checklist item found." in out
 
 

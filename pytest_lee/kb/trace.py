@@ -68,8 +68,12 @@ class Matrix:
     def count(self, *statuses: str) -> int:
         return sum(1 for row in self.rows if row.status in statuses)
 
+    def _kinds(self) -> str:
+        refs = sum(1 for row in self.rows if row.kind == "ref")
+        return f"{refs} REF{'' if refs == 1 else 's'}, {len(self.rows) - refs} items"
+
     def coverage_line(self) -> str:
-        """``Coverage: 40 rows — 31 enforced, 9 waived, 0 unenforced (…)``."""
+        """``Coverage: 30 rows (2 REFs, 28 items) — 24 enforced, 6 waived, 0 unenforced; …``."""
         total = len(self.rows)
         enforced, waived = self.count(ENFORCED), self.count(WAIVED)
         unenforced = total - enforced - waived
@@ -77,7 +81,7 @@ class Matrix:
         share = f"{100 * (enforced + waived) / total:.0f}% enforced or waived" if total else "nothing to trace"
         source = f"; outcomes from {self.junit} ({self.cases} test cases)" if self.junit else "; no JUnit outcomes"
         return (
-            f"Coverage: {total} rows — {enforced} enforced, {waived} waived, {unenforced} unenforced"
+            f"Coverage: {total} rows ({self._kinds()}) — {enforced} enforced, {waived} waived, {unenforced} unenforced"
             + (f" ({detail})" if detail else "")
             + f"; {share}{source}"
         )
