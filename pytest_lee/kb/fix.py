@@ -115,14 +115,14 @@ def fix_file(path: Path, display: str | None = None, *, write: bool = True) -> F
     if not write:
         return _replace(base, diff=diff)
     if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
-        return _replace(base, diff=diff, problem=f"read-only; {result.repaired} damaged span(s) not repaired")
+        return _replace(base, problem=f"read-only; {result.repaired} damaged span(s) not repaired")
     if _changed_since(path, info):
         return _replace(base, problem="changed while being repaired; not written, run lee-kb fix again")
     try:
         # Through a symlink, repair the file it points to; replacing the link would cut it.
         write_atomic(path.resolve(), result.text.encode("utf-8"), mode=stat.S_IMODE(info.st_mode))
     except OSError as error:
-        return _replace(base, diff=diff, problem=f"cannot write: {error.strerror or error}; file left as it was")
+        return _replace(base, problem=f"cannot write: {error.strerror or error}; file left as it was")
     return _replace(base, diff=diff, written=True)
 
 
