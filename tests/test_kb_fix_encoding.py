@@ -162,3 +162,8 @@ def test_a_bom_before_whole_file_damage_is_kept_and_the_rest_reversed() -> None:
     damaged = "\ufeff" + as_mac_roman(ORIGINAL)
     assert whole_file_encoding(damaged) == MAC_ROMAN
     assert repair(damaged).text == "\ufeff" + ORIGINAL
+
+
+def test_candidates_come_most_plausible_first() -> None:
+    assert find_damage("→ x\nðŸ\"´ CRITICAL\n")[0].candidates == ("🔴", "📴")
+    assert find_damage("→ x\nâŒ Wrong\n")[0].candidates[0] == "❌ "

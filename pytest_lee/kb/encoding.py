@@ -241,8 +241,14 @@ def _two_char_mojibake(page: _Codepage, span: str, decoded: str) -> bool:
 _LIKELY = ((0x2010, 0x203A), (0x2190, 0x21FF), (0x2500, 0x257F), (0x2600, 0x27BF), (0x1F000, 0x1FAFF))
 
 
+# Characters lesson files are full of: status emoji, box drawing, arrows, check marks.
+_COMMON = frozenset("✅❌⚠🔴🟡🟢🟠🔵─│├└┘┐┌┬┴┼═║→←↑↓↔✓✔✗✘☐☑☒•…—–‘’“”")
+
+
 def _plausibility(candidate: str) -> int:
     """Rank candidates: what knowledge bases are full of (emoji, arrows, dashes, box) first."""
+    if candidate[0] in _COMMON:
+        return -1
     code = ord(candidate[0])
     if any(low <= code <= high for low, high in _LIKELY):
         return 0
