@@ -37,6 +37,11 @@ td.line {{ font-family: ui-monospace, monospace; white-space: nowrap; }}
 .s-enforced {{ background: #dafbe1; }} .s-waived {{ background: #eaeef2; }}
 .s-failed {{ background: #ffebe9; }} .s-skipped {{ background: #fff8c5; }}
 .s-not-run {{ background: #fff1e5; }} .s-unenforced {{ background: #ffcecb; }}
+.bar {{ display: flex; height: .6rem; border-radius: .3rem; overflow: hidden; margin-bottom: 1rem; background: #eaeef2; }}
+.bar span {{ display: block; height: 100%; }}
+.bar .s-enforced {{ background: #2da44e; }} .bar .s-waived {{ background: #afb8c1; }}
+.bar .s-failed {{ background: #cf222e; }} .bar .s-skipped {{ background: #d4a72c; }}
+.bar .s-not-run {{ background: #fb8f44; }} .bar .s-unenforced {{ background: #a40e26; }}
 .tests a {{ font-family: ui-monospace, monospace; font-size: 12px; }}
 .outcome {{ font-size: 12px; color: #59636e; }}
 .waiver {{ font-style: italic; color: #59636e; }}
@@ -45,6 +50,7 @@ td.line {{ font-family: ui-monospace, monospace; white-space: nowrap; }}
 <body>
 <h1>Traceability matrix</h1>
 <p class="coverage">{coverage}</p>
+<div class="bar" role="img" aria-label="{coverage}">{bar}</div>
 <div class="filters">
 <strong>Show:</strong>
 {filters}
@@ -87,7 +93,14 @@ def render_html(matrix: Matrix, *, link: Callable[[TestLink], str]) -> str:
     for row in matrix.rows:
         by_path.setdefault(row.path, []).append(row)
     tables = "\n".join(_table(path, rows, link) for path, rows in by_path.items()) or "<p>No REF or checklist item found.</p>"
-    return _PAGE.format(coverage=escape(matrix.coverage_line()), filters=filters, tables=tables)
+    total = len(matrix.rows) or 1
+    bar = "".join(
+        f'<span class="s-{_slug(status)}" style="width: {100 * matrix.count(status) / total:.2f}%" '
+        f'title="{matrix.count(status)} {escape(status)}"></span>'
+        for status in STATUSES
+        if matrix.count(status)
+    )
+    return _PAGE.format(coverage=escape(matrix.coverage_line()), bar=bar, filters=filters, tables=tables)
 
 
 def _table(path: str, rows: list[Row], link: Callable[[TestLink], str]) -> str:
