@@ -167,3 +167,20 @@ def test_a_bom_before_whole_file_damage_is_kept_and_the_rest_reversed() -> None:
 def test_candidates_come_most_plausible_first() -> None:
     assert find_damage("→ x\nðŸ\"´ CRITICAL\n")[0].candidates == ("🔴", "📴")
     assert find_damage("→ x\nâŒ Wrong\n")[0].candidates[0] == "❌ "
+
+
+CORPUS = SHARED / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared corpus not present")
+def test_over_the_real_corpus_repair_is_idempotent_and_touches_only_damaged_lines() -> None:
+    repaired_files = 0
+    for path in sorted(CORPUS.rglob("*.md")):
+        text = path.read_bytes().decode("utf-8")
+        result = repair(text)
+        assert not repair(result.text).changed, path
+        before, after = text.split("\n"), result.text.split("\n")
+        assert len(before) == len(after), path
+        assert all(old == new for old, new in zip(before, after) if old.isascii()), path
+        repaired_files += result.changed
+    assert repaired_files >= 10  # the corpus is known to hold damage in many files
