@@ -140,6 +140,12 @@ def test_a_handler_bound_only_inside_a_function_is_not_defined(tmp_path: Path):
     assert problems == ("app.py: does not define 'handler' (handler 'app.handler')",)
 
 
+def test_a_package_shadows_a_module_of_the_same_name_as_at_import_time(tmp_path: Path):
+    # `import app` finds app/__init__.py before app.py: that is the file Lambda runs.
+    problems = problems_of(tmp_path, {"app.py": APP, "app/__init__.py": "VERSION = 1\n"})
+    assert problems == ("app/__init__.py: does not define 'handler' (handler 'app.handler')",)
+
+
 def test_a_handler_module_that_does_not_compile_is_reported_once(tmp_path: Path):
     problems = problems_of(tmp_path, {"app.py": "def handler(:\n"})
     assert len(problems) == 1 and problems[0].startswith("app.py:1: does not compile")

@@ -71,7 +71,9 @@ class Verifier:
         self._check_secrets(name, data)
         if name.endswith(".py"):
             tree = self._check_compiles(name, data)
-            if name in self.handler_candidates and self.handler_file is None:
+            if name in self.handler_candidates and (
+                self.handler_file is None or name.endswith("/__init__.py")
+            ):  # a package wins over a module of the same name, as at import time
                 self.handler_file, self.handler_tree = name, tree
             self._check_length(name, data)
 
