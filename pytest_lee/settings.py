@@ -160,8 +160,14 @@ def load_settings(rootdir: Path, options: CommandLine | None = None) -> Settings
     pyproject = rootdir / "pyproject.toml"
     raw = read_tool_lee(pyproject)
     if raw is None:
-        return Settings(rootdir=rootdir, options=options)
-    return parse_settings(raw, rootdir=rootdir, pyproject=pyproject, options=options)
+        settings = Settings(rootdir=rootdir, options=options)
+    else:
+        settings = parse_settings(raw, rootdir=rootdir, pyproject=pyproject, options=options)
+    if (options.baseline or options.require_compatible) and not settings.contracts:
+        # Silently checking nothing would let a CI gate pass without a single contract.
+        flag = "--lee-baseline" if options.baseline else "--lee-require-compatible"
+        raise LeeConfigError(f"{flag}: no [[tool.lee.contract]] table in {pyproject}, so there is no contract to check")
+    return settings
 
 
 def parse_settings(

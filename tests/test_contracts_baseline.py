@@ -179,3 +179,12 @@ def test_require_compatible_without_a_baseline_is_a_usage_error(history: pytest.
     result = run(history, "--lee-require-compatible")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --lee-require-compatible needs --lee-baseline REF*"])
+
+
+@pytest.mark.parametrize("flags", [("--lee-baseline", "."), ("--lee-require-compatible",)])
+def test_baseline_flags_without_a_contract_table_are_a_usage_error(pytester: pytest.Pytester, flags) -> None:
+    # A CI gate that silently checks nothing would pass without a single contract.
+    pytester.makepyprojecttoml("[tool.lee]\nmin_lines = 0\n")
+    result = run(pytester, *flags)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {flags[0]}: no *tool.lee.contract* table in *pyproject.toml, so there is no contract to check"])
