@@ -185,7 +185,8 @@ def parse_settings(
                 f"(expected a directory relative to {rootdir})"
             )
     handler = where.string(raw.get("handler", Settings.handler), "tool.lee.handler")
-    if "." not in handler:
+    module, _, function = handler.rpartition(".")
+    if not function.isidentifier() or not all(module.replace("/", ".").split(".")):
         raise LeeConfigError(
             f"{pyproject}: tool.lee.handler = {handler!r}: expected 'module.function', "
             "as in the Lambda console"
