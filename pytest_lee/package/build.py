@@ -19,14 +19,13 @@ import json
 import os
 import platform
 import stat
-import tempfile
 import zipfile
 import zlib
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Iterable
 
-from pytest_lee._atomic import write_atomic
+from pytest_lee._atomic import atomic_path, write_atomic
 from pytest_lee.errors import PackageError
 from pytest_lee.package import model
 from pytest_lee.package._glob import match_path
@@ -82,9 +81,8 @@ def _write_verified(
     zip_path: Path, files: list[SourceFile], verifier: Verifier | None, link_problems: list[str]
 ) -> tuple[dict[str, str], str, list[str]]:
     """Write the zip beside *zip_path*, verify it, and only then rename it into place."""
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{zip_path.name}.", suffix=".tmp", dir=zip_path.parent)
-    try:
-        with os.fdopen(descriptor, "w+b") as stream:
+    with atomic_path(zip_path, mode=0o644) as temporary:
+        with open(temporary, "w+b") as stream:
             manifest, read_errors = _write_zip(stream, files, verifier)
             stream.flush()
             os.fsync(stream.fileno())
@@ -97,15 +95,7 @@ def _write_verified(
         else:
             warnings = [f"{problem} (not archived)" for problem in link_problems]
         if problems:
-            raise PackageError(problems)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, zip_path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
+            raise PackageError(problems)  # leaves the block: the temporary file is removed
     return manifest, code_sha256, warnings
 
 
