@@ -13,14 +13,13 @@ v1 → v2 changes four files of ``tests/data/contracts/engine``:
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
-ENGINE = Path(__file__).parent / "data" / "contracts" / "engine"
+from lee_helpers import copy_engine
 
 CONTRACT = """
 [tool.lee]
@@ -47,20 +46,6 @@ V2 = {
 }
 
 
-def write_engine(target: Path, edits: dict[str, list[tuple[str, str]]]) -> Path:
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(ENGINE, target)
-    for name, replacements in edits.items():
-        path = target / name
-        text = path.read_text()
-        for old, new in replacements:
-            assert old in text, f"{old!r} not in {name}"
-            text = text.replace(old, new)
-        path.write_text(text)
-    return target
-
-
 def git(cwd: Path, *args: str) -> None:
     subprocess.run(
         ["git", "-c", "user.email=lee@example.com", "-c", "user.name=lee", "-c", "commit.gpgsign=false", *args],
@@ -72,12 +57,12 @@ def git(cwd: Path, *args: str) -> None:
 def history(pytester: pytest.Pytester) -> pytest.Pytester:
     """A git repository whose tag v1 has the v1 engine and whose HEAD has v2."""
     pytester.makepyprojecttoml(CONTRACT)
-    write_engine(pytester.path / "engine", V1)
+    copy_engine(pytester.path / "engine", V1)
     git(pytester.path, "init", "-q")
     git(pytester.path, "add", ".")
     git(pytester.path, "commit", "-q", "-m", "v1")
     git(pytester.path, "tag", "v1")
-    write_engine(pytester.path / "engine", V2)
+    copy_engine(pytester.path / "engine", V2)
     git(pytester.path, "commit", "-q", "-am", "v2: timeout everywhere")
     return pytester
 
@@ -89,7 +74,7 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 def make_baseline(pytester: pytest.Pytester, kind: str) -> str:
     if kind == "git ref":
         return "v1"
-    v1 = write_engine(pytester.path / "v1-tree" / "engine", V1)
+    v1 = copy_engine(pytester.path / "v1-tree" / "engine", V1)
     if kind == "directory":
         return "v1-tree/engine"
     if kind == "project directory":
@@ -150,11 +135,11 @@ def test_require_compatible_fails_the_run_and_says_why(history: pytest.Pytester)
 
 def test_require_compatible_passes_when_every_change_ships_alone(pytester: pytest.Pytester) -> None:
     pytester.makepyprojecttoml(CONTRACT)
-    write_engine(pytester.path / "engine", {"cache_core.py": V1["cache_core.py"]})
+    copy_engine(pytester.path / "engine", {"cache_core.py": V1["cache_core.py"]})
     git(pytester.path, "init", "-q")
     git(pytester.path, "add", ".")
     git(pytester.path, "commit", "-q", "-m", "v1")
-    write_engine(pytester.path / "engine", {})
+    copy_engine(pytester.path / "engine", {})
     result = run(pytester, "--lee-baseline", "HEAD", "--lee-require-compatible")
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(["against HEAD (git *): 1 changed file, *", "safe alone: cache_core.py"])
@@ -169,7 +154,7 @@ def test_a_baseline_that_does_not_exist_is_a_usage_error_naming_it(history: pyte
 
 def test_a_baseline_outside_git_that_does_not_exist_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makepyprojecttoml(CONTRACT)
-    write_engine(pytester.path / "engine", {})
+    copy_engine(pytester.path / "engine", {})
     result = run(pytester, "--lee-baseline", "release-1")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --lee-baseline release-1: no such directory or zip, and * is not a git repository"])

@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-ENGINE = Path(__file__).parent / "data" / "contracts" / "engine"
-
-PYPROJECT = """
-[tool.lee]
-source = "engine"
-
-[[tool.lee.contract]]
-registry = "gw:ROUTERS"
-dispatcher = "gw:dispatch"
-operation = "ping"
-kwargs = { timeout = 30 }
-leaves = ["*_core"]
-"""
+from lee_helpers import contract_project
 
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
-    shutil.copytree(ENGINE, pytester.path / "engine")
-    pytester.makepyprojecttoml(PYPROJECT)
+    contract_project(pytester)
     return pytester
 
 

@@ -8,21 +8,11 @@ call, routers with dispatch lambdas, and cores whose every function writes
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-ENGINE = Path(__file__).parent / "data" / "contracts" / "engine"
-
-CORE_LEAVES = """
-[[tool.lee.contract]]
-registry = "gw:ROUTERS"
-dispatcher = "gw:dispatch"
-operation = "ping"
-kwargs = { timeout = 30 }
-leaves = ["*_core"]
-"""
+from lee_helpers import CORE_LEAVES, contract_project
 
 ROUTER_LEAVES = """
 [[tool.lee.contract]]
@@ -34,15 +24,7 @@ operation = "ping"
 
 def make_project(pytester: pytest.Pytester, contract: str = CORE_LEAVES, **edits: tuple[str, str]) -> Path:
     """Copy the engine, apply ``file_stem=(old, new)`` text edits, write ``[tool.lee]``."""
-    engine = pytester.path / "engine"
-    shutil.copytree(ENGINE, engine)
-    for stem, (old, new) in edits.items():
-        path = engine / f"{stem}.py"
-        text = path.read_text()
-        assert old in text, f"{old!r} not in {path.name}"
-        path.write_text(text.replace(old, new))
-    pytester.makepyprojecttoml(f'[tool.lee]\nsource = "engine"\n{contract}')
-    return engine
+    return contract_project(pytester, contract, {f"{stem}.py": [edit] for stem, edit in edits.items()})
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:

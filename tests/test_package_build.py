@@ -17,24 +17,8 @@ from pytest_lee.errors import PackageError
 from pytest_lee.package import Package, build_package
 from pytest_lee.settings import Settings
 
-APP = "import json\n\n\ndef handler(event, context):\n    return json.dumps(event)\n"
-
-
-def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return root
-
-
-def settings_for(source: Path, **overrides) -> Settings:
-    values = {"rootdir": source.parent, "source": source, "handler": "app.handler", "min_lines": 0}
-    values.update(overrides)
-    return Settings(**values)
+from lee_helpers import APP, write_tree
+from lee_helpers import package_settings as settings_for
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-APP = "import json\n\n\ndef handler(event, context):\n    return json.dumps(event)\n"
+from lee_helpers import APP
+
 PYPROJECT = """
 [tool.pytest.ini_options]
 {ini}

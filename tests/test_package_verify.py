@@ -12,7 +12,8 @@ from pytest_lee.errors import LeeConfigError, PackageError
 from pytest_lee.package import build_package, model
 from pytest_lee.settings import ContractSettings, FunctionSettings, Settings
 
-APP = "import json\n\n\ndef handler(event, context):\n    return json.dumps(event)\n"
+from lee_helpers import APP, package_settings, write_tree
+
 RUNNING = f"python{sys.version_info[0]}.{sys.version_info[1]}"
 # Built at run time so this file itself never contains a key-shaped string.
 AWS_KEY = "AKIA" + "Q" * 12 + "WXYZ"
@@ -20,28 +21,10 @@ TEMP_KEY = "ASIA" + "7" * 16
 PEM = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n"
 
 
-def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return root
-
-
 def build(tmp_path: Path, files: dict[str, str | bytes], **overrides):
     source = write_tree(tmp_path / "src", files)
-    values = {
-        "rootdir": tmp_path,
-        "source": source,
-        "handler": "app.handler",
-        "min_lines": 0,
-        "function": FunctionSettings(runtime=RUNNING),
-    }
-    values.update(overrides)
-    return build_package(Settings(**values), out_dir=tmp_path / "out")
+    settings = package_settings(source, **{"function": FunctionSettings(runtime=RUNNING), **overrides})
+    return build_package(settings, out_dir=tmp_path / "out")
 
 
 def problems_of(tmp_path: Path, files: dict[str, str | bytes], **overrides) -> tuple[str, ...]:
