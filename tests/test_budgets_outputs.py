@@ -131,3 +131,7 @@ def test_under_xdist_budgets_are_measured_once_and_reported_once(pytester):
     entries = json.loads((pytester.path / "out.json").read_text())["budgets"]
     assert sorted(entry["name"] for entry in entries) == ["hit_ratio", "load_ms"]
     assert result.stdout.str().count("= lee budgets =") == 1
+    # The workers' shared lock and result live in the run's basetemp, which pytest cleans up,
+    # not in a directory of the system temp dir that nothing removes.
+    shared = sorted(path.name for path in pytester.path.glob("runpytest-[0-9]*/lee-budgets/*"))
+    assert shared == ["budgets.json", "measure.lock"]

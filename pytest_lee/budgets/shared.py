@@ -1,8 +1,11 @@
 """One measurement per session, shared by every budget item and every xdist worker.
 
-Without xdist the measurement is cached on the config. Under xdist, workers share a
-directory under the system temp dir keyed by the session: ``workerinput["testrunuid"]``
-(the same in every worker of one run) and the controller's pid. The first worker to need
+Without xdist the measurement is cached on the config. Under xdist, workers share the
+directory ``lee-budgets`` in the controller's basetemp (each local worker's basetemp is
+``<controller basetemp>/popen-gwN``), so it is unique to the run and pytest removes it
+with the rest of its temporary directories (the last three runs are kept). Workers without
+a basetemp of that shape (remote ones) fall back to a directory in the system temp dir
+keyed by ``testrunuid`` and the controller's pid, which is not removed. The first worker to need
 the measurement takes an exclusive ``flock`` on ``measure.lock``, measures and writes
 ``budgets.json`` atomically; the others wait on the lock and read the file. The same
 lock serializes every measurement of the session (``lee_cold_start`` calls too), so no
@@ -34,8 +37,12 @@ def shared_dir(config: pytest.Config) -> Path | None:
     workerinput = getattr(config, "workerinput", None)
     if not workerinput or "testrunuid" not in workerinput:
         return None
-    # The controller's pid (every worker's parent) as well: --testrunuid may be fixed by the user.
-    path = Path(tempfile.gettempdir()) / f"pytest-lee-{workerinput['testrunuid']}-{os.getppid()}"
+    basetemp = config.getoption("basetemp", None)  # xdist gives each local worker <basetemp>/popen-gwN
+    if basetemp and Path(basetemp).name.startswith("popen-") and Path(basetemp).parent.is_dir():
+        path = Path(basetemp).parent / "lee-budgets"
+    else:
+        # The controller's pid (every worker's parent) as well: --testrunuid may be fixed by the user.
+        path = Path(tempfile.gettempdir()) / f"pytest-lee-{workerinput['testrunuid']}-{os.getppid()}"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
