@@ -83,6 +83,8 @@ def test_a_marker_with_an_unknown_metric_fails_the_test_with_one_line(project):
     result = project.runpytest_subprocess("test_cold.py")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["lee_budget on test_cold.py::test_typo: unknown metric 'setup' (known: *)"])
+    assert result.stdout.str().count("unknown metric 'setup'") == 1  # not repeated under "During handling"
+    assert "During handling" not in result.stdout.str()
 
 
 def test_a_handler_that_does_not_import_fails_the_test_with_the_cause(project):
@@ -93,3 +95,4 @@ def test_a_handler_that_does_not_import_fails_the_test_with_the_cause(project):
     result = project.runpytest_subprocess("test_cold.py")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["nothere.handler: ModuleNotFoundError: No module named 'nothere' (no stderr)"])
+    assert "During handling" not in result.stdout.str()

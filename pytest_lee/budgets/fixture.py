@@ -24,7 +24,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 import pytest
 
@@ -35,6 +35,8 @@ from pytest_lee.budgets.stats import MetricStats
 from pytest_lee.budgets.verdicts import FAILING, budget_entry, failure_message, measurement_entry, verdict
 from pytest_lee.errors import LeeError
 from pytest_lee.settings import Levels, Settings
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,7 @@ class ColdStart:
 def cold_start_factory(
     request: pytest.FixtureRequest, settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[..., ColdStart]:
-    try:
-        levels = {**configured_levels(settings), **budget_overrides(request.node, settings)}
-    except LeeError as error:
-        pytest.fail(str(error), pytrace=False)
+    levels = _or_fail(lambda: {**configured_levels(settings), **budget_overrides(request.node, settings)})
 
     def lee_cold_start(
         handler: str | None = None,
@@ -122,17 +121,30 @@ def cold_start_factory(
         if environment is not None:
             function = replace(function, environment={**function.environment, **environment})
         code_dir = _copy_source(settings, source, tmp_path_factory.mktemp("lee-cold-start"))
-        try:
+
+        def measured() -> Measurement:
             with measurement_lock(request.config):
-                measurement = measure(
+                return measure(
                     settings, runs=runs or settings.runs, handler=handler, code_dir=code_dir,
                     events=plan, function=function, timeout_s=timeout_s,
                 )
-        except LeeError as error:
-            pytest.fail(str(error), pytrace=False)
-        return ColdStart(measurement, levels)
+
+        return ColdStart(_or_fail(measured), levels)
 
     return lee_cold_start
+
+
+def _or_fail(produce: Callable[[], _T]) -> _T:
+    """*produce()*, or fail the test with the ``LeeError``'s message alone.
+
+    ``pytest.fail`` is called outside the ``except`` block: inside it, the report would
+    repeat the message under "During handling of the above exception".
+    """
+    try:
+        return produce()
+    except LeeError as error:
+        problem = str(error)
+    pytest.fail(problem, pytrace=False)
 
 
 def _copy_source(settings: Settings, source: str | Path | None, target: Path) -> Path:
