@@ -90,6 +90,21 @@ def test_compare_with_a_missing_baseline_says_how_to_make_one(pytester):
     result.stdout.fnmatch_lines(["*--lee-compare nope: no baseline *nope.json (save one with --lee-save nope)"])
 
 
+@pytest.mark.parametrize(("args", "cause"), [
+    (("--lee-save", "../main"), "--lee-save '../main': expected a name of letters, digits, '.', '_' or '-'"),
+    (("--lee-compare", "a/b"), "--lee-compare 'a/b': expected a name of letters, digits, '.', '_' or '-'"),
+    (("--lee-compare-fail", "10"), "--lee-compare-fail 10: needs --lee-compare NAME, the saved baseline to compare with"),
+], ids=["save-path", "compare-path", "compare-fail-alone"])
+def test_baseline_flags_that_cannot_work_fail_the_items_before_measuring(pytester, args, cause):
+    make_project(pytester)
+    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", *args)
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines([cause])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    assert not (pytester.path / "imports.log").exists()  # nothing measured
+    assert not (pytester.path / ".lee").exists()
+
+
 def test_emf_json_and_junit_carry_the_same_figures(pytester):
     make_project(pytester, load_ms=150.0)
     result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-emf", "out.emf",

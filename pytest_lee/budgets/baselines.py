@@ -23,14 +23,29 @@ from pytest_lee.settings import Settings
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
-def baseline_path(settings: Settings, name: str) -> Path:
+def baseline_path(settings: Settings, name: str, flag: str) -> Path:
     if not _NAME.match(name):
-        raise LeeConfigError(f"--lee-save/--lee-compare: {name!r}: expected a name of letters, digits, '.', '_' or '-'")
+        raise LeeConfigError(f"{flag} {name!r}: expected a name of letters, digits, '.', '_' or '-'")
     return settings.rootdir / ".lee" / "baselines" / f"{name}.json"
 
 
+def check_baseline_options(settings: Settings) -> None:
+    """Refuse, before anything is measured, what would otherwise fail at the session's end
+    (a name that is not a plain file name) or silently check nothing (``--lee-compare-fail``
+    without ``--lee-compare``)."""
+    options = settings.options
+    if options.save is not None:
+        baseline_path(settings, options.save, "--lee-save")
+    if options.compare is not None:
+        baseline_path(settings, options.compare, "--lee-compare")
+    elif options.compare_fail is not None:
+        raise LeeConfigError(
+            f"--lee-compare-fail {options.compare_fail:g}: needs --lee-compare NAME, the saved baseline to compare with"
+        )
+
+
 def save_baseline(settings: Settings, name: str, entries: Iterable[dict[str, Any]]) -> Path:
-    path = baseline_path(settings, name)
+    path = baseline_path(settings, name, "--lee-save")
     metrics = {
         entry["name"]: {"median": entry["median"], "p95": entry["p95"],
                         "higher_is_better": entry.get("higher_is_better", False)}
@@ -41,7 +56,7 @@ def save_baseline(settings: Settings, name: str, entries: Iterable[dict[str, Any
 
 
 def load_baseline(settings: Settings, name: str) -> dict[str, dict[str, Any]]:
-    path = baseline_path(settings, name)
+    path = baseline_path(settings, name, "--lee-compare")
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

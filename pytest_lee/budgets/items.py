@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pytest_lee.budgets.baselines import load_baseline, regression_pct
+from pytest_lee.budgets.baselines import check_baseline_options, load_baseline, regression_pct
 from pytest_lee.budgets.marker import budget_overrides, configured_levels
 from pytest_lee.budgets.measure import Measurement
 from pytest_lee.budgets.shared import session_measurement
@@ -53,6 +53,7 @@ class BudgetItem(pytest.Item):
 
         settings = lee_settings(self.config)
         try:
+            check_baseline_options(settings)
             levels = budget_overrides(self, settings).get(self.metric, self.levels)
             measurement = session_measurement(self.config, settings)
         except LeeError as error:
