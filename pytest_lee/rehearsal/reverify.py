@@ -10,10 +10,7 @@ plus no junk the builder would have left out. A problem means no upload.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +40,7 @@ class Candidate:
 
 def reverify(settings: Settings, candidate: Candidate, work_dir: Path) -> tuple[list[str], list[str]]:
     """(problems, warnings) of the candidate's bytes; no problems means it may ship."""
-    from pytest_lee.package import extract_package
-    from pytest_lee.package._glob import match_excluded
-    from pytest_lee.package.select import BUILTIN_EXCLUDES
-    from pytest_lee.package.verify import Verifier
+    from pytest_lee.package import verify_zip
 
     problems: list[str] = []
     if candidate.claimed_sha256 is not None and candidate.claimed_sha256 != candidate.code_sha256:
@@ -57,28 +51,8 @@ def reverify(settings: Settings, candidate: Candidate, work_dir: Path) -> tuple[
     snapshot = work_dir / "candidate.zip"
     snapshot.parent.mkdir(parents=True, exist_ok=True)
     snapshot.write_bytes(candidate.data)  # check the exact bytes read, not a file that may change
-    try:
-        extract_package(snapshot, work_dir / "unzipped")
-    except PackageError as error:
-        return problems + [_renamed(p, snapshot, candidate.path) for p in error.problems], []
-    except (zlib.error, zipfile.BadZipFile, EOFError) as error:  # damage the zip's own checks missed
-        return problems + [f"{candidate.path.name}: corrupt zip ({error})"], []
-    verifier = Verifier(settings, work_dir / "unzipped")
-    excluded = BUILTIN_EXCLUDES + tuple(settings.exclude)
-    with zipfile.ZipFile(snapshot) as archive:
-        for info in sorted(archive.infolist(), key=lambda item: item.filename):
-            if info.is_dir():
-                continue
-            data = archive.read(info)
-            verifier.add_file(info.filename, data)
-            if any(match_excluded(info.filename, pattern) for pattern in excluded):
-                problems.append(f"{info.filename}: junk or excluded file in the package (never shipped)")
-            claimed = None if candidate.manifest is None else candidate.manifest.get(info.filename)
-            if candidate.manifest is not None and claimed != hashlib.sha256(data).hexdigest():
-                what = "not in the manifest" if claimed is None else "content differs from the manifest"
-                problems.append(f"{info.filename}: {what}")
-    found, warnings = verifier.finish(len(candidate.data), [])
-    return problems + found, warnings
+    found, warnings = verify_zip(settings, snapshot, manifest=candidate.manifest)
+    return problems + [_renamed(p, snapshot, candidate.path) for p in found], list(warnings)
 
 
 def _renamed(problem: str, snapshot: Path, original: Path) -> str:
