@@ -71,11 +71,19 @@ def test_a_package_that_raises_in_the_health_check_is_rolled_back(project):
             assert bad.canary is None  # never shifted: the health check stopped it
             assert lee_rehearsal.alias_version == "1" == bad.alias_version
 
+            assert bad.health.stderr_tail == "gateway: GET config via interface_cache (timeout=30)"
+
             five = lee_rehearsal.deploy(lee_package("five_hundred"))
             assert five.rolled_back and five.health.error == "statusCode 502"
             assert lee_rehearsal.alias_version == "1"
     """)
     result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([
+        "demo deploy v2: rolled back in *",
+        "  why: health check of v2 failed: TypeError: *",
+        "  health check stderr (last lines):",
+        "    | gateway: GET config via interface_cache (timeout=30)",
+    ])
 
 
 def test_a_first_deployment_that_fails_never_creates_the_alias(project):

@@ -15,6 +15,7 @@ from pytest_lee.report import SessionReport
 
 SECTIONS = ("pre-deployment", "deployment", "post-deployment", "rollback ready")
 _MARKS = {True: "ok", False: "FAILED", None: "skipped"}
+STDERR_LINES = 5
 
 
 def render_rehearsal_summary(report: SessionReport, settings: Any) -> list[str]:
@@ -43,6 +44,7 @@ def _render_one(entry: dict[str, Any]) -> list[str]:
     lines = [head]
     if entry.get("reason"):
         lines.append(f"  why: {entry['reason']}")
+    lines.extend(_health_stderr(entry.get("health") or {}))
     steps = entry.get("steps") or []
     width = max((len(step.get("name", "")) for step in steps), default=0)
     for section in SECTIONS:
@@ -55,6 +57,14 @@ def _render_one(entry: dict[str, Any]) -> list[str]:
                 f"  {label:<16} {mark:<7} {step.get('name', ''):<{width}} {float(step.get('ms') or 0):>8.1f} ms  {detail}".rstrip()
             )
     return lines
+
+
+def _health_stderr(health: dict[str, Any]) -> list[str]:
+    """A failed health check's last stderr lines: the child's own account of the failure."""
+    tail = [line for line in str(health.get("stderr_tail") or "").splitlines() if line.strip()]
+    if health.get("outcome") != "failed" or not tail:
+        return []
+    return ["  health check stderr (last lines):", *(f"    | {_shorten(line, 110)}" for line in tail[-STDERR_LINES:])]
 
 
 def _totals(entries: list[dict[str, Any]]) -> str:
