@@ -15,16 +15,18 @@ class PackageError(LeeError):
     """A deployment package cannot be built or failed verification.
 
     ``problems`` lists every problem found, one line each, so a single failed build
-    reports all of them rather than the first.
+    reports all of them rather than the first. ``during`` names the step that failed
+    (``verification``, ``build``, ``extraction``), so the heading says which it was.
     """
 
-    def __init__(self, problems: list[str] | tuple[str, ...] | str) -> None:
+    def __init__(self, problems: list[str] | tuple[str, ...] | str, *, during: str = "verification") -> None:
         if isinstance(problems, str):
             problems = [problems]
         self.problems = tuple(problems)
+        self.during = during
         count = len(self.problems)
         body = "\n".join(f"  - {problem}" for problem in self.problems)
-        super().__init__(f"package verification failed ({count} problem{'s' if count != 1 else ''}):\n{body}")
+        super().__init__(f"package {during} failed ({count} problem{'s' if count != 1 else ''}):\n{body}")
 
 
 class MissingExtraError(LeeError):

@@ -198,7 +198,7 @@ def test_a_successful_rebuild_replaces_the_zip(source: Path, tmp_path: Path):
 def test_an_output_directory_that_cannot_be_written_is_one_clear_error(source: Path, tmp_path: Path):
     blocker = tmp_path / "out"
     blocker.write_text("a file where the output directory should be\n")
-    with pytest.raises(PackageError, match=r"out/src.zip: cannot write the package: File exists"):
+    with pytest.raises(PackageError, match=r"^package build failed \(1 problem\):\n  - .*out/src.zip: cannot write the package: File exists"):
         build_package(settings_for(source), out_dir=blocker)
 
 
@@ -230,5 +230,5 @@ def test_source_is_relative_to_the_rootdir_and_must_be_a_directory(source: Path,
     assert build_package(settings, "src", out_dir=tmp_path / "out").files[0] == "app.py"
     with pytest.raises(PackageError, match="nowhere: no such directory"):
         build_package(settings, "nowhere", out_dir=tmp_path / "out")
-    with pytest.raises(PackageError, match=r"no source directory: pass lee_package\(source=...\) or set \[tool.lee\] source"):
+    with pytest.raises(PackageError, match=r"^package build failed \(1 problem\):\n  - no source directory: pass lee_package\(source=...\) or set \[tool.lee\] source"):
         build_package(settings, out_dir=tmp_path / "out")

@@ -101,6 +101,23 @@ def test_a_broken_package_fails_the_item_with_every_problem_and_no_traceback(pyt
     result.stdout.no_fnmatch_line("*def runtest*")
 
 
+def test_a_package_that_cannot_be_built_says_so_not_verification(pytester: pytest.Pytester):
+    import os
+
+    make_project(pytester)
+    os.mkfifo(pytester.path / "src" / "pipe")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "package build failed (1 problem):",
+            "  - pipe: not a regular file or directory",
+            "src: FAILED build (1 problem)",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*verification failed*")
+
+
 def test_warnings_are_shown_in_the_summary_and_do_not_fail(pytester: pytest.Pytester):
     make_project(pytester, min_lines=50)
     result = pytester.runpytest()

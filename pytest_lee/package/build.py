@@ -58,7 +58,7 @@ def build_package(
     files, omitted, omit_errors = _apply_omit(selection.files, tuple(omit))
     errors = selection.errors + omit_errors
     if errors:
-        raise PackageError(errors)
+        raise PackageError(errors, during="build")
     verifier = Verifier(settings, source_dir, omitted) if verify else None
     zip_path = out_dir / f"{source_dir.resolve().name or 'package'}.zip"
     try:
@@ -73,7 +73,7 @@ def build_package(
         )
         write_atomic(package.manifest_path, manifest_json(package, source_dir, verified=verify))
     except OSError as error:  # the output side: a full disk, a read-only or missing directory
-        raise PackageError(f"{zip_path}: cannot write the package: {error.strerror or error}") from None
+        raise PackageError(f"{zip_path}: cannot write the package: {error.strerror or error}", during="build") from None
     return package
 
 
@@ -88,14 +88,13 @@ def _write_verified(
             os.fsync(stream.fileno())
             zipped_size = stream.tell()
             code_sha256 = _code_sha256(stream)
-        problems = list(read_errors)
+        found: list[str] = []
         if verifier is not None:
             found, warnings = verifier.finish(zipped_size, link_problems)
-            problems.extend(found)
         else:
             warnings = [f"{problem} (not archived)" for problem in link_problems]
-        if problems:
-            raise PackageError(problems)  # leaves the block: the temporary file is removed
+        if read_errors or found:  # leaves the block: the temporary file is removed
+            raise PackageError(read_errors + found, during="verification" if found else "build")
     return manifest, code_sha256, warnings
 
 
@@ -105,14 +104,17 @@ def resolve_source(settings: Settings, source: str | os.PathLike[str] | None) ->
         if settings.source is None:
             raise PackageError(
                 "no source directory: pass lee_package(source=...) or set "
-                f"[tool.lee] source in {settings.pyproject or settings.rootdir / 'pyproject.toml'}"
+                f"[tool.lee] source in {settings.pyproject or settings.rootdir / 'pyproject.toml'}",
+                during="build",
             )
         return settings.source
     path = Path(source)
     if not path.is_absolute():
         path = settings.rootdir / path
     if not path.is_dir():
-        raise PackageError(f"{source}: no such directory (source of the package, relative to {settings.rootdir})")
+        raise PackageError(
+            f"{source}: no such directory (source of the package, relative to {settings.rootdir})", during="build"
+        )
     return path
 
 

@@ -23,19 +23,19 @@ def extract_package(zip_path: str | os.PathLike[str], dest: str | os.PathLike[st
     try:
         archive = zipfile.ZipFile(zip_path)
     except FileNotFoundError:
-        raise PackageError(f"{zip_path}: no such file") from None
+        raise PackageError(f"{zip_path}: no such file", during="extraction") from None
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise PackageError(f"{zip_path}: not a zip file ({error})") from None
+        raise PackageError(f"{zip_path}: not a zip file ({error})", during="extraction") from None
     with archive:
         problems = [problem for info in archive.infolist() if (problem := _refusal(info))]
         if problems:
-            raise PackageError([f"{zip_path}: {problem}" for problem in problems])
+            raise PackageError([f"{zip_path}: {problem}" for problem in problems], during="extraction")
         try:
             corrupt = archive.testzip()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error) as error:
-            raise PackageError(f"{zip_path}: corrupt zip ({error})") from None
+            raise PackageError(f"{zip_path}: corrupt zip ({error})", during="extraction") from None
         if corrupt is not None:
-            raise PackageError(f"{zip_path}: {corrupt}: corrupt entry (checksum mismatch)")
+            raise PackageError(f"{zip_path}: {corrupt}: corrupt entry (checksum mismatch)", during="extraction")
         dest.mkdir(parents=True, exist_ok=True)
         root = dest.resolve()
         for info in archive.infolist():
@@ -58,7 +58,7 @@ def _refusal(info: zipfile.ZipInfo) -> str | None:
 def _extract_one(archive: zipfile.ZipFile, info: zipfile.ZipInfo, root: Path) -> None:
     target = (root / info.filename.replace("\\", "/")).resolve()
     if target != root and root not in target.parents:  # belt and braces after _refusal
-        raise PackageError(f"{info.filename}: path escapes the destination, refused")
+        raise PackageError(f"{info.filename}: path escapes the destination, refused", during="extraction")
     if info.is_dir():
         target.mkdir(parents=True, exist_ok=True)
         return

@@ -16,7 +16,8 @@ def render_package_summary(report: SessionReport, settings: Any) -> list[str]:
         if entry.get("status") == "fail":
             problems = entry.get("problems", [])
             count = len(problems)
-            lines.append(f"{source}: FAILED verification ({count} problem{'s' if count != 1 else ''})")
+            during = entry.get("during", "verification")
+            lines.append(f"{source}: FAILED {during} ({count} problem{'s' if count != 1 else ''})")
             lines.extend(f"  problem: {problem}" for problem in problems)
             continue
         lines.append(
