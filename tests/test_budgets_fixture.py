@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
+from budgets_project import budgets_project
 
-PYPROJECT = """
-[tool.lee]
-source = "src"
-handler = "app.handler"
-min_lines = 0
-
-[tool.lee.function]
-name = "probe"
-timeout_s = 10
-runtime_provides = []
-
-[tool.lee.budgets]
+BUDGETS = """\
 runs = 1
 cold_start_ms = { acceptable = 60000 }
 phases = { setup_ms = { target = 20, acceptable = 50, critical = 100 } }
@@ -32,10 +20,7 @@ def handler(event, context):
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makefile(".toml", pyproject=PYPROJECT)
-    pytester.mkdir("src")
-    (pytester.path / "src" / "app.py").write_text(textwrap.dedent(APP))
-    return pytester
+    return budgets_project(pytester, APP, BUDGETS)
 
 
 def test_the_fixture_measures_and_the_marker_overrides_levels_for_one_test(project):

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import textwrap
 import xml.etree.ElementTree as ElementTree
 
 import pytest
+from budgets_project import budgets_project
 
-PYPROJECT = """
-[tool.lee]
-source = "src"
-handler = "app.handler"
-min_lines = 0
-
-[tool.lee.function]
-name = "probe"
-timeout_s = 10
-runtime_provides = []
-environment = {{ COUNT_FILE = "{count_file}", VALUE_FILE = "{value_file}" }}
-
-[tool.lee.budgets]
+BUDGETS = """\
 runs = 2
-phases = {{ load_ms = {{ target = 100, acceptable = 200, critical = 400 }}, hit_ratio = {{ target = 0.9, acceptable = 0.8 }} }}
+phases = { load_ms = { target = 100, acceptable = 200, critical = 400 }, hit_ratio = { target = 0.9, acceptable = 0.8 } }
 """
 # The handler reports what the test wrote to VALUE_FILE, so a test can make it regress.
 APP = """
@@ -43,10 +31,8 @@ def handler(event, context):
 
 
 def make_project(pytester: pytest.Pytester, load_ms: float = 100.0, hit_ratio: float = 0.9) -> pytest.Pytester:
-    pytester.makefile(".toml", pyproject=PYPROJECT.format(
-        count_file=pytester.path / "imports.log", value_file=pytester.path / "values.json"))
-    pytester.mkdir("src")
-    (pytester.path / "src" / "app.py").write_text(textwrap.dedent(APP))
+    budgets_project(pytester, APP, BUDGETS, environment={
+        "COUNT_FILE": pytester.path / "imports.log", "VALUE_FILE": pytester.path / "values.json"})
     set_values(pytester, load_ms, hit_ratio)
     return pytester
 

@@ -6,26 +6,9 @@ No test here asserts a duration: verdicts are driven by metric lines the handler
 from __future__ import annotations
 
 import json
-import textwrap
 
 import pytest
-
-PYPROJECT = """
-[tool.lee]
-source = "src"
-handler = "app.handler"
-min_lines = 0
-
-[tool.lee.function]
-name = "probe"
-timeout_s = {timeout}
-runtime_provides = []
-environment = {{ COUNT_FILE = "{count_file}" }}
-
-[tool.lee.budgets]
-runs = 2
-{budgets}
-"""
+from budgets_project import budgets_project
 
 # One phase per verdict, in both directions; the handler reports the value after the name.
 LEVELS = """\
@@ -58,11 +41,8 @@ def handler(event, context):
 
 
 def make_project(pytester: pytest.Pytester, app: str, budgets: str = LEVELS, *, timeout: float = 10) -> pytest.Pytester:
-    count_file = pytester.path / "imports.log"
-    pytester.makefile(".toml", pyproject=PYPROJECT.format(timeout=timeout, count_file=count_file, budgets=budgets))
-    pytester.mkdir("src")
-    (pytester.path / "src" / "app.py").write_text(textwrap.dedent(app))
-    return pytester
+    return budgets_project(pytester, app, "runs = 2\n" + budgets, timeout=timeout,
+                           environment={"COUNT_FILE": pytester.path / "imports.log"})
 
 
 def test_budgets_are_skipped_without_the_flag(pytester):

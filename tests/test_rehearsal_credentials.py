@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+from rehearsal_project import rehearsal_project, run_test_module
 
 from pytest_lee.rehearsal.credentials import masked_credentials
-
-PROJECT = Path(__file__).parent / "data" / "rehearsal" / "project"
 
 REAL = {
     "AWS_ACCESS_KEY_ID": "AKIAREALREALREALREAL",
@@ -61,7 +59,7 @@ def test_the_environment_is_restored_when_the_block_raises(monkeypatch, tmp_path
 
 
 def test_inside_the_fixture_boto3_finds_only_fakes_and_after_it_everything_is_back(pytester, monkeypatch):
-    shutil.copytree(PROJECT, pytester.path, dirs_exist_ok=True)
+    rehearsal_project(pytester)
     home = pytester.path / "home"
     (home / ".aws").mkdir(parents=True)
     (home / ".aws" / "credentials").write_text("[default]\naws_access_key_id = AKIAHOMEHOMEHOMEHOME\naws_secret_access_key = x\n")
@@ -69,7 +67,7 @@ def test_inside_the_fixture_boto3_finds_only_fakes_and_after_it_everything_is_ba
     for name, value in REAL.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_SECURITY_TOKEN", raising=False)
-    pytester.makepyfile(test_it=f"""
+    result = run_test_module(pytester, f"""
         import os
         REAL = {REAL!r}
 
@@ -88,15 +86,14 @@ def test_inside_the_fixture_boto3_finds_only_fakes_and_after_it_everything_is_ba
                 assert os.environ[name] == value, name
             assert "AWS_SECURITY_TOKEN" not in os.environ
     """)
-    result = pytester.runpytest_subprocess("test_it.py", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
 
 
 def test_the_health_checks_child_sees_only_fakes_no_metadata_and_a_dead_loopback_endpoint(pytester, monkeypatch):
-    shutil.copytree(PROJECT, pytester.path, dirs_exist_ok=True)
+    rehearsal_project(pytester)
     for name, value in REAL.items():
         monkeypatch.setenv(name, value)
-    pytester.makepyfile(test_it="""
+    result = run_test_module(pytester, """
         import json
 
         def test_it(lee_rehearsal, lee_package):
@@ -110,5 +107,4 @@ def test_the_health_checks_child_sees_only_fakes_no_metadata_and_a_dead_loopback
             assert seen["AWS_CONFIG_FILE_content"] == seen["AWS_SHARED_CREDENTIALS_FILE_content"] == ""
             assert seen["STAGE"] == "rehearsal"  # [tool.lee.function] environment still applies
     """)
-    result = pytester.runpytest_subprocess("test_it.py", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)

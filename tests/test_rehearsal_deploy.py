@@ -7,27 +7,16 @@ tests/data/rehearsal/project (one handler, one directory per version).
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
-
 import pytest
-
-PROJECT = Path(__file__).parent / "data" / "rehearsal" / "project"
-
+from rehearsal_project import rehearsal_project, run_test_module
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
-    shutil.copytree(PROJECT, pytester.path, dirs_exist_ok=True)
-    return pytester
-
-
-def run(project: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
-    project.makepyfile(test_it=source)
-    return project.runpytest_subprocess("test_it.py", "-p", "no:cacheprovider", *args)
+    return rehearsal_project(pytester)
 
 
 def test_a_good_package_is_promoted_first_alone_then_after_a_canary(project):
-    result = run(project, """
+    result = run_test_module(project, """
         def test_it(lee_rehearsal, lee_package):
             first = lee_rehearsal.deploy(lee_package())
             assert first.promoted and first.version == "1" and first.previous_version is None
@@ -58,7 +47,7 @@ def test_a_good_package_is_promoted_first_alone_then_after_a_canary(project):
 
 
 def test_a_package_that_raises_in_the_health_check_is_rolled_back(project):
-    result = run(project, """
+    result = run_test_module(project, """
         def test_it(lee_rehearsal, lee_package):
             good = lee_rehearsal.deploy(lee_package())
             bad = lee_rehearsal.deploy(lee_package("raises"))
@@ -87,7 +76,7 @@ def test_a_package_that_raises_in_the_health_check_is_rolled_back(project):
 
 
 def test_a_first_deployment_that_fails_never_creates_the_alias(project):
-    result = run(project, """
+    result = run_test_module(project, """
         def test_it(lee_rehearsal, lee_package):
             bad = lee_rehearsal.deploy(lee_package("raises"))
             assert bad.rolled_back and bad.previous_version is None
@@ -98,7 +87,7 @@ def test_a_first_deployment_that_fails_never_creates_the_alias(project):
 
 
 def test_a_version_that_fails_only_when_warm_is_caught_by_the_canary_and_rolled_back(project):
-    result = run(project, """
+    result = run_test_module(project, """
         def test_it(lee_rehearsal, lee_package):
             lee_rehearsal.deploy(lee_package())
             seen = []
@@ -123,7 +112,7 @@ def test_a_version_that_fails_only_when_warm_is_caught_by_the_canary_and_rolled_
 
 
 def test_bytes_changed_in_transit_fail_the_codesha256_check_and_nothing_is_published(project):
-    result = run(project, """
+    result = run_test_module(project, """
         def test_it(lee_rehearsal, lee_package):
             lee_rehearsal.deploy(lee_package())
             def corrupt(params, **kwargs):
@@ -141,7 +130,7 @@ def test_bytes_changed_in_transit_fail_the_codesha256_check_and_nothing_is_publi
 
 
 def test_deploying_the_same_bytes_again_returns_the_same_version_as_aws_does(project):
-    result = run(project, """
+    result = run_test_module(project, """
         def test_it(lee_rehearsal, lee_package):
             first = lee_rehearsal.deploy(lee_package())
             again = lee_rehearsal.deploy(lee_package())
@@ -155,7 +144,7 @@ def test_deploying_the_same_bytes_again_returns_the_same_version_as_aws_does(pro
 
 
 def test_a_manual_rollback_returns_to_the_previous_working_version_and_checks_it(project):
-    result = run(project, """
+    result = run_test_module(project, """
         def test_it(lee_rehearsal, lee_package):
             lee_rehearsal.deploy(lee_package())
             lee_rehearsal.deploy(lee_package("warm_fails"), canary_invocations=0)
@@ -172,7 +161,7 @@ def test_a_manual_rollback_returns_to_the_previous_working_version_and_checks_it
 
 
 def test_the_summary_and_json_report_every_rehearsal(project):
-    result = run(project, """
+    result = run_test_module(project, """
         def test_good(lee_rehearsal_session, lee_package):
             assert lee_rehearsal_session.deploy(lee_package()).promoted
 
@@ -206,7 +195,7 @@ def test_the_summary_and_json_report_every_rehearsal(project):
 
 
 def test_rehearsals_on_xdist_workers_reach_the_controllers_summary_and_json(project):
-    result = run(project, """
+    result = run_test_module(project, """
         import pytest
 
         @pytest.mark.parametrize("source", ["good", "raises"])
@@ -223,7 +212,7 @@ def test_rehearsals_on_xdist_workers_reach_the_controllers_summary_and_json(proj
 
 
 def test_a_rollback_that_fails_is_reported_as_failed_and_the_summary_says_production_is_exposed(project):
-    result = run(project, """
+    result = run_test_module(project, """
         from botocore.exceptions import ClientError
 
         def test_it(lee_rehearsal, lee_package):

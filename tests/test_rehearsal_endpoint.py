@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Iterator
 
 import pytest
+from rehearsal_project import rehearsal_project, run_test_module
 
 from pytest_lee.errors import LeeConfigError, LeeError
 from pytest_lee.rehearsal.target import resolve_target
 from pytest_lee.settings import CommandLine
 
-PROJECT = Path(__file__).parent / "data" / "rehearsal" / "project"
 REAL_ENDPOINT = "https://lambda.us-east-1.amazonaws.com"
 
 
@@ -61,14 +59,13 @@ def moto_server() -> Iterator[str]:
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
-    shutil.copytree(PROJECT, pytester.path, dirs_exist_ok=True)
-    return pytester
+    return rehearsal_project(pytester)
 
 
 def test_a_rehearsal_runs_against_a_moto_server_on_loopback(project, moto_server):
     import boto3
 
-    project.makepyfile(test_it="""
+    result = run_test_module(project, """
         import json
 
         def test_it(lee_rehearsal, lee_package):
@@ -79,8 +76,7 @@ def test_a_rehearsal_runs_against_a_moto_server_on_loopback(project, moto_server
             assert lee_rehearsal.alias_version == "1"
             probe = lee_rehearsal.deploy(lee_package("env_probe"))  # the child's AWS calls go to the server too
             assert json.loads(probe.health.response["body"])["AWS_ENDPOINT_URL"] == "%s"
-    """ % moto_server)
-    result = project.runpytest_subprocess("test_it.py", "-p", "no:cacheprovider", f"--lee-endpoint={moto_server}")
+    """ % moto_server, f"--lee-endpoint={moto_server}")
     result.assert_outcomes(passed=1)
     # The server, not an in-process mock, holds what the rehearsal did.
     client = boto3.client(
@@ -93,8 +89,7 @@ def test_a_rehearsal_runs_against_a_moto_server_on_loopback(project, moto_server
 
 
 def test_a_non_loopback_endpoint_is_refused_without_the_flag(project):
-    project.makepyfile(test_it="def test_it(lee_rehearsal):\n    pass\n")
-    result = project.runpytest_subprocess("test_it.py", "-p", "no:cacheprovider", f"--lee-endpoint={REAL_ENDPOINT}")
+    result = run_test_module(project, "def test_it(lee_rehearsal):\n    pass\n", f"--lee-endpoint={REAL_ENDPOINT}")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines([
         f"--lee-endpoint {REAL_ENDPOINT}: not a loopback address, so possibly real AWS; rehearsals reach "
@@ -104,14 +99,11 @@ def test_a_non_loopback_endpoint_is_refused_without_the_flag(project):
 
 def test_with_the_flag_the_production_function_name_is_refused_before_any_call(project):
     # No network here: the refusal must come before the first request (a request would fail differently).
-    project.makepyfile(test_it="""
+    result = run_test_module(project, """
         def test_it(lee_rehearsal, lee_package):
             lee_rehearsal.client.meta.events.register("before-send", lambda **kwargs: 1 / 0)
             lee_rehearsal.deploy(lee_package())
-    """)
-    result = project.runpytest_subprocess(
-        "test_it.py", "-p", "no:cacheprovider", f"--lee-endpoint={REAL_ENDPOINT}", "--lee-allow-real-aws"
-    )
+    """, f"--lee-endpoint={REAL_ENDPOINT}", "--lee-allow-real-aws")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([
         f"E * refusing to rehearse on 'demo' at {REAL_ENDPOINT}: it is the [[]tool.lee.function[]] name, "

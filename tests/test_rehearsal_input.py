@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-
-PROJECT = Path(__file__).parent / "data" / "rehearsal" / "project"
-
+from rehearsal_project import rehearsal_project, run_test_module
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
-    shutil.copytree(PROJECT, pytester.path, dirs_exist_ok=True)
-    return pytester
-
-
-def run(project: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
-    project.makepyfile(test_it=source)
-    return project.runpytest_subprocess("test_it.py", "-p", "no:cacheprovider", *args)
+    return rehearsal_project(pytester)
 
 
 def test_zips_that_are_not_zips_corrupt_or_escape_are_refused_before_upload(project):
-    result = run(project, """
+    result = run_test_module(project, """
         import stat, zipfile
 
         def make(path, entries):
@@ -70,7 +59,7 @@ def test_zips_that_are_not_zips_corrupt_or_escape_are_refused_before_upload(proj
 
 def test_a_partial_package_built_without_verification_is_refused_on_reverification(project):
     project.path.joinpath("good", "helper.py").write_text("VALUE = 1\n")
-    result = run(project, """
+    result = run_test_module(project, """
         def test_it(lee_rehearsal, lee_package):
             partial = lee_package(omit=["handler.py"], verify=False)
             refused = lee_rehearsal.deploy(partial)
@@ -84,7 +73,7 @@ def test_a_partial_package_built_without_verification_is_refused_on_reverificati
 def test_a_handler_naming_a_missing_module_is_refused_in_one_line(project):
     pyproject = project.path / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('handler = "handler.handler"', 'handler = "nosuch.handler"'))
-    result = run(project, """
+    result = run_test_module(project, """
         def test_it(lee_rehearsal, lee_package):
             refused = lee_rehearsal.deploy(lee_package(verify=False))
             assert refused.refused
@@ -94,7 +83,7 @@ def test_a_handler_naming_a_missing_module_is_refused_in_one_line(project):
 
 
 def test_a_health_check_that_hangs_is_killed_at_the_function_timeout_and_rolled_back(project):
-    result = run(project, """
+    result = run_test_module(project, """
         def test_it(lee_rehearsal, lee_package):
             lee_rehearsal.deploy(lee_package())
             hung = lee_rehearsal.deploy(lee_package("hangs"))
@@ -106,7 +95,7 @@ def test_a_health_check_that_hangs_is_killed_at_the_function_timeout_and_rolled_
 
 
 def test_bad_canary_arguments_fail_the_test_in_one_line(project):
-    result = run(project, """
+    result = run_test_module(project, """
         import pytest
 
         @pytest.mark.parametrize("kwargs", [{"canary_weight": 1.5}, {"canary_invocations": -1}, {"canary_events": []}])
@@ -125,7 +114,7 @@ def test_bad_canary_arguments_fail_the_test_in_one_line(project):
 
 def test_without_the_aws_extra_a_rehearsal_fails_with_what_to_install(project):
     project.makeconftest("import sys\nsys.modules['boto3'] = None\n")
-    result = run(project, """
+    result = run_test_module(project, """
         def test_it(lee_rehearsal):
             pass
 
