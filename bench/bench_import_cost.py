@@ -6,11 +6,16 @@
 
 Usage: python bench/bench_import_cost.py [--imports N] [--runs N] [--tests N]
 Prints medians; the machine may be shared, so read the ratio, not the seconds.
+Children run with bytecode caching on, as users have it, even when this shell sets
+PYTHONDONTWRITEBYTECODE (the .pyc files go to a temporary PYTHONPYCACHEPREFIX, not the
+tree); without a cache every import also compiles its source, which costs more than
+running it (``--no-bytecode`` measures that case).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -24,13 +29,28 @@ PROBE = (
     "import pytest_lee.plugin; t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
 )
 HEAVY = ("boto3", "botocore", "moto", "markdown_it", "ftfy")
+CHILD_ENV = dict(os.environ)  # set up by main()
+
+
+def child_env(pycache: str | None) -> dict[str, str]:
+    """The environment of every child: bytecode cached under *pycache*, or never written."""
+    env = dict(os.environ)
+    if pycache is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache
+    return env
 
 
 def import_cost(runs: int) -> tuple[float, float]:
     """Median ms of ``import pytest`` and of ``import pytest_lee.plugin`` after it."""
     bare, plugin = [], []
+    subprocess.run([sys.executable, "-c", PROBE], capture_output=True, check=True, env=CHILD_ENV)  # warm the cache
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, env=CHILD_ENV
+        ).stdout
         first, second = (float(value) * 1000 for value in out.split())
         bare.append(first)
         plugin.append(second)
@@ -39,7 +59,9 @@ def import_cost(runs: int) -> tuple[float, float]:
 
 def heavy_modules_loaded() -> str:
     code = f"import sys, pytest_lee.plugin; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=CHILD_ENV
+    ).stdout.strip()
 
 
 def make_suite(root: Path, tests: int, configured: bool) -> None:
@@ -65,7 +87,7 @@ def run_suite(root: Path, extra: list[str]) -> tuple[float, float]:
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra]
     cpu = _children_cpu()
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, env=CHILD_ENV)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"suite failed ({' '.join(extra) or 'with plugin'}):\n{result.stdout[-2000:]}")
@@ -98,8 +120,16 @@ def main() -> None:
     parser.add_argument("--imports", type=int, default=21, help="fresh interpreters for the import cost")
     parser.add_argument("--runs", type=int, default=11, help="interleaved suite runs per variant")
     parser.add_argument("--tests", type=int, default=1000, help="trivial tests in the generated suite")
+    parser.add_argument("--no-bytecode", action="store_true", help="children compile every import (no .pyc)")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="lee-bench-pyc-") as pycache:
+        CHILD_ENV.clear()
+        CHILD_ENV.update(child_env(None if args.no_bytecode else pycache))
+        report(args)
 
+
+def report(args: argparse.Namespace) -> None:
+    print(f"bytecode cache: {'off (every import compiles)' if args.no_bytecode else 'on (.pyc in a temporary prefix)'}")
     bare, plugin = import_cost(args.imports)
     print(f"import pytest                         : {bare:7.1f} ms (median of {args.imports} fresh interpreters)")
     print(f"import pytest_lee.plugin (after it)   : {plugin:7.1f} ms  ({plugin / bare:.1%} of import pytest)")

@@ -4,11 +4,15 @@ Everything that configures pytest-lee passes through :func:`load_settings`, so a
 bad value is reported once, as one line that names the file, the key and what is
 expected (a ``LeeConfigError``, which the plugin turns into a pytest usage error).
 Every key is optional; nothing here falls back to an implicit example project.
+
+Imported by every pytest run: the configuration classes are frozen dataclasses with
+``eq=False`` (nobody compares two sessions' settings, and each generated ``__eq__``
+and ``__hash__`` costs import time), and ``tomllib``/``difflib`` load only when used.
+``Levels`` keeps its equality: levels are values, compared as such.
 """
 
 from __future__ import annotations
 
-import difflib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +20,6 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from pytest_lee.errors import LeeConfigError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 BUILTIN_METRICS = (
     "cold_start_ms",
@@ -41,7 +40,7 @@ _BUDGET_KEYS = ("runs", "event", "events", "phases", *BUILTIN_METRICS)
 _LEVEL_KEYS = (*LEVEL_NAMES, "higher_is_better")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FunctionSettings:
     """What Lambda would run the package as (``[tool.lee.function]``)."""
 
@@ -53,7 +52,7 @@ class FunctionSettings:
     runtime_provides: tuple[str, ...] = ("boto3", "botocore")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ContractSettings:
     """One ``[[tool.lee.contract]]`` table."""
 
@@ -77,7 +76,7 @@ class Levels:
         return {"target": self.target, "acceptable": self.acceptable, "critical": self.critical}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BudgetSettings:
     """``[tool.lee.budgets]``: measurement plan and the levels of every budgeted metric."""
 
@@ -88,7 +87,7 @@ class BudgetSettings:
     phases: Mapping[str, Levels] = field(default_factory=lambda: MappingProxyType({}))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CommandLine:
     """The ``--lee-*`` options, as given."""
 
@@ -105,7 +104,7 @@ class CommandLine:
     allow_real_aws: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Settings:
     """Everything pytest-lee knows about this session, resolved once."""
 
@@ -136,6 +135,11 @@ class Settings:
 
 def read_tool_lee(pyproject: Path) -> dict[str, Any] | None:
     """The raw ``[tool.lee]`` table of *pyproject*, or None when it has none."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
     try:
         with pyproject.open("rb") as stream:
             document = tomllib.load(stream)
@@ -342,6 +346,8 @@ def parse_levels(raw: Any, metric: str, where: str) -> Levels:
 
 
 def _closest(name: str, known: tuple[str, ...] | list[str]) -> str:
+    import difflib  # only on the way to a usage error
+
     matches = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean {matches[0]!r}?)" if matches else ""
 
