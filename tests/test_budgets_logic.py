@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pytest_lee.budgets.baselines import describe_change, regression_pct
+from pytest_lee.budgets.baselines import describe_change, load_baseline, regression_pct
 from pytest_lee.budgets.emf import emf_lines
 from pytest_lee.budgets.marker import parse_budget_marker
 from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
@@ -156,6 +156,19 @@ def test_a_regression_is_a_change_in_the_worse_direction():
     assert regression_pct(400, 320, higher_is_better=False) == pytest.approx(25)
     assert regression_pct(0.72, 0.9, higher_is_better=True) == pytest.approx(20)
     assert regression_pct(0.95, 0.9, higher_is_better=True) < 0
+
+
+@pytest.mark.parametrize("document", [
+    {"metrics": {"cold_start_ms": {"p95": 340}}},
+    {"metrics": {"cold_start_ms": 320}},
+    {"metrics": {"cold_start_ms": {"median": "320"}}},
+], ids=["no-median", "not-a-table", "text-median"])
+def test_a_baseline_without_numeric_medians_is_named_not_a_key_error(tmp_path, document):
+    path = tmp_path / ".lee" / "baselines" / "main.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(document))
+    with pytest.raises(LeeConfigError, match=r"main\.json: metrics\.cold_start_ms: expected a table with a numeric 'median'"):
+        load_baseline(Settings(rootdir=tmp_path), "main")
 
 
 def test_importtime_lines_are_parsed_with_their_depth():

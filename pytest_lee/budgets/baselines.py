@@ -66,6 +66,10 @@ def load_baseline(settings: Settings, name: str) -> dict[str, dict[str, Any]]:
     metrics = document.get("metrics") if isinstance(document, dict) else None
     if not isinstance(metrics, dict):
         raise LeeConfigError(f"{path}: not a baseline (expected a 'metrics' table)")
+    for metric, figures in metrics.items():  # committed files get hand-edited and merged
+        median = figures.get("median") if isinstance(figures, dict) else None
+        if not isinstance(median, (int, float)) or isinstance(median, bool):
+            raise LeeConfigError(f"{path}: metrics.{metric}: expected a table with a numeric 'median', got {figures!r}")
     return metrics
 
 
