@@ -80,7 +80,8 @@ def test_compare_with_a_missing_baseline_says_how_to_make_one(pytester):
     (("--lee-save", "../main"), "--lee-save '../main': expected a name of letters, digits, '.', '_' or '-'"),
     (("--lee-compare", "a/b"), "--lee-compare 'a/b': expected a name of letters, digits, '.', '_' or '-'"),
     (("--lee-compare-fail", "10"), "--lee-compare-fail 10: needs --lee-compare NAME, the saved baseline to compare with"),
-], ids=["save-path", "compare-path", "compare-fail-alone"])
+    (("--lee-emf", "src"), "--lee-emf */src: is a directory; expected the path of a file to write"),
+], ids=["save-path", "compare-path", "compare-fail-alone", "emf-directory"])
 def test_baseline_flags_that_cannot_work_fail_the_items_before_measuring(pytester, args, cause):
     make_project(pytester)
     result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", *args)

@@ -29,21 +29,6 @@ def baseline_path(settings: Settings, name: str, flag: str) -> Path:
     return settings.rootdir / ".lee" / "baselines" / f"{name}.json"
 
 
-def check_baseline_options(settings: Settings) -> None:
-    """Refuse, before anything is measured, what would otherwise fail at the session's end
-    (a name that is not a plain file name) or silently check nothing (``--lee-compare-fail``
-    without ``--lee-compare``)."""
-    options = settings.options
-    if options.save is not None:
-        baseline_path(settings, options.save, "--lee-save")
-    if options.compare is not None:
-        baseline_path(settings, options.compare, "--lee-compare")
-    elif options.compare_fail is not None:
-        raise LeeConfigError(
-            f"--lee-compare-fail {options.compare_fail:g}: needs --lee-compare NAME, the saved baseline to compare with"
-        )
-
-
 def save_baseline(settings: Settings, name: str, entries: Iterable[dict[str, Any]]) -> Path:
     path = baseline_path(settings, name, "--lee-save")
     metrics = {

@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from pytest_lee.budgets.baselines import check_baseline_options, load_baseline, regression_pct
+from pytest_lee.budgets.baselines import load_baseline, regression_pct
 from pytest_lee.budgets.marker import budget_overrides, configured_levels
 from pytest_lee.budgets.measure import Measurement
+from pytest_lee.budgets.outputs import check_output_options
 from pytest_lee.budgets.shared import session_measurement
 from pytest_lee.budgets.verdicts import FAILING, budget_entry, failure_message, measurement_entry
 from pytest_lee.errors import LeeError
@@ -53,7 +54,7 @@ class BudgetItem(pytest.Item):
 
         settings = lee_settings(self.config)
         try:
-            check_baseline_options(settings)
+            check_output_options(settings)
             levels = budget_overrides(self, settings).get(self.metric, self.levels)
             measurement = session_measurement(self.config, settings)
         except LeeError as error:
