@@ -93,3 +93,15 @@ def test_an_unconfigured_registry_binds_its_handlers_directly(project: pytest.Py
     )
     project.makepyprojecttoml('[tool.lee]\nsource = "engine"\n')
     project.runpytest_subprocess("-p", "no:cacheprovider", "test_direct.py").assert_outcomes(passed=1)
+
+
+def test_a_registry_that_is_not_module_colon_attribute_is_a_failed_result(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        test_malformed="""
+        def test_malformed(lee_contract):
+            result = lee_contract.check("ROUTERS", "HTTP", "fetch")
+            assert not result and result.status == "fail"
+            assert result.message == "registry 'ROUTERS': expected 'module:attribute'"
+        """
+    )
+    project.runpytest_subprocess("-p", "no:cacheprovider", "test_malformed.py").assert_outcomes(passed=1)

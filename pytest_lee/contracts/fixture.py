@@ -40,8 +40,13 @@ class ContractChecker:
 
     def check(self, registry: str, key: Any, operation: str | None = None, /, **kwargs: Any) -> KeyResult:
         """Check one key: one call when *operation* is given, else every default probe."""
-        spec = self.spec(registry)
         label = key_label(key)
+        try:
+            spec = self.spec(registry)
+        except ContractSetupError as error:  # a failed result like any other setup problem, not a traceback
+            result = KeyResult(registry, label, "fail", str(error))
+            self._record(result)
+            return result
         probes = None
         if operation is not None:
             shown = ", ".join(f"{name}={value!r}" for name, value in kwargs.items())
