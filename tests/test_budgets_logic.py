@@ -101,6 +101,13 @@ def test_metric_lines_behind_a_lambda_log_prefix_are_read():
     assert parse_app_metrics([line]).values == {"cache_warm_ms": 2.5}
 
 
+def test_non_finite_values_are_not_measurements():
+    # Python's json writes and reads NaN/Infinity; a NaN median would pass every level.
+    lines = ['{"level": "METRIC", "metrics": {"cache_warm_ms": NaN, "hits": Infinity, "ok_ms": 2.0}}',
+             '{"_aws": {"CloudWatchMetrics": [{"Metrics": [{"Name": "load_ms", "Unit": "Milliseconds"}]}]}, "load_ms": NaN}']
+    assert parse_app_metrics(lines).values == {"ok_ms": 2.0}
+
+
 def test_an_app_metric_never_overwrites_a_harness_metric():
     parsed = parse_app_metrics([_metric(cold_start_ms=1.0, cache_warm_ms=2.0)])
     assert parsed.values == {"app.cold_start_ms": 1.0, "cache_warm_ms": 2.0}

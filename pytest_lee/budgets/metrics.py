@@ -16,15 +16,17 @@ The counter rule (one value per metric per run):
   SUMMED over the run; any other unit (time, bytes, none) takes the MEDIAN of the values
   the run reported (a phase reported once is that value). Array values count each element.
 
-Booleans and non-numbers are ignored. An app metric whose name is one of the harness's
-own (``cold_start_ms``, ``import_ms``, ``first_invoke_ms``, ``request_ms``,
-``max_memory_mb``, ``error_rate``, ``cache_hit_rate``) never overwrites it: it is kept as
-``app.<name>`` and the clash is reported in the measurement's notes.
+Booleans, non-numbers and non-finite numbers (``NaN``, ``Infinity``) are ignored. An app
+metric whose name is one of the harness's own (``cold_start_ms``, ``import_ms``,
+``first_invoke_ms``, ``request_ms``, ``max_memory_mb``, ``error_rate``, ``cache_hit_rate``)
+never overwrites it: it is kept as ``app.<name>`` and the clash is reported in the
+measurement's notes.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -110,7 +112,9 @@ def _emf_metrics(document: dict[str, Any]) -> list[tuple[str, str, list[float]]]
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    # json.loads reads NaN and Infinity; a NaN compares false with every level, so it would
+    # pass any budget as "target" and make --lee-json and EMF output invalid JSON.
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def cache_hit_rate(values: dict[str, float]) -> float | None:
