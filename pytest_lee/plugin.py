@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 settings_key = pytest.StashKey[Settings]()
 report_key = pytest.StashKey[SessionReport]()
+write_error_key = pytest.StashKey[str]()  # an output file that could not be written
 
 # One help text per option, shared by the flag and the docs so they never drift.
 HELP_BUDGETS = "run the [tool.lee.budgets] cold-start and request budgets (skipped without this flag)"
@@ -74,13 +75,16 @@ def _command_line(config: pytest.Config) -> CommandLine:
     runs = config.getoption("lee_runs")
     if runs is not None and runs < 1:
         raise LeeConfigError(f"--lee-runs: expected a whole number >= 1, got {runs}")
+    json_path = path(config.getoption("lee_json"))
+    if json_path is not None and json_path.is_dir():
+        raise LeeConfigError(f"--lee-json {json_path}: is a directory; expected the path of a file to write")
     compare_fail = config.getoption("lee_compare_fail")
     if compare_fail is not None and compare_fail < 0:
         raise LeeConfigError(f"--lee-compare-fail: expected a percentage >= 0, got {compare_fail:g}")
     return CommandLine(
         budgets=config.getoption("lee_budgets"),
         runs=runs,
-        json_path=path(config.getoption("lee_json")),
+        json_path=json_path,
         baseline=config.getoption("lee_baseline"),
         require_compatible=config.getoption("lee_require_compatible"),
         emf_path=path(config.getoption("lee_emf")),
@@ -135,7 +139,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         return
     settings = config.stash[settings_key]
     if settings.options.json_path is not None:
-        report.write_json(settings.options.json_path)
+        try:
+            report.write_json(settings.options.json_path)
+        except OSError as error:  # one line and a failing exit status, not an INTERNALERROR
+            config.stash[write_error_key] = (
+                f"--lee-json {settings.options.json_path}: cannot write: {error.strerror or error}"
+            )
+            session.exitstatus = pytest.ExitCode.USAGE_ERROR
     if report.entries("budgets"):
         from pytest_lee.budgets.outputs import write_budget_outputs
 
@@ -150,6 +160,9 @@ def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.C
         terminalreporter.write_sep("=", f"lee {title}")
         for line in lines:
             terminalreporter.write_line(line)
+    if write_error_key in config.stash:
+        terminalreporter.write_sep("=", "lee output", red=True)
+        terminalreporter.write_line(f"ERROR: {config.stash[write_error_key]}", red=True)
 
 
 class XdistHooks:

@@ -101,3 +101,23 @@ def test_a_single_level_takes_the_metric_direction():
 def test_explicit_direction_must_agree_with_the_levels():
     with pytest.raises(LeeConfigError, match="higher_is_better = true but the levels do not descend"):
         parse_levels({"target": 1, "acceptable": 2, "higher_is_better": True}, "m", "here")
+
+
+def test_lee_json_naming_a_directory_is_a_usage_error(pytester: pytest.Pytester):
+    pytester.mkdir("reports")
+    pytester.makepyfile("def test_x(): pass")
+    result = pytester.runpytest("--lee-json", "reports")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --lee-json */reports: is a directory; expected the path of a file to write"])
+
+
+def test_lee_json_that_cannot_be_written_is_one_line_and_a_failing_exit_not_an_internal_error(
+    pytester: pytest.Pytester,
+):
+    pytester.makefile(".txt", blocker="a file where a directory should be\n")
+    pytester.makepyfile("def test_x(): pass")
+    result = pytester.runpytest("--lee-json", "blocker.txt/lee.json")
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines(["*= lee output =*", "ERROR: --lee-json */blocker.txt/lee.json: cannot write: *"])
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
