@@ -54,6 +54,18 @@ def test_save_then_compare_prints_the_change_per_metric(pytester):
                                    "  hit_ratio 0.9 → 0.95 (+6 %)"])
 
 
+def test_compare_and_save_under_one_name_compare_with_the_old_baseline_then_replace_it(pytester):
+    make_project(pytester, load_ms=100.0, hit_ratio=0.9)
+    pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-save", "main").assert_outcomes(passed=2)
+    set_values(pytester, load_ms=89.0, hit_ratio=0.95)
+    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-compare", "main", "--lee-save", "main")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["compared with baseline 'main':", "  load_ms 100 → 89 (−11 %)",
+                                 "  hit_ratio 0.9 → 0.95 (+6 %)"])
+    baseline = json.loads((pytester.path / ".lee" / "baselines" / "main.json").read_text())
+    assert baseline["metrics"]["load_ms"]["median"] == 89.0
+
+
 def test_compare_fail_fails_a_regression_beyond_the_percentage_only(pytester):
     make_project(pytester, load_ms=100.0, hit_ratio=0.9)
     pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-save", "main").assert_outcomes(passed=2)

@@ -63,6 +63,7 @@ class BudgetItem(pytest.Item):
         if stats is None:
             raise BudgetFailure(_not_reported(self.metric, measurement))
         entry = budget_entry(self.metric, stats, levels, runs=measurement.runs)
+        regression = self._compare(settings, entry)
         report = lee_report(self.config)
         report.add("budgets", entry)
         detail = measurement_entry(measurement)
@@ -72,7 +73,6 @@ class BudgetItem(pytest.Item):
         problems = []
         if entry["verdict"] in FAILING:
             problems.append(failure_message(entry, measurement))
-        regression = self._regression(settings, entry)
         if regression:
             problems.append(regression)
         if problems:
@@ -83,15 +83,20 @@ class BudgetItem(pytest.Item):
             if entry.get(key) is not None:
                 self.user_properties.append((f"lee.{self.metric}.{key}", entry[key]))
 
-    def _regression(self, settings: Settings, entry: dict[str, Any]) -> str | None:
+    def _compare(self, settings: Settings, entry: dict[str, Any]) -> str | None:
+        """With ``--lee-compare``: record the baseline's median in *entry* (the summary's
+        comparison reads it from there: by then ``--lee-save`` of the same name may have
+        replaced the file); return the regression beyond ``--lee-compare-fail``, if any."""
         options = settings.options
-        if options.compare is None or options.compare_fail is None:
+        if options.compare is None:
             return None
         try:
             previous = load_baseline(settings, options.compare).get(self.metric)
         except LeeError as error:
-            return str(error)
-        if previous is None:
+            entry["baseline"] = {"name": options.compare, "error": str(error)}
+            return str(error) if options.compare_fail is not None else None
+        entry["baseline"] = {"name": options.compare, "median": None if previous is None else previous["median"]}
+        if previous is None or options.compare_fail is None:
             return None
         worse = regression_pct(entry["median"], previous["median"], entry["higher_is_better"])
         if worse > options.compare_fail:

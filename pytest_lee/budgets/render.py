@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_lee.budgets.verdicts import MARKS, describe_levels, format_value, largest_phase
-from pytest_lee.errors import LeeError
 from pytest_lee.settings import Levels
 
 LEGEND = "marks: ✓ target  ~ acceptable (passes, above target)  ✗ over  ‼ critical  (? = unreliable: runs straddle a level)"
@@ -95,20 +94,21 @@ def _bar(share: float) -> str:
 
 
 def _comparison(entries: list[dict[str, Any]], settings: Any) -> list[str]:
+    """From what the items recorded when they ran, never from the file: ``--lee-save`` of
+    the same name has replaced it by the time the summary is written."""
     name = settings.options.compare
     if not name or not entries:
         return []
-    from pytest_lee.budgets.baselines import describe_change, load_baseline
+    from pytest_lee.budgets.baselines import describe_change
 
-    try:
-        baseline = load_baseline(settings, name)
-    except LeeError as error:
-        return [f"baseline: {error}"]
+    baselines = [entry.get("baseline") or {} for entry in entries]
+    errors = sorted({baseline["error"] for baseline in baselines if baseline.get("error")})
+    if errors:
+        return [f"baseline: {errors[0]}"]
     lines = [f"compared with baseline {name!r}:"]
-    for entry in entries:
-        previous = baseline.get(entry["name"])
-        if previous is None:
+    for entry, baseline in zip(entries, baselines):
+        if baseline.get("median") is None:
             lines.append(f"  {entry['name']}: not in the baseline")
         else:
-            lines.append("  " + describe_change(entry["name"], entry["median"], previous["median"]))
+            lines.append("  " + describe_change(entry["name"], entry["median"], baseline["median"]))
     return lines
