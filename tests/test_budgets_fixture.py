@@ -72,6 +72,20 @@ def test_a_marker_with_an_unknown_metric_fails_the_test_with_one_line(project):
     assert "During handling" not in result.stdout.str()
 
 
+def test_a_run_count_below_one_fails_the_test_with_one_line(project):
+    project.makepyfile(test_cold="""
+        import pytest
+
+        @pytest.mark.parametrize("runs", [0, -1, 2.5])
+        def test_runs(lee_cold_start, runs):
+            lee_cold_start(runs=runs)
+    """)
+    result = project.runpytest_subprocess("test_cold.py")
+    result.assert_outcomes(failed=3)
+    result.stdout.fnmatch_lines_random([f"lee_cold_start: runs: expected a whole number >= 1, got {runs}"
+                                        for runs in ("0", "-1", "2.5")])
+
+
 def test_a_handler_that_does_not_import_fails_the_test_with_the_cause(project):
     project.makepyfile(test_cold="""
         def test_missing(lee_cold_start):

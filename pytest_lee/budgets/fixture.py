@@ -116,6 +116,8 @@ def cold_start_factory(
     ) -> ColdStart:
         if event is not None and events is not None:
             pytest.fail("lee_cold_start: give event or events, not both", pytrace=False)
+        if runs is not None and (isinstance(runs, bool) or not isinstance(runs, int) or runs < 1):
+            pytest.fail(f"lee_cold_start: runs: expected a whole number >= 1, got {runs!r}", pytrace=False)
         plan = [event] if event is not None else (list(events) if events is not None else None)
         function = settings.function
         if environment is not None:
@@ -125,7 +127,7 @@ def cold_start_factory(
         def measured() -> Measurement:
             with measurement_lock(request.config):
                 return measure(
-                    settings, runs=runs or settings.runs, handler=handler, code_dir=code_dir,
+                    settings, runs=settings.runs if runs is None else runs, handler=handler, code_dir=code_dir,
                     events=plan, function=function, timeout_s=timeout_s,
                 )
 
