@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -54,7 +55,8 @@ class SessionReport:
                     mine.append(entry)
 
     def to_json(self) -> str:
-        return json.dumps(self.sections, indent=2, sort_keys=False, default=str) + "\n"
+        """Strict JSON: a NaN or infinity a handler returned becomes null, not invalid JSON."""
+        return json.dumps(_finite(self.sections), indent=2, allow_nan=False, default=str) + "\n"
 
     def write_json(self, path: Path) -> None:
         write_atomic(path, self.to_json())
@@ -71,6 +73,16 @@ class SessionReport:
             if lines:
                 blocks.append((section, lines))
         return blocks
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _canonical(entry: Any) -> str:
