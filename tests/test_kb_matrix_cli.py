@@ -285,3 +285,13 @@ def test_strict_fails_while_a_row_is_neither_enforced_nor_waived(project: Path, 
     assert main(["matrix", "--strict"]) == 0
     (project / "report.xml").write_text(REPORT, encoding="utf-8")
     assert main(["matrix", "--strict", "--junit", "report.xml"]) == 1  # a failed and a skipped test
+
+
+def test_a_test_claiming_a_row_twice_is_listed_once(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "tests" / "test_twice.py").write_text(
+        "import pytest\n\n\n@pytest.mark.lee_ref('NM06-LESS-10')\n@pytest.mark.lee_ref('NM06-LESS-10')\ndef test_twice():\n    pass\n",
+        encoding="utf-8",
+    )
+    assert main(["matrix"]) == 0
+    table = {r[1]: r for r in rows(capsys.readouterr().out)}
+    assert table["**NM06-LESS-10** Lesson 10: Cold Start Monitoring"][3] == "`tests/test_twice.py::test_twice`"

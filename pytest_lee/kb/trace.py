@@ -118,10 +118,13 @@ def build_matrix(context: Context, junit: JUnitReport | None = None) -> Matrix:
 
 
 def _links(refs: Iterable[TestRef], junit: JUnitReport | None) -> tuple[TestLink, ...]:
-    unique = dict.fromkeys((nodeid, ref.path, ref.line) for ref in refs for nodeid in ref.nodeids)
+    unique: dict[str, tuple[str, int]] = {}
+    for ref in refs:
+        for nodeid in ref.nodeids:
+            unique.setdefault(nodeid, (ref.path, ref.line))  # one link per test, at its first mark
     return tuple(
         TestLink(nodeid, path, line, (junit.outcome(nodeid) or NOT_RUN) if junit else None)
-        for nodeid, path, line in unique
+        for nodeid, (path, line) in unique.items()
     )
 
 
