@@ -295,3 +295,9 @@ def test_a_test_claiming_a_row_twice_is_listed_once(project: Path, capsys: pytes
     assert main(["matrix"]) == 0
     table = {r[1]: r for r in rows(capsys.readouterr().out)}
     assert table["**NM06-LESS-10** Lesson 10: Cold Start Monitoring"][3] == "`tests/test_twice.py::test_twice`"
+
+
+def test_link_base_points_tests_at_the_repository_host(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["matrix", "--format", "html", "--link-base", "https://git.example/org/repo/blob/main"]) == 0
+    page = capsys.readouterr().out
+    assert 'href="https://git.example/org/repo/blob/main/tests/test_enforce.py#L9"' in page

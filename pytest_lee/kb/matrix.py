@@ -47,6 +47,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("markdown", "html"), default="markdown", help="output format (default: markdown)")
     parser.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here (atomically) instead of to stdout")
     parser.add_argument(
+        "--link-base",
+        metavar="URL",
+        help="HTML: link tests to URL + path#Lline (e.g. https://github.com/org/repo/blob/main/) "
+        "instead of relative to the page",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="exit 1 unless every REF and item is enforced or waived (for CI)"
     )
 
@@ -105,6 +111,9 @@ def _render(matrix: Matrix, args: argparse.Namespace, root: Path) -> str:
     if args.format == "html":
         from pytest_lee.kb.matrix_html import render_html
 
+        if args.link_base:
+            prefix = args.link_base if args.link_base.endswith("/") else args.link_base + "/"
+            return render_html(matrix, link=lambda test: f"{prefix}{test.path}#L{test.line}")
         base = args.output.resolve().parent if args.output is not None else Path.cwd()
         return render_html(matrix, link=lambda test: _relative_link(test, root, base))
     return render_markdown(matrix)
