@@ -33,12 +33,29 @@ def leaky_engine(destination: Path) -> Path:
     return destination
 
 
+PRODUCTION_READINESS = "NM06-LESSONS-Deployment_and_Operations"
+
+
 @pytest.mark.lee_ref("NM06-LESS-10")
+@pytest.mark.lee_ref("NM06-LESS-09", "Metrics baseline (cold start time acceptable)")
+@pytest.mark.lee_ref(
+    PRODUCTION_READINESS,
+    "Cold start timing logged",
+    "Request latency tracked",
+    "Error rate monitored",
+    "Performance baselines established",
+)
 def test_the_engine_meets_the_seed_baselines(lee_cold_start):
     result = lee_cold_start()
-    result.check()
+    result.check()  # every metric with levels in [tool.lee.budgets]: the seed's baselines
+    assert result.verdict("cold_start_ms") in ("target", "acceptable")
+    # The engine logs each cold-start phase, and the harness picked every one up.
+    assert {"import_time_ms", "gateway_init_ms", "config_load_ms", "cache_warm_ms"} <= set(result.phases)
+    # Each fresh interpreter replays at least 20 warm requests after its cold start.
+    assert len(result["request_ms"].samples) >= 20 * len(result["cold_start_ms"].samples)
+    assert result.verdict("request_ms") in ("target", "acceptable")
+    assert result.verdict("error_rate") == "target"
     assert result.verdict("cache_hit_rate") in ("target", "acceptable")
-    assert "cache_warm_ms" in result.phases
 
 
 @pytest.mark.lee_ref("NM06-LESS-10")

@@ -93,6 +93,7 @@ def git(cwd: Path, *args: str) -> None:
 
 
 @pytest.mark.lee_ref("NM06-LESS-09", "All affected files identified")
+@pytest.mark.lee_ref("NM06-LESSONS-Deployment_and_Operations", "All affected files identified")
 def test_the_baseline_names_the_files_that_must_ship_together(pytester: pytest.Pytester) -> None:
     """v1: no timeout anywhere in the cache path. v2 (today's engine): the gateway passes it."""
     engine = engine_project(pytester)

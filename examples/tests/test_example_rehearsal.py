@@ -56,6 +56,7 @@ def incident_source(engine_copy) -> Path:
 
 
 @pytest.mark.lee_ref("NM06-LESS-09", *LESS_09_ITEMS)
+@pytest.mark.lee_ref("NM06-LESSONS-Deployment_and_Operations", "Post-deployment health checks")
 def test_the_incident_sequence_never_leaves_production_on_a_broken_version(
     lee_rehearsal, lee_package, incident_source
 ):
@@ -83,7 +84,13 @@ def test_the_incident_sequence_never_leaves_production_on_a_broken_version(
     assert not any(d.alias_version == d.version for d in (incident, partial) if d.version)
 
 
-@pytest.mark.lee_ref("NM06-LESS-09", "Canary test completed successfully", "Rollback command prepared")
+@pytest.mark.lee_ref(
+    "NM06-LESS-09",
+    "Canary test completed successfully",
+    "Rollback command prepared",
+    "Backup of current Lambda code downloaded",
+)
+@pytest.mark.lee_ref("NM06-LESSONS-Deployment_and_Operations", "Rollback procedure documented")
 def test_a_canary_replays_the_recorded_events_and_a_manual_rollback_restores_the_last_version(
     lee_rehearsal, lee_package, engine_copy
 ):
@@ -96,5 +103,6 @@ def test_a_canary_replays_the_recorded_events_and_a_manual_rollback_restores_the
     assert second.canary.new_errors == () == second.canary.old_errors
 
     back = lee_rehearsal.rollback()  # the seed's rollback procedure: previous version, alias, verify
+    # The previous version's exact bytes were kept (the backup) and health-checked before the flip.
     assert back.rolled_back and back.version == first.version and back.health.passed
     assert lee_rehearsal.alias_version == first.version
