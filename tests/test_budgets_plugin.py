@@ -204,3 +204,26 @@ def test_levels_that_neither_ascend_nor_descend_stop_the_run_with_one_line(pytes
     result.stderr.fnmatch_lines(["ERROR: *pyproject.toml: tool.lee.budgets.request_ms: levels "
                                  "(target = 100, acceptable = 500, critical = 200) neither ascend*"])
     assert "Traceback" not in result.stderr.str()
+
+
+ERRORS_APP = """
+def handler(event, context):
+    if event["kind"] == "raise":
+        raise RuntimeError("cache.get failed")
+    return {"statusCode": {"ok": 200, "client": 400, "server": 503}[event["kind"]]}
+"""
+
+
+def test_error_rate_counts_exceptions_and_5xx_but_not_4xx(pytester):
+    make_project(pytester, ERRORS_APP, 'events = "events/*.json"\nerror_rate = { target = 0, acceptable = 0.01, critical = 0.05 }\n')
+    pytester.mkdir("events")
+    for index, kind in enumerate(["ok", "raise", "client", "server"]):
+        (pytester.path / "events" / f"{index}.json").write_text(json.dumps({"kind": kind}))
+    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-json", "out.json")
+    result.assert_outcomes(failed=1)
+    (entry,) = json.loads((pytester.path / "out.json").read_text())["budgets"]
+    assert entry["name"] == "error_rate" and entry["verdict"] == "critical"
+    # Per run: the cold invocation (event 0, ok) and 5 warm rounds of the 4 events; the raise
+    # and the 503 count, the 400 is the client's error: 10 of 21 invocations.
+    assert entry["samples"] == [pytest.approx(10 / 21, abs=1e-4)] * 2
+    result.stdout.fnmatch_lines(["*error_rate: median 0.476* is CRITICAL*"])
