@@ -65,7 +65,8 @@ def test_a_marker_with_an_unknown_metric_fails_the_test_with_one_line(project):
         def test_typo(lee_cold_start):
             pass
     """)
-    result = project.runpytest_subprocess("test_cold.py")
+    # -rN: no short summary, whose length depends on the terminal and on $CI.
+    result = project.runpytest_subprocess("test_cold.py", "-rN")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["lee_budget on test_cold.py::test_typo: unknown metric 'setup' (known: *)"])
     assert result.stdout.str().count("unknown metric 'setup'") == 1  # not repeated under "During handling"

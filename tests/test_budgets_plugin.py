@@ -167,7 +167,8 @@ def handler(event, context):
 )
 def test_a_child_that_crashes_or_hangs_fails_the_items_with_its_stderr_tail(pytester, app, cause, tail):
     make_project(pytester, app, "cold_start_ms = { acceptable = 5000 }\nrequest_ms = { acceptable = 5000 }\n", timeout=1)
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", timeout=60)
+    # -rN: no short summary, whose length depends on the terminal and on $CI.
+    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "-rN", timeout=60)
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines([f"app.handler: {cause}", "--- child stderr (last lines) ---", tail])
     assert result.stdout.str().count(cause) == 2  # measured once, reported by both items
