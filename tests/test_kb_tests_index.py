@@ -90,3 +90,28 @@ def test_module_constants_of_strings_are_read_statically(tmp_path):
     index = scan_tests([tmp_path], tmp_path)
     assert [(r.ref, r.items) for r in index.refs] == [("NM06-LESS-09", ("Health check passed", "Canary test completed"))]
     assert [p.line for p in index.problems] == [9]  # a name bound twice is not guessed
+
+
+def test_a_mark_without_arguments_is_reported_not_dropped(tmp_path):
+    (tmp_path / "test_bare.py").write_text(
+        "import pytest\n"
+        "EMPTY = ()\n"
+        "@pytest.mark.lee_ref\n"
+        "def test_a():\n    pass\n"
+        "@pytest.mark.lee_ref(*EMPTY)\n"
+        "def test_b():\n    pass\n",
+        encoding="utf-8",
+    )
+    index = scan_tests([tmp_path], tmp_path)
+    assert index.refs == ()
+    assert [(p.line, p.fatal) for p in index.problems] == [(3, False), (6, False)]
+    assert all("without arguments enforces nothing" in p.message for p in index.problems)
+
+
+def test_a_file_too_deeply_nested_to_parse_is_one_fatal_problem(tmp_path):
+    (tmp_path / "test_deep.py").write_text("x = " + "1+" * 200_000 + "1\n", encoding="utf-8")
+    (tmp_path / "test_fine.py").write_text("import pytest\n\n@pytest.mark.lee_ref('NM06-LESS-09')\ndef test_x():\n    pass\n", encoding="utf-8")
+    index = scan_tests([tmp_path], tmp_path)
+    assert [(p.path, p.line, p.fatal) for p in index.problems] == [("test_deep.py", 1, True)]
+    assert "too deeply nested" in index.problems[0].message
+    assert [r.ref for r in index.refs] == ["NM06-LESS-09"]

@@ -17,6 +17,8 @@ from typing import Iterable, Iterator
 
 __all__ = ["TestRef", "ScanProblem", "TestIndex", "scan_tests", "test_files"]
 
+_NO_ARGUMENTS = "lee_ref without arguments enforces nothing: lee_ref('NM06-LESS-09', 'item text', ...)"
+
 
 @dataclass(frozen=True)
 class TestRef:
@@ -86,6 +88,9 @@ def scan_tests(paths: Iterable[Path], root: Path) -> TestIndex:
         except (OSError, ValueError) as error:
             problems.append(ScanProblem(display, 1, f"cannot read test file: {error}", True))
             continue
+        except (RecursionError, MemoryError):  # Python itself could not compile it either
+            problems.append(ScanProblem(display, 1, "too deeply nested for Python to parse, lee_ref marks not read", True))
+            continue
         if b"lee_ref" not in source:
             continue
         _Scanner(display, refs, problems).module(tree)
@@ -152,7 +157,12 @@ class _Scanner:
                                 self._mark(mark, (nodeid,), param=position)
 
     def _mark(self, node: ast.expr, nodeids: tuple[str, ...], param: int | None = None) -> None:
-        if not (isinstance(node, ast.Call) and _dotted(node.func).split(".")[-1] == "lee_ref"):
+        if not isinstance(node, ast.Call):
+            if _dotted(node).split(".")[-1] == "lee_ref":  # ``@pytest.mark.lee_ref`` without a call
+                self.problems.append(ScanProblem(self.display, node.lineno,
+                    _NO_ARGUMENTS))
+            return
+        if _dotted(node.func).split(".")[-1] != "lee_ref":
             return
         if node.keywords or not node.args:
             self.problems.append(ScanProblem(self.display, node.lineno,
@@ -167,7 +177,8 @@ class _Scanner:
                     "so lee-kb can read them without importing the test"))
                 return
             values.extend(value)
-        if not values:
+        if not values:  # ``lee_ref(*EMPTY)``
+            self.problems.append(ScanProblem(self.display, node.lineno, _NO_ARGUMENTS))
             return
         self.refs.append(TestRef(values[0], tuple(values[1:]), self.display, node.lineno, nodeids, param))
 
