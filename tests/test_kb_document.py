@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pytest_lee.kb.document import parse_document
+from pytest_lee.kb import document as document_module
+from pytest_lee.kb.document import parse_document, read_document
 from pytest_lee.kb.ids import RefId
 
 CASES = Path(__file__).parent / "data" / "kb" / "cases"
@@ -137,6 +138,19 @@ def test_deeply_nested_lists_and_empty_text_parse_without_error():
     assert parse_document("", path=Path("empty.md")).entries == ()
 
 
+def nested_fences(depth: int, item: str) -> str:
+    opening = [f"{'`' * (depth + 3 - i)}markdown" for i in range(depth)]  # each one backtick shorter
+    closing = ["`" * (depth + 3 - i) for i in reversed(range(depth))]
+    return "\n".join(["- [ ] outside", *opening, f"- [ ] {item}", *closing, ""])
+
+
+def test_markdown_fences_nested_hundreds_deep_parse_without_error():
+    document = parse_document(nested_fences(600, "too deep to read"), path=Path("fences.md"))
+    assert [i.text for c in document.checklists for i in c.items] == ["outside"]
+    document = parse_document(nested_fences(3, "three fences deep"), path=Path("fences.md"))
+    assert [(i.text, i.line) for c in document.checklists for i in c.items] == [("outside", 1), ("three fences deep", 5)]
+
+
 def test_directives_are_read_from_html_comments():
     text = "a <!-- lee-kb: disable=ref-format, related-unknown -->\n<!-- lee-kb: disable-file=mojibake -->\n- [ ] x <!-- lee-kb: waive: no test can -->\n"
     document = parse_document(text, path=Path("x.md"))
@@ -153,3 +167,13 @@ def test_fields_inside_a_markdown_fence_are_an_example_not_a_declaration():
     document = parse_document(text, path=Path("NM04-INDEX.md"))
     assert document.entries == ()
     assert [i.text for c in document.checklists for i in c.items] == ["Reviewed"]
+
+
+def test_a_parse_that_recurses_too_deep_is_the_files_problem_not_a_traceback(tmp_path, monkeypatch):
+    def recurse(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(document_module, "parse_document", recurse)
+    (tmp_path / "NM06-deep.md").write_text("# x\n", encoding="utf-8")
+    document = read_document(tmp_path / "NM06-deep.md", "NM06-deep.md")
+    assert (document.problem, document.family) == ("too deeply nested to parse; flatten its nesting", "NM06")

@@ -59,6 +59,7 @@ _STATS = re.compile(r"^\W*FILE STATISTICS\W*$", re.I)
 _COUNT = re.compile(r"^\s*([A-Za-z][A-Za-z /-]*?count)\s*:\s*(\d+)\b", re.I)
 _REF_IDS = re.compile(r"^\s*(?:reference ids|ref ids|ref-ids)\s*:\s*(.+)$", re.I)
 _CONTINUED = frozenset({"RELATED", "TAGS", "KEYWORDS"})
+_MAX_FENCE_DEPTH = 8  # ```markdown fences nested deeper are not read (real lessons nest one)
 
 
 @lru_cache(maxsize=1)
@@ -111,6 +112,7 @@ class _Walker:
         self.items_field: StatCount | None = None
         self.waivers = _waivers(text) if "lee-kb:" in text else {}
         self.label: str | None = None
+        self.depth = 0  # ```markdown fences being re-parsed, one inside the other
 
     # -- the walk -------------------------------------------------------------------
     def walk(self, tokens: list[Token], offset: int, outer: bool, fence: tuple[int, str | None] | None = None) -> None:
@@ -298,7 +300,10 @@ class _Walker:
             self.unclosed.append(start + 1)
         title = self.label or self.stack[-1].title
         if info in _MARKDOWN_FENCES:
-            self.walk(markdown_parser().parse(token.content), offset=start + 1, outer=False, fence=(start + 1, title))
+            if self.depth < _MAX_FENCE_DEPTH:  # a fence in a fence in a fence…: re-parsing recurses
+                self.depth += 1
+                self.walk(markdown_parser().parse(token.content), offset=start + 1, outer=False, fence=(start + 1, title))
+                self.depth -= 1
             return
         if info not in _PLAIN_FENCES:
             return

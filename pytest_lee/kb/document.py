@@ -60,7 +60,10 @@ def read_document(path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTE
         line = data[: error.start].count(b"\n") + 1
         return Document(path, display, family, problem=(
             f"not UTF-8 (byte 0x{data[error.start]:02x} on line {line}); re-save the file as UTF-8"))
-    return parse_document(text, path=path, display=display)
+    try:
+        return parse_document(text, path=path, display=display)
+    except RecursionError:  # the walk nests bounded; this is the net for what it did not foresee
+        return Document(path, display, family, problem="too deeply nested to parse; flatten its nesting")
 
 
 def parse_document(text: str, *, path: Path, display: str | None = None) -> Document:
