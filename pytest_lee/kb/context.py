@@ -89,13 +89,13 @@ class Context:
         ref = parse_id(name)
         if ref is None:
             hint = _suggest(name, [*self.entries, *self.stems])
-            return None, f"'{name}' is neither a lesson ID nor the stem of a knowledge-base file{hint}"
+            return None, f"'{name}', which is neither a lesson ID nor the stem of a knowledge-base file{hint}"
         resolution = self.ids.resolve(ref, context_family)
         if resolution.status == "ambiguous":
-            return None, f"'{name}' is ambiguous: {' or '.join(resolution.candidates)}; write the full ID"
+            return None, f"'{name}', which is ambiguous: {' or '.join(resolution.candidates)}; write the full ID"
         if resolution.full is None or resolution.full not in self.entries:
             hint = _suggest(resolution.full or name, list(self.entries))
-            return None, f"'{name}' is declared nowhere in the knowledge base{hint}"
+            return None, f"'{name}', which is declared nowhere in the knowledge base{hint}"
         return self.canonical(resolution.full), None
 
     def canonical(self, key: str) -> str:
