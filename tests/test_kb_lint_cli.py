@@ -47,6 +47,13 @@ def test_findings_at_error_severity_exit_1(project, capsys):
     assert _rules(report) == [("kb/NM06-LESSONS-x.md", 6, "related-unknown")]
 
 
+def test_a_file_named_twice_is_linted_once(project, capsys):
+    (project / "kb" / "NM06-LESSONS-x.md").write_text(LESSON, encoding="utf-8")
+    status, report, _ = _lint(capsys, "kb", "kb/../kb/NM06-LESSONS-x.md")
+    assert (status, report["summary"]["files"]) == (1, 1)
+    assert _rules(report) == [("kb/NM06-LESSONS-x.md", 6, "related-unknown")]
+
+
 def test_a_severity_lowered_to_warning_exits_0(project, capsys):
     (project / "pyproject.toml").write_text(CONFIG.replace('ref-unenforced = "off"', 'ref-unenforced = "off", related-unknown = "warning"'), encoding="utf-8")
     (project / "kb" / "NM06-LESSONS-x.md").write_text(LESSON, encoding="utf-8")

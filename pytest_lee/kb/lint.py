@@ -62,19 +62,19 @@ def display_path(path: Path, base: Path) -> str:
 def markdown_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     """The markdown files under ``paths`` (sorted, each once; hidden directories such as
     ``.git`` skipped, as ``lee-kb fix`` does) and one line per path that does not exist."""
-    files: dict[Path, None] = {}
+    files: dict[Path, Path] = {}  # resolved → as found: ``kb kb/../kb`` reads each file once
     errors = []
     for path in paths:
         if path.is_file():
-            files[path] = None
+            files.setdefault(path.resolve(), path)
         elif path.is_dir():
             found = (p for p in path.rglob("*") if p.suffix.lower() in _MARKDOWN and p.is_file()
                      and not any(part.startswith(".") for part in p.relative_to(path).parts))
             for file in sorted(found):
-                files[file] = None
+                files.setdefault(file.resolve(), file)
         else:
             errors.append(f"{path}: no such file or directory")
-    return list(files), errors
+    return list(files.values()), errors
 
 
 def load_documents(files: Sequence[Path], base: Path, max_bytes: int) -> list[Document]:
