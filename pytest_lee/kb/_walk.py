@@ -413,7 +413,7 @@ class _Walker:
         for found in section.fields:
             if found.name == "REF":
                 for ref, _, written in find_ids(found.value):
-                    self.raw_mentions.append((ref, written, found.line, "related"))
+                    self.raw_mentions.append((ref, written, found.line, "ref"))
 
     def _entry(self, section: _Section, ref: RefId, written: str, line: int, end: int,
                aliases: tuple[RefId, ...]) -> Entry:

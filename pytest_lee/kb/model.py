@@ -40,9 +40,10 @@ class Field:
 @dataclass(frozen=True)
 class Mention:
     """An ID named where it must resolve: a ``**RELATED:**`` field (``context="related"``),
-    a ``## Related Topics`` section (``"related-topics"``) or a cross-reference section,
-    fenced blocks included (``"cross-reference"``). ``owner`` is the key of the enclosing
-    entry (see ``Entry.key``) or None."""
+    a ``## Related Topics`` section (``"related-topics"``), a cross-reference section,
+    fenced blocks included (``"cross-reference"``), or the ``**REF:**`` of a routed heading
+    (``### AP-01: …`` + ``**Location:**``), which lists IDs it relates to (``"ref"``).
+    ``owner`` is the key of the enclosing entry (see ``Entry.key``) or None."""
 
     ref: RefId
     written: str

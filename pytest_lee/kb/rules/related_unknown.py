@@ -68,4 +68,4 @@ def _parts(full: str) -> tuple[str, str, str]:
 
 
 def _where(context: str) -> str:
-    return {"related": "RELATED", "related-topics": "Related Topics"}.get(context, "cross-reference")
+    return {"related": "RELATED", "related-topics": "Related Topics", "ref": "REF"}.get(context, "cross-reference")
