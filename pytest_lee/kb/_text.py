@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from pytest_lee.kb.ids import RefId, find_ids
 from pytest_lee.kb.model import Directive
 
-if TYPE_CHECKING:
-    from pytest_lee.kb._walk import _Section
-
 _DIRECTIVE = re.compile(r"<!--\s*lee-kb:\s*(disable-file|disable|waive)\s*(?:[=:]\s*)?(.*?)\s*-->", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-
-
-def _section_ends(sections: list[_Section], total: int) -> list[int]:
-    """Last line of each section: the line before the next heading of the same or a
-    higher level (one pass with a stack, so a file of thousands of headings stays linear)."""
-    ends = [total] * len(sections)
-    open_: list[int] = []
-    for position, section in enumerate(sections):
-        while open_ and section.line is not None and sections[open_[-1]].level >= section.level:
-            ends[open_.pop()] = section.line - 1
-        open_.append(position)
-    return ends
 
 
 def _split_ref(value: str) -> tuple[str, tuple[RefId, ...]]:

@@ -1,41 +1,21 @@
 """The token walk behind ``document.parse_document`` (private: the API is document.py).
 
-One pass over markdown-it-py's block tokens collects sections (headings with their
-``**FIELD:**`` lines), checklist items, mentions, routes and statistics; ``document()``
-then assembles the frozen model. See ``pytest_lee.kb.document`` for what is read where.
+One pass over markdown-it-py's block tokens collects, as it meets them, sections (headings
+with their ``**FIELD:**`` lines), checklist items, mentions, routes and statistics.
+Deciding what they mean — which sections are entries, which entry owns a line — needs the
+whole file, so it happens afterwards, in ``document.py``. See there for what is read where.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pytest_lee.kb._text import (
-    _clean,
-    _directives,
-    _plain,
-    _section_ends,
-    _split_list,
-    _split_ref,
-    _strip_comment,
-    _waivers,
-)
-from pytest_lee.kb.ids import RefId, expand_ranges, find_ids, parse_id
-from pytest_lee.kb.model import (
-    Checklist,
-    ChecklistItem,
-    Document,
-    Entry,
-    Field,
-    Mention,
-    Route,
-    StatCount,
-    StatsBlock,
-)
+from pytest_lee.kb._text import _clean, _plain, _strip_comment, _waivers
+from pytest_lee.kb.ids import RefId, expand_ranges, find_ids
+from pytest_lee.kb.model import ChecklistItem, Field, Route, StatCount, StatsBlock
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -48,7 +28,6 @@ _TASK = re.compile(r"^\[([ xX])\]\s+(.*)$", re.S)
 _CHECK_MARKS = ("✅", "✔️", "✔", "☑️", "☑", "☐", "⬜")
 _CHECK_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:✅|✔️|✔|☑️|☑|☐|⬜)\s*(.+?)\s*$")
 _LABEL_LINE = re.compile(r"^\s*([^\s✅✔☑☐⬜❌#][^:]{0,60}):\s*$")
-_ID_HEADING = re.compile(r"^[^\w\s]*\s*((?:NM\d{2}-)?[A-Z][A-Z]+(?:-[A-Z]{2,})?-\d{2,3}(?:-\d{2,3})*)\s*:")
 _ARROW = re.compile(r"\s(?:→|->|⇒)\s")
 _MD_FILE = re.compile(r"([\w][\w .,&()'+-]*?\.md)\b")
 _LEADING_WORDS = re.compile(r"^(?:search|see|read|check|open|load|in|from)\s+(?=\S)", re.I)
@@ -341,104 +320,6 @@ class _Walker:
         if group is None:
             group = self.groups[key] = _Pending(title, line, shape)
         group.items.append(ChecklistItem(text, line, shape, checked, section, self.waivers.get(line)))
-
-    # -- assembling the document ----------------------------------------------------
-    def document(self, path: Path, display: str) -> Document:
-        entries = self._entries(len(self.lines))
-        by_start = sorted(entries, key=lambda e: (e.heading_line or e.line))
-        starts = [e.heading_line or e.line for e in by_start]
-        parents = _parents(by_start, starts)
-
-        def owner(line: int) -> str | None:
-            # the latest-starting entry whose section still holds the line: bisect, then up
-            # the (short) chain of enclosing entries, so thousands of entries stay fast
-            position = bisect.bisect_right(starts, line) - 1
-            while position >= 0 and by_start[position].end_line < line:
-                position = parents[position]
-            return by_start[position].key if position >= 0 else None
-
-        mentions = tuple(Mention(r, w, line, c, owner(line)) for r, w, line, c in self.raw_mentions)
-        related: dict[str, list[Mention]] = {}
-        for mention in mentions:
-            if mention.owner and mention.context in ("related", "related-topics"):
-                related.setdefault(mention.owner, []).append(mention)
-        entries = [replace(e, related=tuple(related[e.key])) if e.key in related else e for e in entries]
-        checklists = tuple(
-            Checklist(group.title, group.line, group.shape, tuple(group.items), owner(group.line))
-            for group in self.groups.values()
-        )
-        stats = list(self.stats)
-        if self.items_field is not None:
-            stats.append(StatsBlock("index", self.items_field.line, (self.items_field,), None, None))
-        directives = _directives(self.text) if "lee-kb:" in self.text else ()
-        return Document(
-            path=path, display=display, family=self.family, text=self.text, entries=tuple(entries),
-            checklists=checklists, mentions=mentions, routes=tuple(self.routes) + self._file_routes(),
-            stats=tuple(stats), directives=directives, unclosed_fences=tuple(self.unclosed),
-        )
-
-    def _file_routes(self) -> tuple[Route, ...]:
-        routes = []
-        for section in self.sections:
-            if section.file_route and section.title and (match := _ID_HEADING.match(section.title)):
-                ids = tuple(ref for ref, _, _ in find_ids(match.group(1)))
-                routes.append(Route(ids, section.file_route, section.file_line or section.line or 1, "file"))
-        return tuple(routes)
-
-    def _entries(self, total: int) -> list[Entry]:
-        entries: list[Entry] = []
-        ends = _section_ends(self.sections, total)
-        for section, end in zip(self.sections, ends):
-            refs = [f for f in section.fields if f.name == "REF"]
-            heading_id = _ID_HEADING.match(section.title or "") if section.level else None
-            if not refs and heading_id and not section.file_route:
-                ids = [ref for ref, _, _ in find_ids(heading_id.group(1))]
-                head = ids[0].with_family(ids[0].family or self.family)
-                aliases = tuple(i.with_family(i.family or head.family) for i in ids[1:])
-                entries.append(self._entry(section, head, heading_id.group(1), section.line or 1, end, aliases))
-            if section.file_route and heading_id:
-                # a routed heading (``### ❌ AP-01: …`` + ``**Location:** x.md``): its REF
-                # lists related IDs, it declares nothing here
-                refs = []
-                self._ref_mentions(section)
-            for ref_field in refs:
-                head_written, aliases = _split_ref(ref_field.value)
-                parsed = parse_id(head_written)
-                head = parsed.with_family(parsed.family or self.family) if parsed else RefId(None, head_written, "")
-                aliases = tuple(a.with_family(a.family or head.family) for a in aliases)
-                entries.append(self._entry(section, head, head_written, ref_field.line, end, aliases))
-        return entries
-
-    def _ref_mentions(self, section: _Section) -> None:
-        for found in section.fields:
-            if found.name == "REF":
-                for ref, _, written in find_ids(found.value):
-                    self.raw_mentions.append((ref, written, found.line, "ref"))
-
-    def _entry(self, section: _Section, ref: RefId, written: str, line: int, end: int,
-               aliases: tuple[RefId, ...]) -> Entry:
-        values = {f.name: f.value for f in reversed(section.fields)}
-        waiver = self.waivers.get(line) or (self.waivers.get(section.line) if section.line else None)
-        return Entry(
-            ref=ref, written=written, line=line, heading=section.title, heading_line=section.line,
-            end_line=end, aliases=aliases, fields=tuple(section.fields),
-            priority=values.get("PRIORITY"),
-            tags=_split_list(values.get("TAGS")), keywords=_split_list(values.get("KEYWORDS")),
-            waiver=waiver,
-        )
-
-
-def _parents(entries: list[Entry], starts: list[int]) -> list[int]:
-    """For each entry (sorted by start), the index of the nearest earlier entry whose
-    section encloses it, or -1: sections nest, so one pass with a stack finds them."""
-    parents = []
-    stack: list[int] = []
-    for position, start in enumerate(starts):
-        while stack and entries[stack[-1]].end_line < start:
-            stack.pop()
-        parents.append(stack[-1] if stack else -1)
-        stack.append(position)
-    return parents
 
 
 def _target_name(text: str) -> str:
