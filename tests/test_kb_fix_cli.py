@@ -151,6 +151,19 @@ def test_a_directory_of_mixed_files_gives_one_line_per_file_it_cannot_read(kb: P
     assert "2 file(s) not handled" in captured.out
 
 
+def test_it_repairs_every_file_lint_reads_and_only_those(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pytest_lee.kb._paths import markdown_files
+
+    shouting = write(kb / "NOTES.MD", windows_1252(ORIGINAL))
+    (kb / ".drafts").mkdir()
+    hidden = write(kb / ".drafts" / "draft.md", windows_1252(ORIGINAL))
+    assert markdown_files([kb])[0] == [shouting]  # what lee-kb lint reads
+    assert main(["fix", "kb"]) == 0
+    assert shouting.read_text("utf-8") == ORIGINAL
+    assert hidden.read_text("utf-8") == windows_1252(ORIGINAL)
+    assert "repaired 7 span(s) in 1 of 1 file(s)" in capsys.readouterr().out
+
+
 def test_a_missing_path_is_one_line_and_exit_2(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fix", "kb/nope.md"]) == 2
     assert "lee-kb fix: kb/nope.md: no such file or directory" in capsys.readouterr().err

@@ -60,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_lint(args: argparse.Namespace) -> int:
     from pytest_lee.errors import LeeConfigError
+    from pytest_lee.kb._paths import relative_line
     from pytest_lee.kb.config import load_kb_config
     from pytest_lee.kb.formats import render
     from pytest_lee.kb.lint import lint
@@ -78,7 +79,7 @@ def run_lint(args: argparse.Namespace) -> int:
         config = replace(config, tests_configured=True)
     result = lint(paths, config, tests, base=cwd)
     for line in result.usage_errors:
-        print(f"lee-kb: {_relative(line, cwd)}", file=sys.stderr)
+        print(f"lee-kb: {relative_line(line, cwd)}", file=sys.stderr)
     report = render(result, args.format)
     if args.output is not None:
         from pytest_lee._atomic import write_atomic
@@ -92,8 +93,3 @@ def run_lint(args: argparse.Namespace) -> int:
         sys.stdout.write(report)
         sys.stdout.flush()
     return result.exit_code
-
-
-def _relative(line: str, cwd: Path) -> str:
-    prefix = f"{cwd.resolve()}/"
-    return line.replace(prefix, "", 1) if line.startswith(prefix) else line

@@ -17,14 +17,13 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, TextIO
+from typing import Iterator, Sequence, TextIO
 
 from pytest_lee._atomic import write_atomic
+from pytest_lee.kb._paths import markdown_files
 from pytest_lee.errors import LeeConfigError
 
-__all__ = ["add_arguments", "run", "FileResult", "fix_file", "markdown_files"]
-
-MARKDOWN_SUFFIXES = (".md", ".markdown")
+__all__ = ["add_arguments", "run", "FileResult", "fix_file"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -140,30 +139,14 @@ def _changed_since(path: Path, before: os.stat_result) -> bool:
     return (now.st_mtime_ns, now.st_size, now.st_ino) != (before.st_mtime_ns, before.st_size, before.st_ino)
 
 
-def markdown_files(directory: Path) -> Iterator[Path]:
-    """The markdown files under *directory*, sorted, skipping hidden directories and files."""
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.endswith(MARKDOWN_SUFFIXES) and not name.startswith("."):
-                yield Path(root, name)
-
-
-def _expand(paths: Iterable[Path], err: TextIO) -> Iterator[tuple[Path, str]]:
-    seen: set[Path] = set()
-    for path in paths:
-        if path.is_dir():
-            candidates = list(markdown_files(path))
-        elif path.exists():
-            candidates = [path]
-        else:
-            print(f"lee-kb fix: {path.as_posix()}: no such file or directory", file=err)
-            continue
-        for candidate in candidates:
-            key = candidate.resolve()
-            if key not in seen:
-                seen.add(key)
-                yield candidate, candidate.as_posix()
+def _expand(paths: Sequence[Path], err: TextIO) -> Iterator[tuple[Path, str]]:
+    """The markdown files ``lee-kb lint`` would read under ``paths``, each once; a missing
+    path is one line on ``err``."""
+    files, missing = markdown_files(paths)
+    for line in missing:
+        print(f"lee-kb fix: {line}", file=err)
+    for file in files:
+        yield file, file.as_posix()
 
 
 def _configured_paths() -> list[Path]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from pytest_lee.kb._paths import display_path, markdown_files
 from pytest_lee.kb.config import KbConfig
 from pytest_lee.kb.context import Context, Finding, build_context, normalise
 from pytest_lee.kb.document import read_document
@@ -20,9 +21,6 @@ from pytest_lee.kb.rules import RULES, rule_function
 from pytest_lee.kb.tests_index import scan_tests
 
 __all__ = ["Summary", "LintResult", "lint", "markdown_files", "display_path", "load_documents"]
-
-_MARKDOWN = (".md", ".markdown")
-
 
 @dataclass(frozen=True)
 class Summary:
@@ -49,32 +47,6 @@ class LintResult:
         if self.usage_errors or any(f.rule == "input-error" for f in self.findings):
             return 2
         return 1 if any(f.severity == "error" for f in self.findings) else 0
-
-
-def display_path(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` when it is below it (posix), else as given."""
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def markdown_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
-    """The markdown files under ``paths`` (sorted, each once; hidden directories such as
-    ``.git`` skipped, as ``lee-kb fix`` does) and one line per path that does not exist."""
-    files: dict[Path, Path] = {}  # resolved → as found: ``kb kb/../kb`` reads each file once
-    errors = []
-    for path in paths:
-        if path.is_file():
-            files.setdefault(path.resolve(), path)
-        elif path.is_dir():
-            found = (p for p in path.rglob("*") if p.suffix.lower() in _MARKDOWN and p.is_file()
-                     and not any(part.startswith(".") for part in p.relative_to(path).parts))
-            for file in sorted(found):
-                files.setdefault(file.resolve(), file)
-        else:
-            errors.append(f"{path}: no such file or directory")
-    return list(files.values()), errors
 
 
 def load_documents(files: Sequence[Path], base: Path, max_bytes: int) -> list[Document]:

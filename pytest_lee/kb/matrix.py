@@ -174,7 +174,8 @@ def _load(args: argparse.Namespace) -> _Source:
     from pytest_lee.errors import LeeConfigError
     from pytest_lee.kb.config import load_kb_config
     from pytest_lee.kb.context import build_context
-    from pytest_lee.kb.lint import load_documents, markdown_files
+    from pytest_lee.kb._paths import markdown_files, relative_line
+    from pytest_lee.kb.lint import load_documents
     from pytest_lee.kb.tests_index import scan_tests
 
     cwd = Path.cwd()
@@ -185,14 +186,9 @@ def _load(args: argparse.Namespace) -> _Source:
     paths = [p if p.is_absolute() else cwd / p for p in args.paths] if args.paths else list(config.paths)
     files, missing = markdown_files(paths)
     if missing:
-        raise _UsageError(_relative(missing[0], cwd))
+        raise _UsageError(relative_line(missing[0], cwd))
     documents = load_documents(files, cwd, config.max_bytes)
     problems = [f"{d.display}: {d.problem}" for d in documents if d.problem]
     index = scan_tests([p for p in config.tests if p.exists()], cwd)
     problems += [f"{p.path}:{p.line}: {p.message}" for p in index.problems]
     return _Source(build_context(config, documents, index), cwd, tuple(problems))
-
-
-def _relative(line: str, cwd: Path) -> str:
-    prefix = f"{cwd.resolve()}/"
-    return line.replace(prefix, "", 1) if line.startswith(prefix) else line

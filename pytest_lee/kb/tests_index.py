@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from pytest_lee.kb._paths import display_path
+
 __all__ = ["TestRef", "ScanProblem", "TestIndex", "scan_tests", "test_files"]
 
 _NO_ARGUMENTS = "lee_ref without arguments enforces nothing: lee_ref('NM06-LESS-09', 'item text', ...)"
@@ -78,7 +80,7 @@ def scan_tests(paths: Iterable[Path], root: Path) -> TestIndex:
     files = 0
     for file in test_files(paths):
         files += 1
-        display = _display(file, root)
+        display = display_path(file, root)
         try:
             source = file.read_bytes()
             tree = ast.parse(source, filename=display)
@@ -95,13 +97,6 @@ def scan_tests(paths: Iterable[Path], root: Path) -> TestIndex:
             continue
         _Scanner(display, refs, problems).module(tree)
     return TestIndex(tuple(refs), tuple(problems), files)
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 class _Scanner:

@@ -7,12 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+from pytest_lee.kb._paths import display_path
 from pytest_lee.kb.context import Context, Finding
 
 
 def waiver_unknown(context: Context) -> Iterator[Finding]:
     for waiver, problem in context.waiver_problems:
-        yield Finding("waiver-unknown", _display(Path(waiver.path), context.base), waiver.line,
+        yield Finding("waiver-unknown", display_path(Path(waiver.path), context.base or Path.cwd()), waiver.line,
                       f"[[tool.lee.kb.waiver]] ref = {waiver.ref!r}: {problem}")
     for document in context.documents:
         waives = [d for d in document.directives if d.kind == "waive"]
@@ -25,10 +26,3 @@ def waiver_unknown(context: Context) -> Iterator[Finding]:
                 yield Finding("waiver-unknown", document.display, directive.line, (
                     "this waiver is on no checklist item and no REF line, so it waives nothing; "
                     "put it on the line of what it waives"))
-
-
-def _display(path: Path, base: Path | None) -> str:
-    try:
-        return path.relative_to(base).as_posix() if base else path.as_posix()
-    except ValueError:
-        return path.as_posix()
