@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kb_damage import CLEAN, REPO, SEED, mac_roman, windows_1252
 from pytest_lee.kb.cli import main
 
 ORIGINAL = (
@@ -16,20 +17,6 @@ ORIGINAL = (
     "- ✅ All files packaged into single zip → verified\n"
     "Gateway ←→ Interface ←→ Core — ❌ never one file alone\n"
 )
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEED = SHARED / "seeds" / "000_3fccd28ea58512c1.txt"
-CLEAN = SHARED / "corpus" / "sima-v2" / "NM06-Learned_Experiences" / "NM06-LESSONS-Deployment_and_Operations.md"
-
-
-def mac_roman(text: str) -> str:
-    return text.encode("utf-8").decode("mac_roman")
-
-
-def windows_1252(text: str) -> str:
-    import ftfy.bad_codecs  # noqa: F401
-
-    return text.encode("utf-8").decode("sloppy-windows-1252")
 
 
 @pytest.fixture

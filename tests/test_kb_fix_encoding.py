@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from kb_damage import CLEAN, CORPUS, SEED, mac_roman, windows_1252
 from pytest_lee.kb.encoding import (
     MAC_ROMAN,
     WINDOWS_1252,
@@ -23,23 +22,10 @@ ORIGINAL = (
     "```\n├── gateway_core.py\n└── interface_cache.py\n```\n"
     "❌ Partial deploy: × 15 minutes down, 535 ms in cache_get, ⚠️ watch it\n"
 )
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED = SHARED / "seeds" / "000_3fccd28ea58512c1.txt"
-CLEAN = SHARED / "corpus" / "sima-v2" / "NM06-Learned_Experiences" / "NM06-LESSONS-Deployment_and_Operations.md"
-
-
-def as_windows_1252(text: str) -> str:
-    import ftfy.bad_codecs  # noqa: F401  (registers the sloppy codecs that fill 1252's holes)
-
-    return text.encode("utf-8").decode("sloppy-windows-1252")
-
-
-def as_mac_roman(text: str) -> str:
-    return text.encode("utf-8").decode("mac_roman")
 
 
 def test_a_file_read_as_mac_roman_throughout_is_reversed_exactly() -> None:
-    damaged = as_mac_roman(ORIGINAL)
+    damaged = mac_roman(ORIGINAL)
     assert "\uf8ff" in damaged  # the invisible first character a 4-byte emoji leaves
     assert whole_file_encoding(damaged) == MAC_ROMAN
     assert repair_whole(damaged) == ORIGINAL
@@ -48,7 +34,7 @@ def test_a_file_read_as_mac_roman_throughout_is_reversed_exactly() -> None:
 
 
 def test_a_file_read_as_windows_1252_throughout_is_reversed_exactly() -> None:
-    damaged = as_windows_1252(ORIGINAL)
+    damaged = windows_1252(ORIGINAL)
     assert "â\x9dŒ" in damaged  # ❌ keeps its undefined 0x9D byte as a C1 control
     assert whole_file_encoding(damaged) == WINDOWS_1252
     assert repair(damaged).text == ORIGINAL
@@ -60,7 +46,7 @@ def test_mac_roman_check_mark_is_not_read_as_ftfy_reads_it() -> None:
 
 
 def test_every_damaged_span_is_reported_with_its_one_original() -> None:
-    damaged = as_mac_roman(ORIGINAL)
+    damaged = mac_roman(ORIGINAL)
     found = find_damage(damaged)
     assert found[0] == Damage(line=2, column=15, text="\uf8ffüü°", candidates=("\U0001f7e1",))
     arrows = [d for d in found if d.line == 3]
@@ -114,14 +100,14 @@ def test_ascii_text_is_never_touched() -> None:
 
 
 def test_mojibake_of_mojibake_is_unwound_and_repair_is_idempotent() -> None:
-    twice = as_windows_1252(as_windows_1252("It’s here → "))
+    twice = windows_1252(windows_1252("It’s here → "))
     once = repair(twice)
     assert once.text == "It’s here → "
     assert repair(once.text).text == once.text
     assert not repair(once.text).changed
 
 
-@pytest.mark.parametrize("damage", [as_mac_roman, as_windows_1252])
+@pytest.mark.parametrize("damage", [mac_roman, windows_1252])
 def test_repair_is_idempotent_on_its_own_output(damage) -> None:
     fixed = repair(damage(ORIGINAL)).text
     again = repair(fixed)
@@ -143,7 +129,7 @@ def test_the_seed_repairs_to_the_corpus_clean_copy_byte_for_byte() -> None:
     assert find_damage(result.text) == []
 
 
-@pytest.mark.parametrize("damage", [as_mac_roman, as_windows_1252])
+@pytest.mark.parametrize("damage", [mac_roman, windows_1252])
 def test_the_reported_spans_of_a_whole_file_are_exactly_what_its_repair_changes(damage) -> None:
     text = damage(ORIGINAL + "Greek μ, Latin é ü ß, ° ±, Œ\n")
     pieces, position = [], 0
@@ -159,7 +145,7 @@ def test_the_reported_spans_of_a_whole_file_are_exactly_what_its_repair_changes(
 
 
 def test_a_bom_before_whole_file_damage_is_kept_and_the_rest_reversed() -> None:
-    damaged = "\ufeff" + as_mac_roman(ORIGINAL)
+    damaged = "\ufeff" + mac_roman(ORIGINAL)
     assert whole_file_encoding(damaged) == MAC_ROMAN
     assert repair(damaged).text == "\ufeff" + ORIGINAL
 
@@ -169,7 +155,6 @@ def test_candidates_come_most_plausible_first() -> None:
     assert find_damage("→ x\nâŒ Wrong\n")[0].candidates[0] == "❌ "
 
 
-CORPUS = SHARED / "corpus"
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared corpus not present")
