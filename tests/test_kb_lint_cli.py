@@ -40,16 +40,10 @@ def test_a_clean_knowledge_base_exits_0(project, capsys):
     assert report["summary"] == {"files": 1, "refs": 1, "items": 0, "enforced": 0, "waived": 0, "unenforced": 0}
 
 
-def test_findings_at_error_severity_exit_1(project, capsys):
+@pytest.mark.parametrize("paths", [(), ("kb", "kb/../kb/NM06-LESSONS-x.md")], ids=["configured", "named-twice"])
+def test_findings_at_error_severity_exit_1_each_file_read_once(project, capsys, paths):
     (project / "kb" / "NM06-LESSONS-x.md").write_text(LESSON, encoding="utf-8")
-    status, report, _ = _lint(capsys)
-    assert status == 1
-    assert _rules(report) == [("kb/NM06-LESSONS-x.md", 6, "related-unknown")]
-
-
-def test_a_file_named_twice_is_linted_once(project, capsys):
-    (project / "kb" / "NM06-LESSONS-x.md").write_text(LESSON, encoding="utf-8")
-    status, report, _ = _lint(capsys, "kb", "kb/../kb/NM06-LESSONS-x.md")
+    status, report, _ = _lint(capsys, *paths)
     assert (status, report["summary"]["files"]) == (1, 1)
     assert _rules(report) == [("kb/NM06-LESSONS-x.md", 6, "related-unknown")]
 
