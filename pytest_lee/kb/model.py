@@ -180,12 +180,3 @@ class Document:
         """The name tests use for checklists outside any entry: the file name without
         ``.md`` (``NM06-LESSONS-Deployment_and_Operations``)."""
         return self.path.stem
-
-    def entry_at(self, line: int) -> Entry | None:
-        """The innermost entry whose section holds ``line``."""
-        found = None
-        for entry in self.entries:
-            start = entry.heading_line or entry.line
-            if start <= line <= entry.end_line:
-                found = entry
-        return found
