@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pytest_lee.kb import document as document_module
 from pytest_lee.kb.document import parse_document, read_document
 from pytest_lee.kb.ids import RefId
@@ -177,3 +179,19 @@ def test_a_parse_that_recurses_too_deep_is_the_files_problem_not_a_traceback(tmp
     (tmp_path / "NM06-deep.md").write_text("# x\n", encoding="utf-8")
     document = read_document(tmp_path / "NM06-deep.md", "NM06-deep.md")
     assert (document.problem, document.family) == ("too deeply nested to parse; flatten its nesting", "NM06")
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_lines_are_the_same_whatever_the_line_endings(newline):
+    text = (
+        "# NM06 x\n\n## L\n**REF:** NM06-LESS-01\n**RELATED:** NM06-LESS-02\n\n"
+        "```\nDeploy:\n✅ Item one <!-- lee-kb: waive: people -->\n```\n\n- [ ] task\n"
+    )
+
+    def seen(document):
+        return ([(e.key, e.line) for e in document.entries], [(m.written, m.line) for m in document.mentions],
+                [(i.text, i.line, i.waiver) for c in document.checklists for i in c.items], document.unclosed_fences)
+
+    expected = seen(parse_document(text, path=Path("NM06-x.md")))
+    assert expected[2] == [("Item one", 9, "people"), ("task", 12, None)]
+    assert seen(parse_document(text.replace("\n", newline), path=Path("NM06-x.md"))) == expected

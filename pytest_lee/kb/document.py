@@ -77,6 +77,8 @@ def read_document(path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTE
 
 def parse_document(text: str, *, path: Path, display: str | None = None) -> Document:
     """Parse markdown ``text`` (the content of ``path``) into a ``Document``."""
+    if "\r" in text:  # markdown-it breaks lines at \r\n and a lone \r too: count lines as it does
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     walker = _Walker(text, family_of_name(path.name))
     walker.walk(markdown_parser().parse(text), offset=0, outer=True)
     return _assemble(walker, path, display if display is not None else path.as_posix())
