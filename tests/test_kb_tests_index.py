@@ -115,3 +115,25 @@ def test_a_file_too_deeply_nested_to_parse_is_one_fatal_problem(tmp_path):
     assert [(p.path, p.line, p.fatal) for p in index.problems] == [("test_deep.py", 1, True)]
     assert "too deeply nested" in index.problems[0].message
     assert [r.ref for r in index.refs] == ["NM06-LESS-09"]
+
+
+def test_params_in_a_module_list_that_parametrize_names_are_found(tmp_path):
+    (tmp_path / "test_cases.py").write_text(
+        "import pytest\n"
+        "CASES = [\n"
+        "    pytest.param(1, id='one'),\n"
+        "    pytest.param(2, marks=pytest.mark.lee_ref('NM06-LESS-09', 'Health check passed')),\n"
+        "]\n"
+        "REBOUND = [pytest.param(3, marks=pytest.mark.lee_ref('NM06-LESS-10'))]\n"
+        "REBOUND = []\n"
+        "@pytest.mark.parametrize('n', CASES)\n"
+        "def test_a(n):\n    pass\n"
+        "@pytest.mark.parametrize('n', REBOUND)\n"
+        "def test_b(n):\n    pass\n",
+        encoding="utf-8",
+    )
+    index = scan_tests([tmp_path], tmp_path)
+    assert [(r.ref, r.items, r.line, r.nodeids, r.param) for r in index.refs] == [
+        ("NM06-LESS-09", ("Health check passed",), 4, ("test_cases.py::test_a",), 1),
+    ]
+    assert index.problems == ()

@@ -3,7 +3,8 @@
 No test module is imported or run — linting the knowledge base must be safe on any
 checkout and fast. Found: ``@pytest.mark.lee_ref(...)`` (or ``@mark.lee_ref`` after
 ``from pytest import mark``) on functions, methods and classes; module-level
-``pytestmark = ...`` (one mark or a list/tuple); and ``pytest.param(..., marks=...)``.
+``pytestmark = ...`` (one mark or a list/tuple); and ``pytest.param(..., marks=...)``, in a
+parametrize decorator or in a module-level list the decorator names.
 Arguments must be string literals, or module-level constants bound once to a string or a
 tuple of strings (``*LESS_09_ITEMS``); anything else is reported, never guessed.
 """
@@ -102,12 +103,16 @@ def scan_tests(paths: Iterable[Path], root: Path) -> TestIndex:
 class _Scanner:
     def __init__(self, display: str, refs: list[TestRef], problems: list[ScanProblem]) -> None:
         self.constants: dict[str, str | tuple[str, ...]] = {}
+        self.lists: dict[str, ast.expr] = {}
         self.display = display
         self.refs = refs
         self.problems = problems
 
     def module(self, tree: ast.Module) -> None:
-        self.constants = _constants(tree)
+        bound = _bound_once(tree)
+        self.constants = _constants(bound)
+        # ``CASES = [pytest.param(..., marks=...)]`` used as ``parametrize("case", CASES)``
+        self.lists = {name: node for name, node in bound.items() if isinstance(node, (ast.List, ast.Tuple))}
         all_tests = tuple(self._tests(tree.body, self.display))
         for node in tree.body:
             if isinstance(node, (ast.Assign, ast.AnnAssign)) and _targets_pytestmark(node) and node.value is not None:
@@ -141,21 +146,26 @@ class _Scanner:
                 yield from self._tests(node.body, f"{prefix}::{node.name}")
 
     def _params(self, function: ast.FunctionDef | ast.AsyncFunctionDef, nodeid: str) -> None:
-        """``pytest.param(..., marks=...)`` inside the function's parametrize decorators."""
+        """``pytest.param(..., marks=...)`` inside the function's parametrize decorators, or
+        in a module-level list a decorator names."""
         for decorator in function.decorator_list:
-            for node in ast.walk(decorator):
-                if isinstance(node, ast.Call) and _dotted(node.func).endswith("param"):
-                    position = _param_position(decorator, node)
-                    for keyword in node.keywords:
-                        if keyword.arg == "marks":
-                            for mark in _marks(keyword.value):
-                                self._mark(mark, (nodeid,), param=position)
+            named = [self.lists[n.id] for n in ast.walk(decorator) if isinstance(n, ast.Name) and n.id in self.lists]
+            for source in (decorator, *named):
+                self._params_in(source, nodeid)
+
+    def _params_in(self, source: ast.expr, nodeid: str) -> None:
+        for node in ast.walk(source):
+            if isinstance(node, ast.Call) and _dotted(node.func).endswith("param"):
+                position = _param_position(source, node)
+                for keyword in node.keywords:
+                    if keyword.arg == "marks":
+                        for mark in _marks(keyword.value):
+                            self._mark(mark, (nodeid,), param=position)
 
     def _mark(self, node: ast.expr, nodeids: tuple[str, ...], param: int | None = None) -> None:
         if not isinstance(node, ast.Call):
             if _dotted(node).split(".")[-1] == "lee_ref":  # ``@pytest.mark.lee_ref`` without a call
-                self.problems.append(ScanProblem(self.display, node.lineno,
-                    _NO_ARGUMENTS))
+                self.problems.append(ScanProblem(self.display, node.lineno, _NO_ARGUMENTS))
             return
         if _dotted(node.func).split(".")[-1] != "lee_ref":
             return
@@ -191,9 +201,10 @@ class _Scanner:
         return None
 
 
-def _constants(tree: ast.Module) -> dict[str, str | tuple[str, ...]]:
-    """Module-level names bound once to a string or a tuple/list of strings."""
-    found: dict[str, str | tuple[str, ...]] = {}
+def _bound_once(tree: ast.Module) -> dict[str, ast.expr]:
+    """Module-level names bound exactly once (a name rebound later is not guessed at),
+    with the expression bound."""
+    values: dict[str, ast.expr] = {}
     bound: dict[str, int] = {}
     for node in tree.body:
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -201,17 +212,24 @@ def _constants(tree: ast.Module) -> dict[str, str | tuple[str, ...]]:
             for target in targets:
                 if isinstance(target, ast.Name):
                     bound[target.id] = bound.get(target.id, 0) + 1
-            if len(targets) != 1 or not isinstance(targets[0], ast.Name) or node.value is None:
-                continue
-            try:
-                value = ast.literal_eval(node.value)
-            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-                continue
-            if isinstance(value, str):
-                found[targets[0].id] = value
-            elif isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
-                found[targets[0].id] = tuple(value)
-    return {name: value for name, value in found.items() if bound.get(name) == 1}
+            if len(targets) == 1 and isinstance(targets[0], ast.Name) and node.value is not None:
+                values[targets[0].id] = node.value
+    return {name: value for name, value in values.items() if bound.get(name) == 1}
+
+
+def _constants(bound: dict[str, ast.expr]) -> dict[str, str | tuple[str, ...]]:
+    """Of the names bound once, those bound to a string or a tuple/list of strings."""
+    found: dict[str, str | tuple[str, ...]] = {}
+    for name, node in bound.items():
+        try:
+            value = ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            continue
+        if isinstance(value, str):
+            found[name] = value
+        elif isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
+            found[name] = tuple(value)
+    return found
 
 
 def _marks(node: ast.expr | None) -> list[ast.expr]:
