@@ -132,7 +132,7 @@ def test_the_console_script_runs_with_text_output(project):
     assert result.stdout.splitlines()[0] == (
         "kb/NM06-LESSONS-x.md:6: related-unknown RELATED names NM06-BUG-77, which is declared nowhere in the "
         "knowledge base; fix the ID, declare the entry, or list it in [tool.lee.kb] external if it lives elsewhere")
-    assert result.stdout.splitlines()[-1].startswith("lee-kb: 1 finding (1 error, 0 warning, 0 info) in 1 files")
+    assert result.stdout.splitlines()[-1].startswith("lee-kb: 1 finding (1 error, 0 warning, 0 info) in 1 file;")
 
 
 def test_help_lists_the_three_subcommands(capsys):

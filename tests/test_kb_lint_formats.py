@@ -49,7 +49,7 @@ def test_text_is_path_line_rule_message(project, capsys):
     _, out = _run(capsys, "text")
     lines = out.splitlines()
     assert lines[0].startswith("kb/NM06-LESSONS-a, b: c.md:5: ref-unenforced NM06-LESS-09 is enforced by no test; ")
-    assert len(lines) == 6 and lines[-1].startswith("lee-kb: 5 findings (3 error, 1 warning, 1 info) in 1 files")
+    assert len(lines) == 6 and lines[-1].startswith("lee-kb: 5 findings (3 error, 1 warning, 1 info) in 1 file;")
 
 
 def test_github_annotations_escape_properties_and_map_severities(project, capsys):

@@ -47,7 +47,7 @@ def test_a_plain_run_verifies_the_package(project: pytest.Pytester):
         [
             "pyproject.toml::package PASSED*",
             "*= lee package =*",
-            "src: 1 files, * zipped (* unzipped), CodeSha256 *=",
+            "src: 1 file, * zipped (* unzipped), CodeSha256 *=",
         ]
     )
 
@@ -206,4 +206,4 @@ def test_under_xdist_the_package_entry_reaches_the_controller_once(project: pyte
     result.assert_outcomes(passed=2)
     entries = json.loads((project.path / "lee.json").read_text())["package"]
     assert [entry["status"] for entry in entries] == ["ok"]
-    result.stdout.fnmatch_lines(["*= lee package =*", "src: 1 files, *CodeSha256 *"])
+    result.stdout.fnmatch_lines(["*= lee package =*", "src: 1 file, *CodeSha256 *"])

@@ -127,7 +127,5 @@ def _line_of(path: Any, metric: str) -> int:
 
 def _not_reported(metric: str, measurement: Measurement) -> str:
     reported = ", ".join(measurement.app_metrics) or "none"
-    return (
-        f"{metric}: not reported by the handler {measurement.handler} in any of {measurement.runs} runs "
-        f"(app metrics reported: {reported})"
-    )
+    runs = "its only run" if measurement.runs == 1 else f"any of {measurement.runs} runs"
+    return f"{metric}: not reported by the handler {measurement.handler} in {runs} (app metrics reported: {reported})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pytest_lee._text import count
 from pytest_lee.budgets.verdicts import MARKS, describe_levels, format_value, largest_phase
 from pytest_lee.settings import Levels
 
@@ -57,7 +58,7 @@ def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> lis
     if not cold:
         return []
     lines = [
-        f"cold start {format_value(cold)} ms (median of {detail['runs']} runs) = "
+        f"cold start {format_value(cold)} ms (median of {count(detail['runs'], 'run')}) = "
         f"import {format_value(detail.get('import_ms'))} ms + first invocation "
         f"{format_value(detail.get('first_invoke_ms'))} ms"
     ]

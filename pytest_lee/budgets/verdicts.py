@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pytest_lee._text import count
 from pytest_lee.budgets.stats import MetricStats
 from pytest_lee.settings import Levels
 
@@ -125,7 +126,7 @@ def failure_message(entry: dict[str, Any], measurement: Measurement) -> str:
     lines = [
         f"{entry['name']}: median {format_value(entry['median'])} is {entry['verdict'].upper()} — "
         f"{word} {'critical' if entry['verdict'] == 'critical' else 'acceptable'} {format_value(bound)} "
-        f"(levels {describe_levels(levels)}; p95 {format_value(entry['p95'])}, {entry['runs']} runs, "
+        f"(levels {describe_levels(levels)}; p95 {format_value(entry['p95'])}, {count(entry['runs'], 'run')}, "
         f"spread {entry['spread_pct']:.0f} %{', unreliable' if entry['unreliable'] else ''})"
     ]
     summary = measurement_entry(measurement)

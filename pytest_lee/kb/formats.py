@@ -14,6 +14,7 @@ import json
 from pathlib import PurePosixPath
 from typing import Callable
 
+from pytest_lee._text import count
 from pytest_lee.kb.lint import LintResult
 from pytest_lee.kb.rules import RULES
 
@@ -29,8 +30,8 @@ def render_text(result: LintResult) -> str:
     counts = {level: sum(f.severity == level for f in result.findings) for level in ("error", "warning", "info")}
     s = result.summary
     lines.append(
-        f"lee-kb: {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} "
-        f"({counts['error']} error, {counts['warning']} warning, {counts['info']} info) in {s.files} files; "
+        f"lee-kb: {count(len(result.findings), 'finding')} "
+        f"({counts['error']} error, {counts['warning']} warning, {counts['info']} info) in {count(s.files, 'file')}; "
         f"{s.refs} refs; {s.items} checklist items: {s.enforced} enforced, {s.waived} waived, {s.unenforced} unenforced"
     )
     return "\n".join(lines) + "\n"

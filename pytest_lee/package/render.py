@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pytest_lee._text import count
+
 if TYPE_CHECKING:
     from pytest_lee.report import SessionReport
 
@@ -15,13 +17,12 @@ def render_package_summary(report: SessionReport, settings: Any) -> list[str]:
         source = entry.get("source", "?")
         if entry.get("status") == "fail":
             problems = entry.get("problems", [])
-            count = len(problems)
             during = entry.get("during", "verification")
-            lines.append(f"{source}: FAILED {during} ({count} problem{'s' if count != 1 else ''})")
+            lines.append(f"{source}: FAILED {during} ({count(len(problems), 'problem')})")
             lines.extend(f"  problem: {problem}" for problem in problems)
             continue
         lines.append(
-            f"{source}: {entry.get('files', 0)} files, {_size(entry.get('zipped_bytes', 0))} zipped "
+            f"{source}: {count(entry.get('files', 0), 'file')}, {_size(entry.get('zipped_bytes', 0))} zipped "
             f"({_size(entry.get('unzipped_bytes', 0))} unzipped), CodeSha256 {entry.get('code_sha256', '?')}"
         )
         lines.extend(f"  warning: {warning}" for warning in entry.get("warnings", []))
