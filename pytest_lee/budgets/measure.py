@@ -30,7 +30,7 @@ import itertools
 import json
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -66,12 +66,6 @@ class Measurement:
         values = self.samples.get(metric)
         return summarize(values) if values else None
 
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_json(cls, text: str) -> Measurement:
-        return cls(**json.loads(text))
 
 
 def load_events(settings: Settings) -> list[Any]:

@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -85,7 +86,7 @@ def _shared(config: pytest.Config, produce: Callable[[], Measurement]) -> Measur
         except LeeError as error:
             result = str(error)
         if directory is not None:
-            payload = {"error": result} if isinstance(result, str) else {"measurement": json.loads(result.to_json())}
+            payload = {"error": result} if isinstance(result, str) else {"measurement": asdict(result)}
             write_atomic(directory / "budgets.json", json.dumps(payload))
         return result
 

@@ -114,9 +114,6 @@ class SpySet:
         if registry is not None and hasattr(registry, "__setitem__"):
             self._patch_container(patcher, registry, depth=1)
 
-    def is_spy(self, value: Any) -> bool:
-        return getattr(value, "__lee_spy__", None) is not None
-
     # --- patching -----------------------------------------------------------
 
     def _patch_namespace(self, patcher: Patcher, module: types.ModuleType) -> None:

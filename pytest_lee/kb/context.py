@@ -46,7 +46,6 @@ class ItemRef:
     owner: str
     item: ChecklistItem
     document: Document
-    checklist_title: str | None
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def build_context(config: KbConfig, documents: list[Document], tests: TestIndex,
         for checklist in document.checklists:
             owner = checklist.owner or document.stem
             for item in checklist.items:
-                context.owners.setdefault(owner, []).append(ItemRef(owner, item, document, checklist.title))
+                context.owners.setdefault(owner, []).append(ItemRef(owner, item, document))
     context.ids = IdIndex.build(declarations)
     _claims(context)
     _waivers(context)
