@@ -63,7 +63,9 @@ def bare(directory: Path) -> tuple[float, float]:
         "print((time.perf_counter() - start) * 1000)" % str(directory)
     )
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-B", "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-B", "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     return float(out), (time.perf_counter() - start) * 1000
 
 
@@ -89,7 +91,9 @@ def main() -> None:
         harness(directory, function), bare(directory)  # warm the page cache, build nothing else
         h_import, h_wall, b_import, b_wall = [], [], [], []
         for index in range(rounds):
-            pairs = [("h", harness), ("b", bare)] if index % 2 == 0 else [("b", bare), ("h", harness)]
+            pairs = (
+                [("h", harness), ("b", bare)] if index % 2 == 0 else [("b", bare), ("h", harness)]
+            )
             for kind, measure in pairs:
                 if kind == "h":
                     imported, wall = measure(directory, function)
@@ -102,16 +106,25 @@ def main() -> None:
     ratio = statistics.median(h_import) / statistics.median(b_import)
     overhead = statistics.median(h_wall) - statistics.median(b_wall)
     print(f"rounds (interleaved, alternating order): {rounds}")
-    print(f"import_ms   harness median {statistics.median(h_import):7.1f}   bare median {statistics.median(b_import):7.1f}")
+    print(
+        f"import_ms   harness median {statistics.median(h_import):7.1f}   bare median {statistics.median(b_import):7.1f}"
+    )
     print(f"ratio harness/bare import: {ratio:.3f} ({(ratio - 1) * 100:+.1f} %; aim within ±10 %)")
-    print(f"wall ms     harness median {statistics.median(h_wall):7.1f}   bare median {statistics.median(b_wall):7.1f}")
+    print(
+        f"wall ms     harness median {statistics.median(h_wall):7.1f}   bare median {statistics.median(b_wall):7.1f}"
+    )
     outside = statistics.median([w - i for w, i in zip(h_wall, h_import)]) - statistics.median(
-        [w - i for w, i in zip(b_wall, b_import)])
+        [w - i for w, i in zip(b_wall, b_import)]
+    )
     print(f"per-run overhead, harness over bare (wall): {overhead:+.1f} ms (aim: under 15 ms)")
-    print(f"  of which outside the import (wall - import_ms, harness minus bare): {outside:+.1f} ms "
-          "(the bare run pays for site/.pth processing, the -I -S child does not)")
-    print(f"run-to-run spread (max-min)/median: harness import {spread(h_import):.1f} %, bare import {spread(b_import):.1f} %, "
-          f"harness wall {spread(h_wall):.1f} %, bare wall {spread(b_wall):.1f} %")
+    print(
+        f"  of which outside the import (wall - import_ms, harness minus bare): {outside:+.1f} ms "
+        "(the bare run pays for site/.pth processing, the -I -S child does not)"
+    )
+    print(
+        f"run-to-run spread (max-min)/median: harness import {spread(h_import):.1f} %, bare import {spread(b_import):.1f} %, "
+        f"harness wall {spread(h_wall):.1f} %, bare wall {spread(b_wall):.1f} %"
+    )
 
 
 if __name__ == "__main__":

@@ -39,8 +39,14 @@ def generate_engine(target: Path, *, timeout: bool) -> None:
     target.mkdir(parents=True, exist_ok=True)
     names = [f"iface{i:02d}" for i in range(INTERFACES)]
     members = "\n".join(f"    {name.upper()} = {name!r}" for name in names)
-    routers = "\n".join(f"    Interface.{n.upper()}: ('interface_{n}', 'execute_{n}_operation')," for n in names)
-    signature = "interface, operation, timeout=30, **kwargs" if timeout else "interface, operation, **kwargs"
+    routers = "\n".join(
+        f"    Interface.{n.upper()}: ('interface_{n}', 'execute_{n}_operation')," for n in names
+    )
+    signature = (
+        "interface, operation, timeout=30, **kwargs"
+        if timeout
+        else "interface, operation, **kwargs"
+    )
     forward = "timeout=timeout, **kwargs" if timeout else "**kwargs"
     (target / "gateway_core.py").write_text(
         f"import importlib\nfrom enum import Enum\n\n\nclass Interface(Enum):\n{members}\n\n\n"
@@ -61,8 +67,12 @@ def generate_engine(target: Path, *, timeout: bool) -> None:
         core = [f'"""Core {name}."""\n']
         table = []
         for op in range(OPERATIONS):
-            core.append(f"\ndef _op{op:02d}_implementation({core_params}):\n    return (key, value)\n")
-            table.append(f"    'op{op:02d}': lambda **kwargs: _op{op:02d}_implementation(**_require(kwargs, 'key')),")
+            core.append(
+                f"\ndef _op{op:02d}_implementation({core_params}):\n    return (key, value)\n"
+            )
+            table.append(
+                f"    'op{op:02d}': lambda **kwargs: _op{op:02d}_implementation(**_require(kwargs, 'key')),"
+            )
             wrappers.append(
                 f"\ndef {name}_op{op:02d}(key: str, value=None):\n"
                 f"    return execute_operation(Interface.{name.upper()}, 'op{op:02d}', key=key, value=value)\n"
@@ -80,9 +90,19 @@ def generate_engine(target: Path, *, timeout: bool) -> None:
     (target / "gateway.py").write_text("".join(wrappers))
 
 
-def settings_for(source: Path, registry: str, dispatcher: str, operation: str, kwargs: dict) -> Settings:
-    contract = ContractSettings(registry=registry, dispatcher=dispatcher, operation=operation, kwargs=kwargs, leaves=("*_core",))
-    return Settings(rootdir=source.parent, source=source, contracts=(contract,), options=CommandLine())
+def settings_for(
+    source: Path, registry: str, dispatcher: str, operation: str, kwargs: dict
+) -> Settings:
+    contract = ContractSettings(
+        registry=registry,
+        dispatcher=dispatcher,
+        operation=operation,
+        kwargs=kwargs,
+        leaves=("*_core",),
+    )
+    return Settings(
+        rootdir=source.parent, source=source, contracts=(contract,), options=CommandLine()
+    )
 
 
 def time_items(settings: Settings, repeat: int) -> tuple[list[float], int, int]:
@@ -93,7 +113,9 @@ def time_items(settings: Settings, repeat: int) -> tuple[list[float], int, int]:
         started = time.perf_counter()
         results = [check_key(settings.source, spec, label) for label in labels]
         totals.append(time.perf_counter() - started)
-        assert all(result.status == "ok" for result in results), [r.message for r in results if not r]
+        assert all(result.status == "ok" for result in results), [
+            r.message for r in results if not r
+        ]
         probes = sum(len(result.probes) for result in results)
     return totals, len(labels), probes
 
@@ -123,16 +145,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lee-bench-contracts-") as scratch:
         scratch_path = Path(scratch)
         example = scratch_path / "example" / "lee_engine"
-        shutil.copytree(ROOT / "examples" / "lee_engine", example, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / "examples" / "lee_engine", example, ignore=shutil.ignore_patterns("__pycache__")
+        )
         example_settings = settings_for(
-            example, "gateway_core:_INTERFACE_ROUTERS", "gateway_core:execute_operation", "test_operation", {"timeout": 30}
+            example,
+            "gateway_core:_INTERFACE_ROUTERS",
+            "gateway_core:execute_operation",
+            "test_operation",
+            {"timeout": 30},
         )
         report_items("example engine", example_settings, repeat)
         v1 = scratch_path / "example-v1"
         shutil.copytree(example, v1)
         for name, edits in {
-            "cache_core.py": [(", timeout: int = 30", ""), ("(timeout: int = 30)", "()"), ('"timeout": timeout', '"timeout": None')],
-            "gateway_core.py": [("    timeout: int = DEFAULT_TIMEOUT,\n", ""), ("router(operation, timeout=timeout, **kwargs)", "router(operation, **kwargs)")],
+            "cache_core.py": [
+                (", timeout: int = 30", ""),
+                ("(timeout: int = 30)", "()"),
+                ('"timeout": timeout', '"timeout": None'),
+            ],
+            "gateway_core.py": [
+                ("    timeout: int = DEFAULT_TIMEOUT,\n", ""),
+                ("router(operation, timeout=timeout, **kwargs)", "router(operation, **kwargs)"),
+            ],
             "interface_http.py": [('"""HTTP interface router."""', '"""HTTP router."""')],
         }.items():
             text = (v1 / name).read_text()
@@ -143,7 +178,13 @@ def main() -> None:
 
         generated = scratch_path / "generated" / "engine"
         generate_engine(generated, timeout=True)
-        generated_settings = settings_for(generated, "gateway_core:_ROUTERS", "gateway_core:execute_operation", "op00", {"key": "k"})
+        generated_settings = settings_for(
+            generated,
+            "gateway_core:_ROUTERS",
+            "gateway_core:execute_operation",
+            "op00",
+            {"key": "k"},
+        )
         report_items(f"generated {INTERFACES}x{OPERATIONS} engine", generated_settings, repeat)
         old = scratch_path / "generated-v1"
         generate_engine(old, timeout=False)

@@ -46,7 +46,9 @@ def child_env(pycache: str | None) -> dict[str, str]:
 def import_cost(runs: int) -> tuple[float, float]:
     """Median ms of ``import pytest`` and of ``import pytest_lee.plugin`` after it."""
     bare, plugin = [], []
-    subprocess.run([sys.executable, "-c", PROBE], capture_output=True, check=True, env=CHILD_ENV)  # warm the cache
+    subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, check=True, env=CHILD_ENV
+    )  # warm the cache
     for _ in range(runs):
         out = subprocess.run(
             [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, env=CHILD_ENV
@@ -58,7 +60,9 @@ def import_cost(runs: int) -> tuple[float, float]:
 
 
 def heavy_modules_loaded() -> str:
-    code = f"import sys, pytest_lee.plugin; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    code = (
+        f"import sys, pytest_lee.plugin; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    )
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=CHILD_ENV
     ).stdout.strip()
@@ -67,7 +71,10 @@ def heavy_modules_loaded() -> str:
 def make_suite(root: Path, tests: int, configured: bool) -> None:
     per_file = 100
     for index in range(0, tests, per_file):
-        body = "".join(f"def test_{n}():\n    assert {n} == {n}\n\n" for n in range(index, min(index + per_file, tests)))
+        body = "".join(
+            f"def test_{n}():\n    assert {n} == {n}\n\n"
+            for n in range(index, min(index + per_file, tests))
+        )
         (root / f"test_suite_{index // per_file:03d}.py").write_text(body)
     pyproject = "[tool.pytest.ini_options]\n"
     if configured:
@@ -90,7 +97,9 @@ def run_suite(root: Path, extra: list[str]) -> tuple[float, float]:
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, env=CHILD_ENV)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
-        raise SystemExit(f"suite failed ({' '.join(extra) or 'with plugin'}):\n{result.stdout[-2000:]}")
+        raise SystemExit(
+            f"suite failed ({' '.join(extra) or 'with plugin'}):\n{result.stdout[-2000:]}"
+        )
     return elapsed, _children_cpu() - cpu
 
 
@@ -110,17 +119,26 @@ def suite_overhead(tests: int, runs: int, configured: bool) -> dict[str, tuple[f
                 without.append(run_suite(root, ["-p", "no:lee"]))
                 with_plugin.append(run_suite(root, []))
     return {
-        kind: (statistics.median(s[index] for s in with_plugin), statistics.median(s[index] for s in without))
+        kind: (
+            statistics.median(s[index] for s in with_plugin),
+            statistics.median(s[index] for s in without),
+        )
         for index, kind in enumerate(("wall", "cpu"))
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--imports", type=int, default=21, help="fresh interpreters for the import cost")
+    parser.add_argument(
+        "--imports", type=int, default=21, help="fresh interpreters for the import cost"
+    )
     parser.add_argument("--runs", type=int, default=11, help="interleaved suite runs per variant")
-    parser.add_argument("--tests", type=int, default=1000, help="trivial tests in the generated suite")
-    parser.add_argument("--no-bytecode", action="store_true", help="children compile every import (no .pyc)")
+    parser.add_argument(
+        "--tests", type=int, default=1000, help="trivial tests in the generated suite"
+    )
+    parser.add_argument(
+        "--no-bytecode", action="store_true", help="children compile every import (no .pyc)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lee-bench-pyc-") as pycache:
         CHILD_ENV.clear()
@@ -129,13 +147,24 @@ def main() -> None:
 
 
 def report(args: argparse.Namespace) -> None:
-    print(f"bytecode cache: {'off (every import compiles)' if args.no_bytecode else 'on (.pyc in a temporary prefix)'}")
+    print(
+        f"bytecode cache: {'off (every import compiles)' if args.no_bytecode else 'on (.pyc in a temporary prefix)'}"
+    )
     bare, plugin = import_cost(args.imports)
-    print(f"import pytest                         : {bare:7.1f} ms (median of {args.imports} fresh interpreters)")
-    print(f"import pytest_lee.plugin (after it)   : {plugin:7.1f} ms  ({plugin / bare:.1%} of import pytest)")
+    print(
+        f"import pytest                         : {bare:7.1f} ms (median of {args.imports} fresh interpreters)"
+    )
+    print(
+        f"import pytest_lee.plugin (after it)   : {plugin:7.1f} ms  ({plugin / bare:.1%} of import pytest)"
+    )
     print(f"heavy modules loaded by the import    : {heavy_modules_loaded() or 'none'}")
-    print(f"{args.tests} trivial tests, medians of {args.runs} interleaved runs (with plugin vs -p no:lee):")
-    for configured, label in ((False, "no [tool.lee]"), (True, "[tool.lee] source set (+1 package item)")):
+    print(
+        f"{args.tests} trivial tests, medians of {args.runs} interleaved runs (with plugin vs -p no:lee):"
+    )
+    for configured, label in (
+        (False, "no [tool.lee]"),
+        (True, "[tool.lee] source set (+1 package item)"),
+    ):
         figures = suite_overhead(args.tests, args.runs, configured)
         for kind, (with_plugin, without) in figures.items():
             added = with_plugin / without - 1

@@ -34,7 +34,9 @@ def report(label: str, texts: list[str]) -> None:
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     for name, function in (("find_damage", find_damage), ("repair", repair)):
         seconds = timed(function, texts, runs=5 if megabytes < 5 else 3)
-        print(f"{label:<28} {name:<12} {len(texts) / seconds:9.0f} files/s {megabytes / seconds:7.1f} MB/s  ({seconds * 1000:.0f} ms)")
+        print(
+            f"{label:<28} {name:<12} {len(texts) / seconds:9.0f} files/s {megabytes / seconds:7.1f} MB/s  ({seconds * 1000:.0f} ms)"
+        )
 
 
 def main() -> None:

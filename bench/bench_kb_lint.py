@@ -49,7 +49,8 @@ def _generated(directory: Path, count: int = 1000) -> Path:
             "",
             "### What happened",
             "",
-            "A paragraph of prose about what happened, long enough to look like the real thing. " * 6,
+            "A paragraph of prose about what happened, long enough to look like the real thing. "
+            * 6,
             "",
             "```python",
             "def execute_operation(interface, operation, timeout=30, **kwargs):",
@@ -83,10 +84,13 @@ def _generated(directory: Path, count: int = 1000) -> Path:
             "NM06-BUG-01 → Sentinel leak",
             "```",
             "",
-            "- Another paragraph of closing prose with *emphasis* and `code` and a [link](x.md). " * 4,
+            "- Another paragraph of closing prose with *emphasis* and `code` and a [link](x.md). "
+            * 4,
             "",
         ]
-        (kb / f"{family}-LESSONS-Generated {number:04d}.md").write_text("\n".join(body), encoding="utf-8")
+        (kb / f"{family}-LESSONS-Generated {number:04d}.md").write_text(
+            "\n".join(body), encoding="utf-8"
+        )
     (directory / "tests").mkdir()
     (directory / "tests" / "test_generated.py").write_text(
         "import pytest\n\n@pytest.mark.lee_ref('NM01-LESS-01', 'Local tests passing')\ndef test_one():\n    pass\n",
@@ -134,7 +138,9 @@ def measure(name: str, root: Path, tests: list[Path], rounds: int) -> None:
     findings = _lint([root], tests, root.parent)
     print(f"{name}: {len(files)} files, {size / 1e6:.2f} MB, {findings} findings")
     print(f"  markdown-it-py parse: {floor * 1000:8.1f} ms  {len(files) / floor:8.0f} files/s")
-    print(f"  block-level parse:    {block * 1000:8.1f} ms  {len(files) / block:8.0f} files/s  (what lee-kb runs)")
+    print(
+        f"  block-level parse:    {block * 1000:8.1f} ms  {len(files) / block:8.0f} files/s  (what lee-kb runs)"
+    )
     print(f"  lee-kb lint:          {linted * 1000:8.1f} ms  {len(files) / linted:8.0f} files/s")
     print(f"  ratio lint / parse:   {linted / floor:8.2f}x  (aim: <= 1.5x)")
     print(f"  ratio lint / block-level parse: {linted / block:.2f}x")

@@ -38,7 +38,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lee-bench-package-") as directory:
         package = build_package(settings, out_dir=Path(directory))
         size = package.path.stat().st_size
-    print(f"example engine: {len(package.files)} files, {size} bytes zipped, CodeSha256 {package.code_sha256}")
+    print(
+        f"example engine: {len(package.files)} files, {size} bytes zipped, CodeSha256 {package.code_sha256}"
+    )
     for verify in (True, False):
         samples = time_builds(args.runs, verify)
         label = "build + verify" if verify else "build only    "

@@ -51,7 +51,9 @@ class _TempDirs:
 
 def _variant(work: Path, name: str, edit) -> Path:
     source = work / name / "lee_engine"
-    shutil.copytree(ROOT / "examples" / "lee_engine", source, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "examples" / "lee_engine", source, ignore=shutil.ignore_patterns("__pycache__")
+    )
     core = source / "cache_core.py"
     core.write_text(edit(core.read_text()))
     return source
@@ -69,19 +71,32 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lee-bench-") as temporary:
         work = Path(temporary)
         a = build_package(settings, out_dir=work / "a")
-        b = build_package(settings, _variant(work, "b", lambda text: text + "\n# b\n"), out_dir=work / "b")
+        b = build_package(
+            settings, _variant(work, "b", lambda text: text + "\n# b\n"), out_dir=work / "b"
+        )
         bad = build_package(
-            settings, _variant(work, "bad", lambda text: text.replace(CORE_GET, "def _execute_get_implementation(key: str) -> Any:")),
+            settings,
+            _variant(
+                work,
+                "bad",
+                lambda text: text.replace(
+                    CORE_GET, "def _execute_get_implementation(key: str) -> Any:"
+                ),
+            ),
             out_dir=work / "bad",
         )
         start = time.perf_counter()
-        with rehearsal_session(settings, SessionReport(), _TempDirs(work / "rehearsal")) as rehearsal:
+        with rehearsal_session(
+            settings, SessionReport(), _TempDirs(work / "rehearsal")
+        ) as rehearsal:
             first = rehearsal.deploy(a)  # creates the function: moto warms up here
             cold = time.perf_counter() - start
             full, health, canary, rollbacks, flips, flips_checked = [], [], [], [], [], []
             for index in range(rounds):
                 deployment = rehearsal.deploy(b if index % 2 == 0 else a)
-                assert deployment.promoted and deployment.canary.invocations == 20, deployment.reason
+                assert deployment.promoted and deployment.canary.invocations == 20, (
+                    deployment.reason
+                )
                 full.append(deployment.seconds)
                 steps = {step.name.split(" v")[0]: step.seconds for step in deployment.steps}
                 health.append(steps["health check"])
@@ -91,7 +106,9 @@ def main() -> None:
                 rollbacks.append(failed.seconds)
             for _ in range(rounds * 3):
                 flip = rehearsal.rollback(health=False)
-                flips.append(sum(step.seconds for step in flip.steps if step.name.startswith("roll back")))
+                flips.append(
+                    sum(step.seconds for step in flip.steps if step.name.startswith("roll back"))
+                )
             for _ in range(rounds):
                 flips_checked.append(rehearsal.rollback().seconds)
     print(f"rehearsal of the example engine, moto in-process, {rounds} rounds (medians):")

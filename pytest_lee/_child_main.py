@@ -121,7 +121,9 @@ def main():
         response = None
         try:
             response = function(event, context)
-        except BaseException as caught:  # SystemExit/KeyboardInterrupt from a handler is a failed invocation
+        except (
+            BaseException
+        ) as caught:  # SystemExit/KeyboardInterrupt from a handler is a failed invocation
             failure = _one_line(caught)
         elapsed_ms = (time.perf_counter() - start) * 1000
         stdout_at = _stdout_at()
@@ -131,8 +133,15 @@ def main():
         except (ValueError, TypeError) as caught:  # circular structures
             encoded = json.dumps(repr(response))
             failure = failure or f"response not serializable: {_one_line(caught)}"
-        record = '{"kind": "invoke", "index": %d, "ms": %r, "stdout_at": %d, "error": %s, "response": %s}\n' % (
-            index, elapsed_ms, stdout_at, json.dumps(failure), encoded,
+        record = (
+            '{"kind": "invoke", "index": %d, "ms": %r, "stdout_at": %d, "error": %s, "response": %s}\n'
+            % (
+                index,
+                elapsed_ms,
+                stdout_at,
+                json.dumps(failure),
+                encoded,
+            )
         )
         _send(fd, record.encode())
     _send(fd, b'{"kind": "done"}\n')

@@ -19,14 +19,18 @@ class PackageError(LeeError):
     (``verification``, ``build``, ``extraction``), so the heading says which it was.
     """
 
-    def __init__(self, problems: list[str] | tuple[str, ...] | str, *, during: str = "verification") -> None:
+    def __init__(
+        self, problems: list[str] | tuple[str, ...] | str, *, during: str = "verification"
+    ) -> None:
         if isinstance(problems, str):
             problems = [problems]
         self.problems = tuple(problems)
         self.during = during
         count = len(self.problems)
         body = "\n".join(f"  - {problem}" for problem in self.problems)
-        super().__init__(f"package {during} failed ({count} problem{'s' if count != 1 else ''}):\n{body}")
+        super().__init__(
+            f"package {during} failed ({count} problem{'s' if count != 1 else ''}):\n{body}"
+        )
 
 
 class MissingExtraError(LeeError):
@@ -34,6 +38,5 @@ class MissingExtraError(LeeError):
 
     def __init__(self, feature: str, extra: str, missing: str) -> None:
         super().__init__(
-            f"{feature} needs {missing}, which is not installed: "
-            f"pip install 'pytest-lee[{extra}]'"
+            f"{feature} needs {missing}, which is not installed: pip install 'pytest-lee[{extra}]'"
         )

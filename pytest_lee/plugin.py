@@ -7,8 +7,9 @@ that needs them (see ``tests/test_import_cost.py``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -24,11 +25,15 @@ report_key = pytest.StashKey[SessionReport]()
 write_error_key = pytest.StashKey[str]()  # an output file that could not be written
 
 # One help text per option, shared by the flag and the docs so they never drift.
-HELP_BUDGETS = "run the [tool.lee.budgets] cold-start and request budgets (skipped without this flag)"
+HELP_BUDGETS = (
+    "run the [tool.lee.budgets] cold-start and request budgets (skipped without this flag)"
+)
 HELP_RUNS = "fresh-interpreter runs per budget measurement (overrides [tool.lee.budgets] runs)"
 HELP_JSON = "write contract, budget, deploy-group and rehearsal results to PATH as JSON"
 HELP_BASELINE = "simulate partial deployments against REF: a git ref, a directory or a zip"
-HELP_REQUIRE_COMPATIBLE = "fail the run if a changed file cannot ship alone or a signature change breaks"
+HELP_REQUIRE_COMPATIBLE = (
+    "fail the run if a changed file cannot ship alone or a signature change breaks"
+)
 HELP_EMF = "write budget figures to PATH as CloudWatch Embedded Metric Format lines"
 HELP_SAVE = "save this run's budget figures as .lee/baselines/NAME.json"
 HELP_COMPARE = "compare budget figures with .lee/baselines/NAME.json"
@@ -53,18 +58,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--lee-json", metavar="PATH", dest="lee_json", help=HELP_JSON)
     group.addoption("--lee-baseline", metavar="REF", dest="lee_baseline", help=HELP_BASELINE)
     group.addoption(
-        "--lee-require-compatible", action="store_true", dest="lee_require_compatible",
+        "--lee-require-compatible",
+        action="store_true",
+        dest="lee_require_compatible",
         help=HELP_REQUIRE_COMPATIBLE,
     )
     group.addoption("--lee-emf", metavar="PATH", dest="lee_emf", help=HELP_EMF)
     group.addoption("--lee-save", metavar="NAME", dest="lee_save", help=HELP_SAVE)
     group.addoption("--lee-compare", metavar="NAME", dest="lee_compare", help=HELP_COMPARE)
     group.addoption(
-        "--lee-compare-fail", type=float, metavar="PCT", dest="lee_compare_fail", help=HELP_COMPARE_FAIL
+        "--lee-compare-fail",
+        type=float,
+        metavar="PCT",
+        dest="lee_compare_fail",
+        help=HELP_COMPARE_FAIL,
     )
     group.addoption("--lee-endpoint", metavar="URL", dest="lee_endpoint", help=HELP_ENDPOINT)
     group.addoption(
-        "--lee-allow-real-aws", action="store_true", dest="lee_allow_real_aws", help=HELP_ALLOW_REAL_AWS
+        "--lee-allow-real-aws",
+        action="store_true",
+        dest="lee_allow_real_aws",
+        help=HELP_ALLOW_REAL_AWS,
     )
 
 
@@ -77,10 +91,14 @@ def _command_line(config: pytest.Config) -> CommandLine:
         raise LeeConfigError(f"--lee-runs: expected a whole number >= 1, got {runs}")
     json_path = path(config.getoption("lee_json"))
     if json_path is not None and json_path.is_dir():
-        raise LeeConfigError(f"--lee-json {json_path}: is a directory; expected the path of a file to write")
+        raise LeeConfigError(
+            f"--lee-json {json_path}: is a directory; expected the path of a file to write"
+        )
     compare_fail = config.getoption("lee_compare_fail")
     if compare_fail is not None and compare_fail < 0:
-        raise LeeConfigError(f"--lee-compare-fail: expected a percentage >= 0, got {compare_fail:g}")
+        raise LeeConfigError(
+            f"--lee-compare-fail: expected a percentage >= 0, got {compare_fail:g}"
+        )
     return CommandLine(
         budgets=config.getoption("lee_budgets"),
         runs=runs,
@@ -118,7 +136,9 @@ def lee_report(config: pytest.Config) -> SessionReport:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     from pytest_lee.collect import lee_items, wants_lee_items
 
     if wants_lee_items(config):
@@ -204,18 +224,26 @@ def lee_cold_start(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
 
 
 @pytest.fixture
-def lee_rehearsal(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def lee_rehearsal(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
     """A moto-backed Lambda to rehearse deploy, canary and rollback on (function-scoped)."""
     from pytest_lee.rehearsal.fixture import rehearsal_session
 
-    with rehearsal_session(request.config.stash[settings_key], lee_report(request.config), tmp_path_factory) as rehearsal:
+    with rehearsal_session(
+        request.config.stash[settings_key], lee_report(request.config), tmp_path_factory
+    ) as rehearsal:
         yield rehearsal
 
 
 @pytest.fixture(scope="session")
-def lee_rehearsal_session(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def lee_rehearsal_session(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
     """``lee_rehearsal`` shared by a whole session, for suites that rehearse often."""
     from pytest_lee.rehearsal.fixture import rehearsal_session
 
-    with rehearsal_session(request.config.stash[settings_key], lee_report(request.config), tmp_path_factory) as rehearsal:
+    with rehearsal_session(
+        request.config.stash[settings_key], lee_report(request.config), tmp_path_factory
+    ) as rehearsal:
         yield rehearsal

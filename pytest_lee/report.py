@@ -12,9 +12,10 @@ from __future__ import annotations
 import importlib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pytest_lee._atomic import write_atomic
 
@@ -35,7 +36,9 @@ _RENDERERS: dict[str, str] = {
 class SessionReport:
     """Entries per section, in the order they were added."""
 
-    sections: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in FIXED_SECTIONS})
+    sections: dict[str, list[Any]] = field(
+        default_factory=lambda: {name: [] for name in FIXED_SECTIONS}
+    )
 
     def add(self, section: str, entry: Any) -> None:
         self.sections.setdefault(section, []).append(entry)

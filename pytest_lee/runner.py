@@ -31,15 +31,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
+from pytest_lee import _provides
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.settings import FunctionSettings
-from pytest_lee import _provides
 
-__all__ = ["ChildRun", "ImportTiming", "run_handler", "CHILD_SCRIPT"]
+__all__ = ["CHILD_SCRIPT", "ChildRun", "ImportTiming", "run_handler"]
 
 CHILD_SCRIPT = Path(__file__).with_name("_child_main.py")
 _STDERR_TAIL_LINES = 20
@@ -107,16 +108,29 @@ def run_handler(
     """
     module_name, _, function_name = handler.rpartition(".")
     if not module_name or not function_name:
-        raise LeeConfigError(f"handler {handler!r}: expected 'module.function', as in the Lambda console")
+        raise LeeConfigError(
+            f"handler {handler!r}: expected 'module.function', as in the Lambda console"
+        )
     code_dir = Path(code_dir).resolve()
     timeout = float(timeout_s if timeout_s is not None else function.timeout_s)
     provides = _provides.provides_dir(function.runtime_provides)
     work = Path(tempfile.mkdtemp(prefix="lee-run-"))
     try:
         spec = work / "spec.json"
-        spec.write_text(json.dumps({"events": list(events), "timeout_s": timeout,
-                                    "context": _context_fields(function)}, default=str), encoding="utf-8")
-        return _run_child(code_dir, handler, spec, work, function, provides, timeout, importtime, len(events))
+        spec.write_text(
+            json.dumps(
+                {
+                    "events": list(events),
+                    "timeout_s": timeout,
+                    "context": _context_fields(function),
+                },
+                default=str,
+            ),
+            encoding="utf-8",
+        )
+        return _run_child(
+            code_dir, handler, spec, work, function, provides, timeout, importtime, len(events)
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -132,7 +146,9 @@ def _context_fields(function: FunctionSettings) -> dict[str, Any]:
     }
 
 
-def child_environment(code_dir: Path, handler: str, function: FunctionSettings, provides: Path | None) -> dict[str, str]:
+def child_environment(
+    code_dir: Path, handler: str, function: FunctionSettings, provides: Path | None
+) -> dict[str, str]:
     """The child's whole environment: what the Lambda runtime sets, then the function's own."""
     fields = _context_fields(function)
     env = {
@@ -167,18 +183,43 @@ def child_environment(code_dir: Path, handler: str, function: FunctionSettings, 
     return env
 
 
-def _run_child(code_dir: Path, handler: str, spec: Path, work: Path, function: FunctionSettings,
-               provides: Path | None, timeout: float, importtime: bool, count: int) -> ChildRun:
+def _run_child(
+    code_dir: Path,
+    handler: str,
+    spec: Path,
+    work: Path,
+    function: FunctionSettings,
+    provides: Path | None,
+    timeout: float,
+    importtime: bool,
+    count: int,
+) -> ChildRun:
     read_fd, write_fd = os.pipe()
     paths = [str(code_dir)] + ([str(provides)] if provides is not None else [])
-    argv = [sys.executable, "-I", "-S", "-B", *(["-X", "importtime"] if importtime else []),
-            str(CHILD_SCRIPT), str(write_fd), str(spec), handler, "1" if importtime else "0", *paths]
+    argv = [
+        sys.executable,
+        "-I",
+        "-S",
+        "-B",
+        *(["-X", "importtime"] if importtime else []),
+        str(CHILD_SCRIPT),
+        str(write_fd),
+        str(spec),
+        handler,
+        "1" if importtime else "0",
+        *paths,
+    ]
     try:
         with open(work / "stdout", "wb") as out, open(work / "stderr", "wb") as err:
             try:
                 process = subprocess.Popen(
-                    argv, cwd=code_dir, env=child_environment(code_dir, handler, function, provides),
-                    stdin=subprocess.DEVNULL, stdout=out, stderr=err, pass_fds=(write_fd,),
+                    argv,
+                    cwd=code_dir,
+                    env=child_environment(code_dir, handler, function, provides),
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=err,
+                    pass_fds=(write_fd,),
                     start_new_session=True,  # one process group: a timeout kills grandchildren too
                 )
             finally:
@@ -194,8 +235,12 @@ def _run_child(code_dir: Path, handler: str, spec: Path, work: Path, function: F
     status, rusage = _reap(process)
     raw_stdout = (work / "stdout").read_bytes()
     stderr = (work / "stderr").read_bytes().decode("utf-8", "replace")
-    run = _assemble(records, timed_out_in, status, rusage, raw_stdout, stderr, timeout, count, handler)
-    marks = tuple(_line_count(raw_stdout, r.get("stdout_at", -1)) for r in records if "stdout_at" in r)
+    run = _assemble(
+        records, timed_out_in, status, rusage, raw_stdout, stderr, timeout, count, handler
+    )
+    marks = tuple(
+        _line_count(raw_stdout, r.get("stdout_at", -1)) for r in records if "stdout_at" in r
+    )
     return replace(run, stdout_marks=marks)
 
 
@@ -232,7 +277,9 @@ def _read_protocol(fd: int, pid: int, timeout: float) -> tuple[list[dict[str, An
                 try:
                     records.append(json.loads(line))
                 except ValueError:
-                    records.append({"kind": "garbage", "text": line[:200].decode("utf-8", "replace")})
+                    records.append(
+                        {"kind": "garbage", "text": line[:200].decode("utf-8", "replace")}
+                    )
 
 
 def _kill_group(pid: int) -> None:
@@ -258,8 +305,17 @@ def _reap(process: subprocess.Popen[bytes]) -> tuple[int, Any]:
     return status, rusage
 
 
-def _assemble(records: list[dict[str, Any]], timed_out_in: str | None, status: int, rusage: Any,
-              stdout: bytes, stderr: str, timeout: float, count: int, handler: str) -> ChildRun:
+def _assemble(
+    records: list[dict[str, Any]],
+    timed_out_in: str | None,
+    status: int,
+    rusage: Any,
+    stdout: bytes,
+    stderr: str,
+    timeout: float,
+    count: int,
+    handler: str,
+) -> ChildRun:
     returncode = os.waitstatus_to_exitcode(status)
     imported = next((r for r in records if r.get("kind") == "import"), None)
     invokes = sorted((r for r in records if r.get("kind") == "invoke"), key=lambda r: r["index"])
@@ -272,7 +328,11 @@ def _assemble(records: list[dict[str, Any]], timed_out_in: str | None, status: i
         error = f"timed out after {timeout:g} s ({_describe_phase(timed_out_in, count, handler)})"
     elif imported is None or (not done and imported.get("error") is None):
         where = _describe_phase(_last_phase(imported, invokes), count, handler)
-        how = f"exited with signal {-returncode}" if returncode < 0 else f"exited with code {returncode}"
+        how = (
+            f"exited with signal {-returncode}"
+            if returncode < 0
+            else f"exited with code {returncode}"
+        )
         error = f"{how} ({where})"
     elif imported.get("error"):
         error = imported["error"]
@@ -332,13 +392,15 @@ def _split_stderr(stderr: str) -> tuple[list[str], tuple[ImportTiming, ...]]:
     phase = None
     for line in stderr.splitlines():
         if line.startswith("lee-phase: "):
-            phase = line[len("lee-phase: "):]
+            phase = line[len("lee-phase: ") :]
             continue
         if line.startswith("import time:"):
             parsed = parse_importtime_line(line)
             if parsed is not None and phase is not None and phase != "after-import":
                 module, self_us, cumulative_us, depth = parsed
-                imports.append(ImportTiming(module, self_us / 1000, cumulative_us / 1000, depth, phase))
+                imports.append(
+                    ImportTiming(module, self_us / 1000, cumulative_us / 1000, depth, phase)
+                )
             continue
         lines.append(line)
     return lines, tuple(imports)
@@ -346,7 +408,7 @@ def _split_stderr(stderr: str) -> tuple[list[str], tuple[ImportTiming, ...]]:
 
 def parse_importtime_line(line: str) -> tuple[str, int, int, int] | None:
     """``import time:   123 |   456 |   pkg.mod`` → (module, self µs, cumulative µs, depth)."""
-    parts = line[len("import time:"):].split("|")
+    parts = line[len("import time:") :].split("|")
     if len(parts) != 3:
         return None
     try:
@@ -357,4 +419,3 @@ def parse_importtime_line(line: str) -> tuple[str, int, int, int] | None:
     stripped = name.lstrip(" ")
     depth = max(0, (len(name) - len(stripped) - 1) // 2)
     return stripped, self_us, cumulative_us, depth
-

@@ -13,11 +13,13 @@ and ``__hash__`` costs import time), and ``tomllib``/``difflib`` load only when 
 
 from __future__ import annotations
 
+import itertools
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from pytest_lee.errors import LeeConfigError
 
@@ -33,7 +35,17 @@ BUILTIN_METRICS = (
 HIGHER_IS_BETTER_METRICS = frozenset({"cache_hit_rate"})
 LEVEL_NAMES = ("target", "acceptable", "critical")
 
-_TOP_KEYS = ("source", "handler", "required", "min_lines", "exclude", "function", "contract", "budgets", "kb")
+_TOP_KEYS = (
+    "source",
+    "handler",
+    "required",
+    "min_lines",
+    "exclude",
+    "function",
+    "contract",
+    "budgets",
+    "kb",
+)
 _FUNCTION_KEYS = ("name", "runtime", "memory_mb", "timeout_s", "environment", "runtime_provides")
 _CONTRACT_KEYS = ("registry", "dispatcher", "operation", "kwargs", "leaves")
 _BUDGET_KEYS = ("runs", "event", "events", "phases", *BUILTIN_METRICS)
@@ -170,7 +182,9 @@ def load_settings(rootdir: Path, options: CommandLine | None = None) -> Settings
     if (options.baseline or options.require_compatible) and not settings.contracts:
         # Silently checking nothing would let a CI gate pass without a single contract.
         flag = "--lee-baseline" if options.baseline else "--lee-require-compatible"
-        raise LeeConfigError(f"{flag}: no [[tool.lee.contract]] table in {pyproject}, so there is no contract to check")
+        raise LeeConfigError(
+            f"{flag}: no [[tool.lee.contract]] table in {pyproject}, so there is no contract to check"
+        )
     return settings
 
 
@@ -240,22 +254,32 @@ def _parse_contracts(where: _Where, raw: Any) -> tuple[ContractSettings, ...]:
     if isinstance(raw, dict):
         raw = [raw]
     if not isinstance(raw, list):
-        raise LeeConfigError(f"{where.path}: tool.lee.contract: expected [[tool.lee.contract]] tables")
+        raise LeeConfigError(
+            f"{where.path}: tool.lee.contract: expected [[tool.lee.contract]] tables"
+        )
     contracts = []
     for index, table in enumerate(raw):
         key = f"tool.lee.contract[{index}]"
         table = where.table(table, key)
         where.known_keys(table, _CONTRACT_KEYS, key)
         if "registry" not in table:
-            raise LeeConfigError(f"{where.path}: {key}: 'registry' is required (\"module:attribute\")")
+            raise LeeConfigError(
+                f"{where.path}: {key}: 'registry' is required (\"module:attribute\")"
+            )
         registry = where.reference(table["registry"], f"{key}.registry")
         dispatcher = table.get("dispatcher")
         contracts.append(
             ContractSettings(
                 registry=registry,
-                dispatcher=None if dispatcher is None else where.reference(dispatcher, f"{key}.dispatcher"),
-                operation=where.string(table.get("operation", "test_operation"), f"{key}.operation"),
-                kwargs=MappingProxyType(dict(where.table(table.get("kwargs", {}), f"{key}.kwargs"))),
+                dispatcher=None
+                if dispatcher is None
+                else where.reference(dispatcher, f"{key}.dispatcher"),
+                operation=where.string(
+                    table.get("operation", "test_operation"), f"{key}.operation"
+                ),
+                kwargs=MappingProxyType(
+                    dict(where.table(table.get("kwargs", {}), f"{key}.kwargs"))
+                ),
                 leaves=where.strings(table.get("leaves", []), f"{key}.leaves"),
             )
         )
@@ -308,7 +332,9 @@ def parse_levels(raw: Any, metric: str, where: str) -> Levels:
         raw = {"acceptable": raw}
     unknown = [key for key in raw if key not in _LEVEL_KEYS]
     if unknown:
-        raise LeeConfigError(f"{where}: unknown key {unknown[0]!r}{_closest(unknown[0], _LEVEL_KEYS)}")
+        raise LeeConfigError(
+            f"{where}: unknown key {unknown[0]!r}{_closest(unknown[0], _LEVEL_KEYS)}"
+        )
     values: dict[str, float] = {}
     for name in LEVEL_NAMES:
         if name in raw:
@@ -322,8 +348,8 @@ def parse_levels(raw: Any, metric: str, where: str) -> Levels:
     if explicit is not None and not isinstance(explicit, bool):
         raise LeeConfigError(f"{where}.higher_is_better: expected true or false, got {explicit!r}")
     ordered = [values[name] for name in LEVEL_NAMES if name in values]
-    ascending = all(a <= b for a, b in zip(ordered, ordered[1:]))
-    descending = all(a >= b for a, b in zip(ordered, ordered[1:]))
+    ascending = all(a <= b for a, b in itertools.pairwise(ordered))
+    descending = all(a >= b for a, b in itertools.pairwise(ordered))
     if not ascending and not descending:
         shown = ", ".join(f"{name} = {values[name]:g}" for name in LEVEL_NAMES if name in values)
         raise LeeConfigError(
@@ -336,7 +362,9 @@ def parse_levels(raw: Any, metric: str, where: str) -> Levels:
         direction = descending
         if explicit is not None and explicit != direction:
             order = "descend" if explicit else "ascend"
-            raise LeeConfigError(f"{where}: higher_is_better = {str(explicit).lower()} but the levels do not {order}")
+            raise LeeConfigError(
+                f"{where}: higher_is_better = {str(explicit).lower()} but the levels do not {order}"
+            )
     return Levels(
         target=values.get("target"),
         acceptable=values.get("acceptable"),
@@ -361,10 +389,14 @@ class _Where:
     def fail(self, key: str, expected: str, value: Any) -> LeeConfigError:
         return LeeConfigError(f"{self.path}: {key}: expected {expected}, got {value!r}")
 
-    def known_keys(self, table: Mapping[str, Any], known: tuple[str, ...], key: str, what: str = "key") -> None:
+    def known_keys(
+        self, table: Mapping[str, Any], known: tuple[str, ...], key: str, what: str = "key"
+    ) -> None:
         for name in table:
             if name not in known:
-                raise LeeConfigError(f"{self.path}: {key}: unknown {what} {name!r}{_closest(name, known)}")
+                raise LeeConfigError(
+                    f"{self.path}: {key}: unknown {what} {name!r}{_closest(name, known)}"
+                )
 
     def table(self, value: Any, key: str) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -387,7 +419,11 @@ class _Where:
         return value
 
     def number(self, value: Any, key: str, *, positive: bool) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (positive and value <= 0):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (positive and value <= 0)
+        ):
             raise self.fail(key, "a positive number", value)
         return float(value)
 

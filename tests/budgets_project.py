@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pytest
 
@@ -40,9 +40,15 @@ def budgets_project(
     environment: Mapping[str, str | Path] | None = None,
 ) -> pytest.Pytester:
     """Write ``pyproject.toml`` and ``src/app.py`` into *pytester*'s directory."""
-    table = ", ".join(f"{name} = {json.dumps(str(value))}" for name, value in (environment or {}).items())
-    pytester.makefile(".toml", pyproject=PYPROJECT.format(
-        timeout=timeout, environment=f"{{ {table} }}" if table else "{}", budgets=budgets))
+    table = ", ".join(
+        f"{name} = {json.dumps(str(value))}" for name, value in (environment or {}).items()
+    )
+    pytester.makefile(
+        ".toml",
+        pyproject=PYPROJECT.format(
+            timeout=timeout, environment=f"{{ {table} }}" if table else "{}", budgets=budgets
+        ),
+    )
     pytester.mkdir("src")
     (pytester.path / "src" / "app.py").write_text(textwrap.dedent(app))
     return pytester

@@ -12,7 +12,9 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "seeds" / "000_3fccd28ea58512c1.txt"
 CORPUS = SHARED / "corpus"
-CLEAN = CORPUS / "sima-v2" / "NM06-Learned_Experiences" / "NM06-LESSONS-Deployment_and_Operations.md"
+CLEAN = (
+    CORPUS / "sima-v2" / "NM06-Learned_Experiences" / "NM06-LESSONS-Deployment_and_Operations.md"
+)
 
 
 def mac_roman(text: str) -> str:

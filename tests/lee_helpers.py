@@ -8,8 +8,9 @@ assertion stays in the test that makes it.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import pytest
 
@@ -46,7 +47,12 @@ def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
 
 def package_settings(source: Path, **overrides: Any) -> Settings:
     """Settings packaging *source* (rootdir its parent), handler ``app.handler``, no length warnings."""
-    values: dict[str, Any] = {"rootdir": source.parent, "source": source, "handler": "app.handler", "min_lines": 0}
+    values: dict[str, Any] = {
+        "rootdir": source.parent,
+        "source": source,
+        "handler": "app.handler",
+        "min_lines": 0,
+    }
     values.update(overrides)
     return Settings(**values)
 
@@ -71,7 +77,9 @@ def copy_engine(target: Path, edits: Mapping[str, Sequence[tuple[str, str]]] = {
 
 
 def contract_project(
-    pytester: pytest.Pytester, contract: str = CORE_LEAVES, edits: Mapping[str, Sequence[tuple[str, str]]] = {}
+    pytester: pytest.Pytester,
+    contract: str = CORE_LEAVES,
+    edits: Mapping[str, Sequence[tuple[str, str]]] = {},
 ) -> Path:
     """A pytester project: the engine as ``engine/`` (edited) under ``[tool.lee] source`` + *contract*."""
     engine = copy_engine(pytester.path / "engine", edits)

@@ -24,7 +24,8 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 def test_the_fixture_measures_and_the_marker_overrides_levels_for_one_test(project):
-    project.makepyfile(test_cold="""
+    project.makepyfile(
+        test_cold="""
         import pytest
 
         def test_default_levels_fail(lee_cold_start):
@@ -48,51 +49,70 @@ def test_the_fixture_measures_and_the_marker_overrides_levels_for_one_test(proje
         def test_another_handler_and_environment(lee_cold_start):
             result = lee_cold_start("app.handler", "src", environment={"SETUP_MS": "10"}, runs=1)
             assert result.verdict("setup_ms") == "target"
-    """)
+    """
+    )
     result = project.runpytest_subprocess("test_cold.py", "-p", "no:randomly")
     result.assert_outcomes(passed=3, failed=1)
-    result.stdout.fnmatch_lines([
-        "*test_default_levels_fail*",
-        "setup_ms: median 70 is OVER — over acceptable 50 (levels ≤20 / ≤50 / ≤100; p95 70, 2 runs, spread 0 %)",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*test_default_levels_fail*",
+            "setup_ms: median 70 is OVER — over acceptable 50 (levels ≤20 / ≤50 / ≤100; p95 70, 2 runs, spread 0 %)",
+        ]
+    )
 
 
 def test_a_marker_with_an_unknown_metric_fails_the_test_with_one_line(project):
-    project.makepyfile(test_cold="""
+    project.makepyfile(
+        test_cold="""
         import pytest
 
         @pytest.mark.lee_budget(setup=80)
         def test_typo(lee_cold_start):
             pass
-    """)
+    """
+    )
     # -rN: no short summary, whose length depends on the terminal and on $CI.
     result = project.runpytest_subprocess("test_cold.py", "-rN")
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["lee_budget on test_cold.py::test_typo: unknown metric 'setup' (known: *)"])
-    assert result.stdout.str().count("unknown metric 'setup'") == 1  # not repeated under "During handling"
+    result.stdout.fnmatch_lines(
+        ["lee_budget on test_cold.py::test_typo: unknown metric 'setup' (known: *)"]
+    )
+    assert (
+        result.stdout.str().count("unknown metric 'setup'") == 1
+    )  # not repeated under "During handling"
     assert "During handling" not in result.stdout.str()
 
 
 def test_a_run_count_below_one_fails_the_test_with_one_line(project):
-    project.makepyfile(test_cold="""
+    project.makepyfile(
+        test_cold="""
         import pytest
 
         @pytest.mark.parametrize("runs", [0, -1, 2.5])
         def test_runs(lee_cold_start, runs):
             lee_cold_start(runs=runs)
-    """)
+    """
+    )
     result = project.runpytest_subprocess("test_cold.py")
     result.assert_outcomes(failed=3)
-    result.stdout.fnmatch_lines_random([f"lee_cold_start: runs: expected a whole number >= 1, got {runs}"
-                                        for runs in ("0", "-1", "2.5")])
+    result.stdout.fnmatch_lines_random(
+        [
+            f"lee_cold_start: runs: expected a whole number >= 1, got {runs}"
+            for runs in ("0", "-1", "2.5")
+        ]
+    )
 
 
 def test_a_handler_that_does_not_import_fails_the_test_with_the_cause(project):
-    project.makepyfile(test_cold="""
+    project.makepyfile(
+        test_cold="""
         def test_missing(lee_cold_start):
             lee_cold_start("nothere.handler")
-    """)
+    """
+    )
     result = project.runpytest_subprocess("test_cold.py")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["nothere.handler: ModuleNotFoundError: No module named 'nothere' (no stderr)"])
+    result.stdout.fnmatch_lines(
+        ["nothere.handler: ModuleNotFoundError: No module named 'nothere' (no stderr)"]
+    )
     assert "During handling" not in result.stdout.str()

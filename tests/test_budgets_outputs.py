@@ -30,9 +30,18 @@ def handler(event, context):
 """
 
 
-def make_project(pytester: pytest.Pytester, load_ms: float = 100.0, hit_ratio: float = 0.9) -> pytest.Pytester:
-    budgets_project(pytester, APP, BUDGETS, environment={
-        "COUNT_FILE": pytester.path / "imports.log", "VALUE_FILE": pytester.path / "values.json"})
+def make_project(
+    pytester: pytest.Pytester, load_ms: float = 100.0, hit_ratio: float = 0.9
+) -> pytest.Pytester:
+    budgets_project(
+        pytester,
+        APP,
+        BUDGETS,
+        environment={
+            "COUNT_FILE": pytester.path / "imports.log",
+            "VALUE_FILE": pytester.path / "values.json",
+        },
+    )
     set_values(pytester, load_ms, hit_ratio)
     return pytester
 
@@ -48,52 +57,95 @@ def test_save_then_compare_prints_the_change_per_metric(pytester):
     baseline = json.loads((pytester.path / ".lee" / "baselines" / "main.json").read_text())
     assert baseline["metrics"]["load_ms"]["median"] == 100.0
     set_values(pytester, load_ms=89.0, hit_ratio=0.95)
-    compared = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-compare", "main")
+    compared = pytester.runpytest_subprocess(
+        "--lee-budgets", "-k", "budget", "--lee-compare", "main"
+    )
     compared.assert_outcomes(passed=2)
-    compared.stdout.fnmatch_lines(["compared with baseline 'main':", "  load_ms 100 → 89 (−11 %)",
-                                   "  hit_ratio 0.9 → 0.95 (+6 %)"])
+    compared.stdout.fnmatch_lines(
+        [
+            "compared with baseline 'main':",
+            "  load_ms 100 → 89 (−11 %)",
+            "  hit_ratio 0.9 → 0.95 (+6 %)",
+        ]
+    )
 
 
 def test_compare_and_save_under_one_name_compare_with_the_old_baseline_then_replace_it(pytester):
     make_project(pytester, load_ms=100.0, hit_ratio=0.9)
-    pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-save", "main").assert_outcomes(passed=2)
+    pytester.runpytest_subprocess(
+        "--lee-budgets", "-k", "budget", "--lee-save", "main"
+    ).assert_outcomes(passed=2)
     set_values(pytester, load_ms=89.0, hit_ratio=0.95)
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-compare", "main", "--lee-save", "main")
+    result = pytester.runpytest_subprocess(
+        "--lee-budgets", "-k", "budget", "--lee-compare", "main", "--lee-save", "main"
+    )
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["compared with baseline 'main':", "  load_ms 100 → 89 (−11 %)",
-                                 "  hit_ratio 0.9 → 0.95 (+6 %)"])
+    result.stdout.fnmatch_lines(
+        [
+            "compared with baseline 'main':",
+            "  load_ms 100 → 89 (−11 %)",
+            "  hit_ratio 0.9 → 0.95 (+6 %)",
+        ]
+    )
     baseline = json.loads((pytester.path / ".lee" / "baselines" / "main.json").read_text())
     assert baseline["metrics"]["load_ms"]["median"] == 89.0
 
 
 def test_compare_fail_fails_a_regression_beyond_the_percentage_only(pytester):
     make_project(pytester, load_ms=100.0, hit_ratio=0.9)
-    pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-save", "main").assert_outcomes(passed=2)
+    pytester.runpytest_subprocess(
+        "--lee-budgets", "-k", "budget", "--lee-save", "main"
+    ).assert_outcomes(passed=2)
     set_values(pytester, load_ms=125.0, hit_ratio=0.85)  # +25 % slower, hit ratio 5.6 % worse
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-compare", "main",
-                                           "--lee-compare-fail", "10")
+    result = pytester.runpytest_subprocess(
+        "--lee-budgets", "-k", "budget", "--lee-compare", "main", "--lee-compare-fail", "10"
+    )
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["load_ms regressed 25 % against baseline 'main' (100 → 125), "
-                                 "beyond --lee-compare-fail 10 %"])
-    lenient = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-compare", "main",
-                                            "--lee-compare-fail", "30")
+    result.stdout.fnmatch_lines(
+        [
+            "load_ms regressed 25 % against baseline 'main' (100 → 125), "
+            "beyond --lee-compare-fail 10 %"
+        ]
+    )
+    lenient = pytester.runpytest_subprocess(
+        "--lee-budgets", "-k", "budget", "--lee-compare", "main", "--lee-compare-fail", "30"
+    )
     lenient.assert_outcomes(passed=2)
 
 
 def test_compare_with_a_missing_baseline_says_how_to_make_one(pytester):
     make_project(pytester)
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-compare", "nope",
-                                           "--lee-compare-fail", "5")
+    result = pytester.runpytest_subprocess(
+        "--lee-budgets", "-k", "budget", "--lee-compare", "nope", "--lee-compare-fail", "5"
+    )
     result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines(["*--lee-compare nope: no baseline *nope.json (save one with --lee-save nope)"])
+    result.stdout.fnmatch_lines(
+        ["*--lee-compare nope: no baseline *nope.json (save one with --lee-save nope)"]
+    )
 
 
-@pytest.mark.parametrize(("args", "cause"), [
-    (("--lee-save", "../main"), "--lee-save '../main': expected a name of letters, digits, '.', '_' or '-'"),
-    (("--lee-compare", "a/b"), "--lee-compare 'a/b': expected a name of letters, digits, '.', '_' or '-'"),
-    (("--lee-compare-fail", "10"), "--lee-compare-fail 10: needs --lee-compare NAME, the saved baseline to compare with"),
-    (("--lee-emf", "src"), "--lee-emf */src: is a directory; expected the path of a file to write"),
-], ids=["save-path", "compare-path", "compare-fail-alone", "emf-directory"])
+@pytest.mark.parametrize(
+    ("args", "cause"),
+    [
+        (
+            ("--lee-save", "../main"),
+            "--lee-save '../main': expected a name of letters, digits, '.', '_' or '-'",
+        ),
+        (
+            ("--lee-compare", "a/b"),
+            "--lee-compare 'a/b': expected a name of letters, digits, '.', '_' or '-'",
+        ),
+        (
+            ("--lee-compare-fail", "10"),
+            "--lee-compare-fail 10: needs --lee-compare NAME, the saved baseline to compare with",
+        ),
+        (
+            ("--lee-emf", "src"),
+            "--lee-emf */src: is a directory; expected the path of a file to write",
+        ),
+    ],
+    ids=["save-path", "compare-path", "compare-fail-alone", "emf-directory"],
+)
 def test_baseline_flags_that_cannot_work_fail_the_items_before_measuring(pytester, args, cause):
     make_project(pytester)
     result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", *args)
@@ -106,17 +158,34 @@ def test_baseline_flags_that_cannot_work_fail_the_items_before_measuring(pyteste
 
 def test_emf_json_and_junit_carry_the_same_figures(pytester):
     make_project(pytester, load_ms=150.0)
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-emf", "out.emf",
-                                           "--lee-json", "out.json", "--junitxml", "out.xml")
+    result = pytester.runpytest_subprocess(
+        "--lee-budgets",
+        "-k",
+        "budget",
+        "--lee-emf",
+        "out.emf",
+        "--lee-json",
+        "out.json",
+        "--junitxml",
+        "out.xml",
+    )
     result.assert_outcomes(passed=2)
     emf = [json.loads(line) for line in (pytester.path / "out.emf").read_text().splitlines()]
     load = next(document for document in emf if "load_ms" in document)
     assert load["load_ms"] == 150.0 and load["FunctionName"] == "probe"
-    assert load["_aws"]["CloudWatchMetrics"][0]["Metrics"][0] == {"Name": "load_ms", "Unit": "Milliseconds"}
+    assert load["_aws"]["CloudWatchMetrics"][0]["Metrics"][0] == {
+        "Name": "load_ms",
+        "Unit": "Milliseconds",
+    }
     entries = json.loads((pytester.path / "out.json").read_text())["budgets"]
     assert [(entry["name"], entry["median"], entry["verdict"]) for entry in entries] == [
-        ("load_ms", 150.0, "acceptable"), ("hit_ratio", 0.9, "target")]
-    properties = {prop.get("name"): prop.get("value") for prop in ElementTree.parse(pytester.path / "out.xml").iter("property")}
+        ("load_ms", 150.0, "acceptable"),
+        ("hit_ratio", 0.9, "target"),
+    ]
+    properties = {
+        prop.get("name"): prop.get("value")
+        for prop in ElementTree.parse(pytester.path / "out.xml").iter("property")
+    }
     assert properties["lee.load_ms.median"] == "150.0"
     assert properties["lee.load_ms.verdict"] == "acceptable"
     assert properties["lee.hit_ratio.target"] == "0.9"
@@ -125,20 +194,33 @@ def test_emf_json_and_junit_carry_the_same_figures(pytester):
 def test_the_breakdown_points_at_the_largest_cold_start_phase(pytester):
     make_project(pytester)
     result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget")
-    result.stdout.fnmatch_lines([
-        "cold start * ms (median of 2 runs) = import * ms + first invocation * ms",
-        "  phases the app reported (median ms, share of the cold start):",
-        "    warmup_ms * 5 *",
-        "    stall_ms * 40 *◀ largest",
-        "  slowest imports (own ms, -X importtime):",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "cold start * ms (median of 2 runs) = import * ms + first invocation * ms",
+            "  phases the app reported (median ms, share of the cold start):",
+            "    warmup_ms * 5 *",
+            "    stall_ms * 40 *◀ largest",
+            "  slowest imports (own ms, -X importtime):",
+        ]
+    )
 
 
 def test_under_xdist_budgets_are_measured_once_and_reported_once(pytester):
     make_project(pytester)
-    (pytester.path / "test_other.py").write_text("def test_a():\n    pass\n\ndef test_b():\n    pass\n")
-    result = pytester.runpytest_subprocess("-n", "2", "--lee-budgets", "-k", "budget or test_", "--lee-json", "out.json",
-                                           "-p", "no:randomly")
+    (pytester.path / "test_other.py").write_text(
+        "def test_a():\n    pass\n\ndef test_b():\n    pass\n"
+    )
+    result = pytester.runpytest_subprocess(
+        "-n",
+        "2",
+        "--lee-budgets",
+        "-k",
+        "budget or test_",
+        "--lee-json",
+        "out.json",
+        "-p",
+        "no:randomly",
+    )
     result.assert_outcomes(passed=4)
     # one importtime run + 2 timed runs, whichever worker measured
     assert (pytester.path / "imports.log").read_text().count("import") == 3

@@ -14,7 +14,16 @@ from budgets_project import budgets_project
 LEVELS = """\
 phases = { t_low = { target = 20, acceptable = 50, critical = 100 }, a_low = { target = 20, acceptable = 50, critical = 100 }, o_low = { target = 20, acceptable = 50, critical = 100 }, c_low = { target = 20, acceptable = 50, critical = 100 }, t_hi = { target = 0.9, acceptable = 0.8, critical = 0.5 }, a_hi = { target = 0.9, acceptable = 0.8, critical = 0.5 }, o_hi = { target = 0.9, acceptable = 0.8, critical = 0.5 }, c_hi = { target = 0.9, acceptable = 0.8, critical = 0.5 } }
 """
-VALUES = {"t_low": 10, "a_low": 30, "o_low": 70, "c_low": 200, "t_hi": 0.95, "a_hi": 0.85, "o_hi": 0.6, "c_hi": 0.2}
+VALUES = {
+    "t_low": 10,
+    "a_low": 30,
+    "o_low": 70,
+    "c_low": 200,
+    "t_hi": 0.95,
+    "a_hi": 0.85,
+    "o_hi": 0.6,
+    "c_hi": 0.2,
+}
 
 METRIC_APP = """
 import json, os
@@ -40,9 +49,16 @@ def handler(event, context):
 """ % (VALUES,)
 
 
-def make_project(pytester: pytest.Pytester, app: str, budgets: str = LEVELS, *, timeout: float = 10) -> pytest.Pytester:
-    return budgets_project(pytester, app, "runs = 2\n" + budgets, timeout=timeout,
-                           environment={"COUNT_FILE": pytester.path / "imports.log"})
+def make_project(
+    pytester: pytest.Pytester, app: str, budgets: str = LEVELS, *, timeout: float = 10
+) -> pytest.Pytester:
+    return budgets_project(
+        pytester,
+        app,
+        "runs = 2\n" + budgets,
+        timeout=timeout,
+        environment={"COUNT_FILE": pytester.path / "imports.log"},
+    )
 
 
 def test_budgets_are_skipped_without_the_flag(pytester):
@@ -56,28 +72,55 @@ def test_budgets_are_skipped_without_the_flag(pytester):
 @pytest.mark.parametrize("app", [METRIC_APP, EMF_APP], ids=["metric-lines", "emf-lines"])
 def test_each_verdict_in_both_directions_from_app_reported_phases(pytester, app):
     make_project(pytester, app)
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-json", "out.json")
+    result = pytester.runpytest_subprocess(
+        "--lee-budgets", "-k", "budget", "--lee-json", "out.json"
+    )
     result.assert_outcomes(passed=4, failed=4)
-    result.stdout.fnmatch_lines_random([
-        "t_low *10 *10 *≤20 / ≤50 / ≤100 *✓ target",
-        "a_low *30 *30 *≤20 / ≤50 / ≤100 *~ acceptable",
-        "o_low *70 *70 *≤20 / ≤50 / ≤100 *✗ over",
-        "c_low *200 *200 *≤20 / ≤50 / ≤100 *‼ critical",
-        "t_hi *0.95 *0.95 *≥0.9 / ≥0.8 / ≥0.5 *✓ target",
-        "a_hi *0.85 *0.85 *≥0.9 / ≥0.8 / ≥0.5 *~ acceptable",
-        "o_hi *0.6 *0.6 *≥0.9 / ≥0.8 / ≥0.5 *✗ over",
-        "c_hi *0.2 *0.2 *≥0.9 / ≥0.8 / ≥0.5 *‼ critical",
-        "FAILED pyproject.toml::budget[[]o_hi[]] - o_hi: median 0.6 is OVER*",
-        "*o_hi: median 0.6 is OVER — below acceptable 0.8 *",
-        "*c_low: median 200 is CRITICAL — over critical 100 *",
-    ])
-    entries = {entry["name"]: entry for entry in json.loads((pytester.path / "out.json").read_text())["budgets"]}
+    result.stdout.fnmatch_lines_random(
+        [
+            "t_low *10 *10 *≤20 / ≤50 / ≤100 *✓ target",
+            "a_low *30 *30 *≤20 / ≤50 / ≤100 *~ acceptable",
+            "o_low *70 *70 *≤20 / ≤50 / ≤100 *✗ over",
+            "c_low *200 *200 *≤20 / ≤50 / ≤100 *‼ critical",
+            "t_hi *0.95 *0.95 *≥0.9 / ≥0.8 / ≥0.5 *✓ target",
+            "a_hi *0.85 *0.85 *≥0.9 / ≥0.8 / ≥0.5 *~ acceptable",
+            "o_hi *0.6 *0.6 *≥0.9 / ≥0.8 / ≥0.5 *✗ over",
+            "c_hi *0.2 *0.2 *≥0.9 / ≥0.8 / ≥0.5 *‼ critical",
+            "FAILED pyproject.toml::budget[[]o_hi[]] - o_hi: median 0.6 is OVER*",
+            "*o_hi: median 0.6 is OVER — below acceptable 0.8 *",
+            "*c_low: median 200 is CRITICAL — over critical 100 *",
+        ]
+    )
+    entries = {
+        entry["name"]: entry
+        for entry in json.loads((pytester.path / "out.json").read_text())["budgets"]
+    }
     assert {name: entry["verdict"] for name, entry in entries.items()} == {
-        "t_low": "target", "a_low": "acceptable", "o_low": "over", "c_low": "critical",
-        "t_hi": "target", "a_hi": "acceptable", "o_hi": "over", "c_hi": "critical"}
-    assert set(entries["c_low"]) >= {"name", "median", "p95", "samples", "target", "acceptable", "critical", "verdict"}
+        "t_low": "target",
+        "a_low": "acceptable",
+        "o_low": "over",
+        "c_low": "critical",
+        "t_hi": "target",
+        "a_hi": "acceptable",
+        "o_hi": "over",
+        "c_hi": "critical",
+    }
+    assert set(entries["c_low"]) >= {
+        "name",
+        "median",
+        "p95",
+        "samples",
+        "target",
+        "acceptable",
+        "critical",
+        "verdict",
+    }
     assert entries["c_low"]["samples"] == [200.0, 200.0]
-    assert (entries["c_low"]["target"], entries["c_low"]["acceptable"], entries["c_low"]["critical"]) == (20, 50, 100)
+    assert (
+        entries["c_low"]["target"],
+        entries["c_low"]["acceptable"],
+        entries["c_low"]["critical"],
+    ) == (20, 50, 100)
 
 
 COUNTER_BUDGETS = """\
@@ -122,12 +165,19 @@ def handler(event, context):
 """
 
 
-@pytest.mark.parametrize("app", [CUMULATIVE_APP, PER_REQUEST_APP], ids=["cumulative-per-process", "per-request"])
+@pytest.mark.parametrize(
+    "app", [CUMULATIVE_APP, PER_REQUEST_APP], ids=["cumulative-per-process", "per-request"]
+)
 def test_both_counter_styles_give_the_same_counts_and_hit_rate(pytester, app):
     make_project(pytester, app, COUNTER_BUDGETS)
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-json", "out.json")
+    result = pytester.runpytest_subprocess(
+        "--lee-budgets", "-k", "budget", "--lee-json", "out.json"
+    )
     result.assert_outcomes(passed=3)
-    entries = {entry["name"]: entry for entry in json.loads((pytester.path / "out.json").read_text())["budgets"]}
+    entries = {
+        entry["name"]: entry
+        for entry in json.loads((pytester.path / "out.json").read_text())["budgets"]
+    }
     assert entries["cache_misses"]["samples"] == [7.0, 7.0]
     assert entries["cache_hits"]["samples"] == [16.0, 16.0]
     # over the warm replay: 16 / (16 + 4)
@@ -137,11 +187,16 @@ def test_both_counter_styles_give_the_same_counts_and_hit_rate(pytester, app):
 
 def test_a_module_only_the_dev_venv_has_fails_every_budget(pytester):
     pytest.importorskip("requests")
-    make_project(pytester, "import requests\n\ndef handler(event, context):\n    return 1\n",
-                 "cold_start_ms = { acceptable = 5000 }\nimport_ms = { acceptable = 5000 }\n")
+    make_project(
+        pytester,
+        "import requests\n\ndef handler(event, context):\n    return 1\n",
+        "cold_start_ms = { acceptable = 5000 }\nimport_ms = { acceptable = 5000 }\n",
+    )
     result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget")
     result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines(["app.handler: ModuleNotFoundError: No module named 'requests' (no stderr)"])
+    result.stdout.fnmatch_lines(
+        ["app.handler: ModuleNotFoundError: No module named 'requests' (no stderr)"]
+    )
     assert (pytester.path / "imports.log").exists() is False
 
 
@@ -161,21 +216,36 @@ def handler(event, context):
 
 @pytest.mark.parametrize(
     ("app", "cause", "tail"),
-    [(CRASH_APP, "exited with signal 9 (invocation 1 of 1)", "cache backend unreachable"),
-     (HANG_APP, "timed out after 1 s (invocation 1 of 1)", "waiting for a lock")],
+    [
+        (CRASH_APP, "exited with signal 9 (invocation 1 of 1)", "cache backend unreachable"),
+        (HANG_APP, "timed out after 1 s (invocation 1 of 1)", "waiting for a lock"),
+    ],
     ids=["crash", "hang"],
 )
-def test_a_child_that_crashes_or_hangs_fails_the_items_with_its_stderr_tail(pytester, app, cause, tail):
-    make_project(pytester, app, "cold_start_ms = { acceptable = 5000 }\nrequest_ms = { acceptable = 5000 }\n", timeout=1)
+def test_a_child_that_crashes_or_hangs_fails_the_items_with_its_stderr_tail(
+    pytester, app, cause, tail
+):
+    make_project(
+        pytester,
+        app,
+        "cold_start_ms = { acceptable = 5000 }\nrequest_ms = { acceptable = 5000 }\n",
+        timeout=1,
+    )
     # -rN: no short summary, whose length depends on the terminal and on $CI.
     result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "-rN", timeout=60)
     result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines([f"app.handler: {cause}", "--- child stderr (last lines) ---", tail])
+    result.stdout.fnmatch_lines(
+        [f"app.handler: {cause}", "--- child stderr (last lines) ---", tail]
+    )
     assert result.stdout.str().count(cause) == 2  # measured once, reported by both items
 
 
 def test_an_event_file_that_is_not_json_is_named(pytester):
-    make_project(pytester, METRIC_APP.replace("%", "%%"), 'events = "events/*.json"\ncold_start_ms = { acceptable = 5000 }\n')
+    make_project(
+        pytester,
+        METRIC_APP.replace("%", "%%"),
+        'events = "events/*.json"\ncold_start_ms = { acceptable = 5000 }\n',
+    )
     pytester.mkdir("events")
     (pytester.path / "events" / "bad.json").write_text("{not json")
     result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget")
@@ -187,23 +257,36 @@ def test_a_phase_the_app_never_reports_fails_with_what_it_did_report(pytester):
     make_project(pytester, METRIC_APP, "phases = { cache_warm_ms = { acceptable = 20 } }\n")
     result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["cache_warm_ms: not reported by the handler app.handler in any of 2 runs "
-                                 "(app metrics reported: t_low, a_low, *)"])
+    result.stdout.fnmatch_lines(
+        [
+            "cache_warm_ms: not reported by the handler app.handler in any of 2 runs "
+            "(app metrics reported: t_low, a_low, *)"
+        ]
+    )
 
 
 def test_garbage_on_stdout_is_ignored(pytester):
-    app = METRIC_APP.replace('print(json.dumps', 'print("\\x00\\x01{garbage"); print("{\\"level\\": \\"METRIC\\"}"); print(json.dumps')
+    app = METRIC_APP.replace(
+        "print(json.dumps",
+        'print("\\x00\\x01{garbage"); print("{\\"level\\": \\"METRIC\\"}"); print(json.dumps',
+    )
     make_project(pytester, app, "phases = { t_low = { acceptable = 20 } }\n")
     result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget")
     result.assert_outcomes(passed=1)
 
 
 def test_levels_that_neither_ascend_nor_descend_stop_the_run_with_one_line(pytester):
-    make_project(pytester, METRIC_APP, "request_ms = { target = 100, acceptable = 500, critical = 200 }\n")
+    make_project(
+        pytester, METRIC_APP, "request_ms = { target = 100, acceptable = 500, critical = 200 }\n"
+    )
     result = pytester.runpytest_subprocess("--lee-budgets")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: *pyproject.toml: tool.lee.budgets.request_ms: levels "
-                                 "(target = 100, acceptable = 500, critical = 200) neither ascend*"])
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: *pyproject.toml: tool.lee.budgets.request_ms: levels "
+            "(target = 100, acceptable = 500, critical = 200) neither ascend*"
+        ]
+    )
     assert "Traceback" not in result.stderr.str()
 
 
@@ -216,11 +299,17 @@ def handler(event, context):
 
 
 def test_error_rate_counts_exceptions_and_5xx_but_not_4xx(pytester):
-    make_project(pytester, ERRORS_APP, 'events = "events/*.json"\nerror_rate = { target = 0, acceptable = 0.01, critical = 0.05 }\n')
+    make_project(
+        pytester,
+        ERRORS_APP,
+        'events = "events/*.json"\nerror_rate = { target = 0, acceptable = 0.01, critical = 0.05 }\n',
+    )
     pytester.mkdir("events")
     for index, kind in enumerate(["ok", "raise", "client", "server"]):
         (pytester.path / "events" / f"{index}.json").write_text(json.dumps({"kind": kind}))
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-json", "out.json")
+    result = pytester.runpytest_subprocess(
+        "--lee-budgets", "-k", "budget", "--lee-json", "out.json"
+    )
     result.assert_outcomes(failed=1)
     (entry,) = json.loads((pytester.path / "out.json").read_text())["budgets"]
     assert entry["name"] == "error_rate" and entry["verdict"] == "critical"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from lee_helpers import contract_project
 
 
@@ -15,7 +14,9 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
 
 def break_cache_core(pytester: pytest.Pytester) -> None:
     path = pytester.path / "engine" / "cache_core.py"
-    path.write_text(path.read_text().replace("def get_impl(key, timeout=30):", "def get_impl(key):"))
+    path.write_text(
+        path.read_text().replace("def get_impl(key, timeout=30):", "def get_impl(key):")
+    )
 
 
 def test_check_makes_exactly_the_call_it_is_given(project: pytest.Pytester) -> None:
@@ -37,7 +38,9 @@ def test_check_makes_exactly_the_call_it_is_given(project: pytest.Pytester) -> N
             assert "Fix: add `verify` to `http_core.fetch_impl` or accept `**kwargs`." in result.message
         """
     )
-    project.runpytest_subprocess("-p", "no:cacheprovider", "test_one_call.py").assert_outcomes(passed=2)
+    project.runpytest_subprocess("-p", "no:cacheprovider", "test_one_call.py").assert_outcomes(
+        passed=2
+    )
     assert not (project.path / "LEAF_RAN").exists()
 
 
@@ -55,10 +58,12 @@ def test_a_failing_check_explains_itself_in_the_assertion(project: pytest.Pytest
     )
     result = project.runpytest_subprocess("-p", "no:cacheprovider", "test_incident.py")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "E       AssertionError: assert <contract gw:ROUTERS[[]CACHE[]] fail: gw.dispatch(Iface.CACHE, 'get', key=<str>) "
-        "(call site wrappers.py:7) reached `cache_*Fix: add `timeout` to `cache_core.get_impl` or accept `**kwargs`.>",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "E       AssertionError: assert <contract gw:ROUTERS[[]CACHE[]] fail: gw.dispatch(Iface.CACHE, 'get', key=<str>) "
+            "(call site wrappers.py:7) reached `cache_*Fix: add `timeout` to `cache_core.get_impl` or accept `**kwargs`.>",
+        ]
+    )
 
 
 def test_matrix_lists_every_key_and_probe(project: pytest.Pytester) -> None:
@@ -92,10 +97,14 @@ def test_an_unconfigured_registry_binds_its_handlers_directly(project: pytest.Py
         """
     )
     project.makepyprojecttoml('[tool.lee]\nsource = "engine"\n')
-    project.runpytest_subprocess("-p", "no:cacheprovider", "test_direct.py").assert_outcomes(passed=1)
+    project.runpytest_subprocess("-p", "no:cacheprovider", "test_direct.py").assert_outcomes(
+        passed=1
+    )
 
 
-def test_a_registry_that_is_not_module_colon_attribute_is_a_failed_result(project: pytest.Pytester) -> None:
+def test_a_registry_that_is_not_module_colon_attribute_is_a_failed_result(
+    project: pytest.Pytester,
+) -> None:
     project.makepyfile(
         test_malformed="""
         def test_malformed(lee_contract):
@@ -104,4 +113,6 @@ def test_a_registry_that_is_not_module_colon_attribute_is_a_failed_result(projec
             assert result.message == "registry 'ROUTERS': expected 'module:attribute'"
         """
     )
-    project.runpytest_subprocess("-p", "no:cacheprovider", "test_malformed.py").assert_outcomes(passed=1)
+    project.runpytest_subprocess("-p", "no:cacheprovider", "test_malformed.py").assert_outcomes(
+        passed=1
+    )

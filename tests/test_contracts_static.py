@@ -19,7 +19,11 @@ EXAMPLE = Path(__file__).parents[1] / "examples" / "lee_engine"
 
 
 def settings_for(source: Path, registry: str, dispatcher: str | None = None) -> Settings:
-    return Settings(rootdir=source, source=source, contracts=(ContractSettings(registry=registry, dispatcher=dispatcher),))
+    return Settings(
+        rootdir=source,
+        source=source,
+        contracts=(ContractSettings(registry=registry, dispatcher=dispatcher),),
+    )
 
 
 def write(directory: Path, name: str, text: str) -> None:
@@ -32,21 +36,37 @@ def write(directory: Path, name: str, text: str) -> None:
 
 
 def test_the_example_registry_names_its_gateway_and_every_interface() -> None:
-    settings = settings_for(EXAMPLE, "gateway_core:_INTERFACE_ROUTERS", "gateway_core:execute_operation")
+    settings = settings_for(
+        EXAMPLE, "gateway_core:_INTERFACE_ROUTERS", "gateway_core:execute_operation"
+    )
     assert registry_module_files(settings) == (
-        "gateway_core.py", "interface_cache.py", "interface_http.py", "interface_logging.py",
+        "gateway_core.py",
+        "interface_cache.py",
+        "interface_http.py",
+        "interface_logging.py",
     )
 
 
 def test_a_module_the_registry_names_is_required_even_when_it_is_missing(tmp_path: Path) -> None:
-    write(tmp_path, "gw.py", """
+    write(
+        tmp_path,
+        "gw.py",
+        """
         ROUTES = {"cache": ("iface_cache", "route"), "gone": ("iface_gone", "route")}
-    """)
-    assert registry_module_files(settings_for(tmp_path, "gw:ROUTES")) == ("gw.py", "iface_cache.py", "iface_gone.py")
+    """,
+    )
+    assert registry_module_files(settings_for(tmp_path, "gw:ROUTES")) == (
+        "gw.py",
+        "iface_cache.py",
+        "iface_gone.py",
+    )
 
 
 def test_callables_attributes_dict_calls_and_item_assignments_are_followed(tmp_path: Path) -> None:
-    write(tmp_path, "gw.py", """
+    write(
+        tmp_path,
+        "gw.py",
+        """
         import json
         import routers.http as http_router
         from iface_cache import route as cache_route
@@ -55,11 +75,16 @@ def test_callables_attributes_dict_calls_and_item_assignments_are_followed(tmp_p
         ROUTES: dict = dict(cache=cache_route, http=http_router.route, dumps=json.dumps, local=lambda: 1)
         ROUTES["log"] = ("iface_log", "route")
         ROUTES["helper"] = helper
-    """)
+    """,
+    )
     for name in ("iface_cache.py", "routers/__init__.py", "routers/http.py", "pkg/__init__.py"):
         write(tmp_path, name, "def route(operation, **kwargs): pass\n")
     assert registry_module_files(settings_for(tmp_path, "gw:ROUTES", "gw:dispatch")) == (
-        "gw.py", "iface_cache.py", "iface_log.py", "pkg/__init__.py", "routers/http.py",
+        "gw.py",
+        "iface_cache.py",
+        "iface_log.py",
+        "pkg/__init__.py",
+        "routers/http.py",
     )
 
 
@@ -73,7 +98,10 @@ def test_a_missing_or_broken_registry_module_still_requires_itself(tmp_path: Pat
 
 
 def test_call_sites_give_key_operation_keywords_and_placeholders(tmp_path: Path) -> None:
-    write(tmp_path, "wrappers.py", """
+    write(
+        tmp_path,
+        "wrappers.py",
+        """
         from typing import Optional
         import gw as g
         from gw import Iface, dispatch as send
@@ -87,19 +115,35 @@ def test_call_sites_give_key_operation_keywords_and_placeholders(tmp_path: Path)
         def ignored(operation):
             send(Iface.CACHE, operation)   # operation unknown statically
             other(Iface.CACHE, "get")       # not the dispatcher
-    """)
+    """,
+    )
     probes = call_site_probes(tmp_path, "gw:dispatch")
-    assert [(p.key, p.operation, p.origin) for p in probes] == [("CACHE", "get", "wrappers.py:7"), ("http", "put", "wrappers.py:10")]
+    assert [(p.key, p.operation, p.origin) for p in probes] == [
+        ("CACHE", "get", "wrappers.py:7"),
+        ("http", "put", "wrappers.py:10"),
+    ]
     assert probes[0].kwargs == {"key": "key", "ttl": None, "fields": {}, "extra": (), "limit": 3}
     assert probes[0].shown == "key=<str>, ttl=None, fields=<dict>, extra=<tuple>, limit=3"
-    assert probes[1].kwargs == {"count": 1, "ratio": 1.0, "flags": {}, "name": "name", "data": {"a": 1}, "items": []}
+    assert probes[1].kwargs == {
+        "count": 1,
+        "ratio": 1.0,
+        "flags": {},
+        "name": "name",
+        "data": {"a": 1},
+        "items": [],
+    }
 
 
 def test_the_example_engine_call_sites(tmp_path: Path) -> None:
     probes = call_site_probes(EXAMPLE, "gateway_core:execute_operation")
     assert [(p.key, p.operation) for p in probes] == [
-        ("CACHE", "get"), ("CACHE", "set"), ("CACHE", "delete"), ("CACHE", "stats"),
-        ("LOGGING", "info"), ("LOGGING", "metric"), ("HTTP", "prepare"),
+        ("CACHE", "get"),
+        ("CACHE", "set"),
+        ("CACHE", "delete"),
+        ("CACHE", "stats"),
+        ("LOGGING", "info"),
+        ("LOGGING", "metric"),
+        ("HTTP", "prepare"),
     ]
 
 
@@ -127,7 +171,12 @@ def params(source: str) -> tuple:
         ("(a, b)", "(b, a)", "breaking", "`b` moved from position 2 to 1"),
         ("(a)", "(*, a)", "breaking", "`a` became keyword-only"),
         ("(a)", "(a, /)", "breaking", "`a` became positional-only"),
-        ("(a, timeout)", "(a, timeout=None)", "deprecating", "`timeout` is now optional (None default)"),
+        (
+            "(a, timeout)",
+            "(a, timeout=None)",
+            "deprecating",
+            "`timeout` is now optional (None default)",
+        ),
     ],
 )
 def test_each_parameter_change_is_classified(old: str, new: str, kind: str, detail: str) -> None:

@@ -28,7 +28,7 @@ def _copy_case(case: Path, destination: Path) -> Path:
             continue
         relative = source.relative_to(case)
         if source.name.startswith("marks_") and source.suffix == ".py":
-            relative = relative.with_name("test_" + source.name[len("marks_"):])
+            relative = relative.with_name("test_" + source.name[len("marks_") :])
         target = destination / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
@@ -42,7 +42,15 @@ def _expectations(root: Path) -> list[tuple[str, int, str, str | None, str | Non
             continue
         for number, line in enumerate(file.read_text(encoding="utf-8").split("\n"), start=1):
             for match in _EXPECT.finditer(line):
-                expected.append((file.relative_to(root).as_posix(), number, match.group(1), match.group(2), match.group(3)))
+                expected.append(
+                    (
+                        file.relative_to(root).as_posix(),
+                        number,
+                        match.group(1),
+                        match.group(2),
+                        match.group(3),
+                    )
+                )
     return expected
 
 
@@ -63,12 +71,21 @@ def test_case_findings_are_exactly_the_expected_ones(case, tmp_path, monkeypatch
         got, want = found.get(key, []), wanted.get(key, [])
         if len(got) != len(want):
             messages = "; ".join(f["message"] for f in got) or "nothing"
-            problems.append(f"{key[0]}:{key[1]}: {key[2]}: expected {len(want)}, reported {len(got)}: {messages}")
+            problems.append(
+                f"{key[0]}:{key[1]}: {key[2]}: expected {len(want)}, reported {len(got)}: {messages}"
+            )
             continue
         for severity, text in want:
-            match = [f for f in got if (not severity or f["severity"] == severity) and (not text or text in f["message"])]
+            match = [
+                f
+                for f in got
+                if (not severity or f["severity"] == severity)
+                and (not text or text in f["message"])
+            ]
             if not match:
-                problems.append(f"{key[0]}:{key[1]}: {key[2]}: no finding with {severity or ''} {text!r} among {[f['message'] for f in got]}")
+                problems.append(
+                    f"{key[0]}:{key[1]}: {key[2]}: no finding with {severity or ''} {text!r} among {[f['message'] for f in got]}"
+                )
             else:
                 got.remove(match[0])
     assert not problems, "\n".join(problems)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
 import pytest
-
 from kb_damage import CLEAN, REPO, SEED, mac_roman, windows_1252
+
 from pytest_lee.kb.cli import main
 
 ORIGINAL = (
@@ -34,7 +33,9 @@ def write(path: Path, text: str, mode: int = 0o644) -> Path:
     return path
 
 
-def test_it_repairs_a_file_read_as_mac_roman_in_place_keeping_its_mode(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_it_repairs_a_file_read_as_mac_roman_in_place_keeping_its_mode(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lessons = write(kb / "NM06.md", mac_roman(ORIGINAL), mode=0o640)
     assert main(["fix", "kb/NM06.md"]) == 0
     assert lessons.read_bytes() == ORIGINAL.encode("utf-8")
@@ -44,19 +45,26 @@ def test_it_repairs_a_file_read_as_mac_roman_in_place_keeping_its_mode(kb: Path,
     assert list(kb.iterdir()) == [lessons]  # no temporary file left behind
 
 
-def test_it_repairs_a_file_read_as_windows_1252(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_it_repairs_a_file_read_as_windows_1252(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lessons = write(kb / "NM06.md", windows_1252(ORIGINAL))
     assert main(["fix"]) == 0  # paths from [tool.lee.kb]
     assert lessons.read_bytes() == ORIGINAL.encode("utf-8")
     assert "(the whole file was UTF-8 read as Windows-1252)" in capsys.readouterr().out
 
 
-def test_it_repairs_unambiguous_spans_and_leaves_ambiguous_ones(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    lessons = write(kb / "mixed.md", "→ already right\nâœ… done, ðŸŸ¡ medium\nâ\"€â\"€ box\n")
+def test_it_repairs_unambiguous_spans_and_leaves_ambiguous_ones(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lessons = write(kb / "mixed.md", '→ already right\nâœ… done, ðŸŸ¡ medium\nâ"€â"€ box\n')
     assert main(["fix", "kb"]) == 0
-    assert lessons.read_text("utf-8") == "→ already right\n✅ done, 🟡 medium\nâ\"€â\"€ box\n"
+    assert lessons.read_text("utf-8") == '→ already right\n✅ done, 🟡 medium\nâ"€â"€ box\n'
     out = capsys.readouterr().out
-    assert "kb/mixed.md: repaired 2 spans; 2 spans left ambiguous (lee-kb lint lists the candidates)" in out
+    assert (
+        "kb/mixed.md: repaired 2 spans; 2 spans left ambiguous (lee-kb lint lists the candidates)"
+        in out
+    )
     assert "repaired 2 span(s) in 1 of 1 file(s); 2 span(s) in 1 file(s) left ambiguous" in out
 
 
@@ -71,7 +79,9 @@ def test_a_second_run_changes_nothing(kb: Path, capsys: pytest.CaptureFixture[st
     assert main(["fix", "--check"]) == 0
 
 
-def test_check_writes_nothing_and_exits_1_when_something_would_change(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_writes_nothing_and_exits_1_when_something_would_change(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     damaged = mac_roman(ORIGINAL)
     lessons = write(kb / "NM06.md", damaged)
     write(kb / "clean.md", ORIGINAL)
@@ -82,7 +92,9 @@ def test_check_writes_nothing_and_exits_1_when_something_would_change(kb: Path, 
     assert "clean.md" not in out
 
 
-def test_diff_shows_the_change_as_a_unified_diff(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_shows_the_change_as_a_unified_diff(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(kb / "NM06.md", "title\nStatus: âœ… done\n")
     assert main(["fix", "--check", "--diff"]) == 1
     out = capsys.readouterr().out
@@ -91,7 +103,9 @@ def test_diff_shows_the_change_as_a_unified_diff(kb: Path, capsys: pytest.Captur
     assert (kb / "NM06.md").read_text("utf-8") == "title\nStatus: âœ… done\n"
 
 
-def test_a_failed_write_leaves_the_file_whole(kb: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_file_whole(
+    kb: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     damaged = mac_roman(ORIGINAL)
     lessons = write(kb / "NM06.md", damaged)
 
@@ -102,10 +116,15 @@ def test_a_failed_write_leaves_the_file_whole(kb: Path, capsys: pytest.CaptureFi
     assert main(["fix"]) == 2
     assert lessons.read_text("utf-8") == damaged
     assert [p.name for p in kb.iterdir()] == ["NM06.md"]
-    assert "lee-kb fix: kb/NM06.md: cannot write: No space left on device; file left as it was" in capsys.readouterr().err
+    assert (
+        "lee-kb fix: kb/NM06.md: cannot write: No space left on device; file left as it was"
+        in capsys.readouterr().err
+    )
 
 
-def test_a_read_only_file_is_reported_and_the_run_goes_on(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_read_only_file_is_reported_and_the_run_goes_on(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     locked = write(kb / "a-locked.md", mac_roman(ORIGINAL), mode=0o444)
     other = write(kb / "b-other.md", mac_roman(ORIGINAL))
     assert main(["fix"]) == 2
@@ -116,7 +135,9 @@ def test_a_read_only_file_is_reported_and_the_run_goes_on(kb: Path, capsys: pyte
     assert "kb/b-other.md: repaired 7 spans" in captured.out
 
 
-def test_a_directory_of_mixed_files_gives_one_line_per_file_it_cannot_read(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_directory_of_mixed_files_gives_one_line_per_file_it_cannot_read(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(kb / "damaged.md", mac_roman(ORIGINAL))
     write(kb / "clean.md", ORIGINAL)
     (kb / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
@@ -138,7 +159,9 @@ def test_a_directory_of_mixed_files_gives_one_line_per_file_it_cannot_read(kb: P
     assert "2 file(s) not handled" in captured.out
 
 
-def test_it_repairs_every_file_lint_reads_and_only_those(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_it_repairs_every_file_lint_reads_and_only_those(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from pytest_lee.kb._paths import markdown_files
 
     shouting = write(kb / "NOTES.MD", windows_1252(ORIGINAL))
@@ -151,13 +174,15 @@ def test_it_repairs_every_file_lint_reads_and_only_those(kb: Path, capsys: pytes
     assert "repaired 7 span(s) in 1 of 1 file(s)" in capsys.readouterr().out
 
 
-def test_a_missing_path_is_one_line_and_exit_2(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_path_is_one_line_and_exit_2(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["fix", "kb/nope.md"]) == 2
     assert "lee-kb fix: kb/nope.md: no such file or directory" in capsys.readouterr().err
 
 
 def test_text_with_only_ambiguous_damage_is_never_rewritten(kb: Path) -> None:
-    text = "Box: â\"€ and âŒ Wrong and ðŸ\"´ red\r\n"
+    text = 'Box: â"€ and âŒ Wrong and ðŸ"´ red\r\n'
     lessons = write(kb / "NM06.md", text)
     assert main(["fix", "--check"]) == 0
     assert main(["fix"]) == 0
@@ -165,13 +190,17 @@ def test_text_with_only_ambiguous_damage_is_never_rewritten(kb: Path) -> None:
 
 
 @pytest.mark.skipif(not (SEED.is_file() and CLEAN.is_file()), reason="../shared corpus not present")
-def test_the_seed_comes_back_byte_for_byte_as_the_corpus_clean_copy(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_seed_comes_back_byte_for_byte_as_the_corpus_clean_copy(
+    kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     copy = kb / "NM06-LESSONS-Deployment_and_Operations.md"
     copy.write_bytes(SEED.read_bytes())
     assert main(["fix", "--check"]) == 1
     assert main(["fix"]) == 0
     assert copy.read_bytes() == CLEAN.read_bytes()
-    assert "repaired 63 spans (the whole file was UTF-8 read as Mac Roman)" in capsys.readouterr().out
+    assert (
+        "repaired 63 spans (the whole file was UTF-8 read as Mac Roman)" in capsys.readouterr().out
+    )
 
 
 @pytest.mark.skipif(not CLEAN.is_file(), reason="../shared corpus not present")
@@ -201,7 +230,9 @@ def test_the_console_script_runs_fix_as_users_do(kb: Path) -> None:
     assert done.returncode == 0 and (kb / "NM06.md").read_text("utf-8") == ORIGINAL
 
 
-def test_a_symlinked_file_is_repaired_where_it_points_and_the_link_kept(kb: Path, tmp_path: Path) -> None:
+def test_a_symlinked_file_is_repaired_where_it_points_and_the_link_kept(
+    kb: Path, tmp_path: Path
+) -> None:
     target = write(tmp_path / "shared-lessons.md", mac_roman(ORIGINAL))
     link = kb / "NM06.md"
     link.symlink_to(target)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from kb_damage import CLEAN, CORPUS, SEED, mac_roman, windows_1252
+
 from pytest_lee.kb.encoding import (
     MAC_ROMAN,
     WINDOWS_1252,
@@ -72,12 +72,14 @@ def test_spans_in_otherwise_correct_text_are_repaired_alone() -> None:
     ("damaged", "expected"),
     [
         ('â"€â"€ box', "─"),  # ” straightened to ": ─ (E2 94 80) or Ⓚ (E2 93 80)
-        ("ðŸ\"´ critical", "🔴"),  # 🔴 or 📴
+        ('ðŸ"´ critical', "🔴"),  # 🔴 or 📴
         ("â†' next", "→"),  # → or ↑
         ("âŒ Wrong", "❌ "),  # the invisible 0x9D was dropped: ❌, ⌝, ⏌ … or ⌠ (NBSP)
     ],
 )
-def test_spans_several_originals_fit_are_left_alone_with_their_candidates(damaged: str, expected: str) -> None:
+def test_spans_several_originals_fit_are_left_alone_with_their_candidates(
+    damaged: str, expected: str
+) -> None:
     text = "→ mixed file\n" + damaged + "\n"
     found = find_damage(text)
     assert found and all(len(d.candidates) > 1 for d in found)
@@ -120,7 +122,9 @@ def test_line_endings_and_columns_are_kept() -> None:
     assert repair(text).text == "a\r\nb  ✅ c\r\n"
 
 
-@pytest.mark.skipif(not CLEAN.is_file() or not SEED.is_file(), reason="../shared corpus not present")
+@pytest.mark.skipif(
+    not CLEAN.is_file() or not SEED.is_file(), reason="../shared corpus not present"
+)
 def test_the_seed_repairs_to_the_corpus_clean_copy_byte_for_byte() -> None:
     seed = SEED.read_bytes().decode("utf-8")
     result = repair(seed)
@@ -141,7 +145,11 @@ def test_the_reported_spans_of_a_whole_file_are_exactly_what_its_repair_changes(
         assert text[start : start + len(found.text)] == found.text
         pieces += [text[position:start], found.candidates[0]]
         position = start + len(found.text)
-    assert "".join(pieces) + text[position:] == repair_whole(text) == ORIGINAL + "Greek μ, Latin é ü ß, ° ±, Œ\n"
+    assert (
+        "".join(pieces) + text[position:]
+        == repair_whole(text)
+        == ORIGINAL + "Greek μ, Latin é ü ß, ° ±, Œ\n"
+    )
 
 
 def test_a_bom_before_whole_file_damage_is_kept_and_the_rest_reversed() -> None:
@@ -151,10 +159,8 @@ def test_a_bom_before_whole_file_damage_is_kept_and_the_rest_reversed() -> None:
 
 
 def test_candidates_come_most_plausible_first() -> None:
-    assert find_damage("→ x\nðŸ\"´ CRITICAL\n")[0].candidates == ("🔴", "📴")
+    assert find_damage('→ x\nðŸ"´ CRITICAL\n')[0].candidates == ("🔴", "📴")
     assert find_damage("→ x\nâŒ Wrong\n")[0].candidates[0] == "❌ "
-
-
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared corpus not present")

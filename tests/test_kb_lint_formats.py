@@ -17,7 +17,9 @@ LESSON = (
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    (tmp_path / "pyproject.toml").write_text('[tool.lee.kb]\nexternal = ["NM05-*"]\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.lee.kb]\nexternal = ["NM05-*"]\n', encoding="utf-8"
+    )
     (tmp_path / "kb").mkdir()
     (tmp_path / "kb" / "NM06-LESSONS-a, b: c.md").write_text(LESSON, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -33,7 +35,9 @@ def test_json_has_exactly_the_documented_shape(project, capsys):
     status, out = _run(capsys, "json")
     report = json.loads(out)
     assert set(report) == {"findings", "summary"}
-    assert all(set(f) == {"rule", "severity", "path", "line", "message"} for f in report["findings"])
+    assert all(
+        set(f) == {"rule", "severity", "path", "line", "message"} for f in report["findings"]
+    )
     assert [(f["rule"], f["severity"], f["line"]) for f in report["findings"]] == [
         ("ref-unenforced", "error", 5),
         ("related-unknown", "info", 6),
@@ -41,22 +45,41 @@ def test_json_has_exactly_the_documented_shape(project, capsys):
         ("checklist-unenforced", "error", 9),
         ("unclosed-fence", "warning", 12),
     ]
-    assert report["summary"] == {"files": 1, "refs": 1, "items": 1, "enforced": 0, "waived": 0, "unenforced": 1}
+    assert report["summary"] == {
+        "files": 1,
+        "refs": 1,
+        "items": 1,
+        "enforced": 0,
+        "waived": 0,
+        "unenforced": 1,
+    }
     assert status == 1
 
 
 def test_text_is_path_line_rule_message(project, capsys):
     _, out = _run(capsys, "text")
     lines = out.splitlines()
-    assert lines[0].startswith("kb/NM06-LESSONS-a, b: c.md:5: ref-unenforced NM06-LESS-09 is enforced by no test; ")
-    assert len(lines) == 6 and lines[-1].startswith("lee-kb: 5 findings (3 error, 1 warning, 1 info) in 1 file;")
+    assert lines[0].startswith(
+        "kb/NM06-LESSONS-a, b: c.md:5: ref-unenforced NM06-LESS-09 is enforced by no test; "
+    )
+    assert len(lines) == 6 and lines[-1].startswith(
+        "lee-kb: 5 findings (3 error, 1 warning, 1 info) in 1 file;"
+    )
 
 
 def test_github_annotations_escape_properties_and_map_severities(project, capsys):
     _, out = _run(capsys, "github")
     lines = out.splitlines()
-    assert lines[0].startswith("::error file=kb/NM06-LESSONS-a%2C b%3A c.md,line=5,title=lee-kb ref-unenforced::NM06-LESS-09 is")
-    assert [line.split(" ", 1)[0] for line in lines] == ["::error", "::notice", "::error", "::error", "::warning"]
+    assert lines[0].startswith(
+        "::error file=kb/NM06-LESSONS-a%2C b%3A c.md,line=5,title=lee-kb ref-unenforced::NM06-LESS-09 is"
+    )
+    assert [line.split(" ", 1)[0] for line in lines] == [
+        "::error",
+        "::notice",
+        "::error",
+        "::error",
+        "::warning",
+    ]
 
 
 def _validate_sarif(sarif: dict) -> None:
@@ -86,14 +109,18 @@ def test_sarif_is_valid_2_1_0_with_fingerprints_that_survive_moved_lines(project
     _, out = _run(capsys, "sarif")
     before = json.loads(out)
     _validate_sarif(before)
-    assert before["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
-        "kb/NM06-LESSONS-a%2C%20b%3A%20c.md")
+    assert before["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"][
+        "uri"
+    ] == ("kb/NM06-LESSONS-a%2C%20b%3A%20c.md")
     path = project / "kb" / "NM06-LESSONS-a, b: c.md"
     path.write_text("\n\n" + LESSON, encoding="utf-8")
     after = json.loads(_run(capsys, "sarif")[1])
     fingerprints = [r["partialFingerprints"] for r in before["runs"][0]["results"]]
     assert fingerprints == [r["partialFingerprints"] for r in after["runs"][0]["results"]]
-    lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in after["runs"][0]["results"]]
+    lines = [
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        for r in after["runs"][0]["results"]
+    ]
     assert lines == [7, 8, 8, 11, 14]
 
 

@@ -14,7 +14,10 @@ from pytest_lee.kb.junit import FAILED, PASSED, SKIPPED, JUnitError, nodeid_key,
     [
         ("tests/test_x.py::test_b", ("tests.test_x", "test_b")),
         ("tests/test_x.py::TestA::test_b[1-a]", ("tests.test_x.TestA", "test_b")),
-        ("examples/tests/test_e.py::TestA::TestB::test_c", ("examples.tests.test_e.TestA.TestB", "test_c")),
+        (
+            "examples/tests/test_e.py::TestA::TestB::test_c",
+            ("examples.tests.test_e.TestA.TestB", "test_c"),
+        ),
     ],
 )
 def test_node_ids_become_junit_class_and_function_names(nodeid: str, key: tuple[str, str]) -> None:
@@ -62,14 +65,22 @@ def test_several_runs_merge_a_pass_beats_a_skip_and_a_failure_beats_both(tmp_pat
 
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    suite = read_junit(report(tmp_path / "a",
-        '<testcase classname="t" name="test_budget"><skipped/></testcase>',
-        '<testcase classname="t" name="test_flaky"/>',
-    ), "suite.xml")
-    budgets = read_junit(report(tmp_path / "b",
-        '<testcase classname="t" name="test_budget"/>',
-        '<testcase classname="t" name="test_flaky"><failure/></testcase>',
-    ), "budgets.xml")
+    suite = read_junit(
+        report(
+            tmp_path / "a",
+            '<testcase classname="t" name="test_budget"><skipped/></testcase>',
+            '<testcase classname="t" name="test_flaky"/>',
+        ),
+        "suite.xml",
+    )
+    budgets = read_junit(
+        report(
+            tmp_path / "b",
+            '<testcase classname="t" name="test_budget"/>',
+            '<testcase classname="t" name="test_flaky"><failure/></testcase>',
+        ),
+        "budgets.xml",
+    )
     merged = merge_reports([suite, budgets])
     assert (merged.path, merged.cases) == ("suite.xml, budgets.xml", 4)
     assert merged.outcome("t.py::test_budget") == PASSED

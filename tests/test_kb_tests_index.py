@@ -6,7 +6,7 @@ import textwrap
 
 from pytest_lee.kb.tests_index import scan_tests
 
-SOURCE = '''
+SOURCE = """
 import pytest
 from pytest import mark
 
@@ -38,7 +38,7 @@ def helper():
 @pytest.mark.lee_ref(ref="NM06-LESS-09")
 def test_keyword():
     pass
-'''
+"""
 
 
 def test_every_kind_of_mark_is_found_with_the_tests_it_applies_to(tmp_path):
@@ -47,7 +47,12 @@ def test_every_kind_of_mark_is_found_with_the_tests_it_applies_to(tmp_path):
     index = scan_tests([tmp_path / "tests"], tmp_path)
     found = [(r.ref, r.items, r.line, r.nodeids, r.param) for r in index.refs]
     module = "tests/test_marks.py"
-    all_tests = (f"{module}::test_function", f"{module}::TestClass::test_method", f"{module}::test_param", f"{module}::test_keyword")
+    all_tests = (
+        f"{module}::test_function",
+        f"{module}::TestClass::test_method",
+        f"{module}::test_param",
+        f"{module}::test_keyword",
+    )
     assert found == [
         ("NM06-LESS-10", (), 5, all_tests, None),
         ("NM06-LESS-09", ("Local tests passing",), 8, (f"{module}::test_function",), None),
@@ -62,7 +67,10 @@ def test_every_kind_of_mark_is_found_with_the_tests_it_applies_to(tmp_path):
 
 def test_a_syntax_error_is_one_fatal_problem_and_the_other_files_are_still_read(tmp_path):
     (tmp_path / "test_broken.py").write_text("def broken(:\n    pass\n", encoding="utf-8")
-    (tmp_path / "test_fine.py").write_text("import pytest\n\n@pytest.mark.lee_ref('NM06-LESS-09')\ndef test_x():\n    pass\n", encoding="utf-8")
+    (tmp_path / "test_fine.py").write_text(
+        "import pytest\n\n@pytest.mark.lee_ref('NM06-LESS-09')\ndef test_x():\n    pass\n",
+        encoding="utf-8",
+    )
     index = scan_tests([tmp_path], tmp_path)
     assert [(p.path, p.line, p.fatal) for p in index.problems] == [("test_broken.py", 1, True)]
     assert [r.ref for r in index.refs] == ["NM06-LESS-09"]
@@ -88,7 +96,9 @@ def test_module_constants_of_strings_are_read_statically(tmp_path):
         encoding="utf-8",
     )
     index = scan_tests([tmp_path], tmp_path)
-    assert [(r.ref, r.items) for r in index.refs] == [("NM06-LESS-09", ("Health check passed", "Canary test completed"))]
+    assert [(r.ref, r.items) for r in index.refs] == [
+        ("NM06-LESS-09", ("Health check passed", "Canary test completed"))
+    ]
     assert [p.line for p in index.problems] == [9]  # a name bound twice is not guessed
 
 
@@ -110,7 +120,10 @@ def test_a_mark_without_arguments_is_reported_not_dropped(tmp_path):
 
 def test_a_file_too_deeply_nested_to_parse_is_one_fatal_problem(tmp_path):
     (tmp_path / "test_deep.py").write_text("x = " + "1+" * 200_000 + "1\n", encoding="utf-8")
-    (tmp_path / "test_fine.py").write_text("import pytest\n\n@pytest.mark.lee_ref('NM06-LESS-09')\ndef test_x():\n    pass\n", encoding="utf-8")
+    (tmp_path / "test_fine.py").write_text(
+        "import pytest\n\n@pytest.mark.lee_ref('NM06-LESS-09')\ndef test_x():\n    pass\n",
+        encoding="utf-8",
+    )
     index = scan_tests([tmp_path], tmp_path)
     assert [(p.path, p.line, p.fatal) for p in index.problems] == [("test_deep.py", 1, True)]
     assert "too deeply nested" in index.problems[0].message

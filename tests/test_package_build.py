@@ -12,20 +12,24 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from lee_helpers import APP, write_tree
+from lee_helpers import package_settings as settings_for
 
 from pytest_lee.errors import PackageError
 from pytest_lee.package import Package, build_package
 from pytest_lee.settings import Settings
-
-from lee_helpers import APP, write_tree
-from lee_helpers import package_settings as settings_for
 
 
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
     return write_tree(
         tmp_path / "src",
-        {"app.py": APP, "lib/__init__.py": "", "lib/util.py": "VALUE = 1\n", "data/table.csv": "a,b\n1,2\n"},
+        {
+            "app.py": APP,
+            "lib/__init__.py": "",
+            "lib/util.py": "VALUE = 1\n",
+            "data/table.csv": "a,b\n1,2\n",
+        },
     )
 
 
@@ -42,7 +46,9 @@ def test_code_sha256_is_base64_of_the_sha256_of_the_zip_bytes(source: Path, tmp_
     assert package.code_sha256 == expected
 
 
-def test_a_copy_with_other_timestamps_and_read_modes_builds_the_same_zip(source: Path, tmp_path: Path):
+def test_a_copy_with_other_timestamps_and_read_modes_builds_the_same_zip(
+    source: Path, tmp_path: Path
+):
     copy = tmp_path / "elsewhere" / "checkout"
     shutil.copytree(source, copy)
     for path in copy.rglob("*"):
@@ -70,7 +76,9 @@ def test_entries_are_sorted_files_with_fixed_dates_and_modes(source: Path, tmp_p
     assert all(stat.S_ISREG(info.external_attr >> 16) for info in infos)
 
 
-def test_manifest_maps_each_file_to_its_sha256_and_is_written_beside_the_zip(source: Path, tmp_path: Path):
+def test_manifest_maps_each_file_to_its_sha256_and_is_written_beside_the_zip(
+    source: Path, tmp_path: Path
+):
     package = build_package(settings_for(source), out_dir=tmp_path / "out")
     assert package.manifest == {
         name: hashlib.sha256((source / name).read_bytes()).hexdigest() for name in package.files
@@ -99,11 +107,15 @@ JUNK = {
 
 def test_junk_secrets_and_configured_excludes_never_ship(source: Path, tmp_path: Path):
     write_tree(source, JUNK)
-    package = build_package(settings_for(source, exclude=("tests/**", "*.md")), out_dir=tmp_path / "out")
+    package = build_package(
+        settings_for(source, exclude=("tests/**", "*.md")), out_dir=tmp_path / "out"
+    )
     assert package.files == ("app.py", "data/table.csv", "lib/__init__.py", "lib/util.py")
 
 
-def test_omit_leaves_files_out_and_rejects_a_pattern_that_matches_nothing(source: Path, tmp_path: Path):
+def test_omit_leaves_files_out_and_rejects_a_pattern_that_matches_nothing(
+    source: Path, tmp_path: Path
+):
     package = build_package(settings_for(source), omit=("lib/util.py",), out_dir=tmp_path / "out")
     assert "lib/util.py" not in package.files and "app.py" in package.files
     single = build_package(settings_for(source), omit="lib/*.py", out_dir=tmp_path / "glob")
@@ -148,12 +160,14 @@ def leftovers(directory: Path) -> list[str]:
 def test_a_failed_build_leaves_no_zip_and_no_temporary_file(source: Path, tmp_path: Path):
     (source / "broken.py").write_text("def broken(:\n")
     out = tmp_path / "out"
-    with pytest.raises(PackageError, match="broken.py:1: does not compile"):
+    with pytest.raises(PackageError, match=r"broken\.py:1: does not compile"):
         build_package(settings_for(source), out_dir=out)
     assert leftovers(out) == []
 
 
-def test_a_failed_build_leaves_the_previous_zip_and_manifest_untouched(source: Path, tmp_path: Path):
+def test_a_failed_build_leaves_the_previous_zip_and_manifest_untouched(
+    source: Path, tmp_path: Path
+):
     out = tmp_path / "out"
     good = build_package(settings_for(source), out_dir=out)
     before = good.path.read_bytes(), good.manifest_path.read_bytes()
@@ -195,10 +209,15 @@ def test_a_successful_rebuild_replaces_the_zip(source: Path, tmp_path: Path):
     assert json.loads(second.manifest_path.read_text())["code_sha256"] == second.code_sha256
 
 
-def test_an_output_directory_that_cannot_be_written_is_one_clear_error(source: Path, tmp_path: Path):
+def test_an_output_directory_that_cannot_be_written_is_one_clear_error(
+    source: Path, tmp_path: Path
+):
     blocker = tmp_path / "out"
     blocker.write_text("a file where the output directory should be\n")
-    with pytest.raises(PackageError, match=r"^package build failed \(1 problem\):\n  - .*out/src.zip: cannot write the package: File exists"):
+    with pytest.raises(
+        PackageError,
+        match=r"^package build failed \(1 problem\):\n  - .*out/src.zip: cannot write the package: File exists",
+    ):
         build_package(settings_for(source), out_dir=blocker)
 
 
@@ -220,7 +239,7 @@ def test_an_unreadable_file_stops_the_build_naming_it(
         return original(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    with pytest.raises(PackageError, match="lib/util.py: cannot read: Permission denied"):
+    with pytest.raises(PackageError, match=r"lib/util\.py: cannot read: Permission denied"):
         build_package(settings_for(source), verify=False, out_dir=tmp_path / "out")
     assert leftovers(tmp_path / "out") == []
 
@@ -230,5 +249,8 @@ def test_source_is_relative_to_the_rootdir_and_must_be_a_directory(source: Path,
     assert build_package(settings, "src", out_dir=tmp_path / "out").files[0] == "app.py"
     with pytest.raises(PackageError, match="nowhere: no such directory"):
         build_package(settings, "nowhere", out_dir=tmp_path / "out")
-    with pytest.raises(PackageError, match=r"^package build failed \(1 problem\):\n  - no source directory: pass lee_package\(source=...\) or set \[tool.lee\] source"):
+    with pytest.raises(
+        PackageError,
+        match=r"^package build failed \(1 problem\):\n  - no source directory: pass lee_package\(source=...\) or set \[tool.lee\] source",
+    ):
         build_package(settings, out_dir=tmp_path / "out")

@@ -34,7 +34,8 @@ def test_a_built_package_extracts_to_the_same_files_and_modes(tmp_path: Path):
     (source / "run.sh").write_text("#!/bin/sh\n")
     (source / "run.sh").chmod(0o755)
     package = build_package(
-        Settings(rootdir=tmp_path, source=source, handler="app.handler", min_lines=0), out_dir=tmp_path / "out"
+        Settings(rootdir=tmp_path, source=source, handler="app.handler", min_lines=0),
+        out_dir=tmp_path / "out",
     )
     dest = extract_package(package.path, tmp_path / "unzipped")
     assert dest == tmp_path / "unzipped"
@@ -44,7 +45,9 @@ def test_a_built_package_extracts_to_the_same_files_and_modes(tmp_path: Path):
     assert stat.S_IMODE((dest / "app.py").stat().st_mode) == 0o644
 
 
-def test_zip_slip_absolute_and_symlink_entries_are_all_refused_before_anything_is_written(tmp_path: Path):
+def test_zip_slip_absolute_and_symlink_entries_are_all_refused_before_anything_is_written(
+    tmp_path: Path,
+):
     archive = make_zip(
         tmp_path / "evil.zip",
         [
@@ -78,7 +81,10 @@ def test_windows_style_escapes_are_refused(tmp_path: Path, name: str):
 def test_a_file_that_is_not_a_zip_is_refused(tmp_path: Path):
     bogus = tmp_path / "package.zip"
     bogus.write_text("this is not a zip\n")
-    with pytest.raises(PackageError, match=r"^package extraction failed \(1 problem\):\n  - .*package.zip: not a zip file"):
+    with pytest.raises(
+        PackageError,
+        match=r"^package extraction failed \(1 problem\):\n  - .*package.zip: not a zip file",
+    ):
         extract_package(bogus, tmp_path / "dest")
 
 
@@ -97,7 +103,9 @@ def test_a_truncated_zip_is_refused(tmp_path: Path):
 
 
 def test_an_entry_whose_bytes_do_not_match_its_checksum_is_refused(tmp_path: Path):
-    archive = make_zip(tmp_path / "p.zip", [("a.py", b"A = 1\n", REGULAR), ("b.py", b"B = 2\n", REGULAR)])
+    archive = make_zip(
+        tmp_path / "p.zip", [("a.py", b"A = 1\n", REGULAR), ("b.py", b"B = 2\n", REGULAR)]
+    )
     data = bytearray(archive.read_bytes())
     offset = data.index(b"B = 2")  # stored uncompressed: flip one byte of the content
     data[offset] = ord("C")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from lee_helpers import APP
 
 PYPROJECT = """
@@ -28,11 +27,15 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     return make_project(pytester)
 
 
-def make_project(pytester: pytest.Pytester, *, ini: str = "", min_lines: int = 0, app: str = APP) -> pytest.Pytester:
+def make_project(
+    pytester: pytest.Pytester, *, ini: str = "", min_lines: int = 0, app: str = APP
+) -> pytest.Pytester:
     import sys
 
     runtime = f"python{sys.version_info[0]}.{sys.version_info[1]}"
-    pytester.makefile(".toml", pyproject=PYPROJECT.format(ini=ini, min_lines=min_lines, runtime=runtime))
+    pytester.makefile(
+        ".toml", pyproject=PYPROJECT.format(ini=ini, min_lines=min_lines, runtime=runtime)
+    )
     pytester.mkdir("src")
     (pytester.path / "src" / "app.py").write_text(app)
     pytester.mkdir("tests")
@@ -62,7 +65,9 @@ def test_the_item_is_collected_when_testpaths_is_set(pytester: pytest.Pytester):
 def test_the_item_is_collected_when_pytest_is_given_the_tests_folder(project: pytest.Pytester):
     result = project.runpytest("-v", "tests")
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["pyproject.toml::package PASSED*", "tests/test_app.py::test_app PASSED*"])
+    result.stdout.fnmatch_lines(
+        ["pyproject.toml::package PASSED*", "tests/test_app.py::test_app PASSED*"]
+    )
 
 
 def test_the_item_is_not_added_when_pytest_is_given_one_file(project: pytest.Pytester):
@@ -81,7 +86,9 @@ def test_the_collection_count_includes_the_lee_items(project: pytest.Pytester):
     result.stdout.fnmatch_lines(["collected 2 items / 1 deselected / 1 selected"])
 
 
-def test_a_broken_package_fails_the_item_with_every_problem_and_no_traceback(pytester: pytest.Pytester):
+def test_a_broken_package_fails_the_item_with_every_problem_and_no_traceback(
+    pytester: pytest.Pytester,
+):
     make_project(pytester, app="def handle(event, context):\n    return 1\n")
     (pytester.path / "src" / "lib.py").write_text("def f(:\n")
     result = pytester.runpytest()
@@ -122,7 +129,9 @@ def test_warnings_are_shown_in_the_summary_and_do_not_fail(pytester: pytest.Pyte
     make_project(pytester, min_lines=50)
     result = pytester.runpytest()
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["  warning: app.py: 5 lines, under min_lines = 50 (possibly truncated)"])
+    result.stdout.fnmatch_lines(
+        ["  warning: app.py: 5 lines, under min_lines = 50 (possibly truncated)"]
+    )
 
 
 def test_lee_json_has_a_package_entry(project: pytest.Pytester):
@@ -130,7 +139,9 @@ def test_lee_json_has_a_package_entry(project: pytest.Pytester):
     result.assert_outcomes(passed=2)
     entries = json.loads((project.path / "lee.json").read_text())["package"]
     assert len(entries) == 1
-    assert entries[0]["source"] == "src" and entries[0]["status"] == "ok" and entries[0]["files"] == 1
+    assert (
+        entries[0]["source"] == "src" and entries[0]["status"] == "ok" and entries[0]["files"] == 1
+    )
     assert entries[0]["code_sha256"].endswith("=")
 
 

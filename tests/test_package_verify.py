@@ -7,12 +7,11 @@ import types
 from pathlib import Path
 
 import pytest
+from lee_helpers import APP, package_settings, write_tree
 
 from pytest_lee.errors import LeeConfigError, PackageError
 from pytest_lee.package import build_package, model
 from pytest_lee.settings import ContractSettings, FunctionSettings, Settings
-
-from lee_helpers import APP, package_settings, write_tree
 
 RUNNING = f"python{sys.version_info[0]}.{sys.version_info[1]}"
 # Built at run time so this file itself never contains a key-shaped string.
@@ -23,7 +22,9 @@ PEM = "-----BEGIN RSA " + "PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----
 
 def build(tmp_path: Path, files: dict[str, str | bytes], **overrides):
     source = write_tree(tmp_path / "src", files)
-    settings = package_settings(source, **{"function": FunctionSettings(runtime=RUNNING), **overrides})
+    settings = package_settings(
+        source, **{"function": FunctionSettings(runtime=RUNNING), **overrides}
+    )
     return build_package(settings, out_dir=tmp_path / "out")
 
 
@@ -43,53 +44,74 @@ def test_a_clean_package_passes_without_warnings(tmp_path: Path):
     ("files", "overrides", "expected"),
     [
         pytest.param(
-            {"app.py": APP}, {"required": ("gateway*.py",)},
-            "gateway*.py: required, but no file in the package matches it", id="required-glob",
+            {"app.py": APP},
+            {"required": ("gateway*.py",)},
+            "gateway*.py: required, but no file in the package matches it",
+            id="required-glob",
         ),
         pytest.param(
-            {"main.py": APP}, {},
+            {"main.py": APP},
+            {},
             "app.py or app/__init__.py: handler module missing from the package (handler 'app.handler')",
             id="handler-module",
         ),
         pytest.param(
-            {"app.py": "def handle(event, context):\n    return 1\n"}, {},
-            "app.py: does not define 'handler' (handler 'app.handler')", id="handler-function",
+            {"app.py": "def handle(event, context):\n    return 1\n"},
+            {},
+            "app.py: does not define 'handler' (handler 'app.handler')",
+            id="handler-function",
         ),
         pytest.param(
-            {"pkg/__init__.py": "", "pkg/entry.py": "X = 1\n"}, {"handler": "pkg.entry.main"},
-            "pkg/entry.py: does not define 'main' (handler 'pkg.entry.main')", id="handler-in-a-package",
+            {"pkg/__init__.py": "", "pkg/entry.py": "X = 1\n"},
+            {"handler": "pkg.entry.main"},
+            "pkg/entry.py: does not define 'main' (handler 'pkg.entry.main')",
+            id="handler-in-a-package",
         ),
         pytest.param(
-            {"app.py": APP, "lib.py": "def f(:\n    pass\n"}, {},
-            "lib.py:1: does not compile: SyntaxError: ", id="syntax-error",
+            {"app.py": APP, "lib.py": "def f(:\n    pass\n"},
+            {},
+            "lib.py:1: does not compile: SyntaxError: ",
+            id="syntax-error",
         ),
         pytest.param(
-            {"app.py": APP, "lib.py": "def f():\n  x = 1\n    y = 2\n"}, {},
-            "lib.py:3: does not compile: IndentationError: unexpected indent", id="indentation",
+            {"app.py": APP, "lib.py": "def f():\n  x = 1\n    y = 2\n"},
+            {},
+            "lib.py:3: does not compile: IndentationError: unexpected indent",
+            id="indentation",
         ),
         pytest.param(
-            {"app.py": APP, "lib.py": "return 1\n"}, {},
-            "lib.py:1: does not compile: SyntaxError: 'return' outside function", id="compiler-error",
+            {"app.py": APP, "lib.py": "return 1\n"},
+            {},
+            "lib.py:1: does not compile: SyntaxError: 'return' outside function",
+            id="compiler-error",
         ),
         pytest.param(
-            {"app.py": APP, "lib.py": "X = (\n"}, {},
-            "lib.py:1: does not compile: SyntaxError: '(' was never closed", id="truncated-file",
+            {"app.py": APP, "lib.py": "X = (\n"},
+            {},
+            "lib.py:1: does not compile: SyntaxError: '(' was never closed",
+            id="truncated-file",
         ),
         pytest.param(
-            {"app.py": APP, "settings.txt": f"region=eu-west-1\nkey={AWS_KEY}\n"}, {},
-            "settings.txt:2: contains an AWS long-term access key id (AKIA...)", id="aws-key",
+            {"app.py": APP, "settings.txt": f"region=eu-west-1\nkey={AWS_KEY}\n"},
+            {},
+            "settings.txt:2: contains an AWS long-term access key id (AKIA...)",
+            id="aws-key",
         ),
         pytest.param(
-            {"app.py": APP + f"\nTOKEN = '{TEMP_KEY}'\n"}, {},
-            "app.py:7: contains an AWS temporary access key id (ASIA...)", id="aws-temporary-key",
+            {"app.py": APP + f"\nTOKEN = '{TEMP_KEY}'\n"},
+            {},
+            "app.py:7: contains an AWS temporary access key id (ASIA...)",
+            id="aws-temporary-key",
         ),
         pytest.param(
-            {"app.py": APP, "certs/deploy.txt": PEM}, {},
+            {"app.py": APP, "certs/deploy.txt": PEM},
+            {},
             "certs/deploy.txt:1: contains a private key block (-----BEGIN RSA PRIVATE KEY-----)",
             id="private-key",
         ),
         pytest.param(
-            {"app.py": APP, "ops/key.asc": "x\n-----BEGIN PGP " + "PRIVATE KEY BLOCK-----\n"}, {},
+            {"app.py": APP, "ops/key.asc": "x\n-----BEGIN PGP " + "PRIVATE KEY BLOCK-----\n"},
+            {},
             "ops/key.asc:2: contains a private key block (-----BEGIN PGP PRIVATE KEY BLOCK-----)",
             id="pgp-private-key",
         ),
@@ -119,7 +141,9 @@ def test_the_handler_may_be_defined_any_way_python_binds_a_name(tmp_path: Path, 
 
 
 def test_a_handler_bound_only_inside_a_function_is_not_defined(tmp_path: Path):
-    problems = problems_of(tmp_path, {"app.py": "def setup():\n    handler = 1\n    return handler\n"})
+    problems = problems_of(
+        tmp_path, {"app.py": "def setup():\n    handler = 1\n    return handler\n"}
+    )
     assert problems == ("app.py: does not define 'handler' (handler 'app.handler')",)
 
 
@@ -135,11 +159,17 @@ def test_a_handler_module_that_does_not_compile_is_reported_once(tmp_path: Path)
 
 
 def test_syntax_newer_than_the_configured_runtime_does_not_compile(tmp_path: Path):
-    match_statement = "def handler(event, context):\n    match event:\n        case _:\n            return 1\n"
-    problems = problems_of(tmp_path, {"app.py": match_statement}, function=FunctionSettings(runtime="python3.9"))
+    match_statement = (
+        "def handler(event, context):\n    match event:\n        case _:\n            return 1\n"
+    )
+    problems = problems_of(
+        tmp_path, {"app.py": match_statement}, function=FunctionSettings(runtime="python3.9")
+    )
     assert len(problems) == 1
     assert problems[0].startswith("app.py:")
-    assert problems[0].endswith("does not compile: SyntaxError: Pattern matching is only supported in Python 3.10 and greater")
+    assert problems[0].endswith(
+        "does not compile: SyntaxError: Pattern matching is only supported in Python 3.10 and greater"
+    )
 
 
 def test_a_symlink_leaving_the_source_fails_and_is_not_archived(tmp_path: Path):
@@ -153,10 +183,14 @@ def test_a_symlink_leaving_the_source_fails_and_is_not_archived(tmp_path: Path):
         f"secret.txt: symlink leaves the source (-> {outside / 'secret.txt'})",
     )
     unverified = build_package(
-        Settings(rootdir=tmp_path, source=source, handler="app.handler"), verify=False, out_dir=tmp_path / "out2"
+        Settings(rootdir=tmp_path, source=source, handler="app.handler"),
+        verify=False,
+        out_dir=tmp_path / "out2",
     )
     assert unverified.files == ("app.py",)
-    assert any("secret.txt: symlink leaves the source" in warning for warning in unverified.warnings)
+    assert any(
+        "secret.txt: symlink leaves the source" in warning for warning in unverified.warnings
+    )
 
 
 def test_a_directory_symlink_looping_back_is_reported_not_followed(tmp_path: Path):
@@ -174,8 +208,12 @@ def test_the_size_limits_name_the_largest_files(tmp_path: Path, monkeypatch: pyt
     noise = random.Random(0).randbytes(40_000)  # does not compress
     problems = problems_of(tmp_path, {"app.py": APP, "blob.bin": noise, "zeros.bin": bytes(20_000)})
     assert len(problems) == 2
-    assert problems[0].startswith("package is 0.0 MB zipped, over Lambda's 0.0 MB limit; largest files: blob.bin")
-    assert problems[1].startswith("package is 0.1 MB unzipped, over Lambda's 0.0 MB limit; largest files: blob.bin")
+    assert problems[0].startswith(
+        "package is 0.0 MB zipped, over Lambda's 0.0 MB limit; largest files: blob.bin"
+    )
+    assert problems[1].startswith(
+        "package is 0.1 MB unzipped, over Lambda's 0.0 MB limit; largest files: blob.bin"
+    )
     assert "zeros.bin" in problems[1]
 
 
@@ -190,7 +228,12 @@ def test_every_problem_is_reported_at_once(tmp_path: Path, monkeypatch: pytest.M
         build(tmp_path, files, required=("gateway.py", "main.py"))
     problems = excinfo.value.problems
     assert [problem.split(":")[0] for problem in problems] == [
-        "gateway.py", "app.py or app/__init__.py", "keys.cfg", "main.py", "notes/ops.txt", "package is 0.0 MB unzipped, over Lambda's 0.0 MB limit; largest files"
+        "gateway.py",
+        "app.py or app/__init__.py",
+        "keys.cfg",
+        "main.py",
+        "notes/ops.txt",
+        "package is 0.0 MB unzipped, over Lambda's 0.0 MB limit; largest files",
     ]
     message = str(excinfo.value)
     assert message.startswith("package verification failed (6 problems):\n  - gateway.py: required")
@@ -199,7 +242,11 @@ def test_every_problem_is_reported_at_once(tmp_path: Path, monkeypatch: pytest.M
 
 def test_verify_false_builds_a_broken_package_for_fault_injection(tmp_path: Path):
     package = build_package(
-        Settings(rootdir=tmp_path, source=write_tree(tmp_path / "src", {"main.py": "def f(:\n"}), handler="app.handler"),
+        Settings(
+            rootdir=tmp_path,
+            source=write_tree(tmp_path / "src", {"main.py": "def f(:\n"}),
+            handler="app.handler",
+        ),
         verify=False,
         out_dir=tmp_path / "out",
     )
@@ -245,13 +292,17 @@ def registry_files(monkeypatch: pytest.MonkeyPatch):
     def registry_module_files(settings):
         calls.append(settings.source)
         if settings.contracts[0].registry == "broken:X":
-            raise LeeConfigError("pyproject.toml: tool.lee.contract[0].registry: no module 'broken'")
+            raise LeeConfigError(
+                "pyproject.toml: tool.lee.contract[0].registry: no module 'broken'"
+            )
         return ("interface_cache.py", "interface_http.py")
 
     module = types.ModuleType("pytest_lee.contracts.required")
     module.registry_module_files = registry_module_files  # type: ignore[attr-defined]
     if "pytest_lee.contracts" not in sys.modules:
-        monkeypatch.setitem(sys.modules, "pytest_lee.contracts", types.ModuleType("pytest_lee.contracts"))
+        monkeypatch.setitem(
+            sys.modules, "pytest_lee.contracts", types.ModuleType("pytest_lee.contracts")
+        )
     monkeypatch.setitem(sys.modules, "pytest_lee.contracts.required", module)
     return calls
 
@@ -260,7 +311,9 @@ def test_every_module_a_contract_registry_names_must_ship(tmp_path: Path, regist
     contracts = (ContractSettings(registry="gateway_core:_INTERFACE_ROUTERS"),)
     files = {"app.py": APP, "interface_cache.py": "X = 1\n", "interface_http.py": "X = 1\n"}
     source = write_tree(tmp_path / "src", files)
-    settings = Settings(rootdir=tmp_path, source=source, handler="app.handler", min_lines=0, contracts=contracts)
+    settings = Settings(
+        rootdir=tmp_path, source=source, handler="app.handler", min_lines=0, contracts=contracts
+    )
     assert build_package(settings, out_dir=tmp_path / "ok").files == tuple(sorted(files))
     with pytest.raises(PackageError) as excinfo:
         build_package(settings, omit=("interface_cache.py",), out_dir=tmp_path / "partial")
@@ -272,5 +325,7 @@ def test_every_module_a_contract_registry_names_must_ship(tmp_path: Path, regist
 
 
 def test_a_registry_that_cannot_be_read_is_a_problem(tmp_path: Path, registry_files):
-    problems = problems_of(tmp_path, {"app.py": APP}, contracts=(ContractSettings(registry="broken:X"),))
+    problems = problems_of(
+        tmp_path, {"app.py": APP}, contracts=(ContractSettings(registry="broken:X"),)
+    )
     assert problems == ("pyproject.toml: tool.lee.contract[0].registry: no module 'broken'",)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from pytest_lee.package import build_package, verify_zip
-
 from lee_helpers import APP, package_settings, write_tree
+
+from pytest_lee.package import build_package, verify_zip
 
 
 def make_zip(path: Path, entries: dict[str, str]) -> Path:
@@ -28,11 +28,19 @@ def test_every_problem_of_a_zip_the_builder_never_checked_is_listed(tmp_path: Pa
     settings = package_settings(tmp_path / "src", required=("gateway*.py",))
     bad = make_zip(
         tmp_path / "bad.zip",
-        {"app.py": "def handle(event, context):\n    pass\n", "util.py": "def f(:\n", "__pycache__/app.cpython-311.pyc": "x", ".env": "A=1\n"},
+        {
+            "app.py": "def handle(event, context):\n    pass\n",
+            "util.py": "def f(:\n",
+            "__pycache__/app.cpython-311.pyc": "x",
+            ".env": "A=1\n",
+        },
     )
     problems = verify_zip(settings, bad).problems
     assert ".env: junk or excluded file in the package (never shipped)" in problems
-    assert "__pycache__/app.cpython-311.pyc: junk or excluded file in the package (never shipped)" in problems
+    assert (
+        "__pycache__/app.cpython-311.pyc: junk or excluded file in the package (never shipped)"
+        in problems
+    )
     assert "gateway*.py: required, but no file in the package matches it" in problems
     assert "app.py: does not define 'handler' (handler 'app.handler')" in problems
     assert any(problem.startswith("util.py:1: does not compile") for problem in problems)
@@ -40,9 +48,13 @@ def test_every_problem_of_a_zip_the_builder_never_checked_is_listed(tmp_path: Pa
 
 
 def test_entries_that_differ_from_the_manifest_are_named(tmp_path: Path):
-    settings = package_settings(write_tree(tmp_path / "src", {"app.py": APP, "extra.py": "X = 1\n"}))
+    settings = package_settings(
+        write_tree(tmp_path / "src", {"app.py": APP, "extra.py": "X = 1\n"})
+    )
     package = build_package(settings, out_dir=tmp_path / "out")
-    tampered = make_zip(tmp_path / "tampered.zip", {"app.py": APP + "# changed\n", "new.py": "Y = 2\n"})
+    tampered = make_zip(
+        tmp_path / "tampered.zip", {"app.py": APP + "# changed\n", "new.py": "Y = 2\n"}
+    )
     assert verify_zip(settings, tampered, manifest=package.manifest).problems == (
         "app.py: content differs from the manifest",
         "new.py: not in the manifest",

@@ -26,9 +26,14 @@ REAL = {
     "AWS_ENDPOINT_URL_LAMBDA": "http://127.0.0.1:9",
 }
 REMOVED = (
-    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_ENDPOINT_URL_LAMBDA",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_ENDPOINT_URL_LAMBDA",
 )
 
 
@@ -39,7 +44,12 @@ def test_every_source_is_faked_or_removed_and_restored_exactly(monkeypatch, tmp_
     monkeypatch.delenv("AWS_REGION", raising=False)
     before = dict(os.environ)
     with masked_credentials(tmp_path / "empty"):
-        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        for name in (
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_SECURITY_TOKEN",
+        ):
             assert os.environ[name] == "testing"
         for name in REMOVED:
             assert name not in os.environ, name
@@ -52,22 +62,27 @@ def test_every_source_is_faked_or_removed_and_restored_exactly(monkeypatch, tmp_
 def test_the_environment_is_restored_when_the_block_raises(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_PROFILE", "prod")
     before = dict(os.environ)
-    with pytest.raises(RuntimeError):
-        with masked_credentials(tmp_path):
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), masked_credentials(tmp_path):
+        raise RuntimeError("boom")
     assert dict(os.environ) == before
 
 
-def test_inside_the_fixture_boto3_finds_only_fakes_and_after_it_everything_is_back(pytester, monkeypatch):
+def test_inside_the_fixture_boto3_finds_only_fakes_and_after_it_everything_is_back(
+    pytester, monkeypatch
+):
     rehearsal_project(pytester)
     home = pytester.path / "home"
     (home / ".aws").mkdir(parents=True)
-    (home / ".aws" / "credentials").write_text("[default]\naws_access_key_id = AKIAHOMEHOMEHOMEHOME\naws_secret_access_key = x\n")
+    (home / ".aws" / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIAHOMEHOMEHOMEHOME\naws_secret_access_key = x\n"
+    )
     monkeypatch.setenv("HOME", str(home))
     for name, value in REAL.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_SECURITY_TOKEN", raising=False)
-    result = run_test_module(pytester, f"""
+    result = run_test_module(
+        pytester,
+        f"""
         import os
         REAL = {REAL!r}
 
@@ -85,15 +100,20 @@ def test_inside_the_fixture_boto3_finds_only_fakes_and_after_it_everything_is_ba
             for name, value in REAL.items():
                 assert os.environ[name] == value, name
             assert "AWS_SECURITY_TOKEN" not in os.environ
-    """)
+    """,
+    )
     result.assert_outcomes(passed=2)
 
 
-def test_the_health_checks_child_sees_only_fakes_no_metadata_and_a_dead_loopback_endpoint(pytester, monkeypatch):
+def test_the_health_checks_child_sees_only_fakes_no_metadata_and_a_dead_loopback_endpoint(
+    pytester, monkeypatch
+):
     rehearsal_project(pytester)
     for name, value in REAL.items():
         monkeypatch.setenv(name, value)
-    result = run_test_module(pytester, """
+    result = run_test_module(
+        pytester,
+        """
         import json
 
         def test_it(lee_rehearsal, lee_package):
@@ -106,5 +126,6 @@ def test_the_health_checks_child_sees_only_fakes_no_metadata_and_a_dead_loopback
             assert seen["AWS_ENDPOINT_URL"] == "http://127.0.0.1:1"
             assert seen["AWS_CONFIG_FILE_content"] == seen["AWS_SHARED_CREDENTIALS_FILE_content"] == ""
             assert seen["STAGE"] == "rehearsal"  # [tool.lee.function] environment still applies
-    """)
+    """,
+    )
     result.assert_outcomes(passed=1)

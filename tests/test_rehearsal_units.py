@@ -47,32 +47,81 @@ def test_the_weight_is_read_from_the_alias_routing_config():
 
 
 def entry(version, **fields):
-    base = {"version": version, "promoted": False, "rolled_back": False, "seconds": 0.5, "function": "LEE",
-            "steps": [{"section": "deployment", "name": "publish version", "ms": 2.0, "ok": True, "detail": "published"}]}
+    base = {
+        "version": version,
+        "promoted": False,
+        "rolled_back": False,
+        "seconds": 0.5,
+        "function": "LEE",
+        "steps": [
+            {
+                "section": "deployment",
+                "name": "publish version",
+                "ms": 2.0,
+                "ok": True,
+                "detail": "published",
+            }
+        ],
+    }
     base.update(fields)
     return base
 
 
 def test_the_summary_groups_steps_under_the_checklist_and_counts_outcomes():
     report = SessionReport()
-    report.add("rehearsals", entry("1", promoted=True, alias_version="1", steps=[
-        {"section": "rollback ready", "name": "record production version", "ms": 1.0, "ok": True, "detail": "none"},
-        {"section": "pre-deployment", "name": "verify package", "ms": 5.0, "ok": True, "detail": "10 files"},
-    ]))
+    report.add(
+        "rehearsals",
+        entry(
+            "1",
+            promoted=True,
+            alias_version="1",
+            steps=[
+                {
+                    "section": "rollback ready",
+                    "name": "record production version",
+                    "ms": 1.0,
+                    "ok": True,
+                    "detail": "none",
+                },
+                {
+                    "section": "pre-deployment",
+                    "name": "verify package",
+                    "ms": 5.0,
+                    "ok": True,
+                    "detail": "10 files",
+                },
+            ],
+        ),
+    )
     report.add("rehearsals", entry(None, refused=True, reason="handler.py: missing", steps=[]))
     report.add("rehearsals", entry("2", rolled_back=True, alias_version="1", kind="rollback"))
     lines = render_rehearsal_summary(report, None)
     assert lines[0] == "LEE deploy v1: promoted in 0.50 s, production on v1"
-    assert lines[1].split() == ["pre-deployment", "ok", "verify", "package", "5.0", "ms", "10", "files"]
+    assert lines[1].split() == [
+        "pre-deployment",
+        "ok",
+        "verify",
+        "package",
+        "5.0",
+        "ms",
+        "10",
+        "files",
+    ]
     assert lines[2].split()[:2] == ["rollback", "ready"]
     assert "LEE deploy: refused in 0.50 s" in lines
     assert "  why: handler.py: missing" in lines
-    assert lines[-1] == "2 rehearsed deployments (1 promoted, 1 refused), 1 manual rollback; production never left on a failed version"
+    assert (
+        lines[-1]
+        == "2 rehearsed deployments (1 promoted, 1 refused), 1 manual rollback; production never left on a failed version"
+    )
 
 
 def test_the_summary_shouts_when_production_was_left_on_a_failed_version():
     report = SessionReport()
-    report.add("rehearsals", entry("3", reason="health check failed; ROLLBACK FAILED: boom", alias_version="3"))
+    report.add(
+        "rehearsals",
+        entry("3", reason="health check failed; ROLLBACK FAILED: boom", alias_version="3"),
+    )
     lines = render_rehearsal_summary(report, None)
     assert lines[0].startswith("LEE deploy v3: failed")
     assert lines[-1] == "1 rehearsed deployment (1 failed); PRODUCTION LEFT ON A FAILED VERSION: v3"

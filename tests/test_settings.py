@@ -26,8 +26,8 @@ def test_it_reads_every_documented_table(pytester: pytest.Pytester):
         '[tool.lee.function]\nname = "F"\nmemory_mb = 256\ntimeout_s = 10\n'
         'environment = { LOG_LEVEL = "DEBUG" }\nruntime_provides = []\n'
         '[[tool.lee.contract]]\nregistry = "gw:ROUTERS"\ndispatcher = "gw:run"\nkwargs = { timeout = 30 }\n'
-        '[tool.lee.budgets]\nruns = 3\ncold_start_ms = { target = 320, acceptable = 500, critical = 1000 }\n'
-        'cache_hit_rate = { target = 0.9, acceptable = 0.8 }\nphases = { cache_warm_ms = 20 }\n',
+        "[tool.lee.budgets]\nruns = 3\ncold_start_ms = { target = 320, acceptable = 500, critical = 1000 }\n"
+        "cache_hit_rate = { target = 0.9, acceptable = 0.8 }\nphases = { cache_warm_ms = 20 }\n",
     )
     settings = load_settings(pytester.path)
     assert settings.source == pytester.path / "src"
@@ -49,12 +49,21 @@ def test_it_reads_every_documented_table(pytester: pytest.Pytester):
         ('handler = "nodot"', "expected 'module.function'"),
         ('handler = "app."', "tool.lee.handler = 'app.': expected 'module.function'"),
         ('handler = ".handler"', "tool.lee.handler = '.handler': expected 'module.function'"),
-        ('handler = "app.handler-x"', "tool.lee.handler = 'app.handler-x': expected 'module.function'"),
+        (
+            'handler = "app.handler-x"',
+            "tool.lee.handler = 'app.handler-x': expected 'module.function'",
+        ),
         ('required = "a.py"', "tool.lee.required: expected a list of strings, got 'a.py'"),
-        ("[tool.lee.function]\nmemory_mb = 'big'", "tool.lee.function.memory_mb: expected a whole number"),
+        (
+            "[tool.lee.function]\nmemory_mb = 'big'",
+            "tool.lee.function.memory_mb: expected a whole number",
+        ),
         ("[[tool.lee.contract]]\ndispatcher = 'a:b'", "'registry' is required"),
         ("[[tool.lee.contract]]\nregistry = 'nocolon'", "expected 'module:attribute'"),
-        ("[tool.lee.budgets]\ncold_start = 5", "unknown budget key or metric 'cold_start' (did you mean 'cold_start_ms'?)"),
+        (
+            "[tool.lee.budgets]\ncold_start = 5",
+            "unknown budget key or metric 'cold_start' (did you mean 'cold_start_ms'?)",
+        ),
         (
             "[tool.lee.budgets]\nrequest_ms = { target = 100, acceptable = 500, critical = 200 }",
             "neither ascend (lower is better) nor descend",
@@ -99,7 +108,9 @@ def test_a_single_level_takes_the_metric_direction():
 
 
 def test_explicit_direction_must_agree_with_the_levels():
-    with pytest.raises(LeeConfigError, match="higher_is_better = true but the levels do not descend"):
+    with pytest.raises(
+        LeeConfigError, match="higher_is_better = true but the levels do not descend"
+    ):
         parse_levels({"target": 1, "acceptable": 2, "higher_is_better": True}, "m", "here")
 
 
@@ -108,7 +119,9 @@ def test_lee_json_naming_a_directory_is_a_usage_error(pytester: pytest.Pytester)
     pytester.makepyfile("def test_x(): pass")
     result = pytester.runpytest("--lee-json", "reports")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: --lee-json */reports: is a directory; expected the path of a file to write"])
+    result.stderr.fnmatch_lines(
+        ["ERROR: --lee-json */reports: is a directory; expected the path of a file to write"]
+    )
 
 
 def test_lee_json_that_cannot_be_written_is_one_line_and_a_failing_exit_not_an_internal_error(
@@ -119,5 +132,7 @@ def test_lee_json_that_cannot_be_written_is_one_line_and_a_failing_exit_not_an_i
     result = pytester.runpytest("--lee-json", "blocker.txt/lee.json")
     result.assert_outcomes(passed=1)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stdout.fnmatch_lines(["*= lee output =*", "ERROR: --lee-json */blocker.txt/lee.json: cannot write: *"])
+    result.stdout.fnmatch_lines(
+        ["*= lee output =*", "ERROR: --lee-json */blocker.txt/lee.json: cannot write: *"]
+    )
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif("not config.getoption('lee_budgets')", reason="budgets run with --lee-budgets")
+pytestmark = pytest.mark.skipif(
+    "not config.getoption('lee_budgets')", reason="budgets run with --lee-budgets"
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "examples" / "lee_engine"
@@ -29,7 +31,11 @@ def leaky_engine(destination: Path) -> Path:
     core = destination / "cache_core.py"
     source = core.read_text()
     assert GET in source, "cache_core._execute_get_implementation changed: update this test"
-    core.write_text(source.replace(GET, GET + LEAK).replace("_MISSING = object()\n", "_MISSING = object()\n_LEAKED = [True]\n"))
+    core.write_text(
+        source.replace(GET, GET + LEAK).replace(
+            "_MISSING = object()\n", "_MISSING = object()\n_LEAKED = [True]\n"
+        )
+    )
     return destination
 
 
@@ -50,7 +56,9 @@ def test_the_engine_meets_the_seed_baselines(lee_cold_start):
     result.check()  # every metric with levels in [tool.lee.budgets]: the seed's baselines
     assert result.verdict("cold_start_ms") in ("target", "acceptable")
     # The engine logs each cold-start phase, and the harness picked every one up.
-    assert {"import_time_ms", "gateway_init_ms", "config_load_ms", "cache_warm_ms"} <= set(result.phases)
+    assert {"import_time_ms", "gateway_init_ms", "config_load_ms", "cache_warm_ms"} <= set(
+        result.phases
+    )
     # Each fresh interpreter replays at least 20 warm requests after its cold start.
     assert len(result["request_ms"].samples) >= 20 * len(result["cold_start_ms"].samples)
     assert result.verdict("request_ms") in ("target", "acceptable")
@@ -63,7 +71,10 @@ def test_a_leaked_sentinel_fails_cache_warm_ms(lee_cold_start, tmp_path):
     result = lee_cold_start(source=leaky_engine(tmp_path / "engine"), runs=3)
     assert result.verdict("cache_warm_ms") == "critical"
     assert result.verdict("cold_start_ms") in ("over", "critical")
-    assert max((value, name) for name, value in result.phases.items() if "total" not in name)[1] == "cache_warm_ms"
+    assert (
+        max((value, name) for name, value in result.phases.items() if "total" not in name)[1]
+        == "cache_warm_ms"
+    )
     with pytest.raises(pytest.fail.Exception, match=r"cache_warm_ms: median \S+ is CRITICAL"):
         result.check()
 
@@ -71,15 +82,17 @@ def test_a_leaked_sentinel_fails_cache_warm_ms(lee_cold_start, tmp_path):
 @pytest.mark.lee_ref("NM06-LESS-10")
 def test_the_summary_table_points_at_the_leak(pytester):
     text = (ROOT / "pyproject.toml").read_text()
-    tool_lee = text[text.index("[tool.lee]"):text.index("[tool.lee.kb]")]
+    tool_lee = text[text.index("[tool.lee]") : text.index("[tool.lee.kb]")]
     pytester.makefile(".toml", pyproject=tool_lee)
     leaky_engine(pytester.path / "examples" / "lee_engine")
     shutil.copytree(ROOT / "examples" / "events", pytester.path / "examples" / "events")
     result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-runs", "3")
     result.assert_outcomes(passed=6, failed=2)
-    result.stdout.fnmatch_lines_random([
-        "cold_start_ms * ≤320 / ≤500 / ≤1000 * over",
-        "cache_warm_ms * ≤5 / ≤20 / ≤200 *‼ critical",
-        "    cache_warm_ms * 5?? * ◀ largest  ‼ critical",
-        "*largest cold-start phase: cache_warm_ms 5?? ms (9? % of the * ms cold start)",
-    ])
+    result.stdout.fnmatch_lines_random(
+        [
+            "cold_start_ms * ≤320 / ≤500 / ≤1000 * over",
+            "cache_warm_ms * ≤5 / ≤20 / ≤200 *‼ critical",
+            "    cache_warm_ms * 5?? * ◀ largest  ‼ critical",
+            "*largest cold-start phase: cache_warm_ms 5?? ms (9? % of the * ms cold start)",
+        ]
+    )

@@ -22,7 +22,9 @@ def engine_project(pytester: pytest.Pytester) -> Path:
     from pytest_lee.settings import load_settings
 
     (contract,) = load_settings(ROOT).contracts
-    shutil.copytree(ENGINE, pytester.path / "lee_engine", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ENGINE, pytester.path / "lee_engine", ignore=shutil.ignore_patterns("__pycache__")
+    )
     kwargs = ", ".join(f"{name} = {value!r}" for name, value in contract.kwargs.items())
     pytester.makepyprojecttoml(
         f"""
@@ -51,7 +53,9 @@ def drop_timeout_from_cache_core(engine: Path) -> None:
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "contract or deploy", *args)
+    return pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-k", "contract or deploy", *args
+    )
 
 
 @pytest.mark.lee_ref("NM06-LESS-09", "Local tests passing")
@@ -75,20 +79,33 @@ def test_the_less_09_incident_is_caught_before_deployment(pytester: pytest.Pytes
     drop_timeout_from_cache_core(engine_project(pytester))
     result = run(pytester)
     result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines([
-        "*contract gateway_core:_INTERFACE_ROUTERS[[]CACHE[]]*",
-        "gateway_core.execute_operation(GatewayInterface.CACHE, 'get', key=<str>) (call site gateway.py:11) "
-        "reached `cache_core._execute_get_implementation` (cache_core.py:23) from interface_cache.py:26, "
-        "passing (timeout=30, key='key'); it accepts (key: str): got an unexpected keyword argument 'timeout'. "
-        "Fix: add `timeout` to `cache_core._execute_get_implementation` or accept `**kwargs`.",
-        f"{REGISTRY}  ✗ CACHE  ✓ LOGGING  ✓ HTTP",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*contract gateway_core:_INTERFACE_ROUTERS[[]CACHE[]]*",
+            "gateway_core.execute_operation(GatewayInterface.CACHE, 'get', key=<str>) (call site gateway.py:11) "
+            "reached `cache_core._execute_get_implementation` (cache_core.py:23) from interface_cache.py:26, "
+            "passing (timeout=30, key='key'); it accepts (key: str): got an unexpected keyword argument 'timeout'. "
+            "Fix: add `timeout` to `cache_core._execute_get_implementation` or accept `**kwargs`.",
+            f"{REGISTRY}  ✗ CACHE  ✓ LOGGING  ✓ HTTP",
+        ]
+    )
 
 
 def git(cwd: Path, *args: str) -> None:
     subprocess.run(
-        ["git", "-c", "user.email=lee@example.com", "-c", "user.name=lee", "-c", "commit.gpgsign=false", *args],
-        cwd=cwd, check=True, capture_output=True,
+        [
+            "git",
+            "-c",
+            "user.email=lee@example.com",
+            "-c",
+            "user.name=lee",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
     )
 
 
@@ -105,7 +122,9 @@ def test_the_baseline_names_the_files_that_must_ship_together(pytester: pytest.P
         .replace("router(operation, timeout=timeout, **kwargs)", "router(operation, **kwargs)")
     )
     interface_http = engine / "interface_http.py"
-    interface_http.write_text(interface_http.read_text().replace('"""HTTP interface router."""', '"""HTTP router."""'))
+    interface_http.write_text(
+        interface_http.read_text().replace('"""HTTP interface router."""', '"""HTTP router."""')
+    )
     git(pytester.path, "init", "-q")
     git(pytester.path, "add", ".")
     git(pytester.path, "commit", "-q", "-m", "v1")
@@ -116,20 +135,26 @@ def test_the_baseline_names_the_files_that_must_ship_together(pytester: pytest.P
 
     result = run(pytester, "--lee-baseline", "v1", "--lee-json", "lee.json")
     result.assert_outcomes(passed=4)
-    result.stdout.fnmatch_lines([
-        "*lee baseline*",
-        "against v1 (git *): 3 changed files, * mixed trees checked in * s",
-        "must deploy together: gateway_core.py + cache_core.py",
-        "  because gateway_core.py alone: `cache_core._execute_get_implementation` (cache_core.py:23) "
-        "got an unexpected keyword argument 'timeout' (called from interface_cache.py:26)",
-        "safe alone: interface_http.py",
-        "compatible  gateway_core.py:42 execute_operation(interface, operation, **kwargs) → "
-        "(interface, operation, timeout=DEFAULT_TIMEOUT, **kwargs): new parameter `timeout` with a default (DEFAULT_TIMEOUT)",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*lee baseline*",
+            "against v1 (git *): 3 changed files, * mixed trees checked in * s",
+            "must deploy together: gateway_core.py + cache_core.py",
+            "  because gateway_core.py alone: `cache_core._execute_get_implementation` (cache_core.py:23) "
+            "got an unexpected keyword argument 'timeout' (called from interface_cache.py:26)",
+            "safe alone: interface_http.py",
+            "compatible  gateway_core.py:42 execute_operation(interface, operation, **kwargs) → "
+            "(interface, operation, timeout=DEFAULT_TIMEOUT, **kwargs): new parameter `timeout` with a default (DEFAULT_TIMEOUT)",
+        ]
+    )
     import json
 
-    assert json.loads((pytester.path / "lee.json").read_text())["deploy_groups"] == [["gateway_core.py", "cache_core.py"]]
+    assert json.loads((pytester.path / "lee.json").read_text())["deploy_groups"] == [
+        ["gateway_core.py", "cache_core.py"]
+    ]
 
     strict = run(pytester, "--lee-baseline", "v1", "--lee-require-compatible")
     strict.assert_outcomes(passed=3, failed=1)
-    strict.stdout.fnmatch_lines(["  - gateway_core.py cannot ship alone; deploy together: gateway_core.py + cache_core.py*"])
+    strict.stdout.fnmatch_lines(
+        ["  - gateway_core.py cannot ship alone; deploy together: gateway_core.py + cache_core.py*"]
+    )

@@ -15,13 +15,20 @@ from pytest_lee.package import extract_package
 ENGINE = Path(__file__).resolve().parents[1] / "lee_engine"
 
 
-@pytest.mark.lee_ref("NM06-LESS-09", "All files packaged into single zip", "Deployment zip verified (file count correct)")
+@pytest.mark.lee_ref(
+    "NM06-LESS-09",
+    "All files packaged into single zip",
+    "Deployment zip verified (file count correct)",
+)
 @pytest.mark.lee_ref("NM06-LESSONS-Deployment_and_Operations", "Atomic deployment strategy")
 def test_the_engine_package_builds_verifies_and_holds_every_engine_file(lee_package, tmp_path):
     package = lee_package()
     shipped = sorted(path.name for path in ENGINE.glob("*.py"))
     assert list(package.files) == shipped  # the seed's "file count correct", done by name
-    assert package.code_sha256 == base64.b64encode(hashlib.sha256(package.path.read_bytes()).digest()).decode()
+    assert (
+        package.code_sha256
+        == base64.b64encode(hashlib.sha256(package.path.read_bytes()).digest()).decode()
+    )
     unzipped = extract_package(package.path, tmp_path / "unzipped")
     for name in package.files:
         assert hashlib.sha256((unzipped / name).read_bytes()).hexdigest() == package.manifest[name]
@@ -59,7 +66,9 @@ def test_a_truncated_engine_file_fails_verification(lee_package, engine_copy):
     source = engine_copy
     gateway_core = source / "gateway_core.py"
     lines = gateway_core.read_text().splitlines(keepends=True)
-    cut = next(index for index, line in enumerate(lines) if line.startswith("_INTERFACE_ROUTERS")) + 2
+    cut = (
+        next(index for index, line in enumerate(lines) if line.startswith("_INTERFACE_ROUTERS")) + 2
+    )
     gateway_core.write_text("".join(lines[:cut]))  # an upload cut off inside the registry
     with pytest.raises(PackageError) as excinfo:
         lee_package(source)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -65,10 +65,17 @@ def test_the_incident_sequence_never_leaves_production_on_a_broken_version(
     assert json.loads(good.health.response["body"])["healthy"] is True
     assert lee_rehearsal.alias_version == good.version
 
-    incident = lee_rehearsal.deploy(lee_package(incident_source))  # verifies: all files, all compile
+    incident = lee_rehearsal.deploy(
+        lee_package(incident_source)
+    )  # verifies: all files, all compile
     assert incident.rolled_back and not incident.refused
-    assert incident.previous_version == good.version and incident.previous_arn.endswith(f":LEE:{good.version}")
-    assert "TypeError: _execute_get_implementation() got an unexpected keyword argument 'timeout'" in incident.health.error
+    assert incident.previous_version == good.version and incident.previous_arn.endswith(
+        f":LEE:{good.version}"
+    )
+    assert (
+        "TypeError: _execute_get_implementation() got an unexpected keyword argument 'timeout'"
+        in incident.health.error
+    )
     assert incident.canary is None  # caught before any traffic shifted
     assert lee_rehearsal.alias_version == good.version
 
@@ -97,12 +104,16 @@ def test_a_canary_replays_the_recorded_events_and_a_manual_rollback_restores_the
     events = [json.loads(path.read_text()) for path in sorted(EVENTS.glob("*.json"))]
     first = lee_rehearsal.deploy(lee_package())
     next_release = engine_copy("next", lambda text: text + "\n# next release\n")
-    second = lee_rehearsal.deploy(lee_package(next_release), canary_weight=0.25, canary_events=events)
+    second = lee_rehearsal.deploy(
+        lee_package(next_release), canary_weight=0.25, canary_events=events
+    )
     assert second.promoted
     assert (second.canary.routed_new, second.canary.routed_old) == (5, 15)
     assert second.canary.new_errors == () == second.canary.old_errors
 
-    back = lee_rehearsal.rollback()  # the seed's rollback procedure: previous version, alias, verify
+    back = (
+        lee_rehearsal.rollback()
+    )  # the seed's rollback procedure: previous version, alias, verify
     # The previous version's exact bytes were kept (the backup) and health-checked before the flip.
     assert back.rolled_back and back.version == first.version and back.health.passed
     assert lee_rehearsal.alias_version == first.version

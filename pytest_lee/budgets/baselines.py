@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pytest_lee._atomic import write_atomic
 from pytest_lee.budgets.verdicts import format_value
@@ -25,15 +26,20 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 def baseline_path(settings: Settings, name: str, flag: str) -> Path:
     if not _NAME.match(name):
-        raise LeeConfigError(f"{flag} {name!r}: expected a name of letters, digits, '.', '_' or '-'")
+        raise LeeConfigError(
+            f"{flag} {name!r}: expected a name of letters, digits, '.', '_' or '-'"
+        )
     return settings.rootdir / ".lee" / "baselines" / f"{name}.json"
 
 
 def save_baseline(settings: Settings, name: str, entries: Iterable[dict[str, Any]]) -> Path:
     path = baseline_path(settings, name, "--lee-save")
     metrics = {
-        entry["name"]: {"median": entry["median"], "p95": entry["p95"],
-                        "higher_is_better": entry.get("higher_is_better", False)}
+        entry["name"]: {
+            "median": entry["median"],
+            "p95": entry["p95"],
+            "higher_is_better": entry.get("higher_is_better", False),
+        }
         for entry in entries
     }
     write_atomic(path, json.dumps({"metrics": dict(sorted(metrics.items()))}, indent=2) + "\n")
@@ -45,7 +51,9 @@ def load_baseline(settings: Settings, name: str) -> dict[str, dict[str, Any]]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise LeeConfigError(f"--lee-compare {name}: no baseline {path} (save one with --lee-save {name})") from None
+        raise LeeConfigError(
+            f"--lee-compare {name}: no baseline {path} (save one with --lee-save {name})"
+        ) from None
     except (OSError, ValueError) as error:
         raise LeeConfigError(f"{path}: not a readable baseline: {error}") from None
     metrics = document.get("metrics") if isinstance(document, dict) else None
@@ -54,7 +62,9 @@ def load_baseline(settings: Settings, name: str) -> dict[str, dict[str, Any]]:
     for metric, figures in metrics.items():  # committed files get hand-edited and merged
         median = figures.get("median") if isinstance(figures, dict) else None
         if not isinstance(median, (int, float)) or isinstance(median, bool):
-            raise LeeConfigError(f"{path}: metrics.{metric}: expected a table with a numeric 'median', got {figures!r}")
+            raise LeeConfigError(
+                f"{path}: metrics.{metric}: expected a table with a numeric 'median', got {figures!r}"
+            )
     return metrics
 
 

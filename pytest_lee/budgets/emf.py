@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pytest_lee._atomic import write_atomic
 
@@ -27,7 +28,9 @@ def unit_for(metric: str) -> str:
     return "None"
 
 
-def emf_lines(entries: Iterable[dict[str, Any]], function_name: str, *, timestamp_ms: int | None = None) -> list[str]:
+def emf_lines(
+    entries: Iterable[dict[str, Any]], function_name: str, *, timestamp_ms: int | None = None
+) -> list[str]:
     stamp = int(time.time() * 1000) if timestamp_ms is None else timestamp_ms
     lines = []
     for entry in entries:
@@ -36,11 +39,16 @@ def emf_lines(entries: Iterable[dict[str, Any]], function_name: str, *, timestam
         document = {
             "_aws": {
                 "Timestamp": stamp,
-                "CloudWatchMetrics": [{
-                    "Namespace": NAMESPACE,
-                    "Dimensions": [["FunctionName"]],
-                    "Metrics": [{"Name": name, "Unit": unit}, {"Name": f"{name}_p95", "Unit": unit}],
-                }],
+                "CloudWatchMetrics": [
+                    {
+                        "Namespace": NAMESPACE,
+                        "Dimensions": [["FunctionName"]],
+                        "Metrics": [
+                            {"Name": name, "Unit": unit},
+                            {"Name": f"{name}_p95", "Unit": unit},
+                        ],
+                    }
+                ],
             },
             "FunctionName": function_name,
             name: entry["median"],

@@ -22,9 +22,10 @@ error and stderr tail. Under xdist the measurement holds the session's measureme
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -32,7 +33,13 @@ from pytest_lee.budgets.marker import budget_overrides, configured_levels
 from pytest_lee.budgets.measure import Measurement, measure
 from pytest_lee.budgets.shared import measurement_lock
 from pytest_lee.budgets.stats import MetricStats
-from pytest_lee.budgets.verdicts import FAILING, budget_entry, failure_message, measurement_entry, verdict
+from pytest_lee.budgets.verdicts import (
+    FAILING,
+    budget_entry,
+    failure_message,
+    measurement_entry,
+    verdict,
+)
 from pytest_lee.errors import LeeError
 from pytest_lee.settings import Levels, Settings
 
@@ -90,7 +97,9 @@ class ColdStart:
         problems = []
         for metric, levels in self.levels.items():
             if metric not in self:
-                problems.append(f"{metric}: not measured (measured: {', '.join(self.measurement.samples)})")
+                problems.append(
+                    f"{metric}: not measured (measured: {', '.join(self.measurement.samples)})"
+                )
                 continue
             entry = budget_entry(metric, self[metric], levels, runs=self.measurement.runs)
             if entry["verdict"] in FAILING:
@@ -102,7 +111,9 @@ class ColdStart:
 def cold_start_factory(
     request: pytest.FixtureRequest, settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[..., ColdStart]:
-    levels = _or_fail(lambda: {**configured_levels(settings), **budget_overrides(request.node, settings)})
+    levels = _or_fail(
+        lambda: {**configured_levels(settings), **budget_overrides(request.node, settings)}
+    )
 
     def lee_cold_start(
         handler: str | None = None,
@@ -117,7 +128,9 @@ def cold_start_factory(
         if event is not None and events is not None:
             pytest.fail("lee_cold_start: give event or events, not both", pytrace=False)
         if runs is not None and (isinstance(runs, bool) or not isinstance(runs, int) or runs < 1):
-            pytest.fail(f"lee_cold_start: runs: expected a whole number >= 1, got {runs!r}", pytrace=False)
+            pytest.fail(
+                f"lee_cold_start: runs: expected a whole number >= 1, got {runs!r}", pytrace=False
+            )
         plan = [event] if event is not None else (list(events) if events is not None else None)
         function = settings.function
         if environment is not None:
@@ -127,8 +140,13 @@ def cold_start_factory(
         def measured() -> Measurement:
             with measurement_lock(request.config):
                 return measure(
-                    settings, runs=settings.runs if runs is None else runs, handler=handler, code_dir=code_dir,
-                    events=plan, function=function, timeout_s=timeout_s,
+                    settings,
+                    runs=settings.runs if runs is None else runs,
+                    handler=handler,
+                    code_dir=code_dir,
+                    events=plan,
+                    function=function,
+                    timeout_s=timeout_s,
                 )
 
         return ColdStart(_or_fail(measured), levels)

@@ -95,7 +95,10 @@ class BudgetItem(pytest.Item):
         except LeeError as error:
             entry["baseline"] = {"name": options.compare, "error": str(error)}
             return str(error) if options.compare_fail is not None else None
-        entry["baseline"] = {"name": options.compare, "median": None if previous is None else previous["median"]}
+        entry["baseline"] = {
+            "name": options.compare,
+            "median": None if previous is None else previous["median"],
+        }
         if previous is None or options.compare_fail is None:
             return None
         worse = regression_pct(entry["median"], previous["median"], entry["higher_is_better"])

@@ -8,7 +8,8 @@ replaces the levels. Names must be built-in metrics or phases listed in
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,9 @@ def budget_overrides(item: pytest.Item, settings: Settings) -> dict[str, Levels]
     marker = item.get_closest_marker("lee_budget")
     if marker is None:
         return {}
-    return parse_budget_marker(marker.args, marker.kwargs, settings, where=f"lee_budget on {item.nodeid}")
+    return parse_budget_marker(
+        marker.args, marker.kwargs, settings, where=f"lee_budget on {item.nodeid}"
+    )
 
 
 def parse_budget_marker(
@@ -48,7 +51,11 @@ def parse_budget_marker(
             )
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             base = configured.get(metric)
-            raw: Any = {key: level for key, level in (base.as_dict() if base else {}).items() if level is not None}
+            raw: Any = {
+                key: level
+                for key, level in (base.as_dict() if base else {}).items()
+                if level is not None
+            }
             raw["acceptable"] = value
         else:
             raw = value

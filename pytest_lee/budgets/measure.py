@@ -30,9 +30,10 @@ import itertools
 import json
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
 from pytest_lee.budgets.stats import MetricStats, summarize
@@ -67,7 +68,6 @@ class Measurement:
         return summarize(values) if values else None
 
 
-
 def load_events(settings: Settings) -> list[Any]:
     """The configured events, in order: ``event``, or the files ``events`` matches (sorted)."""
     budgets = settings.budgets
@@ -78,7 +78,9 @@ def load_events(settings: Settings) -> list[Any]:
     pattern = budgets.events or ""
     paths = sorted(glob.glob(str(settings.rootdir / pattern), recursive=True))
     if not paths:
-        raise LeeConfigError(f"{settings.pyproject}: tool.lee.budgets.events = {pattern!r}: matches no file")
+        raise LeeConfigError(
+            f"{settings.pyproject}: tool.lee.budgets.events = {pattern!r}: matches no file"
+        )
     events = []
     for path in paths:
         try:
@@ -124,9 +126,13 @@ def measure(
     try:
         if code_dir is None:
             code_dir = package_code(settings, source, workdir)
-        traced = run_handler(code_dir, handler, plan[:1], function, timeout_s=timeout_s, importtime=True)
+        traced = run_handler(
+            code_dir, handler, plan[:1], function, timeout_s=timeout_s, importtime=True
+        )
         _require_completed(traced, handler)
-        collected = [run_handler(code_dir, handler, plan, function, timeout_s=timeout_s) for _ in range(runs)]
+        collected = [
+            run_handler(code_dir, handler, plan, function, timeout_s=timeout_s) for _ in range(runs)
+        ]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for run in collected:
@@ -135,8 +141,11 @@ def measure(
 
 
 def _require_completed(run: ChildRun, handler: str) -> None:
-    completed = run.import_ms is not None and not run.timed_out and run.returncode == 0 and (
-        run.first_invoke_ms is not None
+    completed = (
+        run.import_ms is not None
+        and not run.timed_out
+        and run.returncode == 0
+        and (run.first_invoke_ms is not None)
     )
     if not completed:
         tail = run.stderr_tail.strip()
@@ -204,7 +213,7 @@ def cold_start_phases(run: ChildRun) -> list[str]:
     if len(run.stdout_marks) < 2:
         return []
     cold = parse_app_metrics(run.stdout_lines[: run.stdout_marks[1]]).values
-    warm = parse_app_metrics(run.stdout_lines[run.stdout_marks[1]:]).values
+    warm = parse_app_metrics(run.stdout_lines[run.stdout_marks[1] :]).values
     return [name for name in cold if name not in warm]
 
 
@@ -212,7 +221,11 @@ def slowest_imports(run: ChildRun, count: int = SLOWEST_IMPORTS) -> list[dict[st
     """The modules with the largest own (self) import cost, cold start phases only."""
     ordered = sorted(run.imports, key=lambda timing: timing.self_ms, reverse=True)[:count]
     return [
-        {"module": t.module, "self_ms": round(t.self_ms, 3), "cumulative_ms": round(t.cumulative_ms, 3),
-         "phase": "import" if t.phase == "import" else "first invoke"}
+        {
+            "module": t.module,
+            "self_ms": round(t.self_ms, 3),
+            "cumulative_ms": round(t.cumulative_ms, 3),
+            "phase": "import" if t.phase == "import" else "first invoke",
+        }
         for t in ordered
     ]

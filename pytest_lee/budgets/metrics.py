@@ -28,8 +28,9 @@ from __future__ import annotations
 import json
 import math
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from pytest_lee.settings import BUILTIN_METRICS
 

@@ -39,4 +39,6 @@ def check_output_options(settings: Settings) -> None:
             f"--lee-compare-fail {options.compare_fail:g}: needs --lee-compare NAME, the saved baseline to compare with"
         )
     if options.emf_path is not None and options.emf_path.is_dir():
-        raise LeeConfigError(f"--lee-emf {options.emf_path}: is a directory; expected the path of a file to write")
+        raise LeeConfigError(
+            f"--lee-emf {options.emf_path}: is a directory; expected the path of a file to write"
+        )

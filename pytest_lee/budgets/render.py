@@ -39,15 +39,34 @@ def _in_configured_order(entries: list[dict[str, Any]], settings: Any) -> list[d
 def _table(entries: list[dict[str, Any]]) -> list[str]:
     rows = [("metric", "median", "p95", "levels (target / acceptable / critical)", "verdict")]
     for entry in entries:
-        levels = Levels(entry["target"], entry["acceptable"], entry["critical"], entry.get("higher_is_better", False))
-        verdict = f"{MARKS[entry['verdict']]} {entry['verdict']}" + (" ?" if entry.get("unreliable") else "")
-        rows.append((entry["name"], format_value(entry["median"]), format_value(entry["p95"]),
-                     describe_levels(levels), verdict))
+        levels = Levels(
+            entry["target"],
+            entry["acceptable"],
+            entry["critical"],
+            entry.get("higher_is_better", False),
+        )
+        verdict = f"{MARKS[entry['verdict']]} {entry['verdict']}" + (
+            " ?" if entry.get("unreliable") else ""
+        )
+        rows.append(
+            (
+                entry["name"],
+                format_value(entry["median"]),
+                format_value(entry["p95"]),
+                describe_levels(levels),
+                verdict,
+            )
+        )
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
     lines = []
     for row in rows:
-        cells = [row[0].ljust(widths[0]), row[1].rjust(widths[1]), row[2].rjust(widths[2]),
-                 row[3].ljust(widths[3]), row[4]]
+        cells = [
+            row[0].ljust(widths[0]),
+            row[1].rjust(widths[1]),
+            row[2].rjust(widths[2]),
+            row[3].ljust(widths[3]),
+            row[4],
+        ]
         lines.append("  ".join(cells).rstrip())
     lines.append(LEGEND)
     return lines
@@ -69,7 +88,12 @@ def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> lis
         lines.append("  phases the app reported (median ms, share of the cold start):")
         for name, value in phases.items():
             share = value / cold * 100
-            cells = [f"    {name.ljust(width)}", f"{format_value(value):>8}", f"{share:5.1f} %", _bar(share)]
+            cells = [
+                f"    {name.ljust(width)}",
+                f"{format_value(value):>8}",
+                f"{share:5.1f} %",
+                _bar(share),
+            ]
             if biggest is not None and name == biggest[0]:
                 cells.append("◀ largest")
             if name in judged:

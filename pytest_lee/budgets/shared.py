@@ -19,9 +19,10 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -38,12 +39,16 @@ def shared_dir(config: pytest.Config) -> Path | None:
     workerinput = getattr(config, "workerinput", None)
     if not workerinput or "testrunuid" not in workerinput:
         return None
-    basetemp = config.getoption("basetemp", None)  # xdist gives each local worker <basetemp>/popen-gwN
+    basetemp = config.getoption(
+        "basetemp", None
+    )  # xdist gives each local worker <basetemp>/popen-gwN
     if basetemp and Path(basetemp).name.startswith("popen-") and Path(basetemp).parent.is_dir():
         path = Path(basetemp).parent / "lee-budgets"
     else:
         # The controller's pid (every worker's parent) as well: --testrunuid may be fixed by the user.
-        path = Path(tempfile.gettempdir()) / f"pytest-lee-{workerinput['testrunuid']}-{os.getppid()}"
+        path = (
+            Path(tempfile.gettempdir()) / f"pytest-lee-{workerinput['testrunuid']}-{os.getppid()}"
+        )
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -86,7 +91,9 @@ def _shared(config: pytest.Config, produce: Callable[[], Measurement]) -> Measur
         except LeeError as error:
             result = str(error)
         if directory is not None:
-            payload = {"error": result} if isinstance(result, str) else {"measurement": asdict(result)}
+            payload = (
+                {"error": result} if isinstance(result, str) else {"measurement": asdict(result)}
+            )
             write_atomic(directory / "budgets.json", json.dumps(payload))
         return result
 

@@ -51,8 +51,10 @@ def unreliable(stats: MetricStats, levels: Levels) -> bool:
 def describe_levels(levels: Levels) -> str:
     """``≤320 / ≤500 / ≤1000`` (or ``≥0.9 / ≥0.8 / ≥0.5``); ``-`` for a level left out."""
     sign = "≥" if levels.higher_is_better else "≤"
-    parts = [f"{sign}{format_value(level)}" if level is not None else "-"
-             for level in (levels.target, levels.acceptable, levels.critical)]
+    parts = [
+        f"{sign}{format_value(level)}" if level is not None else "-"
+        for level in (levels.target, levels.acceptable, levels.critical)
+    ]
     return " / ".join(parts)
 
 
@@ -120,7 +122,9 @@ def largest_phase(phases: dict[str, float]) -> tuple[str, float] | None:
 
 def failure_message(entry: dict[str, Any], measurement: Measurement) -> str:
     """``cache_warm_ms: median 502 is over (levels ≤- / ≤20 / ≤-), p95 510, 5 runs`` + why."""
-    levels = Levels(entry["target"], entry["acceptable"], entry["critical"], entry["higher_is_better"])
+    levels = Levels(
+        entry["target"], entry["acceptable"], entry["critical"], entry["higher_is_better"]
+    )
     bound = entry["critical"] if entry["verdict"] == "critical" else entry["acceptable"]
     word = "below" if entry["higher_is_better"] else "over"
     lines = [
@@ -130,7 +134,10 @@ def failure_message(entry: dict[str, Any], measurement: Measurement) -> str:
         f"spread {entry['spread_pct']:.0f} %{', unreliable' if entry['unreliable'] else ''})"
     ]
     summary = measurement_entry(measurement)
-    if entry["name"] in ("cold_start_ms", "first_invoke_ms", "import_ms") or entry["name"] in summary["phases"]:
+    if (
+        entry["name"] in ("cold_start_ms", "first_invoke_ms", "import_ms")
+        or entry["name"] in summary["phases"]
+    ):
         biggest = largest_phase(summary["phases"])
         cold = summary["cold_start_ms"]
         if biggest is not None and cold:

@@ -20,14 +20,26 @@ def main() -> None:
     source = Path(request["source"])
     results = []
     for raw in request["contracts"]:
-        spec = ContractSpec(raw["registry"], raw["dispatcher"], raw["operation"], raw["kwargs"], tuple(raw["leaves"]))
+        spec = ContractSpec(
+            raw["registry"],
+            raw["dispatcher"],
+            raw["operation"],
+            raw["kwargs"],
+            tuple(raw["leaves"]),
+        )
         for result in check_all(source, spec):
             for probe in result.probes or (result,):
-                results.append({
-                    "registry": result.registry, "key": result.key, "call": getattr(probe, "call", "*"),
-                    "status": probe.status, "message": probe.message, "implicated": list(probe.implicated),
-                    "cause": getattr(probe, "cause", "") or probe.message.split("\n")[0],
-                })
+                results.append(
+                    {
+                        "registry": result.registry,
+                        "key": result.key,
+                        "call": getattr(probe, "call", "*"),
+                        "status": probe.status,
+                        "message": probe.message,
+                        "implicated": list(probe.implicated),
+                        "cause": getattr(probe, "cause", "") or probe.message.split("\n")[0],
+                    }
+                )
     sys.stdout.write(json.dumps(results))
 
 

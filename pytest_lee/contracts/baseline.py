@@ -24,10 +24,11 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from pytest_lee.errors import LeeError
 
@@ -37,8 +38,7 @@ if TYPE_CHECKING:
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _CHILD = (
-    "import sys; sys.path.insert(0, {root!r}); "
-    "from pytest_lee.contracts._child import main; main()"
+    "import sys; sys.path.insert(0, {root!r}); from pytest_lee.contracts._child import main; main()"
 )
 _SKIP = {"__pycache__", ".git", ".lee"}
 
@@ -90,8 +90,12 @@ def resolve_baseline(ref: str, settings: Settings, invocation_dir: Path) -> Base
     try:
         subdir = source.resolve().relative_to(Path(top).resolve()).as_posix()
     except ValueError:
-        raise BaselineError(f"--lee-baseline {ref}: source {source} is outside the git repository {top}") from None
-    return Baseline("git", ref, commit=commit, repo=Path(top), subdir="" if subdir == "." else subdir)
+        raise BaselineError(
+            f"--lee-baseline {ref}: source {source} is outside the git repository {top}"
+        ) from None
+    return Baseline(
+        "git", ref, commit=commit, repo=Path(top), subdir="" if subdir == "." else subdir
+    )
 
 
 def _source(settings: Settings) -> Path:
@@ -112,11 +116,15 @@ def materialize(baseline: Baseline, settings: Settings, dest: Path) -> Path:
     if baseline.kind == "directory":
         assert baseline.path is not None
         try:
-            inner = baseline.path / _source(settings).resolve().relative_to(settings.rootdir.resolve())
+            inner = baseline.path / _source(settings).resolve().relative_to(
+                settings.rootdir.resolve()
+            )
         except ValueError:
             inner = baseline.path
         origin = inner if inner.is_dir() and inner != baseline.path else baseline.path
-        shutil.copytree(origin, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*_SKIP, "*.pyc"))
+        shutil.copytree(
+            origin, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*_SKIP, "*.pyc")
+        )
     elif baseline.kind == "zip":
         from pytest_lee.errors import PackageError
         from pytest_lee.package import extract_package
@@ -135,9 +143,16 @@ def _git_tree(baseline: Baseline, dest: Path) -> None:
     tree = f"{baseline.commit}:{baseline.subdir}" if baseline.subdir else baseline.commit
     if _git(baseline.repo, "cat-file", "-e", tree) is None:
         return  # the source directory did not exist at the baseline: every file is new
-    done = subprocess.run(["git", "archive", "--format=tar", tree], cwd=baseline.repo, capture_output=True, timeout=120)
+    done = subprocess.run(
+        ["git", "archive", "--format=tar", tree],
+        cwd=baseline.repo,
+        capture_output=True,
+        timeout=120,
+    )
     if done.returncode != 0:
-        raise BaselineError(f"--lee-baseline {baseline.ref}: git archive failed: {done.stderr.decode(errors='replace').strip()}")
+        raise BaselineError(
+            f"--lee-baseline {baseline.ref}: git archive failed: {done.stderr.decode(errors='replace').strip()}"
+        )
     import io
 
     with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
@@ -178,10 +193,16 @@ class Outcome:
 
     def as_entry(self) -> dict[str, Any]:
         return {
-            "baseline": self.baseline, "changed": list(self.changed), "groups": [list(g) for g in self.groups],
-            "safe_alone": list(self.safe_alone), "unresolved": list(self.unresolved), "reasons": self.reasons,
-            "preexisting": list(self.preexisting), "signatures": [s.as_entry() for s in self.signatures],
-            "trees": self.trees, "seconds": round(self.seconds, 3),
+            "baseline": self.baseline,
+            "changed": list(self.changed),
+            "groups": [list(g) for g in self.groups],
+            "safe_alone": list(self.safe_alone),
+            "unresolved": list(self.unresolved),
+            "reasons": self.reasons,
+            "preexisting": list(self.preexisting),
+            "signatures": [s.as_entry() for s in self.signatures],
+            "trees": self.trees,
+            "seconds": round(self.seconds, 3),
         }
 
     def incompatibilities(self) -> list[str]:
@@ -189,8 +210,14 @@ class Outcome:
             f"{group[0]} cannot ship alone; deploy together: {' + '.join(group)} ({self.reasons.get(group[0], '')})"
             for group in self.groups
         ]
-        problems += [f"{name} breaks a contract even with every changed file" for name in self.unresolved]
-        problems += [f"breaking signature change: {change.describe()}" for change in self.signatures if change.kind == "breaking"]
+        problems += [
+            f"{name} breaks a contract even with every changed file" for name in self.unresolved
+        ]
+        problems += [
+            f"breaking signature change: {change.describe()}"
+            for change in self.signatures
+            if change.kind == "breaking"
+        ]
         return problems
 
 
@@ -216,8 +243,14 @@ def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = No
 class _Runner:
     """Builds mixed trees and checks them in parallel fresh interpreters, memoised per file set."""
 
-    def __init__(self, scratch: Path, base: Mapping[str, bytes], current: Mapping[str, bytes],
-                 specs: list[dict[str, Any]], workers: int) -> None:
+    def __init__(
+        self,
+        scratch: Path,
+        base: Mapping[str, bytes],
+        current: Mapping[str, bytes],
+        specs: list[dict[str, Any]],
+        workers: int,
+    ) -> None:
         self.scratch, self.base, self.current, self.specs = scratch, base, current, specs
         self.workers = max(1, workers)
         self.results: dict[frozenset[str], list[dict[str, Any]]] = {}
@@ -239,17 +272,33 @@ class _Runner:
         request = json.dumps({"source": str(tree), "contracts": self.specs})
         done = subprocess.run(
             [sys.executable, "-I", "-B", "-c", _CHILD.format(root=_PACKAGE_ROOT)],
-            input=request, capture_output=True, text=True, cwd=tree, timeout=300,
+            input=request,
+            capture_output=True,
+            text=True,
+            cwd=tree,
+            timeout=300,
         )
         shutil.rmtree(tree, ignore_errors=True)
         if done.returncode != 0:
             tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            return [{"registry": "*", "key": "*", "call": "*", "status": "fail",
-                     "message": f"contract check crashed: {tail}", "implicated": []}]
+            return [
+                {
+                    "registry": "*",
+                    "key": "*",
+                    "call": "*",
+                    "status": "fail",
+                    "message": f"contract check crashed: {tail}",
+                    "implicated": [],
+                }
+            ]
         return json.loads(done.stdout)
 
-    def failures(self, files: frozenset[str], ignore: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
-        return [r for r in self.results[files] if r["status"] == "fail" and _identity(r) not in ignore]
+    def failures(
+        self, files: frozenset[str], ignore: set[tuple[str, str, str]]
+    ) -> list[dict[str, Any]]:
+        return [
+            r for r in self.results[files] if r["status"] == "fail" and _identity(r) not in ignore
+        ]
 
 
 def _identity(record: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -296,7 +345,9 @@ def _group(runner: _Runner, changed: list[str]) -> Outcome:
     outcome.groups = _merge(found.values())
     grouped = {name for group in outcome.groups for name in group}
     outcome.unresolved = tuple(sorted(unresolved))
-    outcome.safe_alone = tuple(name for name in changed if name not in grouped and name not in unresolved)
+    outcome.safe_alone = tuple(
+        name for name in changed if name not in grouped and name not in unresolved
+    )
     return outcome
 
 
@@ -309,7 +360,9 @@ def _merge(groups: Iterable[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(group) for group in merged)
 
 
-def _signature_changes(settings: Settings, base: Mapping[str, bytes], current: Mapping[str, bytes], changed: list[str]) -> list[SignatureChange]:
+def _signature_changes(
+    settings: Settings, base: Mapping[str, bytes], current: Mapping[str, bytes], changed: list[str]
+) -> list[SignatureChange]:
     import fnmatch
 
     from pytest_lee.contracts.required import registry_module_files
@@ -322,7 +375,9 @@ def _signature_changes(settings: Settings, base: Mapping[str, bytes], current: M
         if not name.endswith(".py"):
             continue
         module = name[:-3].replace("/", ".").removesuffix(".__init__")
-        private = name in handler_files or any(fnmatch.fnmatchcase(module, p) for p in leaf_patterns)
+        private = name in handler_files or any(
+            fnmatch.fnmatchcase(module, p) for p in leaf_patterns
+        )
         old = base[name].decode("utf-8", "replace") if name in base else None
         new = current[name].decode("utf-8", "replace") if name in current else None
         changes.extend(compare_file(name, old, new, include_private=private))

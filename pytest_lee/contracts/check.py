@@ -15,9 +15,10 @@ import fnmatch
 import inspect
 import re
 import traceback
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from pytest_lee.contracts.probes import Probe, call_site_probes, configured_probe, source_files
 from pytest_lee.contracts.registry import (
@@ -53,11 +54,22 @@ class ContractSpec:
 
     @classmethod
     def from_settings(cls, contract: Any) -> ContractSpec:
-        return cls(contract.registry, contract.dispatcher, contract.operation, dict(contract.kwargs), tuple(contract.leaves))
+        return cls(
+            contract.registry,
+            contract.dispatcher,
+            contract.operation,
+            dict(contract.kwargs),
+            tuple(contract.leaves),
+        )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"registry": self.registry, "dispatcher": self.dispatcher, "operation": self.operation,
-                "kwargs": dict(self.kwargs), "leaves": list(self.leaves)}
+        return {
+            "registry": self.registry,
+            "dispatcher": self.dispatcher,
+            "operation": self.operation,
+            "kwargs": dict(self.kwargs),
+            "leaves": list(self.leaves),
+        }
 
 
 @dataclass(frozen=True)
@@ -91,7 +103,12 @@ class KeyResult:
         return f"<contract {self.registry}[{self.key}] {self.status}: {self.message}>"
 
     def as_entry(self) -> dict[str, str]:
-        return {"registry": self.registry, "key": self.key, "status": self.status, "message": self.message}
+        return {
+            "registry": self.registry,
+            "key": self.key,
+            "status": self.status,
+            "message": self.message,
+        }
 
 
 def registry_keys(source: Path, spec: ContractSpec) -> list[str]:
@@ -100,7 +117,9 @@ def registry_keys(source: Path, spec: ContractSpec) -> list[str]:
         return [key_label(key) for key in load_registry(sandbox, spec.registry)]
 
 
-def check_key(source: Path, spec: ContractSpec, label: str, probes: Sequence[Probe] | None = None) -> KeyResult:
+def check_key(
+    source: Path, spec: ContractSpec, label: str, probes: Sequence[Probe] | None = None
+) -> KeyResult:
     """Run every probe for one key (configured + call sites, or *probes*) in a fresh sandbox."""
     if probes is None:
         probes = default_probes(source, spec, label)
@@ -130,11 +149,15 @@ def default_probes(source: Path, spec: ContractSpec, label: str) -> list[Probe]:
     return probes
 
 
-def _check_in(sandbox: Sandbox, spec: ContractSpec, label: str, probes: Sequence[Probe]) -> KeyResult:
+def _check_in(
+    sandbox: Sandbox, spec: ContractSpec, label: str, probes: Sequence[Probe]
+) -> KeyResult:
     registry = load_registry(sandbox, spec.registry)
     keys = {key_label(key): key for key in registry}
     if label not in keys:
-        raise ContractSetupError(f"registry {spec.registry} has no key {label!r} (keys: {', '.join(keys)})")
+        raise ContractSetupError(
+            f"registry {spec.registry} has no key {label!r} (keys: {', '.join(keys)})"
+        )
     key = keys[label]
     handler = resolve_entry(sandbox, spec.registry, key, registry[key])
     handlers = [handler]
@@ -150,7 +173,9 @@ def _check_in(sandbox: Sandbox, spec: ContractSpec, label: str, probes: Sequence
     spies = SpySet(sandbox)
     spies.install(leaves, registry)
     if dispatcher is None:
-        current = resolve_entry(sandbox, spec.registry, key, registry[key])  # the spy, when handlers are leaves
+        current = resolve_entry(
+            sandbox, spec.registry, key, registry[key]
+        )  # the spy, when handlers are leaves
         call: Callable[..., Any] = lambda key, operation, **kwargs: current(operation, **kwargs)  # noqa: E731
     else:
         call = dispatcher
@@ -166,7 +191,9 @@ def _dispatcher(sandbox: Sandbox, spec: ContractSpec) -> Callable[..., Any] | No
         return None
     _, dispatcher = import_reference(sandbox, spec.dispatcher, "dispatcher")
     if not callable(dispatcher):
-        raise ContractSetupError(f"dispatcher {spec.dispatcher} is a {type(dispatcher).__name__}, not callable")
+        raise ContractSetupError(
+            f"dispatcher {spec.dispatcher} is a {type(dispatcher).__name__}, not callable"
+        )
     return dispatcher
 
 
@@ -183,13 +210,18 @@ def _leaves(sandbox: Sandbox, spec: ContractSpec, handlers: list[Callable[..., A
         try:
             module = sandbox.import_module(name)
         except Exception as error:
-            raise ContractSetupError(f"leaf module {name!r} (leaves = {list(spec.leaves)}) does not import: {one_line(error)}") from None
+            raise ContractSetupError(
+                f"leaf module {name!r} (leaves = {list(spec.leaves)}) does not import: {one_line(error)}"
+            ) from None
         leaves.extend(
-            value for value in vars(module).values()
+            value
+            for value in vars(module).values()
             if inspect.isfunction(value) and value.__module__ == module.__name__
         )
     if not leaves:
-        raise ContractSetupError(f"leaves = {list(spec.leaves)} match no function of a module in {sandbox.source.name}/")
+        raise ContractSetupError(
+            f"leaves = {list(spec.leaves)} match no function of a module in {sandbox.source.name}/"
+        )
     return leaves
 
 
@@ -205,8 +237,14 @@ def _module_names(source: Path) -> list[str]:
 
 
 def _run_probe(
-    sandbox: Sandbox, spies: SpySet, spec: ContractSpec, key: Any, label: str, probe: Probe,
-    call: Callable[..., Any], shown_call: str,
+    sandbox: Sandbox,
+    spies: SpySet,
+    spec: ContractSpec,
+    key: Any,
+    label: str,
+    probe: Probe,
+    call: Callable[..., Any],
+    shown_call: str,
 ) -> ProbeResult:
     shown_key = key_source(key) if spec.dispatcher else ""  # a handler is called without the key
     arguments = ", ".join(part for part in (shown_key, repr(probe.operation), probe.shown) if part)
@@ -222,22 +260,51 @@ def _run_probe(
     failures = [leaf for leaf in reached if not leaf.ok]
     if failures:
         message = "\n\n".join(_leaf_paragraph(described, origin, leaf) for leaf in failures)
-        files = tuple(dict.fromkeys(_file(place) for leaf in failures for place in (leaf.where, leaf.caller)))
+        files = tuple(
+            dict.fromkeys(_file(place) for leaf in failures for place in (leaf.where, leaf.caller))
+        )
         cause = f"`{failures[0].leaf}` ({failures[0].where}) {failures[0].error} (called from {failures[0].caller})"
-        return ProbeResult(spec.registry, label, described, probe.origin, "fail", message, reached, files, cause)
+        return ProbeResult(
+            spec.registry, label, described, probe.origin, "fail", message, reached, files, cause
+        )
     if error is not None:
         wiring = _wiring_failure(sandbox, described, origin, error)
         if wiring is not None:
             message, files = wiring
-            return ProbeResult(spec.registry, label, described, probe.origin, "fail", message, reached, files, one_line(error))
+            return ProbeResult(
+                spec.registry,
+                label,
+                described,
+                probe.origin,
+                "fail",
+                message,
+                reached,
+                files,
+                one_line(error),
+            )
     if reached:
         bound = ", ".join(sorted({leaf.leaf for leaf in reached}))
-        return ProbeResult(spec.registry, label, described, probe.origin, "ok", f"{described} bound to {bound}", reached)
+        return ProbeResult(
+            spec.registry,
+            label,
+            described,
+            probe.origin,
+            "ok",
+            f"{described} bound to {bound}",
+            reached,
+        )
     if error is not None:
         reason = f"stopped before reaching any leaf: {one_line(error)}{_raised_at(sandbox, _root(error))}"
     else:
         reason = f"returned without reaching any leaf ({_leaf_text(spec)})"
-    return ProbeResult(spec.registry, label, described, probe.origin, "inconclusive", f"{described} ({origin}) {reason}")
+    return ProbeResult(
+        spec.registry,
+        label,
+        described,
+        probe.origin,
+        "inconclusive",
+        f"{described} ({origin}) {reason}",
+    )
 
 
 def _leaf_paragraph(described: str, origin: str, leaf: LeafCall) -> str:
@@ -265,7 +332,11 @@ def _wiring_failure(
     if target is None:
         leaf, where, accepts = name, "?", "(…)"
     else:
-        leaf, where, accepts = qualified_name(target), definition_site(sandbox, target), describe_signature(target)
+        leaf, where, accepts = (
+            qualified_name(target),
+            definition_site(sandbox, target),
+            describe_signature(target),
+        )
     detail = str(root).split("() ", 1)[-1]
     message = (
         f"{described} ({origin}) failed in the wiring at {at}: `{leaf}` ({where}) accepts {accepts}: "
@@ -290,7 +361,11 @@ def _find_function(sandbox: Sandbox, name: str) -> Any:
 
 
 def _raised_at(sandbox: Sandbox, error: BaseException) -> str:
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if sandbox.owns_file(frame.filename)]
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if sandbox.owns_file(frame.filename)
+    ]
     if not frames:
         return ""
     frame = frames[-1]
@@ -301,13 +376,21 @@ def _leaf_text(spec: ContractSpec) -> str:
     return f"leaves = {list(spec.leaves)}" if spec.leaves else "leaves: the registry's handlers"
 
 
-def _summarise(registry: str, label: str, results: list[ProbeResult], sandbox: Sandbox) -> KeyResult:
-    status = max((result.status for result in results), key=STATUS_ORDER.__getitem__, default="inconclusive")
+def _summarise(
+    registry: str, label: str, results: list[ProbeResult], sandbox: Sandbox
+) -> KeyResult:
+    status = max(
+        (result.status for result in results), key=STATUS_ORDER.__getitem__, default="inconclusive"
+    )
     chosen = [result for result in results if result.status == status]
     if status == "ok":
         bound = sorted({leaf.leaf for result in results for leaf in result.reached})
-        message = f"{len(results)} probe{'s' if len(results) != 1 else ''} bound to {', '.join(bound)}"
+        message = (
+            f"{len(results)} probe{'s' if len(results) != 1 else ''} bound to {', '.join(bound)}"
+        )
     else:
         message = "\n\n".join(dict.fromkeys(result.message for result in chosen))
-    implicated = dict.fromkeys(name for result in chosen if status == "fail" for name in result.implicated)
+    implicated = dict.fromkeys(
+        name for result in chosen if status == "fail" for name in result.implicated
+    )
     return KeyResult(registry, label, status, message, tuple(results), tuple(implicated))

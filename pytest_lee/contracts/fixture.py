@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pytest_lee.contracts.check import ContractSpec, KeyResult, ProbeResult, check_key, registry_keys
+from pytest_lee.contracts.check import (
+    ContractSpec,
+    KeyResult,
+    ProbeResult,
+    check_key,
+    registry_keys,
+)
 from pytest_lee.contracts.items import contract_source
 from pytest_lee.contracts.probes import Probe
 from pytest_lee.contracts.registry import ContractSetupError, key_label
@@ -38,12 +44,16 @@ class ContractChecker:
             raise ContractSetupError(f"registry {registry!r}: expected 'module:attribute'")
         return ContractSpec(registry)
 
-    def check(self, registry: str, key: Any, operation: str | None = None, /, **kwargs: Any) -> KeyResult:
+    def check(
+        self, registry: str, key: Any, operation: str | None = None, /, **kwargs: Any
+    ) -> KeyResult:
         """Check one key: one call when *operation* is given, else every default probe."""
         label = key_label(key)
         try:
             spec = self.spec(registry)
-        except ContractSetupError as error:  # a failed result like any other setup problem, not a traceback
+        except (
+            ContractSetupError
+        ) as error:  # a failed result like any other setup problem, not a traceback
             result = KeyResult(registry, label, "fail", str(error))
             self._record(result)
             return result
@@ -63,7 +73,11 @@ class ContractChecker:
             try:
                 labels = registry_keys(self.source, spec)
             except ContractSetupError as error:
-                rows.append(ProbeResult(spec.registry, "*", spec.registry, "[tool.lee.contract]", "fail", str(error)))
+                rows.append(
+                    ProbeResult(
+                        spec.registry, "*", spec.registry, "[tool.lee.contract]", "fail", str(error)
+                    )
+                )
                 continue
             for index, label in enumerate(labels):
                 result = check_key(self.source, spec, label)
@@ -71,7 +85,16 @@ class ContractChecker:
                 if result.probes:
                     rows.extend(result.probes)
                 else:
-                    rows.append(ProbeResult(spec.registry, label, spec.registry, "[tool.lee.contract]", result.status, result.message))
+                    rows.append(
+                        ProbeResult(
+                            spec.registry,
+                            label,
+                            spec.registry,
+                            "[tool.lee.contract]",
+                            result.status,
+                            result.message,
+                        )
+                    )
         return rows
 
     def _record(self, result: KeyResult, index: int | None = None) -> None:

@@ -49,18 +49,28 @@ def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.It
             labels = registry_keys(source, spec)
         except ContractSetupError as error:
             name = _unique(f"contract[{spec.registry}]", seen)
-            items.append(ContractSetupItem.from_parent(node, name=name, spec=spec, cause=str(error)))
+            items.append(
+                ContractSetupItem.from_parent(node, name=name, spec=spec, cause=str(error))
+            )
             continue
         for index, label in enumerate(labels):
             name = _unique(f"contract[{spec.registry}/{label}]", seen)
-            items.append(ContractItem.from_parent(node, name=name, spec=spec, label=label, source=source, index=index))
+            items.append(
+                ContractItem.from_parent(
+                    node, name=name, spec=spec, label=label, source=source, index=index
+                )
+            )
     if settings.options.require_compatible and not settings.options.baseline:
-        raise pytest.UsageError("--lee-require-compatible needs --lee-baseline REF (what to compare against)")
+        raise pytest.UsageError(
+            "--lee-require-compatible needs --lee-baseline REF (what to compare against)"
+        )
     if settings.options.baseline:
         from pytest_lee.contracts.baseline import BaselineError, resolve_baseline
 
         try:
-            baseline = resolve_baseline(settings.options.baseline, settings, node.config.invocation_params.dir)
+            baseline = resolve_baseline(
+                settings.options.baseline, settings, node.config.invocation_params.dir
+            )
         except BaselineError as error:
             raise pytest.UsageError(str(error)) from None
         items.append(DeployGroupsItem.from_parent(node, name="deploy-groups", baseline=baseline))
@@ -85,12 +95,16 @@ class _LeeItem(pytest.Item):
 class ContractItem(_LeeItem):
     """Checks one registry key with every probe; adds its verdict to the ``contracts`` section."""
 
-    def __init__(self, *, spec: ContractSpec, label: str, source: Path, index: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *, spec: ContractSpec, label: str, source: Path, index: int, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.spec = spec
         self.label = label
         self.source = source
-        self.index = index  # the key's place in the registry: the matrix keeps that order under xdist
+        self.index = (
+            index  # the key's place in the registry: the matrix keeps that order under xdist
+        )
 
     def runtest(self) -> None:
         from pytest_lee.contracts.check import check_key
@@ -119,7 +133,8 @@ class ContractSetupItem(_LeeItem):
         from pytest_lee.plugin import lee_report
 
         lee_report(self.config).add(
-            "contracts", {"registry": self.spec.registry, "key": "*", "status": "fail", "message": self.cause}
+            "contracts",
+            {"registry": self.spec.registry, "key": "*", "status": "fail", "message": self.cause},
         )
         raise ContractFailure(self.cause)
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 _SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", "node_modules", "tests", "test"}
 
@@ -41,7 +42,9 @@ def configured_probe(operation: str, kwargs: Mapping[str, Any]) -> Probe:
 
 def source_files(source: Path) -> Iterator[Path]:
     for directory, dirnames, filenames in os.walk(source):
-        dirnames[:] = sorted(name for name in dirnames if name not in _SKIP_DIRS and not name.startswith("."))
+        dirnames[:] = sorted(
+            name for name in dirnames if name not in _SKIP_DIRS and not name.startswith(".")
+        )
         for name in sorted(filenames):
             if name.endswith(".py"):
                 yield Path(directory, name)
@@ -106,7 +109,9 @@ class _CallFinder(ast.NodeVisitor):
             return
         key = _key_label(node.args[0])
         operation = node.args[1]
-        if key is None or not (isinstance(operation, ast.Constant) and isinstance(operation.value, str)):
+        if key is None or not (
+            isinstance(operation, ast.Constant) and isinstance(operation.value, str)
+        ):
             return
         kwargs: dict[str, Any] = {}
         shown: list[str] = []
@@ -153,14 +158,18 @@ def _key_label(node: ast.expr) -> str | None:
     return None
 
 
-def _parameter(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> tuple[Any, str] | None:
+def _parameter(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, name: str
+) -> tuple[Any, str] | None:
     arguments = function.args
     if arguments.vararg is not None and arguments.vararg.arg == name:
         return (), "<tuple>"
     if arguments.kwarg is not None and arguments.kwarg.arg == name:
         return {}, "<dict>"
     positional = [*arguments.posonlyargs, *arguments.args]
-    defaults: dict[str, ast.expr] = dict(zip([a.arg for a in positional][::-1], arguments.defaults[::-1]))
+    defaults: dict[str, ast.expr] = dict(
+        zip([a.arg for a in positional][::-1], arguments.defaults[::-1])
+    )
     for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
         if default is not None:
             defaults[argument.arg] = default

@@ -10,8 +10,8 @@ from __future__ import annotations
 import enum
 import inspect
 import traceback
-from collections.abc import Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from pytest_lee.contracts.sandbox import Sandbox
 
@@ -112,12 +112,15 @@ def _is_lazy(entry: Any) -> bool:
 def describe_signature(function: Any) -> str:
     """``(key: str, timeout: int = 30)``: annotations unquoted, no return annotation."""
     try:
-        signature = function if isinstance(function, inspect.Signature) else inspect.signature(function)
+        signature = (
+            function if isinstance(function, inspect.Signature) else inspect.signature(function)
+        )
     except (TypeError, ValueError):
         return "(…)"
     parameters = [
         parameter.replace(annotation=_Text(parameter.annotation))
-        if isinstance(parameter.annotation, str) else parameter
+        if isinstance(parameter.annotation, str)
+        else parameter
         for parameter in signature.parameters.values()
     ]
     return str(signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty))

@@ -57,7 +57,9 @@ def render_baseline_summary(report: Any, settings: Any) -> list[str]:
         if entry["safe_alone"]:
             lines.append(f"safe alone: {', '.join(entry['safe_alone'])}")
         if entry["preexisting"]:
-            lines.append(f"already failing at the baseline (not judged): {', '.join(entry['preexisting'])}")
+            lines.append(
+                f"already failing at the baseline (not judged): {', '.join(entry['preexisting'])}"
+            )
         for change in entry["signatures"]:
             lines.append(
                 f"{change['kind']:<11} {change['file']}:{change['line']} {change['function']}"

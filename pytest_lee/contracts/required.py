@@ -13,8 +13,9 @@ not visible here; the contract items still check them.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pytest_lee.settings import Settings
@@ -70,19 +71,29 @@ def _registry_values(tree: ast.Module, attribute: str) -> Iterable[ast.expr]:
                     yield from _mapping_values(node.value)
                 elif _is_item_of(target, attribute):
                     yield node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            if isinstance(node.target, ast.Name) and node.target.id == attribute:
-                yield from _mapping_values(node.value)
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and node.value is not None
+            and isinstance(node.target, ast.Name)
+            and node.target.id == attribute
+        ):
+            yield from _mapping_values(node.value)
 
 
 def _is_item_of(target: ast.expr, attribute: str) -> bool:
-    return isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == attribute
+    return (
+        isinstance(target, ast.Subscript)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == attribute
+    )
 
 
 def _mapping_values(value: ast.expr) -> Iterable[ast.expr]:
     if isinstance(value, ast.Dict):
         yield from (item for item in value.values if item is not None)
-    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
+    elif (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict"
+    ):
         yield from (keyword.value for keyword in value.keywords)
 
 
@@ -95,7 +106,9 @@ def _imported_names(tree: ast.Module) -> dict[str, str]:
                 names[alias.asname or alias.name] = node.module
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                names[alias.asname or alias.name.partition(".")[0]] = alias.name if alias.asname else alias.name.partition(".")[0]
+                names[alias.asname or alias.name.partition(".")[0]] = (
+                    alias.name if alias.asname else alias.name.partition(".")[0]
+                )
     return names
 
 

@@ -24,8 +24,9 @@ import importlib.util
 import os
 import sys
 import types
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 _CODE_CACHE: dict[tuple[str, int, int], types.CodeType] = {}
 
@@ -41,7 +42,11 @@ class Patcher:
         self._undo: list[Callable[[], None]] = []
 
     def setattr(self, target: Any, name: str, value: Any) -> None:
-        old = target.__dict__[name] if name in getattr(target, "__dict__", {}) else getattr(target, name)
+        old = (
+            target.__dict__[name]
+            if name in getattr(target, "__dict__", {})
+            else getattr(target, name)
+        )
         setattr(target, name, value)
         self._undo.append(lambda: setattr(target, name, old))
 
@@ -93,7 +98,11 @@ class _SourceFinder(importlib.abc.MetaPathFinder):
         self.source = str(source)
 
     def find_spec(self, fullname: str, path: Sequence[str] | None, target: Any = None) -> Any:
-        search = [self.source] if path is None else [entry for entry in path if _under(entry, self.source)]
+        search = (
+            [self.source]
+            if path is None
+            else [entry for entry in path if _under(entry, self.source)]
+        )
         if not search:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, search)
@@ -102,7 +111,10 @@ class _SourceFinder(importlib.abc.MetaPathFinder):
         origin = spec.origin or ""
         loader = _CachingLoader(fullname, origin)
         return importlib.util.spec_from_file_location(
-            fullname, origin, loader=loader, submodule_search_locations=spec.submodule_search_locations
+            fullname,
+            origin,
+            loader=loader,
+            submodule_search_locations=spec.submodule_search_locations,
         )
 
 
@@ -180,7 +192,9 @@ class Sandbox:
         # directory, and this runs for every module in sys.modules several times a check.
         if not filename or not filename.startswith(self._prefix):
             return False
-        return "-packages" + os.sep not in filename[len(self._prefix):]  # a virtualenv inside the source
+        return (
+            "-packages" + os.sep not in filename[len(self._prefix) :]
+        )  # a virtualenv inside the source
 
     def import_module(self, name: str) -> types.ModuleType:
         return importlib.import_module(name)

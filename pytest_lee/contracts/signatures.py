@@ -20,8 +20,8 @@ Static (``ast``); nothing is imported.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 _ORDER = {"compatible": 0, "deprecating": 1, "breaking": 2}
 
@@ -44,8 +44,15 @@ class SignatureChange:
     new: str
 
     def as_entry(self) -> dict[str, object]:
-        return {"file": self.file, "function": self.function, "line": self.line, "kind": self.kind,
-                "details": list(self.details), "old": self.old, "new": self.new}
+        return {
+            "file": self.file,
+            "function": self.function,
+            "line": self.line,
+            "kind": self.kind,
+            "details": list(self.details),
+            "old": self.old,
+            "new": self.new,
+        }
 
     def describe(self) -> str:
         return f"{self.file}:{self.line} {self.function}{self.old} → {self.new}: {'; '.join(self.details)}"
@@ -71,16 +78,25 @@ def functions(text: str) -> dict[str, tuple[int, tuple[Parameter, ...], str]]:
 def _entry(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, tuple[Parameter, ...], str]:
     arguments = node.args
     positional = [*arguments.posonlyargs, *arguments.args]
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults)) + list(
+        arguments.defaults
+    )
     parameters = [
-        Parameter(argument.arg, "positional-only" if index < len(arguments.posonlyargs) else "positional",
-                  None if default is None else ast.unparse(default))
+        Parameter(
+            argument.arg,
+            "positional-only" if index < len(arguments.posonlyargs) else "positional",
+            None if default is None else ast.unparse(default),
+        )
         for index, (argument, default) in enumerate(zip(positional, defaults))
     ]
     if arguments.vararg is not None:
         parameters.append(Parameter(arguments.vararg.arg, "*args", None))
     for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
-        parameters.append(Parameter(argument.arg, "keyword-only", None if default is None else ast.unparse(default)))
+        parameters.append(
+            Parameter(
+                argument.arg, "keyword-only", None if default is None else ast.unparse(default)
+            )
+        )
     if arguments.kwarg is not None:
         parameters.append(Parameter(arguments.kwarg.arg, "**kwargs", None))
     return node.lineno, tuple(parameters), f"({_show(arguments)})"
@@ -99,7 +115,9 @@ def _show(arguments: ast.arguments) -> str:
     return ast.unparse(stripped)
 
 
-def classify(old: tuple[Parameter, ...], new: tuple[Parameter, ...]) -> tuple[str, tuple[str, ...]] | None:
+def classify(
+    old: tuple[Parameter, ...], new: tuple[Parameter, ...]
+) -> tuple[str, tuple[str, ...]] | None:
     """(kind, details) for a changed parameter list, None when callers cannot tell the difference."""
     changes: list[tuple[str, str]] = []
     old_named = {p.name: p for p in old if p.kind not in ("*args", "**kwargs")}
@@ -107,7 +125,7 @@ def classify(old: tuple[Parameter, ...], new: tuple[Parameter, ...]) -> tuple[st
     old_positions = [p.name for p in old if p.kind in ("positional-only", "positional")]
     new_positions = [p.name for p in new if p.kind in ("positional-only", "positional")]
     renamed: set[str] = set()
-    for name, parameter in old_named.items():
+    for name in old_named:
         if name in new_named:
             continue
         index = old_positions.index(name) if name in old_positions else -1
@@ -124,7 +142,9 @@ def classify(old: tuple[Parameter, ...], new: tuple[Parameter, ...]) -> tuple[st
             if parameter.default is None:
                 changes.append(("breaking", f"new required parameter `{name}`"))
             else:
-                changes.append(("compatible", f"new parameter `{name}` with a default ({parameter.default})"))
+                changes.append(
+                    ("compatible", f"new parameter `{name}` with a default ({parameter.default})")
+                )
             continue
         changes.extend(_compare(before, parameter, old_positions, new_positions))
     for kind in ("*args", "**kwargs"):
@@ -139,37 +159,59 @@ def classify(old: tuple[Parameter, ...], new: tuple[Parameter, ...]) -> tuple[st
     return worst, tuple(detail for _, detail in changes)
 
 
-def _compare(before: Parameter, after: Parameter, old_positions: list[str], new_positions: list[str]) -> Iterable[tuple[str, str]]:
+def _compare(
+    before: Parameter, after: Parameter, old_positions: list[str], new_positions: list[str]
+) -> Iterable[tuple[str, str]]:
     name = before.name
     if before.kind != after.kind:
-        if after.kind == "keyword-only" or after.kind == "positional-only":
+        if after.kind in {"keyword-only", "positional-only"}:
             yield "breaking", f"`{name}` became {after.kind}"
         else:
             yield "compatible", f"`{name}` is no longer {before.kind}"
-    elif name in old_positions and name in new_positions and old_positions.index(name) != new_positions.index(name):
-        yield "breaking", f"`{name}` moved from position {old_positions.index(name) + 1} to {new_positions.index(name) + 1}"
+    elif (
+        name in old_positions
+        and name in new_positions
+        and old_positions.index(name) != new_positions.index(name)
+    ):
+        yield (
+            "breaking",
+            f"`{name}` moved from position {old_positions.index(name) + 1} to {new_positions.index(name) + 1}",
+        )
     if before.default is not None and after.default is None:
         yield "breaking", f"`{name}` lost its default"
     elif before.default is None and after.default is not None:
         if after.default == "None":
-            yield "deprecating", f"`{name}` is now optional (None default): old callers still work, new ones may omit it"
+            yield (
+                "deprecating",
+                f"`{name}` is now optional (None default): old callers still work, new ones may omit it",
+            )
         else:
             yield "compatible", f"`{name}` gained a default ({after.default})"
 
 
-def compare_file(file: str, old_text: str | None, new_text: str | None, include_private: bool) -> list[SignatureChange]:
+def compare_file(
+    file: str, old_text: str | None, new_text: str | None, include_private: bool
+) -> list[SignatureChange]:
     """Every classified signature change of one changed file."""
     before = functions(old_text) if old_text is not None else {}
     after = functions(new_text) if new_text is not None else {}
     changes: list[SignatureChange] = []
     for name, (line, parameters, shown) in before.items():
-        if not include_private and name.rpartition(".")[2].startswith("_") and not name.endswith("__init__"):
+        if (
+            not include_private
+            and name.rpartition(".")[2].startswith("_")
+            and not name.endswith("__init__")
+        ):
             continue
         if name not in after:
-            changes.append(SignatureChange(file, name, line, "breaking", ("removed",), shown, "(removed)"))
+            changes.append(
+                SignatureChange(file, name, line, "breaking", ("removed",), shown, "(removed)")
+            )
             continue
         new_line, new_parameters, new_shown = after[name]
         verdict = classify(parameters, new_parameters)
         if verdict is not None:
-            changes.append(SignatureChange(file, name, new_line, verdict[0], verdict[1], shown, new_shown))
+            changes.append(
+                SignatureChange(file, name, new_line, verdict[0], verdict[1], shown, new_shown)
+            )
     return changes

@@ -22,8 +22,9 @@ import re
 import reprlib
 import sys
 import types
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from pytest_lee.contracts.registry import describe_signature
 from pytest_lee.contracts.sandbox import Patcher, Sandbox
@@ -78,7 +79,10 @@ def fix_for(leaf: str, message: str, caller: str) -> str:
     unexpected = re.search(r"unexpected keyword argument '([^']+)'", message)
     if unexpected:
         return f"add `{unexpected.group(1)}` to `{leaf}` or accept `**kwargs`"
-    missing = re.search(r"missing (?:a )?(?:\d+ )?required (?:positional |keyword-only )?argument[s]?:? '?([^']+)'?", message)
+    missing = re.search(
+        r"missing (?:a )?(?:\d+ )?required (?:positional |keyword-only )?argument[s]?:? '?([^']+)'?",
+        message,
+    )
     if missing:
         name = missing.group(1)
         return f"pass `{name}` at {caller} or give `{name}` a default in `{leaf}`"
@@ -126,7 +130,9 @@ class SpySet:
                 self._patch_closure(patcher, value)
 
     def _patch_container(self, patcher: Patcher, container: Any, depth: int) -> None:
-        pairs = list(container.items()) if hasattr(container, "items") else list(enumerate(container))
+        pairs = (
+            list(container.items()) if hasattr(container, "items") else list(enumerate(container))
+        )
         for key, value in pairs:
             if id(value) in self._spies and value is self._reals[id(value)]:
                 patcher.setitem(container, key, self._spies[id(value)])
@@ -176,7 +182,11 @@ class SpySet:
                     known["signature"].bind(*args, **kwargs)
             except TypeError as error:
                 message = str(error)
-                record(LeafCall(leaf, where, caller, shown, accepts, message, fix_for(leaf, message, caller)))
+                record(
+                    LeafCall(
+                        leaf, where, caller, shown, accepts, message, fix_for(leaf, message, caller)
+                    )
+                )
                 name = getattr(real, "__name__", "function")
                 raise TypeError(f"{name}() {message}") from None
             record(LeafCall(leaf, where, caller, shown, accepts))

@@ -5,8 +5,8 @@ A file ``lint`` reports damage in is a file ``fix`` repairs: both walk directori
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -21,8 +21,13 @@ def markdown_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
         if path.is_file():
             files.setdefault(path.resolve(), path)
         elif path.is_dir():
-            found = (p for p in path.rglob("*") if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file()
-                     and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found = (
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in MARKDOWN_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             for file in sorted(found):
                 files.setdefault(file.resolve(), file)
         else:

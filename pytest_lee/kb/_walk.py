@@ -54,7 +54,6 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table").disable("inline")
 
 
-
 @dataclass
 class _Section:
     level: int
@@ -94,7 +93,13 @@ class _Walker:
         self.depth = 0  # ```markdown fences being re-parsed, one inside the other
 
     # -- the walk -------------------------------------------------------------------
-    def walk(self, tokens: list[Token], offset: int, outer: bool, fence: tuple[int, str | None] | None = None) -> None:
+    def walk(
+        self,
+        tokens: list[Token],
+        offset: int,
+        outer: bool,
+        fence: tuple[int, str | None] | None = None,
+    ) -> None:
         """Walk ``tokens`` whose line 0 is file line ``offset``; ``outer`` is False inside a
         re-parsed ```` ```markdown ```` fence, whose headings name checklist sections but
         never end an entry; ``fence`` is then (fence line, checklist title)."""
@@ -123,7 +128,17 @@ class _Walker:
                     else:
                         container, section = self.stack[-1].line, self.stack[-1].title
                         title = self.label or section
-                    self._inline(content, line, in_item > 0, container, title, section, tokens, index, fence is None)
+                    self._inline(
+                        content,
+                        line,
+                        in_item > 0,
+                        container,
+                        title,
+                        section,
+                        tokens,
+                        index,
+                        fence is None,
+                    )
                     if outer and not in_item and _BOLD_LABEL.match(content):
                         self.label = _plain(content).rstrip(":")
             elif kind == "heading_open":
@@ -156,8 +171,18 @@ class _Walker:
         return None
 
     # -- inline content (paragraphs, list items) --------------------------------------
-    def _inline(self, content: str, line: int, in_item: bool, container: Any, title: str | None,
-                section: str | None, tokens: list[Token], index: int, outer: bool = True) -> None:
+    def _inline(
+        self,
+        content: str,
+        line: int,
+        in_item: bool,
+        container: Any,
+        title: str | None,
+        section: str | None,
+        tokens: list[Token],
+        index: int,
+        outer: bool = True,
+    ) -> None:
         """A paragraph or list item. Inside a ```` ```markdown ```` fence (``outer`` False)
         ``**FIELD:**`` lines are an example, not a declaration (the NM04 decision template
         holds ``**REF:** NM04-DEC-##``): only checklist items and mentions are taken."""
@@ -165,11 +190,21 @@ class _Walker:
             if content.startswith("["):
                 task = _TASK.match(content)
                 if task:
-                    self._item(container, title, section, "task", _clean(task.group(2)), line, task.group(1) != " ")
+                    self._item(
+                        container,
+                        title,
+                        section,
+                        "task",
+                        _clean(task.group(2)),
+                        line,
+                        task.group(1) != " ",
+                    )
                     return
             elif content.startswith(_CHECK_MARKS):
                 mark = next(m for m in _CHECK_MARKS if content.startswith(m))
-                self._item(container, title, section, "list", _clean(content[len(mark):]), line, None)
+                self._item(
+                    container, title, section, "list", _clean(content[len(mark) :]), line, None
+                )
                 return
         if self.stats_pending is not None and in_item:
             self._stat_line(content, line)
@@ -200,9 +235,12 @@ class _Walker:
                     self.raw_mentions.append((ref, written, here, context))
             if "→" in text or "->" in text:
                 self._arrow(text, here)
-        if not in_item and self.stats_pending is not None and tokens[index - 1].type == "paragraph_open":
-            if not _STATS.match(_plain(content)):
-                self.stats_pending = None
+        if (
+            not in_item
+            and self.stats_pending is not None
+            and tokens[index - 1].type == "paragraph_open"
+        ) and not _STATS.match(_plain(content)):
+            self.stats_pending = None
 
     def _field(self, found: Field, in_item: bool) -> None:
         current = self.stack[-1]
@@ -223,7 +261,9 @@ class _Walker:
         fields = self.stack[-1].fields
         last = next((i for i in range(len(fields) - 1, -1, -1) if fields[i].name == name), None)
         if last is not None:
-            fields[last] = Field(name, f"{fields[last].value} {text.strip()}".strip(), fields[last].line)
+            fields[last] = Field(
+                name, f"{fields[last].value} {text.strip()}".strip(), fields[last].line
+            )
         if name == "RELATED":
             for ref, _, written in find_ids(text):
                 self.raw_mentions.append((ref, written, line, "related"))
@@ -239,7 +279,7 @@ class _Walker:
             found = _MD_FILE.search(segment)
             if found:
                 # without IDs on the left, each target's own "(BUG-01)" names what it routes
-                ids = left_ids or tuple(ref for ref, _, _ in find_ids(segment[found.end():]))
+                ids = left_ids or tuple(ref for ref, _, _ in find_ids(segment[found.end() :]))
                 targets.append((_target_name(found.group(1)), ids))
         for target, ids in targets:
             self.routes.append(Route(ids, target, line))
@@ -265,9 +305,17 @@ class _Walker:
         count = _COUNT.match(text)
         ref_ids = _REF_IDS.match(text)
         if count:
-            block = StatsBlock(block.kind, block.line, (*block.counts, StatCount(count.group(1), int(count.group(2)), line)), block.ids, block.ids_line)
+            block = StatsBlock(
+                block.kind,
+                block.line,
+                (*block.counts, StatCount(count.group(1), int(count.group(2)), line)),
+                block.ids,
+                block.ids_line,
+            )
         elif ref_ids:
-            block = StatsBlock(block.kind, block.line, block.counts, tuple(expand_ranges(ref_ids.group(1))), line)
+            block = StatsBlock(
+                block.kind, block.line, block.counts, tuple(expand_ranges(ref_ids.group(1))), line
+            )
         self.stats[-1] = block
 
     # -- fences ---------------------------------------------------------------------
@@ -281,7 +329,12 @@ class _Walker:
         if info in _MARKDOWN_FENCES:
             if self.depth < _MAX_FENCE_DEPTH:  # a fence in a fence in a fence…: re-parsing recurses
                 self.depth += 1
-                self.walk(markdown_parser().parse(token.content), offset=start + 1, outer=False, fence=(start + 1, title))
+                self.walk(
+                    markdown_parser().parse(token.content),
+                    offset=start + 1,
+                    outer=False,
+                    fence=(start + 1, title),
+                )
                 self.depth -= 1
             return
         if info not in _PLAIN_FENCES:
@@ -310,16 +363,30 @@ class _Walker:
         first, end = token.map
         last = self.lines[end - 1].strip() if end - 1 < len(self.lines) else ""
         marker = token.markup
-        closed = end - 1 > first and last.startswith(marker[0] * len(marker)) and not last.strip(marker[0])
+        closed = (
+            end - 1 > first
+            and last.startswith(marker[0] * len(marker))
+            and not last.strip(marker[0])
+        )
         return not closed
 
-    def _item(self, container: Any, title: str | None, section: str | None, shape: str,
-              text: str, line: int, checked: bool | None) -> None:
+    def _item(
+        self,
+        container: Any,
+        title: str | None,
+        section: str | None,
+        shape: str,
+        text: str,
+        line: int,
+        checked: bool | None,
+    ) -> None:
         key = (container, title, shape)
         group = self.groups.get(key)
         if group is None:
             group = self.groups[key] = _Pending(title, line, shape)
-        group.items.append(ChecklistItem(text, line, shape, checked, section, self.waivers.get(line)))
+        group.items.append(
+            ChecklistItem(text, line, shape, checked, section, self.waivers.get(line))
+        )
 
 
 def _target_name(text: str) -> str:
@@ -330,4 +397,4 @@ def _target_name(text: str) -> str:
     if "(" in text:
         text = text.rsplit("(", 1)[1].strip()
     leading = _LEADING_WORDS.match(text)
-    return text[leading.end():] if leading else text
+    return text[leading.end() :] if leading else text

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 HELP_LINT = "check REF IDs, cross-references, indexes, statistics, encoding, and that tests enforce every lesson"
 HELP_FIX = "repair encoding damage in place (atomically; only what has exactly one original)"
@@ -25,15 +25,34 @@ def build_parser() -> argparse.ArgumentParser:
     from pytest_lee.kb import fix, matrix
     from pytest_lee.kb.formats import FORMATS
 
-    parser = argparse.ArgumentParser(prog="lee-kb", description="Keep the lessons knowledge base and its tests lined up.")
+    parser = argparse.ArgumentParser(
+        prog="lee-kb", description="Keep the lessons knowledge base and its tests lined up."
+    )
     commands = parser.add_subparsers(dest="command", metavar="{lint,fix,matrix}", required=True)
     lint = commands.add_parser("lint", help=HELP_LINT, description=HELP_LINT)
-    lint.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                      help="markdown files or directories; default: [tool.lee.kb] paths")
-    lint.add_argument("--format", choices=tuple(FORMATS), default="text", help="output format (default: text)")
-    lint.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE (atomically) instead of stdout")
-    lint.add_argument("--tests", type=Path, action="append", metavar="PATH",
-                      help="where to look for lee_ref marks (repeatable); default: [tool.lee.kb] tests")
+    lint.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="markdown files or directories; default: [tool.lee.kb] paths",
+    )
+    lint.add_argument(
+        "--format", choices=tuple(FORMATS), default="text", help="output format (default: text)"
+    )
+    lint.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE (atomically) instead of stdout",
+    )
+    lint.add_argument(
+        "--tests",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="where to look for lee_ref marks (repeatable); default: [tool.lee.kb] tests",
+    )
     lint.set_defaults(run=run_lint)
     fix_parser = commands.add_parser("fix", help=HELP_FIX, description=HELP_FIX)
     fix.add_arguments(fix_parser)
@@ -71,8 +90,16 @@ def run_lint(args: argparse.Namespace) -> int:
     except LeeConfigError as error:
         print(f"lee-kb: {error}", file=sys.stderr)
         return 2
-    paths = [p if p.is_absolute() else cwd / p for p in args.paths] if args.paths else list(config.paths)
-    tests = [p if p.is_absolute() else cwd / p for p in args.tests] if args.tests else list(config.tests)
+    paths = (
+        [p if p.is_absolute() else cwd / p for p in args.paths]
+        if args.paths
+        else list(config.paths)
+    )
+    tests = (
+        [p if p.is_absolute() else cwd / p for p in args.tests]
+        if args.tests
+        else list(config.tests)
+    )
     if args.tests:
         from dataclasses import replace
 
@@ -87,7 +114,10 @@ def run_lint(args: argparse.Namespace) -> int:
         try:
             write_atomic(args.output, report)
         except OSError as error:
-            print(f"lee-kb: {args.output}: cannot write the report: {error.strerror or error}", file=sys.stderr)
+            print(
+                f"lee-kb: {args.output}: cannot write the report: {error.strerror or error}",
+                file=sys.stderr,
+            )
             return 2
     else:
         sys.stdout.write(report)

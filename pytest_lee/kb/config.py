@@ -23,10 +23,11 @@ from __future__ import annotations
 import difflib
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from pytest_lee.errors import LeeConfigError
 
@@ -35,7 +36,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-__all__ = ["KbConfig", "Waiver", "load_kb_config", "find_pyproject", "SEVERITIES"]
+__all__ = ["SEVERITIES", "KbConfig", "Waiver", "find_pyproject", "load_kb_config"]
 
 SEVERITIES = ("error", "warning", "info", "off")
 _KEYS = ("paths", "tests", "external", "max_file_mb", "severity", "waiver")
@@ -105,7 +106,9 @@ def load_kb_config(start: Path, *, known_rules: tuple[str, ...] | None = None) -
     external = _strings(pyproject, raw.get("external", []), f"{key}.external")
     max_mb = raw.get("max_file_mb", 5)
     if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or max_mb <= 0:
-        raise LeeConfigError(f"{pyproject}: {key}.max_file_mb: expected a positive number of megabytes, got {max_mb!r}")
+        raise LeeConfigError(
+            f"{pyproject}: {key}.max_file_mb: expected a positive number of megabytes, got {max_mb!r}"
+        )
     return KbConfig(
         root=root,
         pyproject=pyproject,
@@ -128,15 +131,21 @@ def _strings(pyproject: Path, value: Any, key: str) -> tuple[str, ...]:
 def _severity(pyproject: Path, value: Any, known_rules: tuple[str, ...] | None) -> dict[str, str]:
     key = "tool.lee.kb.severity"
     if not isinstance(value, dict):
-        raise LeeConfigError(f"{pyproject}: {key}: expected a table rule = \"error\"|\"warning\"|\"info\"|\"off\", got {value!r}")
+        raise LeeConfigError(
+            f'{pyproject}: {key}: expected a table rule = "error"|"warning"|"info"|"off", got {value!r}'
+        )
     if known_rules is None:
         from pytest_lee.kb.rules import RULE_NAMES as known_rules
     result = {}
     for rule, level in value.items():
         if rule not in known_rules:
-            raise LeeConfigError(f"{pyproject}: {key}: unknown rule {rule!r}{_closest(rule, known_rules)}")
+            raise LeeConfigError(
+                f"{pyproject}: {key}: unknown rule {rule!r}{_closest(rule, known_rules)}"
+            )
         if level not in SEVERITIES:
-            raise LeeConfigError(f"{pyproject}: {key}.{rule}: expected one of {', '.join(SEVERITIES)}, got {level!r}")
+            raise LeeConfigError(
+                f"{pyproject}: {key}.{rule}: expected one of {', '.join(SEVERITIES)}, got {level!r}"
+            )
         result[rule] = level
     return result
 
@@ -154,22 +163,32 @@ def _waivers(pyproject: Path, text: str, value: Any) -> tuple[Waiver, ...]:
             raise LeeConfigError(f"{pyproject}: {where}: expected a table, got {table!r}")
         for name in table:
             if name not in _WAIVER_KEYS:
-                raise LeeConfigError(f"{pyproject}: {where}: unknown key {name!r}{_closest(name, _WAIVER_KEYS)}")
+                raise LeeConfigError(
+                    f"{pyproject}: {where}: unknown key {name!r}{_closest(name, _WAIVER_KEYS)}"
+                )
         ref = table.get("ref")
         reason = table.get("reason")
         if not isinstance(ref, str) or not ref.strip():
-            raise LeeConfigError(f"{pyproject}: {where}.ref: expected the lesson's ID (or the file stem), got {ref!r}")
+            raise LeeConfigError(
+                f"{pyproject}: {where}.ref: expected the lesson's ID (or the file stem), got {ref!r}"
+            )
         if not isinstance(reason, str) or not reason.strip():
-            raise LeeConfigError(f"{pyproject}: {where}.reason: a waiver needs a reason: say why no test can enforce it")
+            raise LeeConfigError(
+                f"{pyproject}: {where}.reason: a waiver needs a reason: say why no test can enforce it"
+            )
         items = _strings(pyproject, table.get("items", []), f"{where}.items")
-        waivers.append(Waiver(ref.strip(), items, reason.strip(), str(pyproject), _line_of(text, ref, number)))
+        waivers.append(
+            Waiver(ref.strip(), items, reason.strip(), str(pyproject), _line_of(text, ref, number))
+        )
     return tuple(waivers)
 
 
 def _line_of(text: str, ref: str, number: int) -> int:
     """Line of the ``ref = "…"`` of the number-th waiver table (for findings about it)."""
     pattern = re.compile(r"^\s*ref\s*=\s*[\"']" + re.escape(ref) + r"[\"']", re.M)
-    tables = [m.start() for m in re.finditer(r"^\s*\[\[\s*tool\.lee\.kb\.waiver\s*\]\]", text, re.M)]
+    tables = [
+        m.start() for m in re.finditer(r"^\s*\[\[\s*tool\.lee\.kb\.waiver\s*\]\]", text, re.M)
+    ]
     start = tables[number] if number < len(tables) else 0
     match = pattern.search(text, start) or pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else 1

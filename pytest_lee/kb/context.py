@@ -10,11 +10,11 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from pytest_lee.kb.config import KbConfig, Waiver
 from pytest_lee.kb.ids import Declaration, IdIndex, parse_id
@@ -23,7 +23,7 @@ from pytest_lee.kb.tests_index import TestIndex, TestRef
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
-__all__ = ["Finding", "Context", "ItemRef", "build_context", "normalise", "Claim"]
+__all__ = ["Claim", "Context", "Finding", "ItemRef", "build_context", "normalise"]
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,15 @@ class Context:
     base: Path | None = None
 
     def is_external(self, *names: str | None) -> bool:
-        return any(name and fnmatchcase(name, pattern) for name in names for pattern in self.config.external)
+        return any(
+            name and fnmatchcase(name, pattern)
+            for name in names
+            for pattern in self.config.external
+        )
 
-    def resolve_owner(self, name: str, context_family: str | None = None) -> tuple[str | None, str | None]:
+    def resolve_owner(
+        self, name: str, context_family: str | None = None
+    ) -> tuple[str | None, str | None]:
         """An ID or file stem a test or waiver names → (owner key, problem)."""
         name = name.strip()
         if name in self.stems:
@@ -88,10 +94,16 @@ class Context:
         ref = parse_id(name)
         if ref is None:
             hint = _suggest(name, [*self.entries, *self.stems])
-            return None, f"'{name}', which is neither a lesson ID nor the stem of a knowledge-base file{hint}"
+            return (
+                None,
+                f"'{name}', which is neither a lesson ID nor the stem of a knowledge-base file{hint}",
+            )
         resolution = self.ids.resolve(ref, context_family)
         if resolution.status == "ambiguous":
-            return None, f"'{name}', which is ambiguous: {' or '.join(resolution.candidates)}; write the full ID"
+            return (
+                None,
+                f"'{name}', which is ambiguous: {' or '.join(resolution.candidates)}; write the full ID",
+            )
         if resolution.full is None or resolution.full not in self.entries:
             hint = _suggest(resolution.full or name, list(self.entries))
             return None, f"'{name}', which is declared nowhere in the knowledge base{hint}"
@@ -112,7 +124,9 @@ def normalise(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
-def build_context(config: KbConfig, documents: list[Document], tests: TestIndex, *, base: Path | None = None) -> Context:
+def build_context(
+    config: KbConfig, documents: list[Document], tests: TestIndex, *, base: Path | None = None
+) -> Context:
     """Index ``documents`` and resolve the tests' marks and the waivers against them;
     ``base`` is the directory finding paths are relative to (default: the config root)."""
     context = Context(config=config, documents=documents, tests=tests, base=base or config.root)
@@ -173,7 +187,9 @@ def _waivers(context: Context) -> None:
             if key in names:
                 context.waived.setdefault((owner, key), waiver.reason)
             else:
-                context.waiver_problems.append((waiver, "waiver " + _unknown_item(name, owner, items)))
+                context.waiver_problems.append(
+                    (waiver, "waiver " + _unknown_item(name, owner, items))
+                )
 
 
 def _unknown_item(name: str, owner: str, items: Iterable[ItemRef]) -> str:

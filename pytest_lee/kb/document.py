@@ -39,13 +39,26 @@ from pytest_lee.kb.model import (
 )
 
 __all__ = [
-    "Checklist", "ChecklistItem", "Directive", "Document", "Entry", "Field", "Mention",
-    "Route", "StatCount", "StatsBlock", "parse_document", "read_document", "markdown_parser",
     "DEFAULT_MAX_BYTES",
+    "Checklist",
+    "ChecklistItem",
+    "Directive",
+    "Document",
+    "Entry",
+    "Field",
+    "Mention",
+    "Route",
+    "StatCount",
+    "StatsBlock",
+    "markdown_parser",
+    "parse_document",
+    "read_document",
 ]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-_ID_HEADING = re.compile(r"^[^\w\s]*\s*((?:NM\d{2}-)?[A-Z][A-Z]+(?:-[A-Z]{2,})?-\d{2,3}(?:-\d{2,3})*)\s*:")
+_ID_HEADING = re.compile(
+    r"^[^\w\s]*\s*((?:NM\d{2}-)?[A-Z][A-Z]+(?:-[A-Z]{2,})?-\d{2,3}(?:-\d{2,3})*)\s*:"
+)
 
 
 def read_document(path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -55,24 +68,43 @@ def read_document(path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTE
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return Document(path, display, family, problem=(
-                f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit "
-                "([tool.lee.kb] max_file_mb); split it or raise the limit"))
+            return Document(
+                path,
+                display,
+                family,
+                problem=(
+                    f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit "
+                    "([tool.lee.kb] max_file_mb); split it or raise the limit"
+                ),
+            )
         data = path.read_bytes()
     except OSError as error:
         return Document(path, display, family, problem=f"cannot read: {error.strerror or error}")
     if b"\0" in data[:8192]:
-        return Document(path, display, family, problem="binary file (NUL bytes), not markdown; remove it from [tool.lee.kb] paths")
+        return Document(
+            path,
+            display,
+            family,
+            problem="binary file (NUL bytes), not markdown; remove it from [tool.lee.kb] paths",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return Document(path, display, family, problem=(
-            f"not UTF-8 (byte 0x{data[error.start]:02x} on line {line}); re-save the file as UTF-8"))
+        return Document(
+            path,
+            display,
+            family,
+            problem=(
+                f"not UTF-8 (byte 0x{data[error.start]:02x} on line {line}); re-save the file as UTF-8"
+            ),
+        )
     try:
         return parse_document(text, path=path, display=display)
     except RecursionError:  # the walk nests bounded; this is the net for what it did not foresee
-        return Document(path, display, family, problem="too deeply nested to parse; flatten its nesting")
+        return Document(
+            path, display, family, problem="too deeply nested to parse; flatten its nesting"
+        )
 
 
 def parse_document(text: str, *, path: Path, display: str | None = None) -> Document:
@@ -88,7 +120,7 @@ def _assemble(walker: _Walker, path: Path, display: str) -> Document:
     """The frozen model from what the walk collected."""
     routed_refs: list[tuple[RefId, str, int, str]] = []
     entries = _entries(walker, routed_refs)
-    by_start = sorted(entries, key=lambda e: (e.heading_line or e.line))
+    by_start = sorted(entries, key=lambda e: e.heading_line or e.line)
     starts = [e.heading_line or e.line for e in by_start]
     parents = _parents(by_start, starts)
 
@@ -100,24 +132,39 @@ def _assemble(walker: _Walker, path: Path, display: str) -> Document:
             position = parents[position]
         return by_start[position].key if position >= 0 else None
 
-    mentions = tuple(Mention(r, w, line, c, owner(line)) for r, w, line, c in (*walker.raw_mentions, *routed_refs))
+    mentions = tuple(
+        Mention(r, w, line, c, owner(line))
+        for r, w, line, c in (*walker.raw_mentions, *routed_refs)
+    )
     related: dict[str, list[Mention]] = {}
     for mention in mentions:
         if mention.owner and mention.context in ("related", "related-topics"):
             related.setdefault(mention.owner, []).append(mention)
-    entries = [replace(e, related=tuple(related[e.key])) if e.key in related else e for e in entries]
+    entries = [
+        replace(e, related=tuple(related[e.key])) if e.key in related else e for e in entries
+    ]
     checklists = tuple(
         Checklist(group.title, group.line, group.shape, tuple(group.items), owner(group.line))
         for group in walker.groups.values()
     )
     stats = list(walker.stats)
     if walker.items_field is not None:
-        stats.append(StatsBlock("index", walker.items_field.line, (walker.items_field,), None, None))
+        stats.append(
+            StatsBlock("index", walker.items_field.line, (walker.items_field,), None, None)
+        )
     directives = _directives(walker.text) if "lee-kb:" in walker.text else ()
     return Document(
-        path=path, display=display, family=walker.family, text=walker.text, entries=tuple(entries),
-        checklists=checklists, mentions=mentions, routes=tuple(walker.routes) + _file_routes(walker.sections),
-        stats=tuple(stats), directives=directives, unclosed_fences=tuple(walker.unclosed),
+        path=path,
+        display=display,
+        family=walker.family,
+        text=walker.text,
+        entries=tuple(entries),
+        checklists=checklists,
+        mentions=mentions,
+        routes=tuple(walker.routes) + _file_routes(walker.sections),
+        stats=tuple(stats),
+        directives=directives,
+        unclosed_fences=tuple(walker.unclosed),
     )
 
 
@@ -126,7 +173,9 @@ def _file_routes(sections: list[_Section]) -> tuple[Route, ...]:
     for section in sections:
         if section.file_route and section.title and (match := _ID_HEADING.match(section.title)):
             ids = tuple(ref for ref, _, _ in find_ids(match.group(1)))
-            routes.append(Route(ids, section.file_route, section.file_line or section.line or 1, "file"))
+            routes.append(
+                Route(ids, section.file_route, section.file_line or section.line or 1, "file")
+            )
     return tuple(routes)
 
 
@@ -143,30 +192,56 @@ def _entries(walker: _Walker, routed_refs: list[tuple[RefId, str, int, str]]) ->
             ids = [ref for ref, _, _ in find_ids(heading_id.group(1))]
             head = ids[0].with_family(ids[0].family or family)
             aliases = tuple(i.with_family(i.family or head.family) for i in ids[1:])
-            entries.append(_entry(walker, section, head, heading_id.group(1), section.line or 1, end, aliases))
+            entries.append(
+                _entry(walker, section, head, heading_id.group(1), section.line or 1, end, aliases)
+            )
         if section.file_route and heading_id:
             # a routed heading (``### ❌ AP-01: …`` + ``**Location:** x.md``): its REF
             # lists related IDs, it declares nothing here
-            routed_refs += [(ref, written, f.line, "ref") for f in refs for ref, _, written in find_ids(f.value)]
+            routed_refs += [
+                (ref, written, f.line, "ref") for f in refs for ref, _, written in find_ids(f.value)
+            ]
             refs = []
         for ref_field in refs:
             head_written, aliases = _split_ref(ref_field.value)
             parsed = parse_id(head_written)
-            head = parsed.with_family(parsed.family or family) if parsed else RefId(None, head_written, "")
+            head = (
+                parsed.with_family(parsed.family or family)
+                if parsed
+                else RefId(None, head_written, "")
+            )
             aliases = tuple(a.with_family(a.family or head.family) for a in aliases)
-            entries.append(_entry(walker, section, head, head_written, ref_field.line, end, aliases))
+            entries.append(
+                _entry(walker, section, head, head_written, ref_field.line, end, aliases)
+            )
     return entries
 
 
-def _entry(walker: _Walker, section: _Section, ref: RefId, written: str, line: int, end: int,
-           aliases: tuple[RefId, ...]) -> Entry:
+def _entry(
+    walker: _Walker,
+    section: _Section,
+    ref: RefId,
+    written: str,
+    line: int,
+    end: int,
+    aliases: tuple[RefId, ...],
+) -> Entry:
     values = {f.name: f.value for f in reversed(section.fields)}
-    waiver = walker.waivers.get(line) or (walker.waivers.get(section.line) if section.line else None)
+    waiver = walker.waivers.get(line) or (
+        walker.waivers.get(section.line) if section.line else None
+    )
     return Entry(
-        ref=ref, written=written, line=line, heading=section.title, heading_line=section.line,
-        end_line=end, aliases=aliases, fields=tuple(section.fields),
+        ref=ref,
+        written=written,
+        line=line,
+        heading=section.title,
+        heading_line=section.line,
+        end_line=end,
+        aliases=aliases,
+        fields=tuple(section.fields),
         priority=values.get("PRIORITY"),
-        tags=_split_list(values.get("TAGS")), keywords=_split_list(values.get("KEYWORDS")),
+        tags=_split_list(values.get("TAGS")),
+        keywords=_split_list(values.get("KEYWORDS")),
         waiver=waiver,
     )
 

@@ -40,7 +40,8 @@ _NBSP = 0xA0
 def _decoding_table(name: str) -> str:
     if name == WINDOWS_1252:
         return "".join(
-            chr(b) if b < 0x80 or b in _CP1252_HOLES else bytes([b]).decode("cp1252") for b in range(256)
+            chr(b) if b < 0x80 or b in _CP1252_HOLES else bytes([b]).decode("cp1252")
+            for b in range(256)
         )
     return "".join(bytes([b]).decode("mac_roman") for b in range(256))
 
@@ -155,7 +156,10 @@ def _whole(text: str) -> tuple[str, str] | None:
 
 def _acceptable(decoded: str | set[str]) -> bool:
     """A repaired character must be a real one: no controls, unassigned or private use."""
-    return not any(unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f" for ch in decoded)
+    return not any(
+        unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f"
+        for ch in decoded
+    )
 
 
 def _sequence_length(lead: int) -> int:
@@ -238,7 +242,13 @@ def _two_char_mojibake(page: _Codepage, span: str, decoded: str) -> bool:
     return ftfy.fix_encoding(span) == decoded
 
 
-_LIKELY = ((0x2010, 0x203A), (0x2190, 0x21FF), (0x2500, 0x257F), (0x2600, 0x27BF), (0x1F000, 0x1FAFF))
+_LIKELY = (
+    (0x2010, 0x203A),
+    (0x2190, 0x21FF),
+    (0x2500, 0x257F),
+    (0x2600, 0x27BF),
+    (0x1F000, 0x1FAFF),
+)
 
 
 # Characters lesson files are full of: status emoji, box drawing, arrows, check marks.
@@ -294,7 +304,9 @@ def _merge(spans: list[_Span]) -> list[_Span]:
             and len(span.candidates) == 1
             and last.encoding == span.encoding
         ):
-            merged[-1] = _Span(last.start, span.end, (last.candidates[0] + span.candidates[0],), last.encoding)
+            merged[-1] = _Span(
+                last.start, span.end, (last.candidates[0] + span.candidates[0],), last.encoding
+            )
         else:
             merged.append(span)
     return merged
@@ -311,7 +323,9 @@ def _spans(text: str) -> tuple[str | None, list[_Span]]:
 
 def _to_damage(text: str, line_starts: list[int], span: _Span) -> Damage:
     line = bisect.bisect_right(line_starts, span.start)
-    return Damage(line, span.start - line_starts[line - 1] + 1, text[span.start : span.end], span.candidates)
+    return Damage(
+        line, span.start - line_starts[line - 1] + 1, text[span.start : span.end], span.candidates
+    )
 
 
 def _line_starts(text: str) -> list[int]:
@@ -362,7 +376,9 @@ def repair(text: str, *, rounds: int = 3) -> Repair:
     else:
         ambiguous = _repair_once(current)[3]
     starts = _line_starts(current)
-    return Repair(current, encoding, total, tuple(_to_damage(current, starts, s) for s in ambiguous))
+    return Repair(
+        current, encoding, total, tuple(_to_damage(current, starts, s) for s in ambiguous)
+    )
 
 
 def _worse(before: str, after: str) -> bool:

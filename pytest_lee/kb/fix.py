@@ -15,15 +15,16 @@ import difflib
 import os
 import stat
 import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence, TextIO
+from typing import TextIO
 
 from pytest_lee._atomic import write_atomic
-from pytest_lee.kb._paths import markdown_files
 from pytest_lee.errors import LeeConfigError
+from pytest_lee.kb._paths import markdown_files
 
-__all__ = ["add_arguments", "run", "FileResult", "fix_file"]
+__all__ = ["FileResult", "add_arguments", "fix_file", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         print("lee-kb fix: no paths given and no [tool.lee.kb] paths configured", file=err)
         return 2
-    results = [fix_file(path, display, write=not args.check) for path, display in _expand(paths, err)]
+    results = [
+        fix_file(path, display, write=not args.check) for path, display in _expand(paths, err)
+    ]
     missing = any(not path.exists() for path in paths)
     for result in results:
         if result.diff and args.diff:
@@ -96,7 +99,9 @@ def fix_file(path: Path, display: str | None = None, *, write: bool = True) -> F
     except OSError as error:
         return FileResult(path, display, problem=f"cannot read: {error.strerror or error}")
     if b"\0" in data[:8192]:
-        return FileResult(path, display, problem="binary file (NUL bytes), not markdown; not touched")
+        return FileResult(
+            path, display, problem="binary file (NUL bytes), not markdown; not touched"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -113,15 +118,21 @@ def fix_file(path: Path, display: str | None = None, *, write: bool = True) -> F
     diff = _unified_diff(text, result.text, display)
     if not write:
         return _replace(base, diff=diff)
-    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(
+        path, os.W_OK
+    ):
         return _replace(base, problem=f"read-only; {result.repaired} damaged span(s) not repaired")
     if _changed_since(path, info):
-        return _replace(base, problem="changed while being repaired; not written, run lee-kb fix again")
+        return _replace(
+            base, problem="changed while being repaired; not written, run lee-kb fix again"
+        )
     try:
         # Through a symlink, repair the file it points to; replacing the link would cut it.
         write_atomic(path.resolve(), result.text.encode("utf-8"), mode=stat.S_IMODE(info.st_mode))
     except OSError as error:
-        return _replace(base, problem=f"cannot write: {error.strerror or error}; file left as it was")
+        return _replace(
+            base, problem=f"cannot write: {error.strerror or error}; file left as it was"
+        )
     return _replace(base, diff=diff, written=True)
 
 
@@ -136,7 +147,11 @@ def _changed_since(path: Path, before: os.stat_result) -> bool:
         now = path.stat()
     except OSError:
         return True
-    return (now.st_mtime_ns, now.st_size, now.st_ino) != (before.st_mtime_ns, before.st_size, before.st_ino)
+    return (now.st_mtime_ns, now.st_size, now.st_ino) != (
+        before.st_mtime_ns,
+        before.st_size,
+        before.st_ino,
+    )
 
 
 def _expand(paths: Sequence[Path], err: TextIO) -> Iterator[tuple[Path, str]]:
@@ -160,9 +175,14 @@ def _configured_paths() -> list[Path]:
 def _unified_diff(before: str, after: str, display: str) -> str:
     slash = "" if display.startswith("/") else "/"
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a{slash}{display}", f"b{slash}{display}"
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        f"a{slash}{display}",
+        f"b{slash}{display}",
     )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def _describe(result: FileResult, *, check: bool) -> str | None:
@@ -174,7 +194,9 @@ def _describe(result: FileResult, *, check: bool) -> str | None:
         how = f" (the whole file was UTF-8 read as {result.encoding})" if result.encoding else ""
         parts.append(f"{verb} {_spans(result.repaired)}{how}")
     if result.ambiguous:
-        parts.append(f"{_spans(result.ambiguous)} left ambiguous (lee-kb lint lists the candidates)")
+        parts.append(
+            f"{_spans(result.ambiguous)} left ambiguous (lee-kb lint lists the candidates)"
+        )
     return f"{result.display}: {'; '.join(parts)}" if parts else None
 
 

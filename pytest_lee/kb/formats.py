@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import PurePosixPath
-from typing import Callable
 
 from pytest_lee._text import count
 from pytest_lee.kb.lint import LintResult
@@ -27,7 +27,10 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 def render_text(result: LintResult) -> str:
     lines = [f"{f.path}:{f.line}: {f.rule} {f.message}" for f in result.findings]
-    counts = {level: sum(f.severity == level for f in result.findings) for level in ("error", "warning", "info")}
+    counts = {
+        level: sum(f.severity == level for f in result.findings)
+        for level in ("error", "warning", "info")
+    }
     s = result.summary
     lines.append(
         f"lee-kb: {count(len(result.findings), 'finding')} "
@@ -41,11 +44,23 @@ def render_json(result: LintResult) -> str:
     s = result.summary
     data = {
         "findings": [
-            {"rule": f.rule, "severity": f.severity, "path": f.path, "line": f.line, "message": f.message}
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "path": f.path,
+                "line": f.line,
+                "message": f.message,
+            }
             for f in result.findings
         ],
-        "summary": {"files": s.files, "refs": s.refs, "items": s.items, "enforced": s.enforced,
-                    "waived": s.waived, "unenforced": s.unenforced},
+        "summary": {
+            "files": s.files,
+            "refs": s.refs,
+            "items": s.items,
+            "enforced": s.enforced,
+            "waived": s.waived,
+            "unenforced": s.unenforced,
+        },
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -55,7 +70,9 @@ def render_github(result: LintResult) -> str:
     lines = []
     for f in result.findings:
         level = _GITHUB_LEVEL.get(f.severity or "error", "error")
-        props = f"file={_gh_property(f.path)},line={f.line},title={_gh_property('lee-kb ' + f.rule)}"
+        props = (
+            f"file={_gh_property(f.path)},line={f.line},title={_gh_property('lee-kb ' + f.rule)}"
+        )
         lines.append(f"::{level} {props}::{_gh_data(f.message)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -73,32 +90,52 @@ def render_sarif(result: LintResult) -> str:
     for f in result.findings:
         digest = hashlib.sha256(f"{f.rule}\0{f.path}\0{f.message}".encode()).hexdigest()[:32]
         seen[digest] = seen.get(digest, 0) + 1
-        results.append({
-            "ruleId": f.rule,
-            "ruleIndex": rule_index[f.rule],
-            "level": _SARIF_LEVEL.get(f.severity or "error", "error"),
-            "message": {"text": f.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": _uri(f.path)},
-                "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
-            }}],
-            "partialFingerprints": {"leeKb/v1": f"{digest}:{seen[digest]}"},
-        })
-    rules = [{
-        "id": rule.name,
-        "name": "".join(part.capitalize() for part in rule.name.split("-")),
-        "shortDescription": {"text": rule.summary},
-        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
-    } for rule in RULES]
+        results.append(
+            {
+                "ruleId": f.rule,
+                "ruleIndex": rule_index[f.rule],
+                "level": _SARIF_LEVEL.get(f.severity or "error", "error"),
+                "message": {"text": f.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": _uri(f.path)},
+                            "region": {
+                                "startLine": max(f.line, 1),
+                                "startColumn": max(f.column, 1),
+                            },
+                        }
+                    }
+                ],
+                "partialFingerprints": {"leeKb/v1": f"{digest}:{seen[digest]}"},
+            }
+        )
+    rules = [
+        {
+            "id": rule.name,
+            "name": "".join(part.capitalize() for part in rule.name.split("-")),
+            "shortDescription": {"text": rule.summary},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+        }
+        for rule in RULES
+    ]
     sarif = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "lee-kb", "version": tool_version,
-                                "informationUri": "https://pypi.org/project/pytest-lee/", "rules": rules}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "lee-kb",
+                        "version": tool_version,
+                        "informationUri": "https://pypi.org/project/pytest-lee/",
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
     return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
 

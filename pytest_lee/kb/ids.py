@@ -11,20 +11,20 @@ needs the whole knowledge base before it can judge any one mention.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 __all__ = [
-    "RefId",
+    "WELL_FORMED",
     "Declaration",
-    "Resolution",
     "IdIndex",
-    "parse_id",
-    "find_ids",
+    "RefId",
+    "Resolution",
     "expand_ranges",
     "family_of_name",
-    "WELL_FORMED",
+    "find_ids",
     "is_well_formed",
+    "parse_id",
 ]
 
 # A mention: optional family, a kind of two or more capitals (one hyphenated part allowed,
@@ -103,7 +103,10 @@ def expand_ranges(text: str) -> list[RefId]:
         if first is None or int(high) < int(low) or int(high) - int(low) > 500:
             continue
         width = len(low)
-        ids.extend(RefId(first.family, first.kind, str(n).zfill(width)) for n in range(int(low), int(high) + 1))
+        ids.extend(
+            RefId(first.family, first.kind, str(n).zfill(width))
+            for n in range(int(low), int(high) + 1)
+        )
         consumed.append(match.span())
     for ref, offset, _ in find_ids(text):
         if not any(start <= offset < end for start, end in consumed):
@@ -176,8 +179,14 @@ class IdIndex:
         if ref.family:
             return Resolution(written, ref.full, ref.full in self.declared)
         families = sorted(self.families_by_kind.get(ref.kind, ()))
-        candidates = tuple(f"{family}-{ref.short}" for family in families if f"{family}-{ref.short}" in self.declared)
-        if not candidates and ref.short in self.declared:  # declared short, in a file whose name gives no family
+        candidates = tuple(
+            f"{family}-{ref.short}"
+            for family in families
+            if f"{family}-{ref.short}" in self.declared
+        )
+        if (
+            not candidates and ref.short in self.declared
+        ):  # declared short, in a file whose name gives no family
             candidates = (ref.short,)
         if len(candidates) == 1:
             return Resolution(written, candidates[0], True)

@@ -13,7 +13,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["JUnitError", "JUnitReport", "read_junit", "merge_reports", "nodeid_key", "PASSED", "FAILED", "SKIPPED"]
+__all__ = [
+    "FAILED",
+    "PASSED",
+    "SKIPPED",
+    "JUnitError",
+    "JUnitReport",
+    "merge_reports",
+    "nodeid_key",
+    "read_junit",
+]
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 _PARAMS = re.compile(r"\[.*\]$", re.S)
@@ -39,7 +48,9 @@ class JUnitReport:
             return found
         # A report written from another rootdir names modules with a shorter or longer prefix.
         for (other, other_name), outcome in self.outcomes.items():
-            if other_name == name and (classname.endswith("." + other) or other.endswith("." + classname)):
+            if other_name == name and (
+                classname.endswith("." + other) or other.endswith("." + classname)
+            ):
                 return outcome
         return None
 
@@ -55,7 +66,7 @@ def nodeid_key(nodeid: str) -> tuple[str, str]:
 
 def read_junit(path: Path, display: str | None = None) -> JUnitReport:
     """Read a pytest (or any xUnit-style) JUnit XML report; JUnitError says what is wrong."""
-    import xml.etree.ElementTree as ElementTree
+    from xml.etree import ElementTree
 
     display = display or path.as_posix()
     try:
@@ -63,9 +74,13 @@ def read_junit(path: Path, display: str | None = None) -> JUnitReport:
     except OSError as error:
         raise JUnitError(f"{display}: cannot read: {error.strerror or error}") from None
     except ElementTree.ParseError as error:
-        raise JUnitError(f"{display}: not XML ({error}); pass the file pytest --junit-xml wrote") from None
+        raise JUnitError(
+            f"{display}: not XML ({error}); pass the file pytest --junit-xml wrote"
+        ) from None
     if root.tag not in ("testsuites", "testsuite"):
-        raise JUnitError(f"{display}: not a JUnit report (root element <{root.tag}>, expected <testsuites> or <testsuite>)")
+        raise JUnitError(
+            f"{display}: not a JUnit report (root element <{root.tag}>, expected <testsuites> or <testsuite>)"
+        )
     outcomes: dict[tuple[str, str], str] = {}
     cases = 0
     for case in root.iter("testcase"):

@@ -8,9 +8,9 @@ next; ``<!-- lee-kb: disable-file=rule -->`` in the whole file (``all`` names ev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from pytest_lee.kb._paths import display_path, markdown_files
 from pytest_lee.kb.config import KbConfig
@@ -20,7 +20,8 @@ from pytest_lee.kb.model import Document
 from pytest_lee.kb.rules import RULES, rule_function
 from pytest_lee.kb.tests_index import scan_tests
 
-__all__ = ["Summary", "LintResult", "lint", "markdown_files", "display_path", "load_documents"]
+__all__ = ["LintResult", "Summary", "display_path", "lint", "load_documents", "markdown_files"]
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -53,13 +54,19 @@ def load_documents(files: Sequence[Path], base: Path, max_bytes: int) -> list[Do
     return [read_document(file, display_path(file, base), max_bytes=max_bytes) for file in files]
 
 
-def lint(paths: Sequence[Path], config: KbConfig, tests: Sequence[Path], *, base: Path) -> LintResult:
+def lint(
+    paths: Sequence[Path], config: KbConfig, tests: Sequence[Path], *, base: Path
+) -> LintResult:
     """Lint the markdown under ``paths`` against the tests under ``tests``; paths in
     findings are relative to ``base`` (the working directory)."""
     files, usage_errors = markdown_files(paths)
     test_paths = [path for path in tests if path.exists()]
     if config.tests_configured:
-        usage_errors += [f"{path}: [tool.lee.kb] tests: no such file or directory" for path in tests if not path.exists()]
+        usage_errors += [
+            f"{path}: [tool.lee.kb] tests: no such file or directory"
+            for path in tests
+            if not path.exists()
+        ]
     documents = load_documents(files, base, config.max_bytes)
     index = scan_tests(test_paths, base)
     context = build_context(config, documents, index, base=base.resolve())
@@ -70,7 +77,16 @@ def lint(paths: Sequence[Path], config: KbConfig, tests: Sequence[Path], *, base
             continue
         for finding in rule_function(rule)(context):
             severity = finding.severity or level
-            findings.append(Finding(finding.rule, finding.path, finding.line, finding.message, severity, finding.column))
+            findings.append(
+                Finding(
+                    finding.rule,
+                    finding.path,
+                    finding.line,
+                    finding.message,
+                    severity,
+                    finding.column,
+                )
+            )
     findings = _unsuppressed(findings, documents)
     findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule, f.message))
     return LintResult(tuple(findings), _summary(context), tuple(usage_errors), context)
@@ -91,7 +107,9 @@ def _unsuppressed(findings: list[Finding], documents: list[Document]) -> list[Fi
         return findings
     kept = []
     for finding in findings:
-        rules = silenced_files.get(finding.path, set()) | silenced_lines.get(finding.path, {}).get(finding.line, set())
+        rules = silenced_files.get(finding.path, set()) | silenced_lines.get(finding.path, {}).get(
+            finding.line, set()
+        )
         if finding.rule not in rules and "all" not in rules:
             kept.append(finding)
     return kept

@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pytest_lee.kb.trace import Matrix, Row, TestLink
@@ -19,7 +19,7 @@ from pytest_lee.kb.trace import Matrix, Row, TestLink
 if TYPE_CHECKING:
     from pytest_lee.kb.context import Context
 
-__all__ = ["add_arguments", "run", "render_markdown"]
+__all__ = ["add_arguments", "render_markdown", "run"]
 
 _ICONS = {
     "enforced": "✅",
@@ -34,7 +34,11 @@ _ICONS = {
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``lee-kb matrix`` options (``cli.py`` builds the subcommand, we fill it)."""
     parser.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="markdown files or directories; default: [tool.lee.kb] paths"
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="markdown files or directories; default: [tool.lee.kb] paths",
     )
     parser.add_argument(
         "--junit",
@@ -44,8 +48,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a JUnit XML report (pytest --junit-xml); repeat for several runs (a test passes if it passed in one "
         "and failed in none). An item whose tests all failed or were skipped is then not enforced",
     )
-    parser.add_argument("--format", choices=("markdown", "html"), default="markdown", help="output format (default: markdown)")
-    parser.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here (atomically) instead of to stdout")
+    parser.add_argument(
+        "--format",
+        choices=("markdown", "html"),
+        default="markdown",
+        help="output format (default: markdown)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="PATH",
+        help="write here (atomically) instead of to stdout",
+    )
     parser.add_argument(
         "--link-base",
         metavar="URL",
@@ -53,7 +68,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "instead of relative to the page",
     )
     parser.add_argument(
-        "--strict", action="store_true", help="exit 1 unless every REF and item is enforced or waived (for CI)"
+        "--strict",
+        action="store_true",
+        help="exit 1 unless every REF and item is enforced or waived (for CI)",
     )
 
 
@@ -81,7 +98,11 @@ def run(args: argparse.Namespace) -> int:
 
     matrix = build_matrix(source.context, junit)
     refs = source.context.tests.refs
-    if junit is not None and refs and not any(junit.outcome(n) is not None for r in refs for n in r.nodeids):
+    if (
+        junit is not None
+        and refs
+        and not any(junit.outcome(n) is not None for r in refs for n in r.nodeids)
+    ):
         print(
             f"lee-kb matrix: {junit.path}: none of its {junit.cases} test cases is a test that claims a lesson here "
             "(is the report from another project, or from a run of other test paths?)",
@@ -99,7 +120,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_atomic(args.output, text.encode("utf-8"))
         except OSError as error:
-            print(f"lee-kb matrix: {args.output.as_posix()}: cannot write: {error.strerror or error}", file=err)
+            print(
+                f"lee-kb matrix: {args.output.as_posix()}: cannot write: {error.strerror or error}",
+                file=err,
+            )
             return 2
         print(matrix.coverage_line(), file=out)
     if source.problems:
@@ -131,7 +155,12 @@ def render_markdown(matrix: Matrix) -> str:
     for row in matrix.rows:
         by_path.setdefault(row.path, []).append(row)
     for path, rows in by_path.items():
-        lines += [f"## {path}", "", "| Status | Lesson / checklist item | Line | Tests or waiver |", "| --- | --- | --- | --- |"]
+        lines += [
+            f"## {path}",
+            "",
+            "| Status | Lesson / checklist item | Line | Tests or waiver |",
+            "| --- | --- | --- | --- |",
+        ]
         lines += [_markdown_row(row) for row in rows]
         lines.append("")
     if not matrix.rows:
@@ -172,9 +201,9 @@ class _Source:
 def _load(args: argparse.Namespace) -> _Source:
     """The knowledge base read exactly as ``lee-kb lint`` reads it (same files, same claims)."""
     from pytest_lee.errors import LeeConfigError
+    from pytest_lee.kb._paths import markdown_files, relative_line
     from pytest_lee.kb.config import load_kb_config
     from pytest_lee.kb.context import build_context
-    from pytest_lee.kb._paths import markdown_files, relative_line
     from pytest_lee.kb.lint import load_documents
     from pytest_lee.kb.tests_index import scan_tests
 
@@ -183,7 +212,11 @@ def _load(args: argparse.Namespace) -> _Source:
         config = load_kb_config(cwd)
     except LeeConfigError as error:
         raise _UsageError(str(error)) from None
-    paths = [p if p.is_absolute() else cwd / p for p in args.paths] if args.paths else list(config.paths)
+    paths = (
+        [p if p.is_absolute() else cwd / p for p in args.paths]
+        if args.paths
+        else list(config.paths)
+    )
     files, missing = markdown_files(paths)
     if missing:
         raise _UsageError(relative_line(missing[0], cwd))

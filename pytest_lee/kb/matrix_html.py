@@ -7,8 +7,8 @@ file and line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
-from typing import Callable
 
 from pytest_lee.kb.trace import STATUSES, Matrix, Row, TestLink
 
@@ -92,7 +92,10 @@ def render_html(matrix: Matrix, *, link: Callable[[TestLink], str]) -> str:
     by_path: dict[str, list[Row]] = {}
     for row in matrix.rows:
         by_path.setdefault(row.path, []).append(row)
-    tables = "\n".join(_table(path, rows, link) for path, rows in by_path.items()) or "<p>No REF or checklist item found.</p>"
+    tables = (
+        "\n".join(_table(path, rows, link) for path, rows in by_path.items())
+        or "<p>No REF or checklist item found.</p>"
+    )
     total = len(matrix.rows) or 1
     bar = "".join(
         f'<span class="s-{_slug(status)}" style="width: {100 * matrix.count(status) / total:.2f}%" '
@@ -100,7 +103,9 @@ def render_html(matrix: Matrix, *, link: Callable[[TestLink], str]) -> str:
         for status in STATUSES
         if matrix.count(status)
     )
-    return _PAGE.format(coverage=escape(matrix.coverage_line()), bar=bar, filters=filters, tables=tables)
+    return _PAGE.format(
+        coverage=escape(matrix.coverage_line()), bar=bar, filters=filters, tables=tables
+    )
 
 
 def _table(path: str, rows: list[Row], link: Callable[[TestLink], str]) -> str:
@@ -125,7 +130,9 @@ def _row(row: Row, link: Callable[[TestLink], str]) -> str:
         for test in row.tests
     ]
     if row.status == "waived":
-        cells.append(f'<span class="waiver">waived: {escape(row.waiver or "no reason given")}</span>')
+        cells.append(
+            f'<span class="waiver">waived: {escape(row.waiver or "no reason given")}</span>'
+        )
     return (
         f'<tr data-status="{escape(row.status)}"><td><span class="badge s-{_slug(row.status)}">{escape(row.status)}</span></td>'
         f'<td>{what}</td><td class="line">{row.line}</td><td class="tests">{"<br>".join(cells) or "—"}</td></tr>'

@@ -14,16 +14,16 @@ from pathlib import Path
 from pytest_lee.kb.ids import RefId
 
 __all__ = [
+    "Checklist",
+    "ChecklistItem",
+    "Directive",
+    "Document",
+    "Entry",
     "Field",
     "Mention",
-    "ChecklistItem",
-    "Checklist",
-    "Entry",
     "Route",
     "StatCount",
     "StatsBlock",
-    "Directive",
-    "Document",
 ]
 
 

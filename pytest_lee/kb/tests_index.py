@@ -12,15 +12,17 @@ tuple of strings (``*LESS_09_ITEMS``); anything else is reported, never guessed.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from pytest_lee.kb._paths import display_path
 
-__all__ = ["TestRef", "ScanProblem", "TestIndex", "scan_tests", "test_files"]
+__all__ = ["ScanProblem", "TestIndex", "TestRef", "scan_tests", "test_files"]
 
-_NO_ARGUMENTS = "lee_ref without arguments enforces nothing: lee_ref('NM06-LESS-09', 'item text', ...)"
+_NO_ARGUMENTS = (
+    "lee_ref without arguments enforces nothing: lee_ref('NM06-LESS-09', 'item text', ...)"
+)
 
 
 @dataclass(frozen=True)
@@ -86,13 +88,27 @@ def scan_tests(paths: Iterable[Path], root: Path) -> TestIndex:
             source = file.read_bytes()
             tree = ast.parse(source, filename=display)
         except SyntaxError as error:
-            problems.append(ScanProblem(display, error.lineno or 1, f"syntax error, lee_ref marks not read: {error.msg}", True))
+            problems.append(
+                ScanProblem(
+                    display,
+                    error.lineno or 1,
+                    f"syntax error, lee_ref marks not read: {error.msg}",
+                    True,
+                )
+            )
             continue
         except (OSError, ValueError) as error:
             problems.append(ScanProblem(display, 1, f"cannot read test file: {error}", True))
             continue
         except (RecursionError, MemoryError):  # Python itself could not compile it either
-            problems.append(ScanProblem(display, 1, "too deeply nested for Python to parse, lee_ref marks not read", True))
+            problems.append(
+                ScanProblem(
+                    display,
+                    1,
+                    "too deeply nested for Python to parse, lee_ref marks not read",
+                    True,
+                )
+            )
             continue
         if b"lee_ref" not in source:
             continue
@@ -112,10 +128,16 @@ class _Scanner:
         bound = _bound_once(tree)
         self.constants = _constants(bound)
         # ``CASES = [pytest.param(..., marks=...)]`` used as ``parametrize("case", CASES)``
-        self.lists = {name: node for name, node in bound.items() if isinstance(node, (ast.List, ast.Tuple))}
+        self.lists = {
+            name: node for name, node in bound.items() if isinstance(node, (ast.List, ast.Tuple))
+        }
         all_tests = tuple(self._tests(tree.body, self.display))
         for node in tree.body:
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and _targets_pytestmark(node) and node.value is not None:
+            if (
+                isinstance(node, (ast.Assign, ast.AnnAssign))
+                and _targets_pytestmark(node)
+                and node.value is not None
+            ):
                 for mark in _marks(node.value):
                     self._mark(mark, all_tests)
         self._scope(tree.body, self.display)
@@ -140,7 +162,9 @@ class _Scanner:
 
     def _tests(self, body: list[ast.stmt], prefix: str) -> Iterator[str]:
         for node in body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith(
+                "test"
+            ):
                 yield f"{prefix}::{node.name}"
             elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
                 yield from self._tests(node.body, f"{prefix}::{node.name}")
@@ -149,7 +173,11 @@ class _Scanner:
         """``pytest.param(..., marks=...)`` inside the function's parametrize decorators, or
         in a module-level list a decorator names."""
         for decorator in function.decorator_list:
-            named = [self.lists[n.id] for n in ast.walk(decorator) if isinstance(n, ast.Name) and n.id in self.lists]
+            named = [
+                self.lists[n.id]
+                for n in ast.walk(decorator)
+                if isinstance(n, ast.Name) and n.id in self.lists
+            ]
             for source in (decorator, *named):
                 self._params_in(source, nodeid)
 
@@ -170,23 +198,34 @@ class _Scanner:
         if _dotted(node.func).split(".")[-1] != "lee_ref":
             return
         if node.keywords or not node.args:
-            self.problems.append(ScanProblem(self.display, node.lineno,
-                "lee_ref takes positional strings only: lee_ref('NM06-LESS-09', 'item text', ...)"))
+            self.problems.append(
+                ScanProblem(
+                    self.display,
+                    node.lineno,
+                    "lee_ref takes positional strings only: lee_ref('NM06-LESS-09', 'item text', ...)",
+                )
+            )
             return
         values: list[str] = []
         for argument in node.args:
             value = self._value(argument)
             if value is None:
-                self.problems.append(ScanProblem(self.display, argument.lineno,
-                    "lee_ref arguments must be string literals (or module-level constants of them) "
-                    "so lee-kb can read them without importing the test"))
+                self.problems.append(
+                    ScanProblem(
+                        self.display,
+                        argument.lineno,
+                        "lee_ref arguments must be string literals (or module-level constants of them) "
+                        "so lee-kb can read them without importing the test",
+                    )
+                )
                 return
             values.extend(value)
         if not values:  # ``lee_ref(*EMPTY)``
             self.problems.append(ScanProblem(self.display, node.lineno, _NO_ARGUMENTS))
             return
-        self.refs.append(TestRef(values[0], tuple(values[1:]), self.display, node.lineno, nodeids, param))
-
+        self.refs.append(
+            TestRef(values[0], tuple(values[1:]), self.display, node.lineno, nodeids, param)
+        )
 
     def _value(self, argument: ast.expr) -> list[str] | None:
         """A literal string, a module constant naming one, or ``*CONSTANT`` of several."""

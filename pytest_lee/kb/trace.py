@@ -12,8 +12,9 @@ the HTML and the coverage line never disagree:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from pytest_lee.kb.context import normalise
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from pytest_lee.kb.junit import JUnitReport
     from pytest_lee.kb.tests_index import TestRef
 
-__all__ = ["TestLink", "Row", "Matrix", "build_matrix", "STATUSES"]
+__all__ = ["STATUSES", "Matrix", "Row", "TestLink", "build_matrix"]
 
 ENFORCED, WAIVED, UNENFORCED = "enforced", "waived", "unenforced"
 FAILED, SKIPPED, NOT_RUN = "failed", "skipped", "not run"
@@ -77,9 +78,19 @@ class Matrix:
         total = len(self.rows)
         enforced, waived = self.count(ENFORCED), self.count(WAIVED)
         unenforced = total - enforced - waived
-        detail = ", ".join(f"{self.count(s)} {s}" for s in (FAILED, SKIPPED, NOT_RUN) if self.count(s))
-        share = f"{100 * (enforced + waived) / total:.0f}% enforced or waived" if total else "nothing to trace"
-        source = f"; outcomes from {self.junit} ({self.cases} test cases)" if self.junit else "; no JUnit outcomes"
+        detail = ", ".join(
+            f"{self.count(s)} {s}" for s in (FAILED, SKIPPED, NOT_RUN) if self.count(s)
+        )
+        share = (
+            f"{100 * (enforced + waived) / total:.0f}% enforced or waived"
+            if total
+            else "nothing to trace"
+        )
+        source = (
+            f"; outcomes from {self.junit} ({self.cases} test cases)"
+            if self.junit
+            else "; no JUnit outcomes"
+        )
         return (
             f"Coverage: {total} rows ({self._kinds()}) — {enforced} enforced, {waived} waived, {unenforced} unenforced"
             + (f" ({detail})" if detail else "")
@@ -101,8 +112,17 @@ def build_matrix(context: Context, junit: JUnitReport | None = None) -> Matrix:
         for entry in document.entries:
             tests = _links(context.enforced.get(entry.key, ()), junit)
             found.append(
-                _row("ref", entry.key, entry.heading or entry.key, None, document.display, entry.line,
-                     tests, context.waived.get(entry.key), junit)
+                _row(
+                    "ref",
+                    entry.key,
+                    entry.heading or entry.key,
+                    None,
+                    document.display,
+                    entry.line,
+                    tests,
+                    context.waived.get(entry.key),
+                    junit,
+                )
             )
         for checklist in document.checklists:
             owner = checklist.owner or document.stem
@@ -110,8 +130,17 @@ def build_matrix(context: Context, junit: JUnitReport | None = None) -> Matrix:
                 key = (owner, normalise(item.text))
                 tests = _links(context.enforced.get(key, ()), junit)
                 found.append(
-                    _row("item", owner, item.text, item.section or checklist.title, document.display, item.line,
-                         tests, context.waived.get(key), junit)
+                    _row(
+                        "item",
+                        owner,
+                        item.text,
+                        item.section or checklist.title,
+                        document.display,
+                        item.line,
+                        tests,
+                        context.waived.get(key),
+                        junit,
+                    )
                 )
         rows += sorted(found, key=lambda row: row.line)  # each REF, then its items
     return Matrix(tuple(rows), junit.path if junit else None, junit.cases if junit else 0)
@@ -128,9 +157,28 @@ def _links(refs: Iterable[TestRef], junit: JUnitReport | None) -> tuple[TestLink
     )
 
 
-def _row(kind: str, ref: str, label: str, section: str | None, path: str, line: int,
-         tests: tuple[TestLink, ...], waiver: str | None, junit: JUnitReport | None) -> Row:
-    return Row(kind, ref, label, section, path, line, tests, waiver, _status(tests, waiver, junit is not None))
+def _row(
+    kind: str,
+    ref: str,
+    label: str,
+    section: str | None,
+    path: str,
+    line: int,
+    tests: tuple[TestLink, ...],
+    waiver: str | None,
+    junit: JUnitReport | None,
+) -> Row:
+    return Row(
+        kind,
+        ref,
+        label,
+        section,
+        path,
+        line,
+        tests,
+        waiver,
+        _status(tests, waiver, junit is not None),
+    )
 
 
 def _status(tests: tuple[TestLink, ...], waiver: str | None, with_outcomes: bool) -> str:

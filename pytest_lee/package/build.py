@@ -21,9 +21,10 @@ import platform
 import stat
 import zipfile
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, TYPE_CHECKING, Iterable
+from typing import IO, TYPE_CHECKING
 
 from pytest_lee._atomic import atomic_path, write_atomic
 from pytest_lee.errors import PackageError
@@ -63,7 +64,9 @@ def build_package(
     zip_path = out_dir / f"{source_dir.resolve().name or 'package'}.zip"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        manifest, code_sha256, warnings = _write_verified(zip_path, files, verifier, selection.link_problems)
+        manifest, code_sha256, warnings = _write_verified(
+            zip_path, files, verifier, selection.link_problems
+        )
         package = model.Package(
             path=zip_path,
             code_sha256=code_sha256,
@@ -73,7 +76,9 @@ def build_package(
         )
         write_atomic(package.manifest_path, manifest_json(package, source_dir, verified=verify))
     except OSError as error:  # the output side: a full disk, a read-only or missing directory
-        raise PackageError(f"{zip_path}: cannot write the package: {error.strerror or error}", during="build") from None
+        raise PackageError(
+            f"{zip_path}: cannot write the package: {error.strerror or error}", during="build"
+        ) from None
     return package
 
 
@@ -113,7 +118,8 @@ def resolve_source(settings: Settings, source: str | os.PathLike[str] | None) ->
         path = settings.rootdir / path
     if not path.is_dir():
         raise PackageError(
-            f"{source}: no such directory (source of the package, relative to {settings.rootdir})", during="build"
+            f"{source}: no such directory (source of the package, relative to {settings.rootdir})",
+            during="build",
         )
     return path
 
@@ -160,7 +166,9 @@ def _write_zip(
 ) -> tuple[dict[str, str], list[str]]:
     manifest: dict[str, str] = {}
     errors: list[str] = []
-    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=model.COMPRESS_LEVEL) as archive:
+    with zipfile.ZipFile(
+        stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=model.COMPRESS_LEVEL
+    ) as archive:
         for item in files:
             try:
                 data = item.path.read_bytes()

@@ -29,13 +29,24 @@ def extract_package(zip_path: str | os.PathLike[str], dest: str | os.PathLike[st
     with archive:
         problems = [problem for info in archive.infolist() if (problem := _refusal(info))]
         if problems:
-            raise PackageError([f"{zip_path}: {problem}" for problem in problems], during="extraction")
+            raise PackageError(
+                [f"{zip_path}: {problem}" for problem in problems], during="extraction"
+            )
         try:
             corrupt = archive.testzip()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, zlib.error) as error:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            EOFError,
+            NotImplementedError,
+            zlib.error,
+        ) as error:
             raise PackageError(f"{zip_path}: corrupt zip ({error})", during="extraction") from None
         if corrupt is not None:
-            raise PackageError(f"{zip_path}: {corrupt}: corrupt entry (checksum mismatch)", during="extraction")
+            raise PackageError(
+                f"{zip_path}: {corrupt}: corrupt entry (checksum mismatch)", during="extraction"
+            )
         dest.mkdir(parents=True, exist_ok=True)
         root = dest.resolve()
         for info in archive.infolist():
@@ -58,7 +69,9 @@ def _refusal(info: zipfile.ZipInfo) -> str | None:
 def _extract_one(archive: zipfile.ZipFile, info: zipfile.ZipInfo, root: Path) -> None:
     target = (root / info.filename.replace("\\", "/")).resolve()
     if target != root and root not in target.parents:  # belt and braces after _refusal
-        raise PackageError(f"{info.filename}: path escapes the destination, refused", during="extraction")
+        raise PackageError(
+            f"{info.filename}: path escapes the destination, refused", during="extraction"
+        )
     if info.is_dir():
         target.mkdir(parents=True, exist_ok=True)
         return

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from pytest_lee.package.build import build_package
 
@@ -25,7 +26,10 @@ def package_factory(
     """
 
     def lee_package(
-        source: str | os.PathLike[str] | None = None, *, omit: Iterable[str] = (), verify: bool = True
+        source: str | os.PathLike[str] | None = None,
+        *,
+        omit: Iterable[str] = (),
+        verify: bool = True,
     ) -> Package:
         out_dir = tmp_path_factory.mktemp("lee-package")
         return build_package(settings, source, omit=omit, verify=verify, out_dir=out_dir)

@@ -41,7 +41,9 @@ class PackageItem(pytest.Item):
             try:
                 package = build_package(settings, out_dir=Path(out_dir))
             except PackageError as error:
-                report.add("package", _entry(settings, problems=list(error.problems), during=error.during))
+                report.add(
+                    "package", _entry(settings, problems=list(error.problems), during=error.during)
+                )
                 raise
             with zipfile.ZipFile(package.path) as archive:
                 unzipped = sum(info.file_size for info in archive.infolist())

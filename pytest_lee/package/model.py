@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 # Every entry gets the same timestamp: the earliest a zip can hold (DOS epoch).
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)

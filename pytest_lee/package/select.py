@@ -42,7 +42,9 @@ class Selection:
     link_problems: list[str] = field(default_factory=list)
 
 
-def select_files(source: Path, exclude: tuple[str, ...] = (), *, skip: Path | None = None) -> Selection:
+def select_files(
+    source: Path, exclude: tuple[str, ...] = (), *, skip: Path | None = None
+) -> Selection:
     """Walk *source* and return the files to archive, sorted by archive name.
 
     *skip* is the build's output directory: when it lies inside the source, earlier
@@ -66,7 +68,12 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _walk(
-    directory: Path, prefix: str, root: Path, patterns: tuple[str, ...], selection: Selection, visited: set[Path]
+    directory: Path,
+    prefix: str,
+    root: Path,
+    patterns: tuple[str, ...],
+    selection: Selection,
+    visited: set[Path],
 ) -> None:
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
@@ -82,7 +89,9 @@ def _walk(
         if entry.is_symlink():
             target = Path(os.path.realpath(path))
             if not _inside(target, root):
-                selection.link_problems.append(f"{name}: symlink leaves the source (-> {os.readlink(path)})")
+                selection.link_problems.append(
+                    f"{name}: symlink leaves the source (-> {os.readlink(path)})"
+                )
                 continue
             if not target.exists():
                 selection.link_problems.append(f"{name}: broken symlink (-> {os.readlink(path)})")

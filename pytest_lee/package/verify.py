@@ -215,10 +215,13 @@ def _binds(node: ast.stmt, name: str) -> bool:
     if isinstance(node, ast.Assign):
         return any(_target_binds(target, name) for target in node.targets)
     if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-        return (not isinstance(node, ast.AnnAssign) or node.value is not None) and _target_binds(node.target, name)
+        return (not isinstance(node, ast.AnnAssign) or node.value is not None) and _target_binds(
+            node.target, name
+        )
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         return any(
-            alias.name == "*" or (alias.asname or alias.name.partition(".")[0]) == name for alias in node.names
+            alias.name == "*" or (alias.asname or alias.name.partition(".")[0]) == name
+            for alias in node.names
         )
     children: list[ast.stmt] = []
     for field_name in ("body", "orelse", "finalbody"):

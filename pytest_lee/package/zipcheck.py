@@ -16,8 +16,9 @@ import os
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pytest_lee.errors import PackageError
 from pytest_lee.package._glob import match_excluded
@@ -37,7 +38,10 @@ class ZipVerdict(NamedTuple):
 
 
 def verify_zip(
-    settings: Settings, zip_path: str | os.PathLike[str], *, manifest: Mapping[str, str] | None = None
+    settings: Settings,
+    zip_path: str | os.PathLike[str],
+    *,
+    manifest: Mapping[str, str] | None = None,
 ) -> ZipVerdict:
     """Every problem of the zip at *zip_path* under *settings*, and the warnings.
 
@@ -53,7 +57,11 @@ def verify_zip(
             extract_package(zip_path, unzipped)
         except PackageError as error:
             return ZipVerdict(error.problems, ())
-        except (zlib.error, zipfile.BadZipFile, EOFError) as error:  # damage the zip's own checks missed
+        except (
+            zlib.error,
+            zipfile.BadZipFile,
+            EOFError,
+        ) as error:  # damage the zip's own checks missed
             return ZipVerdict((f"{zip_path}: corrupt zip ({error})",), ())
         verifier = Verifier(settings, unzipped)
         excluded = BUILTIN_EXCLUDES + tuple(settings.exclude)
@@ -65,13 +73,22 @@ def verify_zip(
                 data = archive.read(info)
                 verifier.add_file(info.filename, data)
                 if any(match_excluded(info.filename, pattern) for pattern in excluded):
-                    problems.append(f"{info.filename}: junk or excluded file in the package (never shipped)")
+                    problems.append(
+                        f"{info.filename}: junk or excluded file in the package (never shipped)"
+                    )
                 if manifest is not None:
                     claimed = manifest.get(info.filename)
                     if claimed != hashlib.sha256(data).hexdigest():
-                        what = "not in the manifest" if claimed is None else "content differs from the manifest"
+                        what = (
+                            "not in the manifest"
+                            if claimed is None
+                            else "content differs from the manifest"
+                        )
                         problems.append(f"{info.filename}: {what}")
         found, warnings = verifier.finish(zip_path.stat().st_size, [])
     # The scratch directory is gone once this returns: name the zip instead.
-    shown = [p.replace(f"{unzipped}/", "").replace(str(unzipped), str(zip_path)) for p in problems + found]
+    shown = [
+        p.replace(f"{unzipped}/", "").replace(str(unzipped), str(zip_path))
+        for p in problems + found
+    ]
     return ZipVerdict(tuple(shown), tuple(warnings))

@@ -9,9 +9,10 @@ spread evenly through the run, the rest to the version production is on.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from pytest_lee.errors import LeeError
 
@@ -41,7 +42,11 @@ class CanaryResult:
         return {
             "weight": self.weight,
             "invocations": self.invocations,
-            "new": {"version": self.new_version, "routed": self.routed_new, "errors": list(self.new_errors)},
+            "new": {
+                "version": self.new_version,
+                "routed": self.routed_new,
+                "errors": list(self.new_errors),
+            },
             "old": {
                 "version": self.old_version,
                 "routed": self.routed_old,
@@ -55,7 +60,9 @@ def check_canary_arguments(weight: Any, invocations: Any) -> None:
     """Reject a weight or count Lambda (or a meaningful canary) would not take, in one line."""
     __tracebackhide__ = True
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight < 1:
-        raise LeeError(f"canary_weight: expected a number between 0 and 1 (exclusive), got {weight!r}")
+        raise LeeError(
+            f"canary_weight: expected a number between 0 and 1 (exclusive), got {weight!r}"
+        )
     if isinstance(invocations, bool) or not isinstance(invocations, int) or invocations < 0:
         raise LeeError(f"canary_invocations: expected a whole number >= 0, got {invocations!r}")
 
@@ -69,7 +76,10 @@ def canary_schedule(weight: float, invocations: int) -> tuple[bool, ...]:
     if invocations <= 0:
         return ()
     count = min(invocations, max(1, math.ceil(weight * invocations - 1e-9)))
-    return tuple((index + 1) * count // invocations > index * count // invocations for index in range(invocations))
+    return tuple(
+        (index + 1) * count // invocations > index * count // invocations
+        for index in range(invocations)
+    )
 
 
 def routed_weight(alias: Mapping[str, Any], version: str) -> float:
@@ -106,7 +116,9 @@ def run_canary(
     old_events = [event for event, is_new in zip(chosen, schedule) if not is_new]
     with ThreadPoolExecutor(max_workers=2) as pool:
         new_future = pool.submit(run_new, new_events)
-        old_future = pool.submit(run_old, old_events) if run_old is not None and old_events else None
+        old_future = (
+            pool.submit(run_old, old_events) if run_old is not None and old_events else None
+        )
         new_results = new_future.result()
         old_results = old_future.result() if old_future is not None else []
     return CanaryResult(

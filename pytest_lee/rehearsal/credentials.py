@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterator, Mapping
 
 from pytest_lee.settings import FunctionSettings
 
@@ -91,7 +91,9 @@ def masked_credentials(empty_dir: Path, *, fake: bool = True) -> Iterator[None]:
 DEAD_ENDPOINT = "http://127.0.0.1:1"
 
 
-def child_function(function: FunctionSettings, empty_dir: Path, endpoint: str | None) -> FunctionSettings:
+def child_function(
+    function: FunctionSettings, empty_dir: Path, endpoint: str | None
+) -> FunctionSettings:
     """*function* with the environment a rehearsal's child processes must have.
 
     The runner builds the child's environment from scratch, but botocore would still
@@ -111,4 +113,6 @@ def child_function(function: FunctionSettings, empty_dir: Path, endpoint: str | 
     safety["AWS_EC2_METADATA_DISABLED"] = "true"
     if endpoint is not None:
         safety["AWS_ENDPOINT_URL"] = endpoint
-    return dataclasses.replace(function, environment=MappingProxyType({**function.environment, **safety}))
+    return dataclasses.replace(
+        function, environment=MappingProxyType({**function.environment, **safety})
+    )

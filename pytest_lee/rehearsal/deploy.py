@@ -11,9 +11,10 @@ happens, is reported under ``rollback ready``, the section that prepared it.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from pytest_lee.errors import LeeError
 from pytest_lee.rehearsal.canary import CanaryResult
@@ -69,7 +70,9 @@ class StepLog:
             current.detail = _one_line(error)
             raise
         finally:
-            self.steps.append(Step(section, name, time.perf_counter() - start, current.ok, current.detail))
+            self.steps.append(
+                Step(section, name, time.perf_counter() - start, current.ok, current.detail)
+            )
 
     def skip(self, section: str, name: str, detail: str) -> None:
         self.steps.append(Step(section, name, 0.0, None, detail))

@@ -9,8 +9,9 @@ function, so a test run that never rehearses never loads them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -36,7 +37,9 @@ def rehearsal_session(
         yield rehearsal
 
 
-def _prepare(settings: Settings, report: SessionReport | None, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def _prepare(
+    settings: Settings, report: SessionReport | None, tmp_path_factory: pytest.TempPathFactory
+) -> Any:
     from pytest_lee.rehearsal.target import resolve_target
 
     target = resolve_target(settings.options)
@@ -49,7 +52,9 @@ def _prepare(settings: Settings, report: SessionReport | None, tmp_path_factory:
         from pytest_lee.rehearsal.session import Rehearsal
 
         with ExitStack() as stack:
-            stack.enter_context(masked_credentials(work_dir / "no-credentials", fake=target.fake_credentials))
+            stack.enter_context(
+                masked_credentials(work_dir / "no-credentials", fake=target.fake_credentials)
+            )
             if mock_aws is not None:
                 stack.enter_context(mock_aws(config={"lambda": {"use_docker": False}}))
             lambda_client, iam_client = target.clients()

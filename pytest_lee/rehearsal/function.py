@@ -17,10 +17,18 @@ from pytest_lee.settings import Settings
 
 ALIAS = "production"
 ROLE_NAME = "lee-rehearsal-role"
-_TRUST_POLICY = json.dumps({
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-})
+_TRUST_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
 _NO_ROUTING = {"AdditionalVersionWeights": {}}
 
 
@@ -94,13 +102,17 @@ class LambdaFunction:
         return response, done
 
     def publish(self, sha: str) -> str:
-        response = self.client.publish_version(FunctionName=self._name, CodeSha256=sha, Description="pytest-lee rehearsal")
+        response = self.client.publish_version(
+            FunctionName=self._name, CodeSha256=sha, Description="pytest-lee rehearsal"
+        )
         return response["Version"]
 
     def route(self, stable: str, new: str, weight: float) -> dict[str, Any]:
         """Keep the alias on *stable*, send *weight* of traffic to *new*; the alias as read back."""
         self.client.update_alias(
-            FunctionName=self._name, Name=ALIAS, FunctionVersion=stable,
+            FunctionName=self._name,
+            Name=ALIAS,
+            FunctionVersion=stable,
             RoutingConfig={"AdditionalVersionWeights": {new: weight}},
         )
         return self.alias() or {}
@@ -111,7 +123,10 @@ class LambdaFunction:
             self.client.create_alias(FunctionName=self._name, Name=ALIAS, FunctionVersion=version)
         else:
             self.client.update_alias(
-                FunctionName=self._name, Name=ALIAS, FunctionVersion=version, RoutingConfig=_NO_ROUTING
+                FunctionName=self._name,
+                Name=ALIAS,
+                FunctionVersion=version,
+                RoutingConfig=_NO_ROUTING,
             )
         alias = self.alias() or {}
         weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
@@ -150,7 +165,9 @@ class LambdaFunction:
         try:
             return self._iam.get_role(RoleName=ROLE_NAME)["Role"]["Arn"]
         except self._iam.exceptions.NoSuchEntityException:
-            return self._iam.create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=_TRUST_POLICY)["Role"]["Arn"]
+            return self._iam.create_role(
+                RoleName=ROLE_NAME, AssumeRolePolicyDocument=_TRUST_POLICY
+            )["Role"]["Arn"]
 
     def _wait_until_updated(self, response: dict[str, Any], limit_s: float = 120.0) -> None:
         """Real Lambda applies code asynchronously, and publishing before it finishes fails."""

@@ -12,9 +12,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pytest_lee._atomic import write_atomic
 from pytest_lee.errors import LeeError, PackageError

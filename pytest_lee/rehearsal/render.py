@@ -64,13 +64,18 @@ def _health_stderr(health: dict[str, Any]) -> list[str]:
     tail = [line for line in str(health.get("stderr_tail") or "").splitlines() if line.strip()]
     if health.get("outcome") != "failed" or not tail:
         return []
-    return ["  health check stderr (last lines):", *(f"    | {_shorten(line, 110)}" for line in tail[-STDERR_LINES:])]
+    return [
+        "  health check stderr (last lines):",
+        *(f"    | {_shorten(line, 110)}" for line in tail[-STDERR_LINES:]),
+    ]
 
 
 def _totals(entries: list[dict[str, Any]]) -> str:
     deploys = [entry for entry in entries if entry.get("kind", "deploy") == "deploy"]
-    counts = {name: sum(1 for entry in deploys if (entry.get("outcome") or _outcome(entry)) == name)
-              for name in ("promoted", "rolled back", "refused", "unchanged", "failed")}
+    counts = {
+        name: sum(1 for entry in deploys if (entry.get("outcome") or _outcome(entry)) == name)
+        for name in ("promoted", "rolled back", "refused", "unchanged", "failed")
+    }
     shown = ", ".join(f"{count} {name}" for name, count in counts.items() if count)
     unsafe = [entry for entry in deploys if _left_on_failed(entry)]
     safety = (
@@ -86,13 +91,24 @@ def _totals(entries: list[dict[str, Any]]) -> str:
 def _left_on_failed(entry: dict[str, Any]) -> bool:
     """A version that was not promoted still gets production traffic (all of it, or a weight)."""
     version = entry.get("version")
-    if entry.get("promoted") or entry.get("unchanged") or version is None or entry.get("kind") == "rollback":
+    if (
+        entry.get("promoted")
+        or entry.get("unchanged")
+        or version is None
+        or entry.get("kind") == "rollback"
+    ):
         return False
-    return entry.get("alias_version") == version or str(version) in (entry.get("alias_weights") or {})
+    return entry.get("alias_version") == version or str(version) in (
+        entry.get("alias_weights") or {}
+    )
 
 
 def _outcome(entry: dict[str, Any]) -> str:
-    for key, name in (("promoted", "promoted"), ("rolled_back", "rolled back"), ("refused", "refused")):
+    for key, name in (
+        ("promoted", "promoted"),
+        ("rolled_back", "rolled back"),
+        ("refused", "refused"),
+    ):
         if entry.get(key):
             return name
     return "unchanged" if entry.get("unchanged") else "failed"

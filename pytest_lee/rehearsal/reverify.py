@@ -25,10 +25,14 @@ class Candidate:
     def __init__(self, package: Any) -> None:
         path = getattr(package, "path", package)
         if not isinstance(path, (str, os.PathLike)):
-            raise PackageError(f"{package!r}: expected a Package (lee_package) or the path of a zip")
+            raise PackageError(
+                f"{package!r}: expected a Package (lee_package) or the path of a zip"
+            )
         self.path = Path(path)
         self.claimed_sha256: str | None = getattr(package, "code_sha256", None)
-        self.manifest: dict[str, str] | None = dict(package.manifest) if hasattr(package, "manifest") else None
+        self.manifest: dict[str, str] | None = (
+            dict(package.manifest) if hasattr(package, "manifest") else None
+        )
         try:
             self.data = self.path.read_bytes()
         except FileNotFoundError:
@@ -38,7 +42,9 @@ class Candidate:
         self.code_sha256 = code_sha256(self.data)
 
 
-def reverify(settings: Settings, candidate: Candidate, work_dir: Path) -> tuple[list[str], list[str]]:
+def reverify(
+    settings: Settings, candidate: Candidate, work_dir: Path
+) -> tuple[list[str], list[str]]:
     """(problems, warnings) of the candidate's bytes; no problems means it may ship."""
     from pytest_lee.package import verify_zip
 

@@ -14,15 +14,29 @@ import json
 import os
 import time
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pytest_lee.errors import LeeError
-from pytest_lee.rehearsal.canary import CanaryResult, check_canary_arguments, routed_weight, run_canary
+from pytest_lee.rehearsal.canary import (
+    CanaryResult,
+    check_canary_arguments,
+    routed_weight,
+    run_canary,
+)
 from pytest_lee.rehearsal.credentials import DEAD_ENDPOINT, child_function
 from pytest_lee.rehearsal.deploy import Deployment, StepFailed, StepLog
 from pytest_lee.rehearsal.function import ALIAS, LambdaFunction
-from pytest_lee.rehearsal.local import HEALTH_EVENT, CodeStore, HealthCheck, health_check, invocation_errors, one_line, run_events
+from pytest_lee.rehearsal.local import (
+    HEALTH_EVENT,
+    CodeStore,
+    HealthCheck,
+    health_check,
+    invocation_errors,
+    one_line,
+    run_events,
+)
 from pytest_lee.rehearsal.reverify import Candidate, reverify
 from pytest_lee.rehearsal.target import Target
 from pytest_lee.report import SessionReport
@@ -33,12 +47,19 @@ class Rehearsal:
     """A Lambda function (moto, or an endpoint) to rehearse deployments of one project on."""
 
     def __init__(
-        self, settings: Settings, report: SessionReport | None, work_dir: Path, target: Target,
-        lambda_client: Any, iam_client: Any,
+        self,
+        settings: Settings,
+        report: SessionReport | None,
+        work_dir: Path,
+        target: Target,
+        lambda_client: Any,
+        iam_client: Any,
     ) -> None:
         self.settings = settings
         self.target = target
-        self.client = lambda_client  # public: tests register botocore event hooks on it to inject faults
+        self.client = (
+            lambda_client  # public: tests register botocore event hooks on it to inject faults
+        )
         self._function = LambdaFunction(settings, lambda_client, iam_client)
         self._report = report
         self._work = work_dir
@@ -95,19 +116,28 @@ class Rehearsal:
         try:
             self._publish(run)
             if run.version == run.previous:
-                run.log.skip("post-deployment", "health check", f"production is already on v{run.version}")
-                return run.finish(unchanged=True, reason=f"nothing changed: production is already on v{run.version}")
+                run.log.skip(
+                    "post-deployment", "health check", f"production is already on v{run.version}"
+                )
+                return run.finish(
+                    unchanged=True,
+                    reason=f"nothing changed: production is already on v{run.version}",
+                )
             self._health_check(run, event)
             self._canary(run, canary_weight, canary_invocations, canary_events)
             self._promote(run)
         except _failures() as error:
             return self._roll_back(run, one_line(error))
-        except BaseException as error:  # a bug or an interrupt: production first, then let it surface
+        except (
+            BaseException
+        ) as error:  # a bug or an interrupt: production first, then let it surface
             self._roll_back(run, f"interrupted: {one_line(error)}")
             raise
         return run.finish(promoted=True)
 
-    def rollback(self, to_version: str | None = None, *, event: Any = None, health: bool = True) -> Deployment:
+    def rollback(
+        self, to_version: str | None = None, *, event: Any = None, health: bool = True
+    ) -> Deployment:
         """Roll ``production`` back by hand, as the seed's rollback procedure does.
 
         Without *to_version*, the version production was on before the current one.
@@ -121,7 +151,9 @@ class Rehearsal:
                 if run.previous is None:
                     raise StepFailed(f"{self.function_name} has no {ALIAS} alias to roll back")
                 run.version = to_version or self._before(run.previous)
-                step.detail = f"{ALIAS} is on v{run.previous}; previous working version v{run.version}"
+                step.detail = (
+                    f"{ALIAS} is on v{run.previous}; previous working version v{run.version}"
+                )
             with run.log.step("rollback ready", f"roll back {ALIAS} → v{run.version}") as step:
                 step.detail = self._function.point_alias(run.version)
             self._history.append(run.version)
@@ -178,7 +210,9 @@ class Rehearsal:
             if published and published[-1]["CodeSha256"] == run.sha:
                 # AWS returns the latest version when nothing changed; moto would publish a duplicate.
                 run.version = published[-1]["Version"]
-                step.detail = f"nothing changed since v{run.version}: v{run.version} comes back, as on AWS"
+                step.detail = (
+                    f"nothing changed since v{run.version}: v{run.version} comes back, as on AWS"
+                )
             else:
                 run.version = self._function.publish(run.sha or "")
                 step.detail = f"published v{run.version}"
@@ -189,9 +223,13 @@ class Rehearsal:
             configuration = self._function.configuration(run.version)
             run.sha = configuration["CodeSha256"]  # the hash Lambda reports for that version
             if not self._store.holds(run.sha):
-                run.health = HealthCheck("failed", event=event, error=f"no bytes held locally for CodeSha256 {run.sha}")
+                run.health = HealthCheck(
+                    "failed", event=event, error=f"no bytes held locally for CodeSha256 {run.sha}"
+                )
             else:
-                run.health = health_check(self._store, run.sha, configuration["Handler"], event, self._child)
+                run.health = health_check(
+                    self._store, run.sha, configuration["Handler"], event, self._child
+                )
             shown = json.dumps(event, default=str)[:60]
             if not run.health.passed:
                 if fail:
@@ -199,13 +237,19 @@ class Rehearsal:
                 step.ok, step.detail = False, f"{shown}: {run.health.error}"
                 return
             response = run.health.response
-            status = response.get("statusCode", "returned") if isinstance(response, dict) else "returned"
+            status = (
+                response.get("statusCode", "returned") if isinstance(response, dict) else "returned"
+            )
             step.detail = f"{shown} → {status} (published bytes, clean process)"
 
     def _canary(self, run: _Run, weight: float, invocations: int, events: list[Any]) -> None:
         name = f"canary {weight:g} × {invocations}"
         if run.previous is None:
-            run.log.skip("post-deployment", name, "first deployment: no production version to share traffic with")
+            run.log.skip(
+                "post-deployment",
+                name,
+                "first deployment: no production version to share traffic with",
+            )
             return
         if invocations == 0:
             run.log.skip("post-deployment", name, "canary_invocations = 0")
@@ -214,13 +258,25 @@ class Rehearsal:
         with run.log.step("post-deployment", name) as step:
             alias = self._function.route(old, new, weight)
             routed = routed_weight(alias, new)  # split by what the alias says, not by the argument
-            new_config, old_config = self._function.configuration(new), self._function.configuration(old)
+            new_config, old_config = (
+                self._function.configuration(new),
+                self._function.configuration(old),
+            )
             run_old = None
             if self._store.holds(old_config["CodeSha256"]):
-                run_old = lambda batch: self._errors(old_config["CodeSha256"], old_config["Handler"], batch)  # noqa: E731
+
+                def run_old(batch):
+                    return self._errors(old_config["CodeSha256"], old_config["Handler"], batch)
+
             run.canary = run_canary(
-                weight=routed, invocations=invocations, events=events, new_version=new, old_version=old,
-                run_new=lambda batch: self._errors(new_config["CodeSha256"], new_config["Handler"], batch),
+                weight=routed,
+                invocations=invocations,
+                events=events,
+                new_version=new,
+                old_version=old,
+                run_new=lambda batch: self._errors(
+                    new_config["CodeSha256"], new_config["Handler"], batch
+                ),
                 run_old=run_old,
             )
             step.detail = _canary_detail(run.canary)
@@ -239,8 +295,14 @@ class Rehearsal:
     def _roll_back(self, run: _Run, reason: str) -> Deployment:
         target = run.previous
         try:
-            with run.log.step("rollback ready", f"roll back {ALIAS} → {f'v{target}' if target else 'no alias'}") as step:
-                step.detail = self._function.remove_alias() if target is None else self._function.point_alias(target)
+            with run.log.step(
+                "rollback ready", f"roll back {ALIAS} → {f'v{target}' if target else 'no alias'}"
+            ) as step:
+                step.detail = (
+                    self._function.remove_alias()
+                    if target is None
+                    else self._function.point_alias(target)
+                )
         except _failures() as error:
             return run.finish(reason=f"{reason}; ROLLBACK FAILED: {one_line(error)}")
         return run.finish(rolled_back=True, reason=reason)
@@ -282,7 +344,9 @@ class Rehearsal:
 class _Run:
     """The state one deploy() or rollback() builds up, and the Deployment it ends as."""
 
-    def __init__(self, rehearsal: Rehearsal, log: StepLog, start: float, kind: str = "deploy") -> None:
+    def __init__(
+        self, rehearsal: Rehearsal, log: StepLog, start: float, kind: str = "deploy"
+    ) -> None:
         self.rehearsal, self.log, self.start, self.kind = rehearsal, log, start, kind
         self.version: str | None = None
         self.previous: str | None = None
@@ -292,19 +356,39 @@ class _Run:
         self.canary: CanaryResult | None = None
         self.warnings: list[str] = []
 
-    def finish(self, *, promoted: bool = False, rolled_back: bool = False, refused: bool = False,
-               unchanged: bool = False, reason: str | None = None) -> Deployment:
+    def finish(
+        self,
+        *,
+        promoted: bool = False,
+        rolled_back: bool = False,
+        refused: bool = False,
+        unchanged: bool = False,
+        reason: str | None = None,
+    ) -> Deployment:
         rehearsal = self.rehearsal
         alias = _safely(rehearsal._function.alias) or {}
         deployment = Deployment(
-            function=rehearsal.function_name, version=self.version, previous_version=self.previous,
-            previous_arn=self.previous_arn, code_sha256=self.sha,
-            promoted=promoted, rolled_back=rolled_back, refused=refused, unchanged=unchanged, reason=reason,
-            health=self.health, canary=self.canary, steps=tuple(self.log.steps),
+            function=rehearsal.function_name,
+            version=self.version,
+            previous_version=self.previous,
+            previous_arn=self.previous_arn,
+            code_sha256=self.sha,
+            promoted=promoted,
+            rolled_back=rolled_back,
+            refused=refused,
+            unchanged=unchanged,
+            reason=reason,
+            health=self.health,
+            canary=self.canary,
+            steps=tuple(self.log.steps),
             seconds=time.perf_counter() - self.start,
             alias_version=alias.get("FunctionVersion"),
-            alias_weights=dict((alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}),
-            warnings=tuple(self.warnings), test=_current_test(), kind=self.kind,
+            alias_weights=dict(
+                (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+            ),
+            warnings=tuple(self.warnings),
+            test=_current_test(),
+            kind=self.kind,
         )
         rehearsal._record(deployment)
         return deployment
@@ -312,7 +396,11 @@ class _Run:
 
 def _canary_detail(result: CanaryResult) -> str:
     old = f"v{result.old_version} {result.routed_old}"
-    old += f" ({len(result.old_errors)} errors)" if result.old_replayed else " (bytes not held locally: not replayed)"
+    old += (
+        f" ({len(result.old_errors)} errors)"
+        if result.old_replayed
+        else " (bytes not held locally: not replayed)"
+    )
     return f"alias weight {result.weight:g}: v{result.new_version} {result.routed_new} ({len(result.new_errors)} errors), {old}"
 
 

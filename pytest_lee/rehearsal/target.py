@@ -53,8 +53,12 @@ class Target:
         import boto3
         from botocore.config import Config
 
-        config = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=60)
-        session = boto3.session.Session(region_name=_region(self.endpoint) if self.mode == "real" else REGION)
+        config = Config(
+            retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=60
+        )
+        session = boto3.session.Session(
+            region_name=_region(self.endpoint) if self.mode == "real" else REGION
+        )
         if self.mode == "moto":
             return session.client("lambda", config=config), session.client("iam", config=config)
         lambda_client = session.client("lambda", endpoint_url=self.endpoint, config=config)
@@ -74,9 +78,11 @@ def resolve_target(options: CommandLine) -> Target:
             f"--lee-endpoint {endpoint!r}: expected an http(s) URL such as http://127.0.0.1:5000"
         )
     try:
-        parts.port
+        _ = parts.port  # parsing the port raises on a bad one
     except ValueError:
-        raise LeeConfigError(f"--lee-endpoint {endpoint!r}: the port is not a number from 0 to 65535") from None
+        raise LeeConfigError(
+            f"--lee-endpoint {endpoint!r}: the port is not a number from 0 to 65535"
+        ) from None
     if is_loopback(parts.hostname):
         return Target("local", endpoint)
     if not options.allow_real_aws:

@@ -9,7 +9,7 @@ no test can check is waived with a reason: ``<!-- lee-kb: waive: why -->`` on it
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pytest_lee.kb.context import Context, Finding, normalise
 
@@ -21,9 +21,15 @@ def checklist_unenforced(context: Context) -> Iterator[Finding]:
             if key in context.enforced or context.waived.get(key):
                 continue
             where = f"{owner}, {ref.item.section}" if ref.item.section else owner
-            fix = (f"mark the test that checks it @pytest.mark.lee_ref({owner!r}, {ref.item.text!r}), "
-                   "or waive it with a reason (<!-- lee-kb: waive: why --> on this line)")
+            fix = (
+                f"mark the test that checks it @pytest.mark.lee_ref({owner!r}, {ref.item.text!r}), "
+                "or waive it with a reason (<!-- lee-kb: waive: why --> on this line)"
+            )
             if ref.item.waiver == "":
                 fix = "its waiver has no reason: write <!-- lee-kb: waive: why no test can check it -->"
-            yield Finding("checklist-unenforced", ref.document.display, ref.item.line,
-                          f"checklist item '{ref.item.text}' ({where}) is enforced by no test; {fix}")
+            yield Finding(
+                "checklist-unenforced",
+                ref.document.display,
+                ref.item.line,
+                f"checklist item '{ref.item.text}' ({where}) is enforced by no test; {fix}",
+            )

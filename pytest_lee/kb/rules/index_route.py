@@ -10,7 +10,7 @@ knowledge base, then on disk next to the index (existence only).
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from collections.abc import Iterator
 
 from pytest_lee.kb.context import Context, Finding
 from pytest_lee.kb.model import Document
@@ -27,14 +27,24 @@ def index_route(context: Context) -> Iterator[Finding]:
             if targets is None:
                 close = difflib.get_close_matches(route.target, names, n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'? " if close else ""
-                yield Finding("index-route", document.display, route.line, (
-                    f"routes to '{route.target}', which does not exist; {hint}"
-                    "point the route at the file that declares the entry"))
+                yield Finding(
+                    "index-route",
+                    document.display,
+                    route.line,
+                    (
+                        f"routes to '{route.target}', which does not exist; {hint}"
+                        "point the route at the file that declares the entry"
+                    ),
+                )
                 continue
             if not targets:  # exists on disk but outside the linted paths
                 continue
-            declared = {key for target in targets for entry in target.entries
-                        for key in (entry.key, *(a.full for a in entry.aliases))}
+            declared = {
+                key
+                for target in targets
+                for entry in target.entries
+                for key in (entry.key, *(a.full for a in entry.aliases))
+            }
             family = targets[0].family or document.family
             for ref in route.ids:
                 resolution = context.ids.resolve(ref, family)
@@ -42,13 +52,25 @@ def index_route(context: Context) -> Iterator[Finding]:
                 if full in declared:
                     continue
                 elsewhere = sorted({d.path for d in context.ids.declarations(full)})
-                where = f"it is declared in {', '.join(elsewhere)}" if elsewhere else "it is declared nowhere"
-                yield Finding("index-route", document.display, route.line, (
-                    f"routes {full} to '{route.target}', which does not declare it ({where}); "
-                    "fix the route or the ID"))
+                where = (
+                    f"it is declared in {', '.join(elsewhere)}"
+                    if elsewhere
+                    else "it is declared nowhere"
+                )
+                yield Finding(
+                    "index-route",
+                    document.display,
+                    route.line,
+                    (
+                        f"routes {full} to '{route.target}', which does not declare it ({where}); "
+                        "fix the route or the ID"
+                    ),
+                )
 
 
-def _targets(document: Document, target: str, by_name: dict[str, list[Document]]) -> list[Document] | None:
+def _targets(
+    document: Document, target: str, by_name: dict[str, list[Document]]
+) -> list[Document] | None:
     """Documents the route reaches; [] if it reaches a file outside the knowledge base;
     None if it reaches nothing."""
     name = target.rsplit("/", 1)[-1]

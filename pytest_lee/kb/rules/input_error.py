@@ -7,7 +7,7 @@ of this rule makes ``lee-kb lint`` exit 2: the result is incomplete.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pytest_lee.kb.context import Context, Finding
 
@@ -18,4 +18,9 @@ def input_error(context: Context) -> Iterator[Finding]:
             yield Finding("input-error", document.display, 1, document.problem)
     for problem in context.tests.problems:
         if problem.fatal:
-            yield Finding("input-error", problem.path, problem.line, f"{problem.message}; fix the file so its lee_ref marks can be read")
+            yield Finding(
+                "input-error",
+                problem.path,
+                problem.line,
+                f"{problem.message}; fix the file so its lee_ref marks can be read",
+            )

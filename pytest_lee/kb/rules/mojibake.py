@@ -6,7 +6,7 @@ choose. Detection is ``pytest_lee.kb.encoding.find_damage``, shared with ``lee-k
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pytest_lee.kb.context import Context, Finding
 
@@ -19,12 +19,16 @@ def mojibake(context: Context) -> Iterator[Finding]:
             continue
         for damage in find_damage(document.text):
             if len(damage.candidates) == 1:
-                message = (f"encoding damage '{damage.text}': write '{damage.candidates[0]}' "
-                           "(lee-kb fix repairs it)")
+                message = (
+                    f"encoding damage '{damage.text}': write '{damage.candidates[0]}' "
+                    "(lee-kb fix repairs it)"
+                )
             elif damage.candidates:
                 options = " or ".join(f"'{c}'" for c in damage.candidates[:6])
-                message = (f"encoding damage '{damage.text}': could be {options}; "
-                           "choose the right one by hand (lee-kb fix leaves ambiguous spans alone)")
+                message = (
+                    f"encoding damage '{damage.text}': could be {options}; "
+                    "choose the right one by hand (lee-kb fix leaves ambiguous spans alone)"
+                )
             else:
                 message = f"encoding damage '{damage.text}': no original fits; retype the text"
             yield Finding("mojibake", document.display, damage.line, message, column=damage.column)

@@ -6,7 +6,7 @@ later declaration is reported, naming the first one, so both places are in the m
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pytest_lee.kb.context import Context, Finding
 
@@ -20,6 +20,12 @@ def ref_duplicate(context: Context) -> Iterator[Finding]:
         for other in ordered[1:]:
             if (other.path, other.line) == (first.path, first.line):
                 continue
-            yield Finding("ref-duplicate", other.path, other.line, (
-                f"{full} is declared here and at {first.path}:{first.line}; "
-                "keep one declaration and give the other entry its own ID (or delete the copy)"))
+            yield Finding(
+                "ref-duplicate",
+                other.path,
+                other.line,
+                (
+                    f"{full} is declared here and at {first.path}:{first.line}; "
+                    "keep one declaration and give the other entry its own ID (or delete the copy)"
+                ),
+            )

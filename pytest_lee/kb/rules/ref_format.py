@@ -9,7 +9,7 @@ test can name a lesson whose ID is still a placeholder.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from pytest_lee.kb.context import Context, Finding
 from pytest_lee.kb.ids import is_well_formed
@@ -25,19 +25,25 @@ def ref_format(context: Context) -> Iterator[Finding]:
                 continue
             if is_well_formed(written, short_allowed=True) and document.family:
                 continue
-            yield Finding("ref-format", document.display, entry.line, _message(written, document.family))
+            yield Finding(
+                "ref-format", document.display, entry.line, _message(written, document.family)
+            )
 
 
 def _message(written: str, family: str | None) -> str:
     loose = _LOOSE.match(written)
     if loose and family is None and loose.group(1) is None:
-        return (f"REF '{written}' is a short ID in a file whose name gives no family; "
-                f"write the full ID (NMdd-{written.upper()}) or name the file NMdd-…")
+        return (
+            f"REF '{written}' is a short ID in a file whose name gives no family; "
+            f"write the full ID (NMdd-{written.upper()}) or name the file NMdd-…"
+        )
     if loose:
         fam = (loose.group(1) or family or "NMdd").upper()
         if re.fullmatch(r"NM\d", fam):
             fam = "NM0" + fam[2]
         suggestion = f"{fam}-{loose.group(2).upper()}-{int(loose.group(3)):02d}"
         return f"REF '{written}' is not a well-formed ID; write '{suggestion}'"
-    return (f"REF '{written}' is not a well-formed ID (expected NMdd-KIND-NN, e.g. NM06-LESS-09); "
-            "give the entry its real number before tests can name it")
+    return (
+        f"REF '{written}' is not a well-formed ID (expected NMdd-KIND-NN, e.g. NM06-LESS-09); "
+        "give the entry its real number before tests can name it"
+    )

@@ -4,7 +4,7 @@ excuses — the lesson exists only as prose someone must remember. A test claims
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pytest_lee.kb.context import Context, Finding
 
@@ -16,9 +16,15 @@ def ref_unenforced(context: Context) -> Iterator[Finding]:
                 continue
             if entry.key in context.enforced or context.waived.get(entry.key):
                 continue
-            fix = (f"mark the test that enforces it @pytest.mark.lee_ref({entry.key!r}), or waive it with a reason "
-                   "(<!-- lee-kb: waive: why --> on the REF line, or [[tool.lee.kb.waiver]])")
+            fix = (
+                f"mark the test that enforces it @pytest.mark.lee_ref({entry.key!r}), or waive it with a reason "
+                "(<!-- lee-kb: waive: why --> on the REF line, or [[tool.lee.kb.waiver]])"
+            )
             if entry.waiver == "":
                 fix = "its waiver has no reason: write <!-- lee-kb: waive: why no test can enforce it -->"
-            yield Finding("ref-unenforced", document.display, entry.line,
-                          f"{entry.key} is enforced by no test; {fix}")
+            yield Finding(
+                "ref-unenforced",
+                document.display,
+                entry.line,
+                f"{entry.key} is enforced by no test; {fix}",
+            )

@@ -10,7 +10,7 @@ IDs known to live outside the linted paths are listed in ``[tool.lee.kb] externa
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from collections.abc import Iterator
 
 from pytest_lee.kb.context import Context, Finding
 
@@ -27,24 +27,42 @@ def related_unknown(context: Context) -> Iterator[Finding]:
                 continue
             where = _where(mention.context)
             if resolution.status == "ambiguous":
-                yield Finding("related-unknown", document.display, mention.line, (
-                    f"{where} names {mention.written}, which is ambiguous: "
-                    f"{' or '.join(resolution.candidates)}; write the full ID"))
+                yield Finding(
+                    "related-unknown",
+                    document.display,
+                    mention.line,
+                    (
+                        f"{where} names {mention.written}, which is ambiguous: "
+                        f"{' or '.join(resolution.candidates)}; write the full ID"
+                    ),
+                )
                 continue
             full = resolution.full or mention.written
             if context.is_external(full, mention.written, mention.ref.full):
-                yield Finding("related-unknown", document.display, mention.line, (
-                    f"{where} names {full}, declared outside the knowledge base ([tool.lee.kb] external)"),
-                    severity="info")
+                yield Finding(
+                    "related-unknown",
+                    document.display,
+                    mention.line,
+                    (
+                        f"{where} names {full}, declared outside the knowledge base ([tool.lee.kb] external)"
+                    ),
+                    severity="info",
+                )
                 continue
             if full not in hints:
                 hints[full] = _hint(full, by_number)
             named = full if mention.ref.family else f"{mention.ref.full} (as {full})"
             if not mention.ref.family and mention.ref.kind not in context.ids.families_by_kind:
                 named = f"{mention.ref.full} (no file declares any {mention.ref.kind}-… ID)"
-            yield Finding("related-unknown", document.display, mention.line, (
-                f"{where} names {named}, which is declared nowhere in the knowledge base; {hints[full]}"
-                "fix the ID, declare the entry, or list it in [tool.lee.kb] external if it lives elsewhere"))
+            yield Finding(
+                "related-unknown",
+                document.display,
+                mention.line,
+                (
+                    f"{where} names {named}, which is declared nowhere in the knowledge base; {hints[full]}"
+                    "fix the ID, declare the entry, or list it in [tool.lee.kb] external if it lives elsewhere"
+                ),
+            )
 
 
 def _hint(full: str, by_number: dict[str, list[str]]) -> str:
@@ -54,7 +72,9 @@ def _hint(full: str, by_number: dict[str, list[str]]) -> str:
     near = []
     for candidate in by_number.get(full.rsplit("-", 1)[-1], []):
         c_family, c_kind, _ = _parts(candidate)
-        if c_kind == kind or (c_family == family and difflib.SequenceMatcher(None, kind, c_kind).ratio() >= 0.6):
+        if c_kind == kind or (
+            c_family == family and difflib.SequenceMatcher(None, kind, c_kind).ratio() >= 0.6
+        ):
             near.append(candidate)
     close = difflib.get_close_matches(full, near, n=1, cutoff=0.75)
     return f"did you mean {close[0]}? " if close else ""
@@ -68,4 +88,6 @@ def _parts(full: str) -> tuple[str, str, str]:
 
 
 def _where(context: str) -> str:
-    return {"related": "RELATED", "related-topics": "Related Topics", "ref": "REF"}.get(context, "cross-reference")
+    return {"related": "RELATED", "related-topics": "Related Topics", "ref": "REF"}.get(
+        context, "cross-reference"
+    )

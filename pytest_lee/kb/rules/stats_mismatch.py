@@ -8,7 +8,7 @@ a stale one hides a missing or an extra entry.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pytest_lee.kb.context import Context, Finding
 from pytest_lee.kb.model import Document, StatsBlock
@@ -30,9 +30,15 @@ def _file(document: Document, block: StatsBlock) -> Iterator[Finding]:
         same_kind = [e for e in entries if e.ref.kind.startswith(word)]
         counted = len({e.key for e in (same_kind or entries)})
         if counted != count.value:
-            yield Finding("stats-mismatch", document.display, count.line, (
-                f"'{count.label}: {count.value}' but the file declares {counted}; "
-                f"write {counted} (or add the missing entries)"))
+            yield Finding(
+                "stats-mismatch",
+                document.display,
+                count.line,
+                (
+                    f"'{count.label}: {count.value}' but the file declares {counted}; "
+                    f"write {counted} (or add the missing entries)"
+                ),
+            )
     if block.ids is None or block.ids_line is None:
         return
     listed = {ref.with_family(ref.family or document.family).full for ref in block.ids}
@@ -40,18 +46,36 @@ def _file(document: Document, block: StatsBlock) -> Iterator[Finding]:
     missing = sorted(listed - declared)
     unlisted = sorted({e.key for e in entries} - listed)
     if missing:
-        yield Finding("stats-mismatch", document.display, block.ids_line, (
-            f"Reference IDs lists {', '.join(missing)}, which the file does not declare; "
-            "remove them from the list or add the entries"))
+        yield Finding(
+            "stats-mismatch",
+            document.display,
+            block.ids_line,
+            (
+                f"Reference IDs lists {', '.join(missing)}, which the file does not declare; "
+                "remove them from the list or add the entries"
+            ),
+        )
     if unlisted:
-        yield Finding("stats-mismatch", document.display, block.ids_line, (
-            f"Reference IDs leaves out {', '.join(unlisted)}, which the file declares; add them to the list"))
+        yield Finding(
+            "stats-mismatch",
+            document.display,
+            block.ids_line,
+            (
+                f"Reference IDs leaves out {', '.join(unlisted)}, which the file declares; add them to the list"
+            ),
+        )
 
 
 def _index(document: Document, block: StatsBlock) -> Iterator[Finding]:
     routed = [route for route in document.routes if route.kind == "file"]
     for count in block.counts:
         if routed and count.value != len(routed):
-            yield Finding("stats-mismatch", document.display, count.line, (
-                f"'Items: {count.value}' but the index routes {len(routed)} entries to files; "
-                f"write {len(routed)} (or add the missing routes)"))
+            yield Finding(
+                "stats-mismatch",
+                document.display,
+                count.line,
+                (
+                    f"'Items: {count.value}' but the index routes {len(routed)} entries to files; "
+                    f"write {len(routed)} (or add the missing routes)"
+                ),
+            )

@@ -5,7 +5,7 @@ emoji and punctuation, and the closest real item is suggested."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pytest_lee.kb.context import Context, Finding
 
@@ -13,10 +13,16 @@ from pytest_lee.kb.context import Context, Finding
 def test_unknown_ref(context: Context) -> Iterator[Finding]:
     for claim in context.claims:
         if claim.problem:
-            yield Finding("test-unknown-ref", claim.test.path, claim.test.line,
-                          f"lee_ref names {claim.problem}")
+            yield Finding(
+                "test-unknown-ref",
+                claim.test.path,
+                claim.test.line,
+                f"lee_ref names {claim.problem}",
+            )
     for test, problem in context.item_problems:
-        yield Finding("test-unknown-ref", test.path, test.line, f"lee_ref({test.ref!r}, …) {problem}")
+        yield Finding(
+            "test-unknown-ref", test.path, test.line, f"lee_ref({test.ref!r}, …) {problem}"
+        )
     for problem in context.tests.problems:
         if not problem.fatal:
             yield Finding("test-unknown-ref", problem.path, problem.line, problem.message)
