@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pytest_lee.runner import run_handler
+from pytest_lee.lambda_runtime.runner import run_handler
 from pytest_lee.settings import FunctionSettings
 
 TARGET_MS = 200.0

@@ -114,6 +114,8 @@ class CommandLine:
     compare_fail: float | None = None
     endpoint: str | None = None
     allow_real_aws: bool = False
+    html_path: Path | None = None
+    cpu: str | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,7 +13,7 @@ from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
 from pytest_lee.budgets.stats import summarize
 from pytest_lee.budgets.verdicts import describe_levels, unreliable, verdict
 from pytest_lee.errors import LeeConfigError
-from pytest_lee.runner import parse_importtime_line
+from pytest_lee.lambda_runtime.runner import parse_importtime_line
 from pytest_lee.settings import BudgetSettings, Levels, Settings, parse_levels
 
 LOWER = Levels(target=320, acceptable=500, critical=1000)

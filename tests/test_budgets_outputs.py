@@ -146,11 +146,11 @@ def test_compare_with_a_missing_baseline_says_how_to_make_one(pytester):
     ],
     ids=["save-path", "compare-path", "compare-fail-alone", "emf-directory"],
 )
-def test_baseline_flags_that_cannot_work_fail_the_items_before_measuring(pytester, args, cause):
+def test_output_flags_that_cannot_work_are_usage_errors_before_measuring(pytester, args, cause):
     make_project(pytester)
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", *args)
-    result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines([cause])
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {cause}"])
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
     assert not (pytester.path / "imports.log").exists()  # nothing measured
     assert not (pytester.path / ".lee").exists()

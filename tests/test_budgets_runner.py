@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pytest_lee.errors import LeeConfigError
-from pytest_lee.runner import run_handler
+from pytest_lee.lambda_runtime.runner import run_handler
 from pytest_lee.settings import FunctionSettings
 
 FUNCTION = FunctionSettings(

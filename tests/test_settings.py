@@ -124,15 +124,24 @@ def test_lee_json_naming_a_directory_is_a_usage_error(pytester: pytest.Pytester)
     )
 
 
-def test_lee_json_that_cannot_be_written_is_one_line_and_a_failing_exit_not_an_internal_error(
-    pytester: pytest.Pytester,
+@pytest.mark.parametrize("flag", ["--lee-json", "--lee-emf", "--lee-html"])
+def test_an_output_path_that_cannot_be_written_is_a_usage_error_before_anything_runs(
+    pytester: pytest.Pytester, flag: str
 ):
     pytester.makefile(".txt", blocker="a file where a directory should be\n")
     pytester.makepyfile("def test_x(): pass")
-    result = pytester.runpytest("--lee-json", "blocker.txt/lee.json")
-    result.assert_outcomes(passed=1)
+    result = pytester.runpytest_inprocess(f"{flag}=blocker.txt/out")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stdout.fnmatch_lines(
-        ["*= lee output =*", "ERROR: --lee-json */blocker.txt/lee.json: cannot write: *"]
+    result.stderr.fnmatch_lines(
+        [f"ERROR: {flag} */blocker.txt/out: cannot write there: */blocker.txt is a file*"]
     )
+    assert "passed" not in result.stdout.str()
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+
+
+def test_lee_save_under_a_regular_file_is_a_usage_error(pytester: pytest.Pytester):
+    (pytester.path / ".lee").write_text("")  # a file, so .lee/baselines/NAME.json cannot be
+    pytester.makepyfile("def test_x(): pass")
+    result = pytester.runpytest_inprocess("--lee-save=main")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --lee-save */.lee/baselines/main.json: cannot write there*"])

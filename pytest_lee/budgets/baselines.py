@@ -11,7 +11,6 @@ a budget item whose metric regressed by more than PCT percent fails.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,21 +18,12 @@ from typing import Any
 from pytest_lee._atomic import write_atomic
 from pytest_lee.budgets.verdicts import format_value
 from pytest_lee.errors import LeeConfigError
+from pytest_lee.options import baseline_file
 from pytest_lee.settings import Settings
-
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-def baseline_path(settings: Settings, name: str, flag: str) -> Path:
-    if not _NAME.match(name):
-        raise LeeConfigError(
-            f"{flag} {name!r}: expected a name of letters, digits, '.', '_' or '-'"
-        )
-    return settings.rootdir / ".lee" / "baselines" / f"{name}.json"
 
 
 def save_baseline(settings: Settings, name: str, entries: Iterable[dict[str, Any]]) -> Path:
-    path = baseline_path(settings, name, "--lee-save")
+    path = baseline_file(settings.rootdir, name)
     metrics = {
         entry["name"]: {
             "median": entry["median"],
@@ -47,7 +37,7 @@ def save_baseline(settings: Settings, name: str, entries: Iterable[dict[str, Any
 
 
 def load_baseline(settings: Settings, name: str) -> dict[str, dict[str, Any]]:
-    path = baseline_path(settings, name, "--lee-compare")
+    path = baseline_file(settings.rootdir, name)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

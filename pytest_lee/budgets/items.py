@@ -18,16 +18,16 @@ import pytest
 from pytest_lee.budgets.baselines import load_baseline, regression_pct
 from pytest_lee.budgets.marker import budget_overrides, configured_levels
 from pytest_lee.budgets.measure import Measurement
-from pytest_lee.budgets.outputs import check_output_options
 from pytest_lee.budgets.shared import session_measurement
 from pytest_lee.budgets.verdicts import FAILING, budget_entry, failure_message, measurement_entry
+from pytest_lee.collect import LeeItem
 from pytest_lee.errors import LeeError
 from pytest_lee.settings import Levels, Settings
 
 SKIP_REASON = "budgets run with --lee-budgets"
 
 
-class BudgetFailure(Exception):
+class BudgetFailure(LeeError):
     """A budget item failed; the message is the whole report (no traceback)."""
 
 
@@ -41,7 +41,7 @@ def budget_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item
     return items
 
 
-class BudgetItem(pytest.Item):
+class BudgetItem(LeeItem):
     """Holds one metric to its levels, from the session's shared measurement."""
 
     def __init__(self, *, metric: str, levels: Levels, **kwargs: Any) -> None:
@@ -50,11 +50,10 @@ class BudgetItem(pytest.Item):
         self.levels = levels
 
     def runtest(self) -> None:
-        from pytest_lee.plugin import lee_report, lee_settings
+        from pytest_lee._stash import lee_report, lee_settings
 
         settings = lee_settings(self.config)
         try:
-            check_output_options(settings)
             levels = budget_overrides(self, settings).get(self.metric, self.levels)
             measurement = session_measurement(self.config, settings)
         except LeeError as error:
@@ -108,11 +107,6 @@ class BudgetItem(pytest.Item):
                 f"({previous['median']:g} → {entry['median']:g}), beyond --lee-compare-fail {options.compare_fail:g} %"
             )
         return None
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, BudgetFailure):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Any, int | None, str]:
         return self.path, _line_of(self.path, self.metric), f"budget[{self.metric}]"

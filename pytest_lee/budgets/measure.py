@@ -38,7 +38,7 @@ from typing import Any
 from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
 from pytest_lee.budgets.stats import MetricStats, summarize
 from pytest_lee.errors import LeeConfigError, LeeError
-from pytest_lee.runner import ChildRun, run_handler
+from pytest_lee.lambda_runtime.runner import ChildRun, run_handler
 from pytest_lee.settings import FunctionSettings, Settings
 
 WARM_REQUESTS = 20

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_lee.collect import LeeItem
 from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:
@@ -85,14 +86,7 @@ def _unique(name: str, seen: set[str]) -> str:
     return candidate
 
 
-class _LeeItem(pytest.Item):
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, LeeError):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
-
-
-class ContractItem(_LeeItem):
+class ContractItem(LeeItem):
     """Checks one registry key with every probe; adds its verdict to the ``contracts`` section."""
 
     def __init__(
@@ -107,8 +101,8 @@ class ContractItem(_LeeItem):
         )
 
     def runtest(self) -> None:
+        from pytest_lee._stash import lee_report
         from pytest_lee.contracts.check import check_key
-        from pytest_lee.plugin import lee_report
 
         result = check_key(self.source, self.spec, self.label)
         lee_report(self.config).add("contracts", {**result.as_entry(), "index": self.index})
@@ -121,7 +115,7 @@ class ContractItem(_LeeItem):
         return self.path, None, f"contract {self.spec.registry}[{self.label}]"
 
 
-class ContractSetupItem(_LeeItem):
+class ContractSetupItem(LeeItem):
     """Stands for a registry that cannot be loaded: fails with the one-line cause."""
 
     def __init__(self, *, spec: ContractSpec, cause: str, **kwargs: Any) -> None:
@@ -130,7 +124,7 @@ class ContractSetupItem(_LeeItem):
         self.cause = cause
 
     def runtest(self) -> None:
-        from pytest_lee.plugin import lee_report
+        from pytest_lee._stash import lee_report
 
         lee_report(self.config).add(
             "contracts",
@@ -142,7 +136,7 @@ class ContractSetupItem(_LeeItem):
         return self.path, None, f"contract {self.spec.registry}"
 
 
-class DeployGroupsItem(_LeeItem):
+class DeployGroupsItem(LeeItem):
     """The partial-deployment simulation against ``--lee-baseline``, once per session."""
 
     def __init__(self, *, baseline: Any, **kwargs: Any) -> None:
@@ -150,8 +144,8 @@ class DeployGroupsItem(_LeeItem):
         self.baseline = baseline
 
     def runtest(self) -> None:
+        from pytest_lee._stash import lee_report, lee_settings
         from pytest_lee.contracts.baseline import simulate
-        from pytest_lee.plugin import lee_report, lee_settings
 
         settings = lee_settings(self.config)
         report = lee_report(self.config)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_lee.errors import LeeError, PackageError
+from pytest_lee.collect import LeeItem
+from pytest_lee.errors import PackageError
 
 if TYPE_CHECKING:
     from pytest_lee.settings import Settings
@@ -28,12 +29,12 @@ def package_items(node: pytest.Collector, settings: Settings) -> list[pytest.Ite
     return [PackageItem.from_parent(node, name="package")]
 
 
-class PackageItem(pytest.Item):
+class PackageItem(LeeItem):
     """Builds the configured package in a temporary directory and verifies it."""
 
     def runtest(self) -> None:
+        from pytest_lee._stash import lee_report, lee_settings
         from pytest_lee.package.build import build_package
-        from pytest_lee.plugin import lee_report, lee_settings
 
         settings = lee_settings(self.config)
         report = lee_report(self.config)
@@ -60,11 +61,6 @@ class PackageItem(pytest.Item):
             )
         for warning in package.warnings:
             self.user_properties.append(("lee_package_warning", warning))
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, LeeError):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, "package"

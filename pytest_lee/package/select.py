@@ -54,7 +54,7 @@ def select_files(
     root = Path(os.path.realpath(source))
     patterns = BUILTIN_EXCLUDES + tuple(exclude)
     skipped = {Path(os.path.realpath(skip))} if skip is not None else set()
-    _walk(source, "", root, patterns, selection, visited={root} | skipped)
+    _walk(source, "", root=root, patterns=patterns, selection=selection, visited={root} | skipped)
     selection.files.sort(key=lambda item: item.name)
     return selection
 
@@ -70,6 +70,7 @@ def _inside(path: Path, root: Path) -> bool:
 def _walk(
     directory: Path,
     prefix: str,
+    *,
     root: Path,
     patterns: tuple[str, ...],
     selection: Selection,
@@ -107,7 +108,14 @@ def _walk(
                 if entry.is_symlink():  # a link back to a directory being walked: a loop
                     selection.link_problems.append(f"{name}: symlink loops back into the source")
                 continue  # else the output directory
-            _walk(path, name + "/", root, patterns, selection, visited | {real})
+            _walk(
+                path,
+                name + "/",
+                root=root,
+                patterns=patterns,
+                selection=selection,
+                visited=visited | {real},
+            )
         elif stat.S_ISREG(info.st_mode):
             selection.files.append(SourceFile(name, path, bool(info.st_mode & 0o111)))
         else:

@@ -58,7 +58,14 @@ def _prepare(
             if mock_aws is not None:
                 stack.enter_context(mock_aws(config={"lambda": {"use_docker": False}}))
             lambda_client, iam_client = target.clients()
-            yield Rehearsal(settings, report, work_dir, target, lambda_client, iam_client)
+            yield Rehearsal(
+                settings,
+                report,
+                work_dir=work_dir,
+                target=target,
+                lambda_client=lambda_client,
+                iam_client=iam_client,
+            )
 
     return opened
 

@@ -89,7 +89,7 @@ def run_events(
     store: CodeStore, sha: str, handler: str, events: Sequence[Any], function: FunctionSettings
 ) -> Any:
     """One fresh child process running *events* (the first cold) on the bytes under *sha*."""
-    from pytest_lee.runner import run_handler
+    from pytest_lee.lambda_runtime.runner import run_handler
 
     code_dir = store.unpack(sha)
     return run_handler(code_dir, handler, list(events), function, timeout_s=function.timeout_s)

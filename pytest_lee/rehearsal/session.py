@@ -14,7 +14,7 @@ import json
 import os
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ class Rehearsal:
         self,
         settings: Settings,
         report: SessionReport | None,
+        *,
         work_dir: Path,
         target: Target,
         lambda_client: Any,
@@ -106,7 +107,7 @@ class Rehearsal:
         self._guard()
         event = HEALTH_EVENT if event is None else event
         canary_events = list(canary_events) if canary_events is not None else [event]
-        run = _Run(self, StepLog(), time.perf_counter())
+        run = self._start_run("deploy")
         try:
             candidate = self._verify(run, package)
             self._record_previous(run)
@@ -144,7 +145,7 @@ class Rehearsal:
         """
         __tracebackhide__ = True
         self._guard()
-        run = _Run(self, StepLog(), time.perf_counter(), kind="rollback")
+        run = self._start_run("rollback")
         try:
             with run.log.step("rollback ready", "identify previous version") as step:
                 run.previous = self.alias_version
@@ -335,6 +336,14 @@ class Rehearsal:
         self._runs += 1
         return self._work / f"{what}-{self._runs:03d}"
 
+    def _start_run(self, kind: str) -> _Run:
+        return _Run(
+            function_name=self.function_name,
+            read_alias=self._function.alias,
+            record=self._record,
+            kind=kind,
+        )
+
     def _record(self, deployment: Deployment) -> None:
         self.deployments.append(deployment)
         if self._report is not None:
@@ -345,9 +354,16 @@ class _Run:
     """The state one deploy() or rollback() builds up, and the Deployment it ends as."""
 
     def __init__(
-        self, rehearsal: Rehearsal, log: StepLog, start: float, kind: str = "deploy"
+        self,
+        *,
+        function_name: str,
+        read_alias: Callable[[], dict[str, Any] | None],
+        record: Callable[[Deployment], None],
+        kind: str,
     ) -> None:
-        self.rehearsal, self.log, self.start, self.kind = rehearsal, log, start, kind
+        self.function_name, self.kind = function_name, kind
+        self._read_alias, self._record = read_alias, record
+        self.log, self.start = StepLog(), time.perf_counter()
         self.version: str | None = None
         self.previous: str | None = None
         self.previous_arn: str | None = None
@@ -365,10 +381,9 @@ class _Run:
         unchanged: bool = False,
         reason: str | None = None,
     ) -> Deployment:
-        rehearsal = self.rehearsal
-        alias = _safely(rehearsal._function.alias) or {}
+        alias = _safely(self._read_alias) or {}
         deployment = Deployment(
-            function=rehearsal.function_name,
+            function=self.function_name,
             version=self.version,
             previous_version=self.previous,
             previous_arn=self.previous_arn,
@@ -390,7 +405,7 @@ class _Run:
             test=_current_test(),
             kind=self.kind,
         )
-        rehearsal._record(deployment)
+        self._record(deployment)
         return deployment
 
 

@@ -1,6 +1,6 @@
-"""The child side of :func:`pytest_lee.runner.run_handler`: one Lambda-like cold start.
+"""The child side of :func:`pytest_lee.lambda_runtime.runner.run_handler`: one Lambda-like cold start.
 
-Run BY PATH as ``python -I -S -B [-X importtime] _child_main.py FD SPEC HANDLER PATH...``,
+Run BY PATH as ``python -I -S -B [-X importtime] child_main.py FD SPEC HANDLER PATH...``,
 never imported. Until the handler module is imported and timed, this script loads
 nothing but ``os`` (which the real Lambda bootstrap has loaded too) and the interpreter's
 start-up modules: no pytest, no pytest_lee, no ``json`` — a handler that imports

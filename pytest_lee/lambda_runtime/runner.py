@@ -2,7 +2,7 @@
 
 :func:`run_handler` is shared by budgets (cold-start measurement) and rehearsals (the
 health check of the published bytes). The child is ``python -I -S -B`` running
-``_child_main.py`` by path, so:
+``child_main.py`` by path, so:
 
 - ``sys.path`` is the code directory, then the ``runtime_provides`` distributions (and
   the distributions they require), then the standard library — nothing else of the dev
@@ -36,13 +36,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pytest_lee import _provides
 from pytest_lee.errors import LeeConfigError
+from pytest_lee.lambda_runtime import provides as _provides
 from pytest_lee.settings import FunctionSettings
 
 __all__ = ["CHILD_SCRIPT", "ChildRun", "ImportTiming", "run_handler"]
 
-CHILD_SCRIPT = Path(__file__).with_name("_child_main.py")
+CHILD_SCRIPT = Path(__file__).with_name("child_main.py")
 _STDERR_TAIL_LINES = 20
 
 
@@ -129,7 +129,15 @@ def run_handler(
             encoding="utf-8",
         )
         return _run_child(
-            code_dir, handler, spec, work, function, provides, timeout, importtime, len(events)
+            code_dir,
+            handler,
+            spec=spec,
+            work=work,
+            function=function,
+            provides=provides,
+            timeout=timeout,
+            importtime=importtime,
+            count=len(events),
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -186,6 +194,7 @@ def child_environment(
 def _run_child(
     code_dir: Path,
     handler: str,
+    *,
     spec: Path,
     work: Path,
     function: FunctionSettings,
@@ -236,7 +245,15 @@ def _run_child(
     raw_stdout = (work / "stdout").read_bytes()
     stderr = (work / "stderr").read_bytes().decode("utf-8", "replace")
     run = _assemble(
-        records, timed_out_in, status, rusage, raw_stdout, stderr, timeout, count, handler
+        records,
+        timed_out_in=timed_out_in,
+        status=status,
+        rusage=rusage,
+        stdout=raw_stdout,
+        stderr=stderr,
+        timeout=timeout,
+        count=count,
+        handler=handler,
     )
     marks = tuple(
         _line_count(raw_stdout, r.get("stdout_at", -1)) for r in records if "stdout_at" in r
@@ -307,6 +324,7 @@ def _reap(process: subprocess.Popen[bytes]) -> tuple[int, Any]:
 
 def _assemble(
     records: list[dict[str, Any]],
+    *,
     timed_out_in: str | None,
     status: int,
     rusage: Any,
