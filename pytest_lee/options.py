@@ -11,39 +11,44 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pytest_lee.errors import LeeConfigError
 
 if TYPE_CHECKING:
+    from typing import Literal
+
     import pytest
 
     from pytest_lee.settings import CommandLine
 
-Kind = Literal["flag", "int", "float", "path", "name", "text", "choice"]
+    Kind = Literal["flag", "int", "float", "path", "name", "text", "choice"]
 
 # Beyond these a value is a typo, not a plan (99999999999999999999 runs would never end).
 MAX_RUNS = 10_000
-# A saved baseline's name becomes a file name under .lee/baselines/.
-BASELINE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# A saved baseline's name becomes a file name under .lee/baselines/ (compiled on use).
+BASELINE_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 
 
-@dataclass(frozen=True)
 class Option:
-    """One ``--lee-*`` option: its flag, where its value lands, and its help text."""
+    """One ``--lee-*`` option: its flag, the ``CommandLine`` field its value lands in, and
+    its help text. A plain class: a dataclass here would cost every pytest run import time."""
 
-    flag: str
-    field: str  # the CommandLine field
-    help: str
-    kind: Kind = "flag"
-    metavar: str | None = None
-    choices: tuple[str, ...] = ()
+    __slots__ = ("choices", "dest", "field", "flag", "help", "kind", "metavar")
 
-    @property
-    def dest(self) -> str:
-        return self.flag.lstrip("-").replace("-", "_")
+    def __init__(  # noqa: PLR0917 - the table below reads best positionally
+        self,
+        flag: str,
+        field: str,
+        help: str,
+        kind: Kind = "flag",
+        metavar: str | None = None,
+        choices: tuple[str, ...] = (),
+    ) -> None:
+        self.flag, self.field, self.help, self.kind = flag, field, help, kind
+        self.metavar, self.choices = metavar, choices
+        self.dest = flag.lstrip("-").replace("-", "_")
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -197,7 +202,7 @@ def _checked(option: Option, raw: Any, base: Path) -> Any:
     if option.kind == "path":
         return output_path(option.flag, base / text)
     if option.kind == "name":
-        if not BASELINE_NAME.match(text):
+        if not re.fullmatch(BASELINE_NAME, text):
             raise LeeConfigError(
                 f"{option.flag} {text!r}: expected a name of letters, digits, '.', '_' or '-'"
             )
