@@ -13,8 +13,6 @@ and ``__hash__`` costs import time), and ``tomllib``/``difflib`` load only when 
 
 from __future__ import annotations
 
-import itertools
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,21 +33,13 @@ BUILTIN_METRICS = (
 HIGHER_IS_BETTER_METRICS = frozenset({"cache_hit_rate"})
 LEVEL_NAMES = ("target", "acceptable", "critical")
 
-_TOP_KEYS = (
-    "source",
-    "handler",
-    "required",
-    "min_lines",
-    "exclude",
-    "function",
-    "contract",
-    "budgets",
-    "kb",
-)
-_FUNCTION_KEYS = ("name", "runtime", "memory_mb", "timeout_s", "environment", "runtime_provides")
-_CONTRACT_KEYS = ("registry", "dispatcher", "operation", "kwargs", "leaves")
-_BUDGET_KEYS = ("runs", "event", "events", "phases", *BUILTIN_METRICS)
-_LEVEL_KEYS = (*LEVEL_NAMES, "higher_is_better")
+ARCHITECTURES = ("x86_64", "arm64")
+CPU_MODELS = ("host", "lambda")
+# Lambda's own bounds: a value outside them is a typo, and would make a run misbehave
+# (a timeout of 1e18 s never fires, 1e17 MB of memory is no limit at all).
+MEMORY_MB_RANGE = (128, 10_240)
+MAX_TIMEOUT_S = 900.0
+MAX_RUNS = 10_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,6 +52,8 @@ class FunctionSettings:
     timeout_s: float = 3.0
     environment: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     runtime_provides: tuple[str, ...] = ("boto3", "botocore")
+    architecture: str = "x86_64"
+    python: str | None = None  # the interpreter children run with (default: the running one)
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,7 +62,7 @@ class ContractSettings:
 
     registry: str
     dispatcher: str | None = None
-    operation: str = "test_operation"
+    operation: str | None = "test_operation"  # None: `operation = false`, no configured probe
     kwargs: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     leaves: tuple[str, ...] = ()
 
@@ -97,6 +89,34 @@ class BudgetSettings:
     events: str | None = None
     metrics: Mapping[str, Levels] = field(default_factory=lambda: MappingProxyType({}))
     phases: Mapping[str, Levels] = field(default_factory=lambda: MappingProxyType({}))
+    cpu: str = "host"
+    phase_patterns: tuple[str, ...] = ()  # regexes with `name` and `value` groups
+
+
+@dataclass(frozen=True, eq=False)
+class LayerSettings:
+    """One ``[[tool.lee.layer]]``: a zip of its own under ``python/``, attached in order."""
+
+    name: str
+    requirements: Path | tuple[str, ...] | None = None  # a file, or requirement strings
+    source: Path | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class AwsSettings:
+    """``[tool.lee.aws]``: the moto state children see, and the region they use."""
+
+    setup: str | None = None  # "module:function", called inside moto before any child
+    region: str = "us-east-1"
+
+
+@dataclass(frozen=True, eq=False)
+class RehearsalSettings:
+    """``[tool.lee.rehearsal]``: what a health check sends and what it must get back."""
+
+    event: Mapping[str, Any] | None = None  # default: the budgets' event
+    expect: Mapping[str, Any] | None = None  # a subset the response must contain
+    check: str | None = None  # "module:function" called with the response; raises to fail
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,16 +149,31 @@ class Settings:
     required: tuple[str, ...] = ()
     min_lines: int = 50
     exclude: tuple[str, ...] = ()
+    requirements: Path | tuple[str, ...] | None = None  # a file, or requirement strings
     function: FunctionSettings = field(default_factory=FunctionSettings)
+    layers: tuple[LayerSettings, ...] = ()
     contracts: tuple[ContractSettings, ...] = ()
     budgets: BudgetSettings | None = None
-    kb: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    aws: AwsSettings = field(default_factory=AwsSettings)
+    rehearsal: RehearsalSettings = field(default_factory=RehearsalSettings)
     options: CommandLine = field(default_factory=CommandLine)
 
     @property
     def configured(self) -> bool:
         """True when the project has a ``[tool.lee]`` table at all."""
         return self.pyproject is not None
+
+    @property
+    def code_root(self) -> Path:
+        """Where the function's code is: ``[tool.lee] source``, else the rootdir."""
+        return self.source if self.source is not None else self.rootdir
+
+    @property
+    def cpu(self) -> str:
+        """The CPU model of budget children: ``--lee-cpu``, else ``[tool.lee.budgets] cpu``."""
+        if self.options.cpu is not None:
+            return self.options.cpu
+        return self.budgets.cpu if self.budgets is not None else "host"
 
     @property
     def runs(self) -> int:
@@ -149,31 +184,15 @@ class Settings:
 
 def read_tool_lee(pyproject: Path) -> dict[str, Any] | None:
     """The raw ``[tool.lee]`` table of *pyproject*, or None when it has none."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
-        import tomli as tomllib
+    from pytest_lee._toml import load_pyproject, tool_table
 
-    try:
-        with pyproject.open("rb") as stream:
-            document = tomllib.load(stream)
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise LeeConfigError(f"{pyproject}: cannot read: {error.strerror or error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise LeeConfigError(f"{pyproject}: not valid TOML: {error}") from None
-    tool = document.get("tool", {})
-    table = tool.get("lee") if isinstance(tool, dict) else None
-    if table is None:
-        return None
-    if not isinstance(table, dict):
-        raise LeeConfigError(f"{pyproject}: [tool.lee] must be a table")
-    return table
+    return tool_table(load_pyproject(pyproject), pyproject)
 
 
 def load_settings(rootdir: Path, options: CommandLine | None = None) -> Settings:
     """Read ``[tool.lee]`` from ``rootdir/pyproject.toml`` and merge the command line."""
+    from pytest_lee.settings_parse import parse_settings
+
     options = options or CommandLine()
     pyproject = rootdir / "pyproject.toml"
     raw = read_tool_lee(pyproject)
@@ -190,248 +209,5 @@ def load_settings(rootdir: Path, options: CommandLine | None = None) -> Settings
     return settings
 
 
-def parse_settings(
-    raw: Mapping[str, Any], *, rootdir: Path, pyproject: Path, options: CommandLine | None = None
-) -> Settings:
-    """Validate a ``[tool.lee]`` table; every error names *pyproject* and the key."""
-    where = _Where(pyproject)
-    where.known_keys(raw, _TOP_KEYS, "tool.lee")
-    source = None
-    if "source" in raw:
-        source = rootdir / where.string(raw["source"], "tool.lee.source")
-        if not source.is_dir():
-            raise LeeConfigError(
-                f"{pyproject}: tool.lee.source = {raw['source']!r}: no such directory "
-                f"(expected a directory relative to {rootdir})"
-            )
-    handler = where.string(raw.get("handler", Settings.handler), "tool.lee.handler")
-    module, _, function = handler.rpartition(".")
-    if not function.isidentifier() or not all(module.replace("/", ".").split(".")):
-        raise LeeConfigError(
-            f"{pyproject}: tool.lee.handler = {handler!r}: expected 'module.function', "
-            "as in the Lambda console"
-        )
-    min_lines = where.integer(raw.get("min_lines", 50), "tool.lee.min_lines", minimum=0)
-    return Settings(
-        rootdir=rootdir,
-        pyproject=pyproject,
-        source=source,
-        handler=handler,
-        required=where.strings(raw.get("required", []), "tool.lee.required"),
-        min_lines=min_lines,
-        exclude=where.strings(raw.get("exclude", []), "tool.lee.exclude"),
-        function=_parse_function(where, raw.get("function", {})),
-        contracts=_parse_contracts(where, raw.get("contract", [])),
-        budgets=_parse_budgets(where, raw["budgets"]) if "budgets" in raw else None,
-        kb=MappingProxyType(where.table(raw.get("kb", {}), "tool.lee.kb")),
-        options=options or CommandLine(),
-    )
-
-
-def _parse_function(where: _Where, raw: Any) -> FunctionSettings:
-    table = where.table(raw, "tool.lee.function")
-    where.known_keys(table, _FUNCTION_KEYS, "tool.lee.function")
-    defaults = FunctionSettings()
-    environment = where.table(table.get("environment", {}), "tool.lee.function.environment")
-    for name, value in environment.items():
-        where.string(value, f"tool.lee.function.environment.{name}")
-    return FunctionSettings(
-        name=where.string(table.get("name", defaults.name), "tool.lee.function.name"),
-        runtime=where.string(table.get("runtime", defaults.runtime), "tool.lee.function.runtime"),
-        memory_mb=where.integer(
-            table.get("memory_mb", defaults.memory_mb), "tool.lee.function.memory_mb", minimum=128
-        ),
-        timeout_s=where.number(
-            table.get("timeout_s", defaults.timeout_s), "tool.lee.function.timeout_s", positive=True
-        ),
-        environment=MappingProxyType(dict(environment)),
-        runtime_provides=where.strings(
-            table.get("runtime_provides", list(defaults.runtime_provides)),
-            "tool.lee.function.runtime_provides",
-        ),
-    )
-
-
-def _parse_contracts(where: _Where, raw: Any) -> tuple[ContractSettings, ...]:
-    if isinstance(raw, dict):
-        raw = [raw]
-    if not isinstance(raw, list):
-        raise LeeConfigError(
-            f"{where.path}: tool.lee.contract: expected [[tool.lee.contract]] tables"
-        )
-    contracts = []
-    for index, table in enumerate(raw):
-        key = f"tool.lee.contract[{index}]"
-        table = where.table(table, key)
-        where.known_keys(table, _CONTRACT_KEYS, key)
-        if "registry" not in table:
-            raise LeeConfigError(
-                f"{where.path}: {key}: 'registry' is required (\"module:attribute\")"
-            )
-        registry = where.reference(table["registry"], f"{key}.registry")
-        dispatcher = table.get("dispatcher")
-        contracts.append(
-            ContractSettings(
-                registry=registry,
-                dispatcher=None
-                if dispatcher is None
-                else where.reference(dispatcher, f"{key}.dispatcher"),
-                operation=where.string(
-                    table.get("operation", "test_operation"), f"{key}.operation"
-                ),
-                kwargs=MappingProxyType(
-                    dict(where.table(table.get("kwargs", {}), f"{key}.kwargs"))
-                ),
-                leaves=where.strings(table.get("leaves", []), f"{key}.leaves"),
-            )
-        )
-    return tuple(contracts)
-
-
-def _parse_budgets(where: _Where, raw: Any) -> BudgetSettings:
-    table = where.table(raw, "tool.lee.budgets")
-    where.known_keys(table, _BUDGET_KEYS, "tool.lee.budgets", what="budget key or metric")
-    if "event" in table and "events" in table:
-        raise LeeConfigError(f"{where.path}: tool.lee.budgets: give 'event' or 'events', not both")
-    event = table.get("event")
-    if event is not None:
-        event = MappingProxyType(dict(where.table(event, "tool.lee.budgets.event")))
-    events = table.get("events")
-    if events is not None:
-        events = where.string(events, "tool.lee.budgets.events")
-    metrics = {
-        name: parse_levels(table[name], name, f"{where.path}: tool.lee.budgets.{name}")
-        for name in BUILTIN_METRICS
-        if name in table
-    }
-    phases_table = where.table(table.get("phases", {}), "tool.lee.budgets.phases")
-    phases = {
-        name: parse_levels(value, name, f"{where.path}: tool.lee.budgets.phases.{name}")
-        for name, value in phases_table.items()
-    }
-    return BudgetSettings(
-        runs=where.integer(table.get("runs", 5), "tool.lee.budgets.runs", minimum=1),
-        event=event,
-        events=events,
-        metrics=MappingProxyType(metrics),
-        phases=MappingProxyType(phases),
-    )
-
-
 def default_higher_is_better(metric: str) -> bool:
     return metric in HIGHER_IS_BETTER_METRICS
-
-
-def parse_levels(raw: Any, metric: str, where: str) -> Levels:
-    """Levels from a number (the ``acceptable`` level) or a table; direction resolved here.
-
-    Levels that ascend mean lower is better, levels that descend mean higher is better;
-    with fewer than two distinct levels the metric's own direction decides.
-    """
-    if isinstance(raw, bool) or not isinstance(raw, (int, float, dict)):
-        raise LeeConfigError(f"{where}: expected a number or a table of {', '.join(LEVEL_NAMES)}")
-    if not isinstance(raw, dict):
-        raw = {"acceptable": raw}
-    unknown = [key for key in raw if key not in _LEVEL_KEYS]
-    if unknown:
-        raise LeeConfigError(
-            f"{where}: unknown key {unknown[0]!r}{_closest(unknown[0], _LEVEL_KEYS)}"
-        )
-    values: dict[str, float] = {}
-    for name in LEVEL_NAMES:
-        if name in raw:
-            value = raw[name]
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise LeeConfigError(f"{where}.{name}: expected a number, got {value!r}")
-            values[name] = float(value)
-    if not values:
-        raise LeeConfigError(f"{where}: give at least one of {', '.join(LEVEL_NAMES)}")
-    explicit = raw.get("higher_is_better")
-    if explicit is not None and not isinstance(explicit, bool):
-        raise LeeConfigError(f"{where}.higher_is_better: expected true or false, got {explicit!r}")
-    ordered = [values[name] for name in LEVEL_NAMES if name in values]
-    ascending = all(a <= b for a, b in itertools.pairwise(ordered))
-    descending = all(a >= b for a, b in itertools.pairwise(ordered))
-    if not ascending and not descending:
-        shown = ", ".join(f"{name} = {values[name]:g}" for name in LEVEL_NAMES if name in values)
-        raise LeeConfigError(
-            f"{where}: levels ({shown}) neither ascend (lower is better) nor descend "
-            "(higher is better)"
-        )
-    if len(set(ordered)) < 2:
-        direction = default_higher_is_better(metric) if explicit is None else explicit
-    else:
-        direction = descending
-        if explicit is not None and explicit != direction:
-            order = "descend" if explicit else "ascend"
-            raise LeeConfigError(
-                f"{where}: higher_is_better = {str(explicit).lower()} but the levels do not {order}"
-            )
-    return Levels(
-        target=values.get("target"),
-        acceptable=values.get("acceptable"),
-        critical=values.get("critical"),
-        higher_is_better=direction,
-    )
-
-
-def _closest(name: str, known: tuple[str, ...] | list[str]) -> str:
-    import difflib  # only on the way to a usage error
-
-    matches = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean {matches[0]!r}?)" if matches else ""
-
-
-class _Where:
-    """Type checks that name the file and key of the value they reject."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fail(self, key: str, expected: str, value: Any) -> LeeConfigError:
-        return LeeConfigError(f"{self.path}: {key}: expected {expected}, got {value!r}")
-
-    def known_keys(
-        self, table: Mapping[str, Any], known: tuple[str, ...], key: str, what: str = "key"
-    ) -> None:
-        for name in table:
-            if name not in known:
-                raise LeeConfigError(
-                    f"{self.path}: {key}: unknown {what} {name!r}{_closest(name, known)}"
-                )
-
-    def table(self, value: Any, key: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(key, "a table", value)
-        return value
-
-    def string(self, value: Any, key: str) -> str:
-        if not isinstance(value, str) or not value:
-            raise self.fail(key, "a non-empty string", value)
-        return value
-
-    def strings(self, value: Any, key: str) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-            raise self.fail(key, "a list of strings", value)
-        return tuple(value)
-
-    def integer(self, value: Any, key: str, *, minimum: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise self.fail(key, f"a whole number >= {minimum}", value)
-        return value
-
-    def number(self, value: Any, key: str, *, positive: bool) -> float:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or (positive and value <= 0)
-        ):
-            raise self.fail(key, "a positive number", value)
-        return float(value)
-
-    def reference(self, value: Any, key: str) -> str:
-        text = self.string(value, key)
-        module, _, attribute = text.partition(":")
-        if not module or not attribute:
-            raise self.fail(key, "'module:attribute'", value)
-        return text

@@ -14,7 +14,8 @@ from pytest_lee.budgets.stats import summarize
 from pytest_lee.budgets.verdicts import describe_levels, unreliable, verdict
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.lambda_runtime.runner import parse_importtime_line
-from pytest_lee.settings import BudgetSettings, Levels, Settings, parse_levels
+from pytest_lee.settings import BudgetSettings, Levels, Settings
+from pytest_lee.settings_parse import parse_levels
 
 LOWER = Levels(target=320, acceptable=500, critical=1000)
 HIGHER = Levels(target=0.9, acceptable=0.8, critical=0.5, higher_is_better=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pytest_lee.errors import LeeConfigError
-from pytest_lee.settings import load_settings, parse_levels
+from pytest_lee.settings import load_settings
+from pytest_lee.settings_parse import parse_levels
 
 
 def write_pyproject(pytester: pytest.Pytester, body: str) -> None:
@@ -144,4 +145,6 @@ def test_lee_save_under_a_regular_file_is_a_usage_error(pytester: pytest.Pyteste
     pytester.makepyfile("def test_x(): pass")
     result = pytester.runpytest_inprocess("--lee-save=main")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: --lee-save */.lee/baselines/main.json: cannot write there*"])
+    result.stderr.fnmatch_lines(
+        ["ERROR: --lee-save */.lee/baselines/main.json: cannot write there*"]
+    )

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from pytest_lee.errors import LeeConfigError
-from pytest_lee.settings import BUILTIN_METRICS, Levels, Settings, parse_levels
+from pytest_lee.settings import BUILTIN_METRICS, Levels, Settings
+from pytest_lee.settings_parse import parse_levels
 
 
 def configured_levels(settings: Settings) -> dict[str, Levels]:

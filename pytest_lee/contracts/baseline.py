@@ -99,7 +99,7 @@ def resolve_baseline(ref: str, settings: Settings, invocation_dir: Path) -> Base
 
 
 def _source(settings: Settings) -> Path:
-    return settings.source if settings.source is not None else settings.rootdir
+    return settings.code_root
 
 
 def _git(cwd: Path, *args: str) -> str | None:

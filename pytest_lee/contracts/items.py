@@ -34,7 +34,7 @@ class ContractFailure(LeeError):
 
 def contract_source(settings: Settings) -> Path:
     """Where the user's modules live: ``[tool.lee] source``, else the rootdir."""
-    return settings.source if settings.source is not None else settings.rootdir
+    return settings.code_root
 
 
 def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item]:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def registry_module_files(settings: Settings) -> tuple[str, ...]:
     """``.py`` files (relative to ``settings.source``, posix, sorted) the registries name."""
-    source = settings.source if settings.source is not None else settings.rootdir
+    source = settings.code_root
     files: set[str] = set()
     for contract in settings.contracts:
         registry_module, _, attribute = contract.registry.partition(":")
