@@ -10,33 +10,17 @@ Each feature's item module is imported only when its table is configured.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_lee.errors import LeeError
+from pytest_lee._item import LeeConfigNode, LeeItem
+
+__all__ = ["LeeConfigNode", "LeeItem", "lee_items", "wants_lee_items"]
 
 if TYPE_CHECKING:
     from pytest_lee.settings import Settings
-
-
-class LeeConfigNode(pytest.File):
-    """The ``pyproject.toml`` that declares ``[tool.lee]``; its children are built by features."""
-
-    def collect(self) -> Iterable[pytest.Item | pytest.Collector]:  # pragma: no cover
-        return []  # children are created by lee_items()
-
-
-class LeeItem(pytest.Item):
-    """Base of every item pytest-lee adds: a failure is a ``LeeError`` whose message is the
-    whole report, shown as is (no traceback of pytest-lee's own frames)."""
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        if isinstance(excinfo.value, LeeError):
-            return str(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
 
 
 def wants_lee_items(config: pytest.Config) -> bool:

@@ -16,7 +16,7 @@ from typing import Any
 
 from pytest_lee._toml import TableReader, closest, finite_float
 from pytest_lee.errors import LeeConfigError
-from pytest_lee.settings import (
+from pytest_lee.settings_model import (
     ARCHITECTURES,
     BUILTIN_METRICS,
     CPU_MODELS,

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
+from pytest_lee._item import LeeItem
 from pytest_lee.budgets.baselines import load_baseline, regression_pct
 from pytest_lee.budgets.marker import budget_overrides, configured_levels
 from pytest_lee.budgets.measure import Measurement
 from pytest_lee.budgets.shared import session_measurement
 from pytest_lee.budgets.verdicts import FAILING, budget_entry, failure_message, measurement_entry
-from pytest_lee.collect import LeeItem
 from pytest_lee.errors import LeeError
 from pytest_lee.settings import Levels, Settings
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_lee.collect import LeeItem
+from pytest_lee._item import LeeItem
 from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_lee.collect import LeeItem
+from pytest_lee._item import LeeItem
 from pytest_lee.errors import PackageError
 
 if TYPE_CHECKING:
