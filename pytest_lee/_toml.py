@@ -26,7 +26,8 @@ def load_pyproject(pyproject: Path) -> dict[str, Any] | None:
 
     try:
         with pyproject.open("rb") as stream:
-            return tomllib.load(stream)
+            document: dict[str, Any] = tomllib.load(stream)
+            return document
     except FileNotFoundError:
         return None
     except OSError as error:

@@ -52,5 +52,8 @@ def lee_items(session: pytest.Session, settings: Settings) -> list[pytest.Item]:
         items.extend(budget_items(node, settings))
     # Items added after collection are invisible to the collection count ("collected N
     # items") unless their node reports them, as a collected file would.
-    node.ihook.pytest_collectreport(report=pytest.CollectReport(node.nodeid, "passed", None, items))
+    collected: list[pytest.Item | pytest.Collector] = list(items)
+    node.ihook.pytest_collectreport(
+        report=pytest.CollectReport(node.nodeid, "passed", None, collected)
+    )
     return items

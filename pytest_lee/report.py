@@ -94,4 +94,5 @@ def _canonical(entry: Any) -> str:
 
 def _load(target: str) -> Callable[..., list[str]]:
     module_name, _, function_name = target.partition(":")
-    return getattr(importlib.import_module(module_name), function_name)
+    render: Callable[..., list[str]] = getattr(importlib.import_module(module_name), function_name)
+    return render
