@@ -20,7 +20,13 @@ def rehearsal_project(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-def run_test_module(project: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
-    """Write *source* as ``test_it.py`` and run it in a subprocess, as a user would."""
+def run_test_module(
+    project: pytest.Pytester, source: str, *args: str, subprocess: bool = False
+) -> pytest.RunResult:
+    """Write *source* as ``test_it.py`` and run it as a user would (in-process: several
+    times faster than a subprocess, which would import pytest, boto3 and moto anew).
+    *subprocess* for what needs a clean interpreter: a moto server thread of this process
+    must not share the in-process run's moto state."""
     project.makepyfile(test_it=source)
-    return project.runpytest_subprocess("test_it.py", "-p", "no:cacheprovider", *args)
+    run = project.runpytest_subprocess if subprocess else project.runpytest_inprocess
+    return run("test_it.py", "-p", "no:cacheprovider", *args)

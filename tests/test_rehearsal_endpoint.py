@@ -86,6 +86,7 @@ def test_a_rehearsal_runs_against_a_moto_server_on_loopback(project, moto_server
     """
         % moto_server,
         f"--lee-endpoint={moto_server}",
+        subprocess=True,
     )
     result.assert_outcomes(passed=1)
     # The server, not an in-process mock, holds what the rehearsal did.
