@@ -51,7 +51,7 @@ def test_the_fixture_measures_and_the_marker_overrides_levels_for_one_test(proje
             assert result.verdict("setup_ms") == "target"
     """
     )
-    result = project.runpytest_subprocess("test_cold.py", "-p", "no:randomly")
+    result = project.runpytest_inprocess("test_cold.py", "-p", "no:randomly")
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -72,7 +72,7 @@ def test_a_marker_with_an_unknown_metric_fails_the_test_with_one_line(project):
     """
     )
     # -rN: no short summary, whose length depends on the terminal and on $CI.
-    result = project.runpytest_subprocess("test_cold.py", "-rN")
+    result = project.runpytest_inprocess("test_cold.py", "-rN")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         ["lee_budget on test_cold.py::test_typo: unknown metric 'setup' (known: *)"]
@@ -93,7 +93,7 @@ def test_a_run_count_below_one_fails_the_test_with_one_line(project):
             lee_cold_start(runs=runs)
     """
     )
-    result = project.runpytest_subprocess("test_cold.py")
+    result = project.runpytest_inprocess("test_cold.py")
     result.assert_outcomes(failed=3)
     result.stdout.fnmatch_lines_random(
         [
@@ -110,7 +110,7 @@ def test_a_handler_that_does_not_import_fails_the_test_with_the_cause(project):
             lee_cold_start("nothere.handler")
     """
     )
-    result = project.runpytest_subprocess("test_cold.py")
+    result = project.runpytest_inprocess("test_cold.py")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         ["nothere.handler: ModuleNotFoundError: No module named 'nothere' (no stderr)"]

@@ -52,12 +52,12 @@ def set_values(pytester: pytest.Pytester, load_ms: float, hit_ratio: float) -> N
 
 def test_save_then_compare_prints_the_change_per_metric(pytester):
     make_project(pytester, load_ms=100.0, hit_ratio=0.9)
-    saved = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-save", "main")
+    saved = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget", "--lee-save", "main")
     saved.assert_outcomes(passed=2)
     baseline = json.loads((pytester.path / ".lee" / "baselines" / "main.json").read_text())
     assert baseline["metrics"]["load_ms"]["median"] == 100.0
     set_values(pytester, load_ms=89.0, hit_ratio=0.95)
-    compared = pytester.runpytest_subprocess(
+    compared = pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-compare", "main"
     )
     compared.assert_outcomes(passed=2)
@@ -72,11 +72,11 @@ def test_save_then_compare_prints_the_change_per_metric(pytester):
 
 def test_compare_and_save_under_one_name_compare_with_the_old_baseline_then_replace_it(pytester):
     make_project(pytester, load_ms=100.0, hit_ratio=0.9)
-    pytester.runpytest_subprocess(
+    pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-save", "main"
     ).assert_outcomes(passed=2)
     set_values(pytester, load_ms=89.0, hit_ratio=0.95)
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-compare", "main", "--lee-save", "main"
     )
     result.assert_outcomes(passed=2)
@@ -93,11 +93,11 @@ def test_compare_and_save_under_one_name_compare_with_the_old_baseline_then_repl
 
 def test_compare_fail_fails_a_regression_beyond_the_percentage_only(pytester):
     make_project(pytester, load_ms=100.0, hit_ratio=0.9)
-    pytester.runpytest_subprocess(
+    pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-save", "main"
     ).assert_outcomes(passed=2)
     set_values(pytester, load_ms=125.0, hit_ratio=0.85)  # +25 % slower, hit ratio 5.6 % worse
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-compare", "main", "--lee-compare-fail", "10"
     )
     result.assert_outcomes(passed=1, failed=1)
@@ -107,7 +107,7 @@ def test_compare_fail_fails_a_regression_beyond_the_percentage_only(pytester):
             "beyond --lee-compare-fail 10 %"
         ]
     )
-    lenient = pytester.runpytest_subprocess(
+    lenient = pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-compare", "main", "--lee-compare-fail", "30"
     )
     lenient.assert_outcomes(passed=2)
@@ -115,7 +115,7 @@ def test_compare_fail_fails_a_regression_beyond_the_percentage_only(pytester):
 
 def test_compare_with_a_missing_baseline_says_how_to_make_one(pytester):
     make_project(pytester)
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-compare", "nope", "--lee-compare-fail", "5"
     )
     result.assert_outcomes(failed=2)
@@ -158,7 +158,7 @@ def test_output_flags_that_cannot_work_are_usage_errors_before_measuring(pyteste
 
 def test_emf_json_and_junit_carry_the_same_figures(pytester):
     make_project(pytester, load_ms=150.0)
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "--lee-budgets",
         "-k",
         "budget",
@@ -193,7 +193,7 @@ def test_emf_json_and_junit_carry_the_same_figures(pytester):
 
 def test_the_breakdown_points_at_the_largest_cold_start_phase(pytester):
     make_project(pytester)
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget")
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget")
     result.stdout.fnmatch_lines(
         [
             "cold start * ms (median of 2 runs) = import * ms + first invocation * ms",

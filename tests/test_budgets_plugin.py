@@ -63,7 +63,7 @@ def make_project(
 
 def test_budgets_are_skipped_without_the_flag(pytester):
     make_project(pytester, METRIC_APP)
-    result = pytester.runpytest_subprocess("-k", "budget", "-rs")
+    result = pytester.runpytest_inprocess("-k", "budget", "-rs")
     result.assert_outcomes(skipped=8)
     result.stdout.fnmatch_lines(["SKIPPED [[]8[]] pyproject.toml*budgets run with --lee-budgets"])
     assert not (pytester.path / "imports.log").exists()
@@ -72,7 +72,7 @@ def test_budgets_are_skipped_without_the_flag(pytester):
 @pytest.mark.parametrize("app", [METRIC_APP, EMF_APP], ids=["metric-lines", "emf-lines"])
 def test_each_verdict_in_both_directions_from_app_reported_phases(pytester, app):
     make_project(pytester, app)
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-json", "out.json"
     )
     result.assert_outcomes(passed=4, failed=4)
@@ -170,7 +170,7 @@ def handler(event, context):
 )
 def test_both_counter_styles_give_the_same_counts_and_hit_rate(pytester, app):
     make_project(pytester, app, COUNTER_BUDGETS)
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-json", "out.json"
     )
     result.assert_outcomes(passed=3)
@@ -192,7 +192,7 @@ def test_a_module_only_the_dev_venv_has_fails_every_budget(pytester):
         "import requests\n\ndef handler(event, context):\n    return 1\n",
         "cold_start_ms = { acceptable = 5000 }\nimport_ms = { acceptable = 5000 }\n",
     )
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget")
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget")
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
         ["app.handler: ModuleNotFoundError: No module named 'requests' (no stderr)"]
@@ -232,7 +232,7 @@ def test_a_child_that_crashes_or_hangs_fails_the_items_with_its_stderr_tail(
         timeout=1,
     )
     # -rN: no short summary, whose length depends on the terminal and on $CI.
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "-rN", timeout=60)
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget", "-rN")
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
         [f"app.handler: {cause}", "--- child stderr (last lines) ---", tail]
@@ -248,14 +248,14 @@ def test_an_event_file_that_is_not_json_is_named(pytester):
     )
     pytester.mkdir("events")
     (pytester.path / "events" / "bad.json").write_text("{not json")
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget")
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*events/bad.json: event file is not JSON: *line 1 column 2*"])
 
 
 def test_a_phase_the_app_never_reports_fails_with_what_it_did_report(pytester):
     make_project(pytester, METRIC_APP, "phases = { cache_warm_ms = { acceptable = 20 } }\n")
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget")
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -271,7 +271,7 @@ def test_garbage_on_stdout_is_ignored(pytester):
         'print("\\x00\\x01{garbage"); print("{\\"level\\": \\"METRIC\\"}"); print(json.dumps',
     )
     make_project(pytester, app, "phases = { t_low = { acceptable = 20 } }\n")
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget")
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget")
     result.assert_outcomes(passed=1)
 
 
@@ -279,7 +279,7 @@ def test_levels_that_neither_ascend_nor_descend_stop_the_run_with_one_line(pytes
     make_project(
         pytester, METRIC_APP, "request_ms = { target = 100, acceptable = 500, critical = 200 }\n"
     )
-    result = pytester.runpytest_subprocess("--lee-budgets")
+    result = pytester.runpytest_inprocess("--lee-budgets")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         [
@@ -307,7 +307,7 @@ def test_error_rate_counts_exceptions_and_5xx_but_not_4xx(pytester):
     pytester.mkdir("events")
     for index, kind in enumerate(["ok", "raise", "client", "server"]):
         (pytester.path / "events" / f"{index}.json").write_text(json.dumps({"kind": kind}))
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-json", "out.json"
     )
     result.assert_outcomes(failed=1)
