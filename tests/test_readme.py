@@ -1,0 +1,33 @@
+"""README.md sells and starts: short, with the two set-up commands the project promises."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+# Run verbatim by people on a fresh machine; .ci/run runs the same pytest commands.
+MAIN_JOB = (
+    "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[aws]' "
+    "&& pytest --lee-budgets examples"
+)
+TEST_SUITE = "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' && pytest"
+
+
+def test_the_readme_has_at_most_150_lines():
+    assert len(README.splitlines()) <= 150
+
+
+def test_the_readme_gives_both_set_up_commands_whole_on_one_line():
+    lines = README.splitlines()
+    assert MAIN_JOB in lines
+    assert TEST_SUITE in lines
+
+
+def test_every_link_of_the_readme_to_a_file_of_the_repository_exists():
+    targets = re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", README)
+    assert targets
+    missing = [target for target in targets if not (REPO / target).exists()]
+    assert not missing
