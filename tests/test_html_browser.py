@@ -111,6 +111,7 @@ def test_every_section_and_chart_is_drawn(page: Any, tmp_path: Path) -> None:
         chart = page.find_element("css selector", f"svg[aria-label='{label}']")
         assert chart.size["width"] > 100 and chart.size["height"] > 10, label
     assert page.find_elements("css selector", "svg .ice.chain")  # the heaviest chain, marked
+    page.execute_script("window.scrollTo(0, 0)")
     height = page.execute_script("return document.body.scrollHeight")
     page.set_window_size(1280, min(height + 40, 8000))
     page.save_screenshot(str(tmp_path / "report.png"))

@@ -64,7 +64,7 @@ def distribution(
     samples: Sequence[float], levels: dict[str, float | None], median: float | None, unit: str = ""
 ) -> str:
     """One metric's runs as dots on a scale, the median as a bar, the levels as dashed lines."""
-    width, height, pad = 220.0, 26.0, 6.0
+    width, height, pad = 240.0, 34.0, 6.0
     values = [float(v) for v in samples if isinstance(v, (int, float))]
     data = values + ([float(median)] if isinstance(median, (int, float)) else [])
     if not data:
@@ -78,43 +78,72 @@ def distribution(
         return pad + (value - low) / span * (width - 2 * pad)
 
     body = [
-        f'<line x1="{pad}" y1="{height - 6}" x2="{width - pad}" y2="{height - 6}" stroke="#bbb"/>'
+        f'<line x1="{pad}" y1="{height - 14}" x2="{width - pad}" y2="{height - 14}" stroke="#bbb"/>'
     ]
     for name, level in levels.items():
         if isinstance(level, (int, float)) and low <= level <= high:
             body.append(
-                f'<line x1="{x(level):.1f}" y1="2" x2="{x(level):.1f}" y2="{height - 2}" '
+                f'<line x1="{x(level):.1f}" y1="2" x2="{x(level):.1f}" y2="{height - 12}" '
                 f'stroke="{COLORS.get(name, "#888")}" stroke-dasharray="{LEVEL_DASH.get(name, "")}">'
                 f"<title>{e(name)} {e(format_value(level))}{e(unit)}</title></line>"
             )
     for value in values:
         body.append(
-            f'<circle cx="{x(value):.1f}" cy="{height / 2:.1f}" r="3" fill="#37474f" fill-opacity="0.55">'
+            f'<circle cx="{x(value):.1f}" cy="{(height - 12) / 2:.1f}" r="3" fill="#37474f" fill-opacity="0.55">'
             f"<title>run: {e(format_value(value))}{e(unit)}</title></circle>"
         )
     if isinstance(median, (int, float)):
         body.append(
-            _rect((x(median) - 1, 3, 2, height - 8), "#000", f"median {format_value(median)}{unit}")
+            _rect(
+                (x(median) - 1, 2, 2, height - 16), "#000", f"median {format_value(median)}{unit}"
+            )
         )
+    body.extend(_off_scale(levels, low, high, x_left=1, x_right=width - 1, y=height - 1))
     return _svg(width, height, body, "distribution of the runs")
 
 
 def _nearest_levels(
     low: float, high: float, levels: dict[str, float | None]
 ) -> tuple[float, float]:
-    """The runs' range widened to the nearest level on each side: where the data sits
-    against the next threshold, without a far critical level squeezing the runs to a dot."""
+    """The data's range, widened to the nearest level on each side when that level is
+    close (within the data's own span): where the runs sit against the next threshold,
+    without a far-away level squeezing them into one dot. Off-scale levels are left to
+    :func:`_off_scale`."""
+    span = max(high - low, abs(high) * 0.1, 1e-9)
     marks = [float(v) for v in levels.values() if isinstance(v, (int, float))]
-    above = [mark for mark in marks if mark >= high]
-    below = [mark for mark in marks if mark <= low]
+    above = [mark for mark in marks if high <= mark <= high + span]
+    below = [mark for mark in marks if low - span <= mark <= low]
     low = max(below) if below else low
     high = min(above) if above else high
-    inside = [mark for mark in marks if low <= mark <= high]
-    low, high = min([low, *inside]), max([high, *inside])
     if high == low:
         low, high = low - 1, high + 1
-    pad = (high - low) * 0.05
+    pad = (high - low) * 0.06
     return low - pad, high + pad
+
+
+def _off_scale(
+    levels: dict[str, float | None],
+    low: float,
+    high: float,
+    *,
+    x_left: float,
+    x_right: float,
+    y: float,
+) -> list[str]:
+    """``← target 1`` / ``critical 2000 →`` at the edges for the nearest levels not drawn."""
+    named = [(name, float(v)) for name, v in levels.items() if isinstance(v, (int, float))]
+    below = [pair for pair in named if pair[1] < low]
+    above = [pair for pair in named if pair[1] > high]
+    body = []
+    if below:
+        name, value = max(below, key=lambda pair: pair[1])
+        body.append(_text(x_left, y, f"← {name} {format_value(value)}", ' class="tick"'))
+    if above:
+        name, value = min(above, key=lambda pair: pair[1])
+        body.append(
+            _text(x_right, y, f"{name} {format_value(value)} →", ' class="tick" text-anchor="end"')
+        )
+    return body
 
 
 def waterfall(rows: Sequence[tuple[str, float, float, str]], total: float) -> str:
@@ -209,13 +238,10 @@ def trend(
     """A metric's median across saved baselines, oldest first, the current run last."""
     if not points:
         return ""
-    width, height, left, bottom = 420.0, 150.0, 52.0, 34.0
+    width, height, left, bottom = 440.0, 150.0, 52.0, 34.0
     values = [value for _, value, _ in points]
-    marks = [float(v) for v in levels.values() if isinstance(v, (int, float))]
-    low, high = min(values + marks), max(values + marks)
-    if high == low:
-        low, high = low - 1, high + 1
-    plot_w, plot_h = width - left - 16, height - bottom - 10
+    low, high = _nearest_levels(min(values), max(values), levels)
+    plot_w, plot_h = width - left - 44, height - bottom - 10
 
     def y(value: float) -> float:
         return 10 + (high - value) / (high - low) * plot_h
@@ -231,11 +257,12 @@ def trend(
         f'<line x1="{left}" y1="{10 + plot_h}" x2="{left + plot_w}" y2="{10 + plot_h}" stroke="#bbb"/>'
     ]
     for name, level in levels.items():
-        if isinstance(level, (int, float)):
+        if isinstance(level, (int, float)) and low <= level <= high:
             body.append(
                 f'<line x1="{left}" y1="{y(level):.1f}" x2="{left + plot_w}" y2="{y(level):.1f}" '
                 f'stroke="{COLORS.get(name, "#888")}" stroke-dasharray="4 3"><title>{e(name)} {e(format_value(level))}</title></line>'
             )
+    body.extend(_off_scale(levels, low, high, x_left=left + 2, x_right=left + plot_w, y=20))
     for value in (low, high):
         body.append(
             _text(left - 4, y(value) + 4, format_value(value), ' class="tick" text-anchor="end"')
