@@ -97,10 +97,17 @@ def test_the_report_opens_without_console_errors(page: Any) -> None:
 
 
 def test_every_section_and_chart_is_drawn(page: Any, tmp_path: Path) -> None:
-    for anchor in ("budgets", "contracts", "rehearsals", "package"):
-        section = page.find_element("id", anchor)
-        assert section.is_displayed() and section.size["height"] > 50, anchor
-        section.screenshot(str(tmp_path / f"report-{anchor}.png"))
+    height = page.execute_script("return document.body.scrollHeight")
+    page.set_window_size(1280, min(height + 40, 8000))  # whole sections in the screenshots
+    try:
+        for anchor in ("budgets", "contracts", "rehearsals", "package"):
+            section = page.find_element("id", anchor)
+            assert section.is_displayed() and section.size["height"] > 50, anchor
+            section.screenshot(str(tmp_path / f"report-{anchor}.png"))
+        page.execute_script("window.scrollTo(0, 0)")
+        page.save_screenshot(str(tmp_path / "report.png"))
+    finally:
+        page.set_window_size(1280, 1000)
     for label in (
         "cold start waterfall",
         "import tree icicle",
@@ -111,11 +118,6 @@ def test_every_section_and_chart_is_drawn(page: Any, tmp_path: Path) -> None:
         chart = page.find_element("css selector", f"svg[aria-label='{label}']")
         assert chart.size["width"] > 100 and chart.size["height"] > 10, label
     assert page.find_elements("css selector", "svg .ice.chain")  # the heaviest chain, marked
-    page.execute_script("window.scrollTo(0, 0)")
-    height = page.execute_script("return document.body.scrollHeight")
-    page.set_window_size(1280, min(height + 40, 8000))
-    page.save_screenshot(str(tmp_path / "report.png"))
-    page.set_window_size(1280, 1000)
 
 
 def test_contracts_filter_by_status_and_key(page: Any) -> None:

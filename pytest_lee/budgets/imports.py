@@ -23,6 +23,7 @@ from typing import Any
 from pytest_lee.budgets.verdicts import format_value
 
 TOP_CHAINS = 5
+MIN_CHAIN_SHARE = 0.01  # a chain under 1 % of the import is not worth a maintainer's time
 ADVISOR_LINES = 3
 # Tree nodes cheaper than this share of their phase are folded into one "… N more" node,
 # so the report stays small for apps importing thousands of modules.
@@ -222,7 +223,10 @@ def heaviest_chains(
                     chain["importers"].append(path[-1])
 
     walk(phase, [])
-    chains = sorted(found.values(), key=lambda chain: chain["cumulative_ms"], reverse=True)[:limit]
+    ranked = sorted(found.values(), key=lambda chain: chain["cumulative_ms"], reverse=True)
+    chains = [chain for chain in ranked if chain["cumulative_ms"] >= total * MIN_CHAIN_SHARE][
+        :limit
+    ]
     for chain in chains:
         chain["cumulative_ms"] = round(chain["cumulative_ms"], 3)
         chain["own_ms"] = round(chain["own_ms"], 3)
