@@ -107,6 +107,21 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         from pytest_lee.budgets.outputs import write_budget_outputs
 
         write_budget_outputs(report, settings)
+    if settings.options.html_path is not None:
+        _write_html(session, report, settings.options.html_path)
+
+
+def _write_html(session: pytest.Session, report: Any, path: Path) -> None:
+    """``--lee-html``: once, on the controller, after the baselines are saved (its trend reads them)."""
+    from pytest_lee.html import write_html_report
+
+    try:
+        write_html_report(report, lee_settings(session.config), path)
+    except OSError as error:
+        session.config.stash[write_error_key] = (
+            f"--lee-html {path}: cannot write: {error.strerror or error}"
+        )
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
 
 def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.Config) -> None:

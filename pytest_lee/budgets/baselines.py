@@ -2,7 +2,9 @@
 
 A baseline is ``.lee/baselines/NAME.json`` under the rootdir (meant to be committed),
 written atomically: ``{"metrics": {"cold_start_ms": {"median": 320.1, "p95": 340.2,
-"higher_is_better": false}, ...}}``. A comparison shows each metric's median change,
+"higher_is_better": false}, ...}, "recorded": {"machine": ..., "python": "3.12.1",
+"commit": "fa7e120", "date": "2026-11-29T14:30:00+00:00"}}`` — where and when, so a trend
+over several baselines (the HTML report's) reads right. A comparison shows each metric's median change,
 ``cold_start_ms 320 → 285 (−11 %)``; a regression is a change in the worse direction
 (up for lower-is-better, down for higher-is-better), and with ``--lee-compare-fail PCT``
 a budget item whose metric regressed by more than PCT percent fails.
@@ -32,8 +34,34 @@ def save_baseline(settings: Settings, name: str, entries: Iterable[dict[str, Any
         }
         for entry in entries
     }
-    write_atomic(path, json.dumps({"metrics": dict(sorted(metrics.items()))}, indent=2) + "\n")
+    document = {"metrics": dict(sorted(metrics.items())), "recorded": recorded(settings.rootdir)}
+    write_atomic(path, json.dumps(document, indent=2) + "\n")
     return path
+
+
+def recorded(rootdir: Path) -> dict[str, Any]:
+    """Where and when a baseline was measured: machine, Python, commit (None outside git), date."""
+    import datetime
+    import os
+    import platform
+    import subprocess
+
+    try:
+        commit: str | None = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=rootdir,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = None
+    return {
+        "machine": f"{platform.node()} ({platform.machine()}, {os.cpu_count()} CPUs)",
+        "python": platform.python_version(),
+        "commit": commit or None,
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
 
 
 def load_baseline(settings: Settings, name: str) -> dict[str, dict[str, Any]]:

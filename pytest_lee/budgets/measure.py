@@ -31,10 +31,11 @@ import json
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pytest_lee.budgets.imports import app_modules, import_analysis
 from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
 from pytest_lee.budgets.stats import MetricStats, summarize
 from pytest_lee.errors import LeeConfigError, LeeError
@@ -62,6 +63,9 @@ class Measurement:
     phases: list[str] = field(default_factory=list)
     slowest_imports: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The -X importtime run's tree (pruned) and its heaviest chains: see ``imports``.
+    import_tree: list[dict[str, Any]] = field(default_factory=list)
+    import_chains: list[dict[str, Any]] = field(default_factory=list)
 
     def stats(self, metric: str) -> MetricStats | None:
         values = self.samples.get(metric)
@@ -133,11 +137,12 @@ def measure(
         collected = [
             run_handler(code_dir, handler, plan, function, timeout_s=timeout_s) for _ in range(runs)
         ]
+        app = app_modules(code_dir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for run in collected:
         _require_completed(run, handler)
-    return _from_runs(handler, collected, traced)
+    return replace(_from_runs(handler, collected, traced), **import_analysis(traced.imports, app))
 
 
 def _require_completed(run: ChildRun, handler: str) -> None:

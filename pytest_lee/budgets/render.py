@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pytest_lee._text import count
+from pytest_lee.budgets.imports import advisor_lines
 from pytest_lee.budgets.verdicts import MARKS, describe_levels, format_value, largest_phase
 from pytest_lee.settings import Levels
 
@@ -101,6 +102,7 @@ def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> lis
             if "total" in name:
                 cells.append("(total)")
             lines.append("  ".join(cell for cell in cells if cell))
+    lines.extend(advisor_lines(detail.get("import_chains") or []))
     imports = detail.get("slowest_imports") or []
     if imports:
         lines.append("  slowest imports (own ms, -X importtime):")

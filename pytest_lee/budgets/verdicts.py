@@ -105,6 +105,8 @@ def measurement_entry(measurement: Measurement) -> dict[str, Any]:
         "first_invoke_ms": _median(measurement, "first_invoke_ms"),
         "phases": phases,
         "slowest_imports": measurement.slowest_imports,
+        "import_chains": measurement.import_chains,
+        "import_tree": measurement.import_tree,
         "notes": measurement.notes,
     }
 

@@ -21,6 +21,8 @@ from pytest_lee.errors import PackageError
 if TYPE_CHECKING:
     from pytest_lee.settings import Settings
 
+LARGEST_FILES = 200  # per-file sizes kept in the report entry (a vendored tree has thousands)
+
 
 def package_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item]:
     """One item, ``package``, when ``[tool.lee] source`` is set."""
@@ -47,7 +49,8 @@ class PackageItem(LeeItem):
                 )
                 raise
             with zipfile.ZipFile(package.path) as archive:
-                unzipped = sum(info.file_size for info in archive.infolist())
+                infos = archive.infolist()
+            unzipped = sum(info.file_size for info in infos)
             report.add(
                 "package",
                 _entry(
@@ -57,6 +60,7 @@ class PackageItem(LeeItem):
                     unzipped_bytes=unzipped,
                     code_sha256=package.code_sha256,
                     warnings=list(package.warnings),
+                    file_sizes=_largest(infos),
                 ),
             )
         for warning in package.warnings:
@@ -64,6 +68,12 @@ class PackageItem(LeeItem):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, "package"
+
+
+def _largest(infos: list[zipfile.ZipInfo], limit: int = LARGEST_FILES) -> list[list[Any]]:
+    """[name, size, compressed size] of the largest files: what the HTML report draws."""
+    ranked = sorted(infos, key=lambda info: info.file_size, reverse=True)[:limit]
+    return [[info.filename, info.file_size, info.compress_size] for info in ranked]
 
 
 def _entry(settings: Settings, **fields: Any) -> dict[str, Any]:

@@ -1,0 +1,174 @@
+"""The report's rehearsals and package sections.
+
+A rehearsal entry (``rehearsal.deploy``) has ``steps`` (section, name, ms, ok, detail),
+its outcome, and where the ``production`` alias pointed before (``previous_version``),
+during the canary (``canary.weight``) and after (``alias_version`` + ``alias_weights``):
+each deployment becomes a timeline of its steps, and all of them together the alias's
+history. Layers or other keys a rehearsal may gain are ignored until drawn here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_lee.budgets.verdicts import format_value
+from pytest_lee.html import svg
+from pytest_lee.html.svg import e, num
+
+OUTCOMES = ("promoted", "rolled back", "refused", "unchanged", "failed")
+LARGEST_FILES = 25
+
+
+def outcome_of(entry: dict[str, Any]) -> str:
+    if entry.get("outcome"):
+        return str(entry["outcome"])
+    for key, name in (
+        ("promoted", "promoted"),
+        ("rolled_back", "rolled back"),
+        ("refused", "refused"),
+    ):
+        if entry.get(key):
+            return name
+    return "unchanged" if entry.get("unchanged") else "failed"
+
+
+def rehearsals_section(report: Any, settings: Any) -> str:
+    entries = [entry for entry in report.entries("rehearsals") if isinstance(entry, dict)]
+    if not entries:
+        return ""
+    present = [o for o in OUTCOMES if any(outcome_of(entry) == o for entry in entries)]
+    present += sorted({outcome_of(entry) for entry in entries} - set(present))
+    options = "".join(f"<option value='{e(o)}'>{e(o)}</option>" for o in present)
+    blocks = [_deployment(entry) for entry in entries]
+    track = svg.alias_track(alias_history(entries))
+    return (
+        "<div class='filters'><label>outcome <select data-filter='rehearsals' data-attr='outcome'>"
+        f"<option value=''>all</option>{options}</select></label>"
+        "<span class='count' data-filter-count='rehearsals'></span></div>"
+        + "".join(blocks)
+        + (
+            "<h3>Where production pointed</h3><div class='scroll'>" + track + "</div>"
+            if track
+            else ""
+        )
+    )
+
+
+def _deployment(entry: dict[str, Any]) -> str:
+    outcome = outcome_of(entry)
+    version = entry.get("version")
+    what = "rollback" if entry.get("kind") == "rollback" else "deploy"
+    title = f"{entry.get('function', '?')} {what}" + (f" v{version}" if version is not None else "")
+    facts = [f"{num(entry.get('seconds')):.2f} s"]
+    if entry.get("alias_version") is not None:
+        facts.append(f"production on v{entry['alias_version']}")
+    if entry.get("test"):
+        facts.append(str(entry["test"]))
+    reason = f"<p class='why'>why: {e(entry['reason'])}</p>" if entry.get("reason") else ""
+    steps = [step for step in entry.get("steps") or [] if isinstance(step, dict)]
+    return (
+        f"<div class='deployment' data-filter-item='rehearsals' data-outcome='{e(outcome)}'>"
+        f"<h3>{e(title)} <span class='badge o-{e(outcome.replace(' ', '-'))}'>{e(outcome)}</span></h3>"
+        f"<p class='caption'>{e(' · '.join(facts))}</p>{reason}"
+        f"<div class='scroll'>{svg.timeline(steps)}</div></div>"
+    )
+
+
+def alias_history(entries: list[dict[str, Any]]) -> list[tuple[str, dict[str, float]]]:
+    """(moment, {version: weight}) in order: before each deployment, during its canary, after."""
+    events: list[tuple[str, dict[str, float]]] = []
+    for entry in entries:
+        version = None if entry.get("version") is None else str(entry["version"])
+        before = entry.get("previous_version")
+        label = f"v{version}" if version is not None else str(entry.get("kind", "?"))
+        if before is not None and (not events or events[-1][1] != {str(before): 1.0}):
+            events.append((f"before {label}", {str(before): 1.0}))
+        canary = entry.get("canary")
+        if isinstance(canary, dict) and version is not None and before is not None:
+            weight = canary.get("weight")
+            if isinstance(weight, (int, float)) and 0 < weight < 1:
+                events.append(
+                    (f"canary {label}", {str(before): 1 - weight, version: float(weight)})
+                )
+        after = entry.get("alias_version")
+        if after is not None:
+            weights = {str(after): 1.0}
+            for other, share in (entry.get("alias_weights") or {}).items():
+                if isinstance(share, (int, float)):
+                    weights[str(other)] = float(share)
+                    weights[str(after)] = max(0.0, weights[str(after)] - float(share))
+            events.append((f"after {label}", weights))
+    return events
+
+
+def package_section(report: Any, settings: Any) -> str:
+    entries = [entry for entry in report.entries("package") if isinstance(entry, dict)]
+    if not entries:
+        return ""
+    parts = []
+    for entry in entries:
+        status = str(entry.get("status", "ok"))
+        facts = []
+        if entry.get("files") is not None:
+            facts.append(f"{entry['files']} files")
+        if entry.get("zipped_bytes") is not None:
+            facts.append(f"{size(entry['zipped_bytes'])} zipped")
+        if entry.get("unzipped_bytes") is not None:
+            facts.append(f"{size(entry['unzipped_bytes'])} unzipped")
+        if entry.get("code_sha256"):
+            facts.append(f"CodeSha256 {entry['code_sha256']}")
+        notes = [f"problem: {p}" for p in entry.get("problems") or []] + [
+            f"warning: {w}" for w in entry.get("warnings") or []
+        ]
+        sizes = _file_sizes(entry)
+        parts.append(
+            f"<div class='package'><h3><code>{e(entry.get('source', '?'))}</code> "
+            f"<span class='badge c-{e(status)}'>{e(status)}</span></h3>"
+            f"<p class='caption'>{e(' · '.join(facts))}</p>"
+            + (
+                "<ul class='notes'>" + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul>"
+                if notes
+                else ""
+            )
+            + _sizes_block(sizes)
+            + "</div>"
+        )
+    return "".join(parts)
+
+
+def _file_sizes(entry: dict[str, Any]) -> list[tuple[str, float]]:
+    rows = []
+    for item in entry.get("file_sizes") or []:
+        if isinstance(item, (list, tuple)) and len(item) >= 2 and isinstance(item[1], (int, float)):
+            rows.append((str(item[0]), float(item[1])))
+        elif isinstance(item, dict) and isinstance(item.get("size"), (int, float)):
+            rows.append((str(item.get("path", "?")), float(item["size"])))
+    return sorted(rows, key=lambda row: row[1], reverse=True)
+
+
+def _sizes_block(rows: list[tuple[str, float]]) -> str:
+    if not rows:
+        return ""
+    folders: dict[str, float] = {}
+    for name, bytes_ in rows:
+        folder = name.split("/", 1)[0] + "/" if "/" in name else "(top level)"
+        folders[folder] = folders.get(folder, 0.0) + bytes_
+    by_folder = sorted(folders.items(), key=lambda row: row[1], reverse=True)
+    return (
+        "<h4>Largest files (uncompressed)</h4>"
+        + svg.size_bars(rows[:LARGEST_FILES], size)
+        + (
+            "<h4>By top-level folder</h4>" + svg.size_bars(by_folder[:LARGEST_FILES], size)
+            if len(by_folder) > 1
+            else ""
+        )
+    )
+
+
+def size(value: Any) -> str:
+    number = float(value) if isinstance(value, (int, float)) else 0.0
+    if number < 1024:
+        return f"{number:.0f} B"
+    if number < 1024 * 1024:
+        return f"{number / 1024:.1f} KiB"
+    return f"{format_value(number / (1024 * 1024))} MiB"
