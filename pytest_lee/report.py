@@ -19,7 +19,7 @@ from typing import Any
 
 from pytest_lee._atomic import write_atomic
 
-# The sections PRODUCT.md fixes for --lee-json; features may add more keys.
+# The sections docs/outputs.md fixes for --lee-json; features may add more keys.
 FIXED_SECTIONS = ("budgets", "contracts", "deploy_groups", "rehearsals")
 
 # section -> "module:function" rendering that section's entries as terminal lines.

@@ -1,4 +1,4 @@
-"""Levels → verdict, in either direction (PRODUCT.md, "Verdicts").
+"""Levels → verdict, in either direction (docs/budgets.md, "Statistics and verdicts").
 
 For a lower-is-better metric: worse than ``critical`` → ``critical``; else worse than
 ``acceptable`` → ``over``; else worse than ``target`` → ``acceptable``; else ``target``.
@@ -74,7 +74,7 @@ def format_value(value: float | None) -> str:
 
 
 def budget_entry(metric: str, stats: MetricStats, levels: Levels, *, runs: int) -> dict[str, Any]:
-    """One ``budgets`` entry of ``--lee-json`` (PRODUCT.md's shape, plus a few keys)."""
+    """One ``budgets`` entry of ``--lee-json`` (the shape docs/outputs.md documents, plus a few keys)."""
     return {
         "name": metric,
         "median": round(stats.median, 4),

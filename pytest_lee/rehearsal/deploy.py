@@ -124,7 +124,7 @@ class Deployment:
         return "failed"  # a rollback that could not be verified: see reason
 
     def as_report_entry(self) -> dict[str, Any]:
-        """The ``rehearsals`` entry of ``--lee-json`` (PRODUCT.md's keys first)."""
+        """The ``rehearsals`` entry of ``--lee-json`` (the documented keys of docs/outputs.md first)."""
         return {
             "version": self.version,
             "promoted": self.promoted,
