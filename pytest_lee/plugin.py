@@ -50,6 +50,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_LEE_REF)
     config.addinivalue_line("markers", MARKER_LEE_BUDGET)
+    if given_options(config):
+        from pytest_lee._rootdir import moved_rootdir_error
+
+        moved = moved_rootdir_error(config)
+        if moved is not None:
+            raise pytest.UsageError(moved)
     if _mentions_lee(config.rootpath / "pyproject.toml") or given_options(config):
         from pytest_lee.report import SessionReport
         from pytest_lee.settings import load_settings
@@ -59,8 +65,21 @@ def pytest_configure(config: pytest.Config) -> None:
         except LeeConfigError as error:
             raise pytest.UsageError(str(error)) from None
         config.stash[report_key] = SessionReport()
+        _clean_up_on_sigterm(config)
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "lee-xdist")
+
+
+def _clean_up_on_sigterm(config: pytest.Config) -> None:
+    from pytest_lee._signals import die_with_parent, terminate_gracefully
+
+    if _is_xdist_worker(config):
+        die_with_parent()
+    elif config.getoption("dist", "no") != "no":
+        return  # an xdist controller runs no child: dying at once ends its workers (above)
+    undo = terminate_gracefully()
+    if undo is not None:
+        config.add_cleanup(undo)
 
 
 def _mentions_lee(pyproject: Path) -> bool:
@@ -95,18 +114,21 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         config.workeroutput["lee_report"] = report.to_json()  # type: ignore[attr-defined]
         return
     settings = lee_settings(config)
+    errors = []
     if settings.options.json_path is not None:
         try:
             report.write_json(settings.options.json_path)
         except OSError as error:  # one line and a failing exit status, not an INTERNALERROR
-            config.stash[write_error_key] = (
+            errors.append(
                 f"--lee-json {settings.options.json_path}: cannot write: {error.strerror or error}"
             )
-            session.exitstatus = pytest.ExitCode.USAGE_ERROR
     if report.entries("budgets"):
         from pytest_lee.budgets.outputs import write_budget_outputs
 
-        write_budget_outputs(report, settings)
+        errors.extend(write_budget_outputs(report, settings))
+    if errors:
+        config.stash[write_error_key] = "\nERROR: ".join(errors)
+        session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
 
 def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.Config) -> None:
