@@ -228,3 +228,15 @@ def test_any_value_of_any_key_loads_or_is_one_line_naming_the_key(tmp_path_facto
         return
     assert math.isfinite(settings.function.timeout_s) and 0 < settings.function.timeout_s <= 900
     assert 128 <= settings.function.memory_mb <= 10240
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, 10**400])
+def test_a_lee_budget_marker_level_that_is_not_finite_is_one_line(tmp_path, value):
+    from pytest_lee.budgets.marker import parse_budget_marker
+
+    settings = Settings(rootdir=tmp_path)
+    with pytest.raises(
+        LeeConfigError,
+        match=r"^test_x: lee_budget: cold_start_ms\.acceptable: expected a finite number",
+    ):
+        parse_budget_marker((), {"cold_start_ms": value}, settings, where="test_x: lee_budget")
