@@ -108,7 +108,7 @@ def load_kb_config(start: Path, *, known_rules: tuple[str, ...] | None = None) -
     # The chained comparison also refuses nan and inf (int() of either was a traceback).
     if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or not 0 < max_mb < 1e9:
         raise LeeConfigError(
-            f"{pyproject}: {key}.max_file_mb: expected a finite positive number of megabytes, got {max_mb!r}"
+            f"{pyproject}: {key}.max_file_mb: expected a positive number of megabytes, got {max_mb!r}"
         )
     return KbConfig(
         root=root,
