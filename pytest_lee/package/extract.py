@@ -43,6 +43,9 @@ def extract_package(
 ) -> Path:
     """Unzip *zip_path* into *dest* (created if needed) and return *dest*.
 
+    A file already in *dest* is never overwritten (nor a link there followed): extract
+    into a fresh directory.
+
     *max_bytes* bounds the unzipped total (default: Lambda's 250 MB for a function
     and its layers together). Raises :class:`PackageError` for every kind of failure.
     """
