@@ -22,6 +22,7 @@ from pytest_lee._stash import (
 )
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.options import add_options, given_options, read_command_line
+from pytest_lee.outputs import write_session_outputs
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,6 +51,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_LEE_REF)
     config.addinivalue_line("markers", MARKER_LEE_BUDGET)
+    if given_options(config):
+        from pytest_lee._rootdir import moved_rootdir_error
+
+        moved = moved_rootdir_error(config)
+        if moved is not None:
+            raise pytest.UsageError(moved)
     if _mentions_lee(config.rootpath / "pyproject.toml") or given_options(config):
         from pytest_lee.report import SessionReport
         from pytest_lee.settings import load_settings
@@ -59,8 +66,21 @@ def pytest_configure(config: pytest.Config) -> None:
         except LeeConfigError as error:
             raise pytest.UsageError(str(error)) from None
         config.stash[report_key] = SessionReport()
+        _clean_up_on_sigterm(config)
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(XdistHooks(), "lee-xdist")
+
+
+def _clean_up_on_sigterm(config: pytest.Config) -> None:
+    from pytest_lee._signals import die_with_parent, terminate_gracefully
+
+    if _is_xdist_worker(config):
+        die_with_parent()
+    elif config.getoption("dist", "no") != "no":
+        return  # an xdist controller runs no child: dying at once ends its workers (above)
+    undo = terminate_gracefully()
+    if undo is not None:
+        config.add_cleanup(undo)
 
 
 def _mentions_lee(pyproject: Path) -> bool:
@@ -94,33 +114,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if _is_xdist_worker(config):
         config.workeroutput["lee_report"] = report.to_json()  # type: ignore[attr-defined]
         return
-    settings = lee_settings(config)
-    if settings.options.json_path is not None:
-        try:
-            report.write_json(settings.options.json_path)
-        except OSError as error:  # one line and a failing exit status, not an INTERNALERROR
-            config.stash[write_error_key] = (
-                f"--lee-json {settings.options.json_path}: cannot write: {error.strerror or error}"
-            )
-            session.exitstatus = pytest.ExitCode.USAGE_ERROR
-    if report.entries("budgets"):
-        from pytest_lee.budgets.outputs import write_budget_outputs
-
-        write_budget_outputs(report, settings)
-    if settings.options.html_path is not None:
-        _write_html(session, report, settings.options.html_path)
-
-
-def _write_html(session: pytest.Session, report: Any, path: Path) -> None:
-    """``--lee-html``: once, on the controller, after the baselines are saved (its trend reads them)."""
-    from pytest_lee.html import write_html_report
-
-    try:
-        write_html_report(report, lee_settings(session.config), path)
-    except OSError as error:
-        session.config.stash[write_error_key] = (
-            f"--lee-html {path}: cannot write: {error.strerror or error}"
-        )
+    errors = write_session_outputs(report, lee_settings(config))
+    if errors:  # one line each and a failing exit status, not an INTERNALERROR
+        config.stash[write_error_key] = "\nERROR: ".join(errors)
         session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
 

@@ -87,12 +87,17 @@ def test_the_summary_table_points_at_the_leak(pytester):
     leaky_engine(pytester.path / "examples" / "lee_engine")
     shutil.copytree(ROOT / "examples" / "events", pytester.path / "examples" / "events")
     result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-runs", "3")
-    result.assert_outcomes(passed=6, failed=2)
+    # What the leak makes fail and where the breakdown points; no figure a busy machine
+    # changes (at load 11 the leak's share of the cold start was 81 %, not 9?).
     result.stdout.fnmatch_lines_random(
         [
-            "cold_start_ms * ≤320 / ≤500 / ≤1000 * over",
+            "FAILED pyproject.toml::budget[[]cold_start_ms[]]*",
+            "FAILED pyproject.toml::budget[[]cache_warm_ms[]]*",
             "cache_warm_ms * ≤5 / ≤20 / ≤200 *‼ critical",
-            "    cache_warm_ms * 5?? * ◀ largest  ‼ critical",
-            "*largest cold-start phase: cache_warm_ms 5?? ms (9? % of the * ms cold start)",
+            "    cache_warm_ms * % *◀ largest  ‼ critical",
+            "*largest cold-start phase: cache_warm_ms * ms (* % of the * ms cold start)",
         ]
+    )
+    result.stdout.re_match_lines_random(
+        [r"cold_start_ms .* ≤320 / ≤500 / ≤1000 .* (over|critical)$"]
     )

@@ -16,7 +16,10 @@ The counter rule (one value per metric per run):
   SUMMED over the run; any other unit (time, bytes, none) takes the MEDIAN of the values
   the run reported (a phase reported once is that value). Array values count each element.
 
-Booleans, non-numbers and non-finite numbers (``NaN``, ``Infinity``) are ignored. An app
+Booleans, non-numbers, non-finite numbers (``NaN``, ``Infinity``) and numbers beyond
+±10^15 (:data:`MAX_APP_VALUE`: no time, size or count is that large, and every sum,
+median and ratio of smaller ones stays finite) are ignored, and so is a line nested too
+deep to parse: hostile output costs the app its figure, never the session. An app
 metric whose name is one of the harness's own (``cold_start_ms``, ``import_ms``,
 ``first_invoke_ms``, ``request_ms``, ``max_memory_mb``, ``error_rate``, ``cache_hit_rate``)
 never overwrites it: it is kept as ``app.<name>`` and the clash is reported in the
@@ -35,6 +38,7 @@ from typing import Any
 from pytest_lee.settings import BUILTIN_METRICS
 
 APP_PREFIX = "app."
+MAX_APP_VALUE = 1e15
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,9 @@ def parse_app_metrics(lines: Iterable[str]) -> AppMetrics:
             continue
         if document.get("level") == "METRIC" and isinstance(document.get("metrics"), dict):
             for name, value in document["metrics"].items():
-                if _is_number(value):
-                    snapshot[str(name)] = float(value)
+                number = _number(value)
+                if number is not None:
+                    snapshot[str(name)] = number
         for name, unit, values in _emf_metrics(document):
             if unit == "Count":
                 counts[name] = counts.get(name, 0.0) + sum(values)
@@ -87,7 +92,7 @@ def _json_object(line: str) -> dict[str, Any] | None:
         return None
     try:
         document = json.loads(line[start:])
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: thousands of nested brackets
         return None
     return document if isinstance(document, dict) else None
 
@@ -106,16 +111,27 @@ def _emf_metrics(document: dict[str, Any]) -> list[tuple[str, str, list[float]]]
             name = definition["Name"]
             raw = document.get(name)
             values = raw if isinstance(raw, list) else [raw]
-            numbers = [float(value) for value in values if _is_number(value)]
+            numbers = [number for value in values if (number := _number(value)) is not None]
             if numbers:
                 found.append((name, str(definition.get("Unit", "None")), numbers))
     return found
 
 
-def _is_number(value: Any) -> bool:
-    # json.loads reads NaN and Infinity; a NaN compares false with every level, so it would
-    # pass any budget as "target" and make --lee-json and EMF output invalid JSON.
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+def _number(value: Any) -> float | None:
+    """*value* as a float when it is a plausible figure, else None.
+
+    json.loads reads NaN and Infinity; a NaN compares false with every level, so it would
+    pass any budget as "target" and make --lee-json and EMF output invalid JSON. A
+    400-digit integer overflows float(); 1e308 + 1e308 is infinity. The bound keeps all
+    of them out before any arithmetic.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if abs(value) > MAX_APP_VALUE:  # compared as an int when it is one: no overflow
+        return None
+    return float(value)
 
 
 def cache_hit_rate(values: dict[str, float]) -> float | None:

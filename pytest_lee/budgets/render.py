@@ -117,7 +117,9 @@ def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> lis
 
 
 def _bar(share: float) -> str:
-    return "█" * min(20, round(share / 5))
+    if not share < 100:  # also NaN: no app figure may crash the summary (round(inf) would)
+        return "█" * 20
+    return "█" * round(share / 5)
 
 
 def _comparison(entries: list[dict[str, Any]], settings: Any) -> list[str]:

@@ -105,7 +105,8 @@ def load_kb_config(start: Path, *, known_rules: tuple[str, ...] | None = None) -
     tests = _strings(pyproject, raw.get("tests", ["tests"]), f"{key}.tests")
     external = _strings(pyproject, raw.get("external", []), f"{key}.external")
     max_mb = raw.get("max_file_mb", 5)
-    if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or max_mb <= 0:
+    # The chained comparison also refuses nan and inf (int() of either was a traceback).
+    if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or not 0 < max_mb < 1e9:
         raise LeeConfigError(
             f"{pyproject}: {key}.max_file_mb: expected a positive number of megabytes, got {max_mb!r}"
         )

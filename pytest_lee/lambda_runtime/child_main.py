@@ -130,7 +130,7 @@ def main():
         sys.stderr.flush()
         try:
             encoded = json.dumps(response, default=repr)
-        except (ValueError, TypeError) as caught:  # circular structures
+        except (ValueError, TypeError, RecursionError) as caught:  # circular or too deep
             encoded = json.dumps(repr(response))
             failure = failure or f"response not serializable: {_one_line(caught)}"
         record = (

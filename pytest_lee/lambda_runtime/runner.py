@@ -38,6 +38,7 @@ from typing import Any
 
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.lambda_runtime import provides as _provides
+from pytest_lee.lambda_runtime import reaper as _reaper
 from pytest_lee.settings import FunctionSettings
 
 __all__ = ["CHILD_SCRIPT", "ChildRun", "ImportTiming", "run_handler"]
@@ -204,6 +205,9 @@ def _run_child(
     count: int,
 ) -> ChildRun:
     read_fd, write_fd = os.pipe()
+    mark = _reaper.new_mark()
+    env = child_environment(code_dir, handler, function, provides)
+    env[_reaper.MARK_VARIABLE] = mark  # after the function's own: it cannot be overridden
     paths = [str(code_dir)] + ([str(provides)] if provides is not None else [])
     argv = [
         sys.executable,
@@ -224,7 +228,7 @@ def _run_child(
                 process = subprocess.Popen(
                     argv,
                     cwd=code_dir,
-                    env=child_environment(code_dir, handler, function, provides),
+                    env=env,
                     stdin=subprocess.DEVNULL,
                     stdout=out,
                     stderr=err,
@@ -237,11 +241,11 @@ def _run_child(
                 records, timed_out_in = _read_protocol(read_fd, process.pid, timeout)
             except BaseException:  # Ctrl-C: the child's own session does not get the SIGINT
                 _kill_group(process.pid)
-                _reap(process)
+                _reap(process, mark)
                 raise
     finally:
         os.close(read_fd)
-    status, rusage = _reap(process)
+    status, rusage = _reap(process, mark)
     raw_stdout = (work / "stdout").read_bytes()
     stderr = (work / "stderr").read_bytes().decode("utf-8", "replace")
     run = _assemble(
@@ -268,35 +272,70 @@ def _line_count(raw: bytes, offset: int) -> int:
 
 
 def _read_protocol(fd: int, pid: int, timeout: float) -> tuple[list[dict[str, Any]], str | None]:
-    """Read the child's records; restart the deadline at each phase, kill at an overrun."""
+    """Read the child's records; restart the deadline at each phase, kill at an overrun.
+
+    Reading stops at the ``done`` record, at end of file, or once the child has exited
+    and its records are drained: a descendant that escaped the process group may hold
+    the pipe open for ever, and must not make every run wait for the timeout. Lines are
+    cut in one pass over the bytes (a 60 MB response was quadratic, then a timeout).
+    """
     records: list[dict[str, Any]] = []
     phase = "starting"
     deadline = time.monotonic() + timeout
-    buffer = b""
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            _kill_group(pid)
-            return records, phase
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if not ready:
-            continue
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            return records, None
-        buffer += chunk
-        *lines, buffer = buffer.split(b"\n")
-        for line in lines:
-            if line.startswith(b"phase "):
-                phase = line[6:].decode()
-                deadline = time.monotonic() + timeout
-            elif line:
-                try:
-                    records.append(json.loads(line))
-                except ValueError:
-                    records.append(
-                        {"kind": "garbage", "text": line[:200].decode("utf-8", "replace")}
-                    )
+    pending = bytearray()
+    exited = _exit_watch(pid)
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                _kill_group(pid)
+                return records, phase
+            watched = [fd] if exited is None else [fd, exited]
+            ready, _, _ = select.select(watched, [], [], remaining)
+            if fd not in ready:
+                if ready:  # the child exited: take what it wrote, then stop waiting
+                    ready, _, _ = select.select([fd], [], [], 0)
+                    if not ready:
+                        return records, None
+                continue
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return records, None
+            searched = len(pending)
+            pending += chunk
+            start = 0
+            while (end := pending.find(b"\n", searched)) >= 0:
+                line = bytes(pending[start:end])
+                start = searched = end + 1
+                if line.startswith(b"phase "):
+                    phase = line[6:].decode()
+                    deadline = time.monotonic() + timeout
+                elif line:
+                    records.append(_record(line))
+            del pending[:start]
+            if records and records[-1].get("kind") == "done":
+                return records, None
+    finally:
+        if exited is not None:
+            os.close(exited)
+
+
+def _record(line: bytes) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError):
+        record = None
+    if isinstance(record, dict):
+        return record
+    return {"kind": "garbage", "text": line[:200].decode("utf-8", "replace")}
+
+
+def _exit_watch(pid: int) -> int | None:
+    """A descriptor readable once *pid* exits (Linux pidfd), or None where there is none."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 def _kill_group(pid: int) -> None:
@@ -306,7 +345,7 @@ def _kill_group(pid: int) -> None:
         pass
 
 
-def _reap(process: subprocess.Popen[bytes]) -> tuple[int, Any]:
+def _reap(process: subprocess.Popen[bytes], mark: str | None = None) -> tuple[int, Any]:
     """Wait for the child with ``os.wait4``: its own peak RSS, not the children total."""
     deadline = time.monotonic() + 5.0
     while True:
@@ -319,6 +358,8 @@ def _reap(process: subprocess.Popen[bytes]) -> tuple[int, Any]:
         time.sleep(0.002)
     process.returncode = os.waitstatus_to_exitcode(status)  # so Popen never waits again
     _kill_group(process.pid)  # leftovers of the group (daemonized grandchildren)
+    if mark is not None:
+        _reaper.kill_marked(mark)  # and those that left the group with setsid()
     return status, rusage
 
 

@@ -30,6 +30,7 @@ from pytest_lee._atomic import atomic_path, write_atomic
 from pytest_lee.errors import PackageError
 from pytest_lee.package import model
 from pytest_lee.package._glob import match_path
+from pytest_lee.package._outputs import is_build_output, remove_stale_temporaries
 from pytest_lee.package.select import SourceFile, select_files
 from pytest_lee.package.verify import Verifier
 
@@ -55,13 +56,15 @@ def build_package(
     out_dir = Path(out_dir)
     if isinstance(omit, str):  # omit="a.py" would otherwise omit the letters
         omit = (omit,)
+    zip_path = out_dir / f"{source_dir.resolve().name or 'package'}.zip"
+    remove_stale_temporaries(zip_path)
     selection = select_files(source_dir, settings.exclude, skip=out_dir)
-    files, omitted, omit_errors = _apply_omit(selection.files, tuple(omit))
+    own = [item for item in selection.files if not is_build_output(item.path, zip_path)]
+    files, omitted, omit_errors = _apply_omit(own, tuple(omit))
     errors = selection.errors + omit_errors
     if errors:
         raise PackageError(errors, during="build")
     verifier = Verifier(settings, source_dir, omitted) if verify else None
-    zip_path = out_dir / f"{source_dir.resolve().name or 'package'}.zip"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         manifest, code_sha256, warnings = _write_verified(

@@ -110,7 +110,7 @@ class Verifier:
         try:
             with _warnings.catch_warnings():
                 _warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not a failure
-                tree = compile(data, name, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+                tree = ast.parse(data, name)  # compiled in ast.py: no __future__ flag of ours
                 compile(tree, name, "exec", dont_inherit=True)
                 if self.runtime_version is not None and self.runtime_version < sys.version_info[:2]:
                     # Syntax newer than the runtime (best effort: CPython's feature_version).
@@ -247,8 +247,13 @@ def _module_files(module: str) -> tuple[str, ...]:
 
 
 def _runtime_version(runtime: str) -> tuple[int, int] | None:
+    """(3, minor) of a ``python3.N`` runtime; None for anything ``ast.parse`` cannot take
+    as a ``feature_version`` (python2.7 is a bare AssertionError there, a 20-digit minor
+    an OverflowError): settings refuse those, but a Verifier must not rely on it."""
     match = _RUNTIME.match(runtime)
-    return (int(match.group(1)), int(match.group(2))) if match else None
+    if match is None or match.group(1) != "3" or len(match.group(2)) > 3:
+        return None
+    return (3, int(match.group(2)))
 
 
 def _line_of(data: bytes, offset: int) -> int:

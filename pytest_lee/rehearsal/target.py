@@ -41,11 +41,12 @@ class Target:
     def check_function(self, function_name: str, production_name: str) -> None:
         """Refuse to touch the production function on real AWS."""
         __tracebackhide__ = True
-        if self.mode == "real" and function_name == production_name:
+        if self.mode == "real" and same_function(function_name, production_name):
+            copy = bare_function_name(production_name) + "-rehearsal"
             raise LeeError(
                 f"refusing to rehearse on {function_name!r} at {self.endpoint}: it is the "
                 "[tool.lee.function] name, production itself; rehearse on a copy "
-                f"(lee_rehearsal.function_name = {function_name + '-rehearsal'!r})"
+                f"(lee_rehearsal.function_name = {copy!r})"
             )
 
     def clients(self) -> tuple[Any, Any]:
@@ -65,6 +66,27 @@ class Target:
         # A moto server or LocalStack serves every service at one URL; real IAM is global.
         iam_endpoint = None if self.mode == "real" else self.endpoint
         return lambda_client, session.client("iam", endpoint_url=iam_endpoint, config=config)
+
+
+def bare_function_name(identifier: str) -> str:
+    """The function name in any form Lambda's ``FunctionName`` accepts.
+
+    ``LEE``, ``LEE:production`` (a qualifier), ``123456789012:function:LEE`` (a partial
+    ARN) and ``arn:aws:lambda:us-east-1:123456789012:function:LEE[:qualifier]`` all name
+    the function ``LEE``: the production guard compares this, not the spelling.
+    """
+    parts = identifier.strip().split(":")
+    if parts[0] == "arn" and len(parts) >= 7:
+        return parts[6]
+    if len(parts) >= 3 and parts[1] == "function":
+        return parts[2]
+    return parts[0]
+
+
+def same_function(first: str, second: str) -> bool:
+    """True when both identifiers name one function. Case is ignored on purpose: Lambda
+    tells ``LEE`` from ``lee``, but a guard that errs must err towards refusing."""
+    return bare_function_name(first).casefold() == bare_function_name(second).casefold()
 
 
 def resolve_target(options: CommandLine) -> Target:
