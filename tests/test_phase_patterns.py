@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from budgets_project import budgets_project
 
+from pytest_lee.budgets.measure import measure
 from pytest_lee.budgets.phases import line_phases, phase_name, split_phases
+from pytest_lee.settings import BudgetSettings, FunctionSettings, Settings
 
 # PRODUCT.md's example pattern, the one docs/budgets.md gives for the real engine.
 TIMING = r"\[TIMING\] (?P<name>.+?): \+?(?P<value>\d+(?:\.\d+)?) ?ms$"
@@ -104,3 +109,29 @@ def test_a_handler_printing_timing_lines_has_those_phases_budgeted_and_pictured(
             "*warm requests, same phases (median ms): *config_load_ms 12.5",
         ]
     )
+
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+REAL_ENGINE = SHARED / "realworld" / "engine" / "snapshot-fa7e120" / "src"
+
+
+def test_the_real_engine_timing_lines_are_phases_with_the_documented_pattern(tmp_path):
+    if not (REAL_ENGINE / "lambda_function.py").is_file():
+        pytest.skip(f"the real engine is not beside the repository ({REAL_ENGINE})")
+    code = tmp_path / "task"
+    shutil.copytree(REAL_ENGINE, code, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    settings = Settings(
+        rootdir=tmp_path,
+        handler="lambda_function.lambda_handler",
+        function=FunctionSettings(
+            name="LEE",
+            timeout_s=60,
+            environment=MappingProxyType({"DEBUG_MODE": "true", "HOME_ASSISTANT_ENABLE": "true"}),
+        ),
+        budgets=BudgetSettings(phase_patterns=(TIMING,)),
+    )
+    measured = measure(settings, runs=1, code_dir=code, events=[{"test": "true"}])
+    assert {"gateway_imports_complete_ms", "ha_suga_loaded_ms", "mode_selection_normal_ms"} <= set(
+        measured.phases
+    )
+    assert "mode_selection_normal_ms" in measured.warm_phases

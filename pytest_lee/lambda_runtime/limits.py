@@ -201,7 +201,10 @@ def _systemd_run(memory_mb: int) -> list[str] | None:
     """``systemd-run --user --scope`` with the quota, when a user session accepts it."""
     if _systemd_problem():
         return None
-    percent = cpu_share(memory_mb) * 100
+    return _scope(memory_mb)
+
+
+def _scope(memory_mb: int) -> list[str]:
     return [
         "systemd-run",
         "--user",
@@ -209,7 +212,7 @@ def _systemd_run(memory_mb: int) -> list[str] | None:
         "--quiet",
         "--collect",
         "-p",
-        f"CPUQuota={percent:.2f}%",
+        f"CPUQuota={cpu_share(memory_mb) * 100:.2f}%",
         "-p",
         f"CPUQuotaPeriodSec={PERIOD_US // 1000}ms",
         "-p",
@@ -232,7 +235,7 @@ def _probe_systemd() -> str | None:
         return "not installed"
     try:
         done = subprocess.run(
-            [program, "--user", "--scope", "--quiet", "-p", "CPUQuota=50%", "true"],
+            [program, *_scope(128)[1:], "--", "true"],  # the properties the children get
             stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=10,
@@ -261,7 +264,10 @@ def annotate(run: ChildRun, limits: ChildLimits) -> ChildRun:
         # (4.6 MB for a bare handler whose RSS is 10 MB). Lambda charges both to the
         # sandbox; the larger of the two is the closer lower bound.
         changes["max_rss_mb"] = max(outcome.peak_mb, run.max_rss_mb or 0.0)
-    if outcome.killed_for_memory:
+    # A systemd scope's OOM kill is not counted where we can read it: a SIGKILL that the
+    # timeout did not send is the memory limit's.
+    by_scope = bool(limits.systemd) and run.returncode == -signal.SIGKILL and not run.timed_out
+    if outcome.killed_for_memory or by_scope:
         used = changes.get("max_rss_mb", run.max_rss_mb) or float(limits.memory_mb)
         where = ""
         if run.error and run.error.endswith(")") and "(" in run.error:
