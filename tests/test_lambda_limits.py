@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from budgets_project import budgets_project
 
 from pytest_lee.lambda_runtime import cgroups, limits
 from pytest_lee.lambda_runtime.runner import run_handler
@@ -241,3 +242,23 @@ def test_the_share_follows_lambda_memory_to_cpu_ratio():
     assert round(limits.cpu_share(10_240), 2) == 5.79  # AWS rounds it to 6 vCPUs
     assert limits.quota_us(128) == 1447  # of a 20 ms period, above the kernel's 1 ms minimum
     assert limits.quota_us(1769) == 20_000
+
+
+def test_a_budget_run_killed_over_memory_mb_fails_its_items_with_lambda_words(pytester):
+    budgets_project(
+        pytester,
+        """
+        def handler(event, context):
+            return len(b"x" * (400 << 20))
+        """,
+        "runs = 1\ncold_start_ms = { acceptable = 60000 }",
+    )
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*app.handler: Runtime exited with error: signal: killed (Memory Size: 128 MB Max Memory Used: *"
+        ]
+    )
+    result.stdout.no_fnmatch_line("*Traceback*")
+    result.stdout.no_fnmatch_line("*INTERNALERROR*")
