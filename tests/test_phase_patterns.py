@@ -135,3 +135,29 @@ def test_the_real_engine_timing_lines_are_phases_with_the_documented_pattern(tmp
         measured.phases
     )
     assert "mode_selection_normal_ms" in measured.warm_phases
+
+
+def test_an_unthrottled_lambda_model_is_named_in_the_table_and_explained_below_it():
+    from pytest_lee.budgets.render import render_budget_summary
+    from pytest_lee.report import SessionReport
+    from pytest_lee.settings import Levels
+
+    report = SessionReport()
+    why = "unthrottled (cgroup v1 cpu: not writable by this user; systemd-run --user --scope: not installed)"
+    report.add(
+        "budgets",
+        {
+            "name": "cold_start_ms",
+            "median": 90.0,
+            "p95": 95.0,
+            "samples": [90.0],
+            **Levels(320, 500, 1000).as_dict(),
+            "verdict": "target",
+            "runs": 1,
+            "cpu": why,
+        },
+    )
+    settings = Settings(rootdir=Path("."), budgets=BudgetSettings())
+    lines = render_budget_summary(report, settings)
+    assert lines[1].split()[-3:] == ["unthrottled", "✓", "target"]
+    assert f"cpu: lambda asked for, {why}" in lines
