@@ -9,8 +9,10 @@ because import tracing slows imports down. Then ``runs`` timed runs; each one:
 - imports the handler (``import_ms``), invokes it once cold (``first_invoke_ms``;
   ``cold_start_ms`` is their sum), then replays the warm requests (``request_ms``,
   pooled over all runs, so its p95 is a request-latency p95);
-- ``max_memory_mb``: the child's peak RSS; ``error_rate``: invocations that raised or
-  answered ``statusCode >= 500``, over all of the run's invocations;
+- ``max_memory_mb``: the child's peak (its memory cgroup's, or its RSS, whichever is
+  larger; a child over ``memory_mb`` is killed and fails the measurement);
+  ``error_rate``: invocations that raised or answered ``statusCode >= 500``, over all of
+  the run's invocations;
 - the app's stdout metric lines (see ``metrics``), and ``cache_hit_rate`` from its
   ``cache_hits``/``cache_misses``; the phases its plain log lines report
   (``phase_patterns``, see ``phases``).
