@@ -61,7 +61,7 @@ class BudgetItem(LeeItem):
         stats = measurement.stats(self.metric)
         if stats is None:
             raise BudgetFailure(_not_reported(self.metric, measurement))
-        entry = budget_entry(self.metric, stats, levels, runs=measurement.runs)
+        entry = budget_entry(self.metric, stats, levels, runs=measurement.runs, cpu=measurement.cpu)
         regression = self._compare(settings, entry)
         report = lee_report(self.config)
         report.add("budgets", entry)

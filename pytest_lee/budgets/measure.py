@@ -9,10 +9,17 @@ because import tracing slows imports down. Then ``runs`` timed runs; each one:
 - imports the handler (``import_ms``), invokes it once cold (``first_invoke_ms``;
   ``cold_start_ms`` is their sum), then replays the warm requests (``request_ms``,
   pooled over all runs, so its p95 is a request-latency p95);
-- ``max_memory_mb``: the child's peak RSS; ``error_rate``: invocations that raised or
-  answered ``statusCode >= 500``, over all of the run's invocations;
+- ``max_memory_mb``: the child's peak (its memory cgroup's, or its RSS, whichever is
+  larger; a child over ``memory_mb`` is killed and fails the measurement);
+  ``error_rate``: invocations that raised or answered ``statusCode >= 500``, over all of
+  the run's invocations;
 - the app's stdout metric lines (see ``metrics``), and ``cache_hit_rate`` from its
-  ``cache_hits``/``cache_misses``.
+  ``cache_hits``/``cache_misses``; the phases its plain log lines report
+  (``phase_patterns``, see ``phases``).
+
+Every child runs under the session's CPU model (``--lee-cpu``: ``host``, or ``lambda``'s
+share of a core by ``memory_mb``) and ``memory_mb`` as its memory limit (see
+``pytest_lee.lambda_runtime.limits``); the measurement says which, and with which Python.
 
 Warm requests: the configured events replayed whole, in order, as many rounds as it
 takes to reach ``WARM_REQUESTS`` (so the request mix stays as configured).
@@ -37,6 +44,7 @@ from typing import Any
 
 from pytest_lee.budgets.imports import app_modules, import_analysis
 from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
+from pytest_lee.budgets.phases import split_phases
 from pytest_lee.budgets.stats import MetricStats, summarize
 from pytest_lee.errors import LeeConfigError, LeeError
 from pytest_lee.lambda_runtime.runner import ChildRun, run_handler
@@ -66,6 +74,11 @@ class Measurement:
     # The -X importtime run's tree (pruned) and its heaviest chains: see ``imports``.
     import_tree: list[dict[str, Any]] = field(default_factory=list)
     import_chains: list[dict[str, Any]] = field(default_factory=list)
+    # Warm samples of the phases from log lines (``phase_patterns``), pooled over the runs.
+    warm_phases: dict[str, list[float]] = field(default_factory=dict)
+    cpu: str = "host"  # the CPU model the children ran under, "unthrottled (why)" included
+    memory_limit: str = ""
+    python: str = ""
 
     def stats(self, metric: str) -> MetricStats | None:
         values = self.samples.get(metric)
@@ -126,23 +139,41 @@ def measure(
     if not chosen:
         raise LeeConfigError(f"{handler}: no events to invoke it with (give at least one)")
     plan = replay_plan(chosen)
+    cpu = settings.cpu
     workdir = Path(tempfile.mkdtemp(prefix="lee-measure-"))
     try:
         if code_dir is None:
             code_dir = package_code(settings, source, workdir)
         traced = run_handler(
-            code_dir, handler, plan[:1], function, timeout_s=timeout_s, importtime=True
+            code_dir, handler, plan[:1], function, timeout_s=timeout_s, importtime=True, cpu=cpu
         )
         _require_completed(traced, handler)
         collected = [
-            run_handler(code_dir, handler, plan, function, timeout_s=timeout_s) for _ in range(runs)
+            run_handler(code_dir, handler, plan, function, timeout_s=timeout_s, cpu=cpu)
+            for _ in range(runs)
         ]
         app = app_modules(code_dir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for run in collected:
         _require_completed(run, handler)
-    return replace(_from_runs(handler, collected, traced), **import_analysis(traced.imports, app))
+    patterns = settings.budgets.phase_patterns if settings.budgets is not None else ()
+    measurement = _from_runs(handler, collected, traced, patterns)
+    measurement = replace(measurement, **import_analysis(traced.imports, app))
+    return _with_runtime_notes(measurement, function)
+
+
+def _with_runtime_notes(measurement: Measurement, function: FunctionSettings) -> Measurement:
+    """The interpreter that was not usable, and what it cannot import, as notes."""
+    from pytest_lee.lambda_runtime import interpreter, provides
+
+    python = interpreter.resolve(function.python)
+    notes = [interpreter.note(python)]
+    notes.extend(
+        interpreter.provides_problems(python, provides.provides_dir(function.runtime_provides))
+    )
+    measurement.notes.extend(note for note in notes if note)
+    return measurement
 
 
 def _require_completed(run: ChildRun, handler: str) -> None:
@@ -158,8 +189,11 @@ def _require_completed(run: ChildRun, handler: str) -> None:
         raise MeasurementError(f"{handler}: {run.error}{shown}")
 
 
-def _from_runs(handler: str, collected: list[ChildRun], traced: ChildRun) -> Measurement:
+def _from_runs(
+    handler: str, collected: list[ChildRun], traced: ChildRun, patterns: Sequence[str] = ()
+) -> Measurement:
     samples: dict[str, list[float]] = {}
+    warm_phases: dict[str, list[float]] = {}
     app_names: list[str] = []
     phases: list[str] = []
     notes: list[str] = []
@@ -185,6 +219,17 @@ def _from_runs(handler: str, collected: list[ChildRun], traced: ChildRun) -> Mea
         for name in cold_start_phases(run):
             if name not in phases:
                 phases.append(name)
+        cold_end = run.stdout_marks[1] if len(run.stdout_marks) >= 2 else None
+        cold, warm = split_phases(run.stdout_lines, cold_end, patterns)
+        for name, value in cold.items():
+            if name in reported.values:  # a METRIC line of the same name wins
+                continue
+            add(name, value)
+            for names in (app_names, phases):
+                if name not in names:
+                    names.append(name)
+        for name, values in warm.items():
+            warm_phases.setdefault(name, []).extend(values)
         for clash in reported.clashes:
             note = f"the app reports {clash!r}, a harness metric: kept as 'app.{clash}'"
             if note not in notes:
@@ -202,6 +247,10 @@ def _from_runs(handler: str, collected: list[ChildRun], traced: ChildRun) -> Mea
         phases=phases,
         slowest_imports=slowest_imports(traced),
         notes=notes,
+        warm_phases=warm_phases,
+        cpu=collected[0].cpu_model if collected else traced.cpu_model,
+        memory_limit=collected[0].memory_limit if collected else traced.memory_limit,
+        python=collected[0].python if collected else traced.python,
     )
 
 

@@ -1,7 +1,9 @@
 """The ``lee budgets`` block of the terminal summary.
 
-A table (metric, median, p95, levels, verdict with one of four marks), then the cold
-start broken down: the harness's import and first invocation, and the app's own phases
+A table (metric, median, p95, levels, the CPU model the figure was measured under —
+``host``, ``lambda 0.0724 vCPU``, or ``unthrottled`` when Lambda's share was asked for
+and could not be applied, the reason on a line below the table — and the verdict with
+one of four marks), then the cold start broken down: the harness's import and first invocation, and the app's own phases
 with their share of the cold start and the largest one pointed at — so a 535 ms first
 ``cache_get`` stands out at a glance — then the five slowest imports, the comparison
 with a saved baseline (``--lee-compare``) and any notes.
@@ -38,7 +40,9 @@ def _in_configured_order(entries: list[dict[str, Any]], settings: Any) -> list[d
 
 
 def _table(entries: list[dict[str, Any]]) -> list[str]:
-    rows = [("metric", "median", "p95", "levels (target / acceptable / critical)", "verdict")]
+    rows = [
+        ("metric", "median", "p95", "levels (target / acceptable / critical)", "cpu", "verdict")
+    ]
     for entry in entries:
         levels = Levels(
             entry["target"],
@@ -55,10 +59,11 @@ def _table(entries: list[dict[str, Any]]) -> list[str]:
                 format_value(entry["median"]),
                 format_value(entry["p95"]),
                 describe_levels(levels),
+                cpu_label(entry.get("cpu", "host")),
                 verdict,
             )
         )
-    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    widths = [max(len(row[column]) for row in rows) for column in range(6)]
     lines = []
     for row in rows:
         cells = [
@@ -66,11 +71,21 @@ def _table(entries: list[dict[str, Any]]) -> list[str]:
             row[1].rjust(widths[1]),
             row[2].rjust(widths[2]),
             row[3].ljust(widths[3]),
-            row[4],
+            row[4].ljust(widths[4]),
+            row[5],
         ]
         lines.append("  ".join(cells).rstrip())
     lines.append(LEGEND)
+    unthrottled = sorted(
+        {entry["cpu"] for entry in entries if entry.get("cpu", "").startswith("unthrottled")}
+    )
+    lines.extend(f"cpu: lambda asked for, {model}" for model in unthrottled)
     return lines
+
+
+def cpu_label(model: str) -> str:
+    """The table's short form: ``lambda 0.0724 vCPU (systemd-run)`` → ``lambda 0.0724 vCPU``."""
+    return model.partition(" (")[0]
 
 
 def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> list[str]:
@@ -82,6 +97,11 @@ def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> lis
         f"import {format_value(detail.get('import_ms'))} ms + first invocation "
         f"{format_value(detail.get('first_invoke_ms'))} ms"
     ]
+    if detail.get("cpu"):
+        lines.append(
+            f"  ran under: cpu {detail['cpu']}; memory limit {detail.get('memory_limit') or '-'}"
+            + (f"; {detail['python']}" if detail.get("python") else "")
+        )
     phases: dict[str, float] = detail.get("phases") or {}
     if phases:
         biggest = largest_phase(phases)
@@ -102,6 +122,12 @@ def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> lis
             if "total" in name:
                 cells.append("(total)")
             lines.append("  ".join(cell for cell in cells if cell))
+    warm: dict[str, float] = detail.get("warm_phases") or {}
+    if warm:
+        lines.append(
+            "  warm requests, same phases (median ms): "
+            + ", ".join(f"{name} {format_value(value)}" for name, value in warm.items())
+        )
     lines.extend(advisor_lines(detail.get("import_chains") or []))
     imports = detail.get("slowest_imports") or []
     if imports:

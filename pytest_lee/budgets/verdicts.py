@@ -10,6 +10,7 @@ above it is ``acceptable`` (it passes). ``over`` and ``critical`` fail the item.
 
 from __future__ import annotations
 
+import statistics
 from typing import TYPE_CHECKING, Any
 
 from pytest_lee._text import count
@@ -73,8 +74,11 @@ def format_value(value: float | None) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") or "0"
 
 
-def budget_entry(metric: str, stats: MetricStats, levels: Levels, *, runs: int) -> dict[str, Any]:
-    """One ``budgets`` entry of ``--lee-json`` (the shape docs/outputs.md documents, plus a few keys)."""
+def budget_entry(
+    metric: str, stats: MetricStats, levels: Levels, *, runs: int, cpu: str = "host"
+) -> dict[str, Any]:
+    """One ``budgets`` entry of ``--lee-json`` (the shape docs/outputs.md documents, plus a few keys;
+    ``cpu`` is the CPU model it was measured under)."""
     return {
         "name": metric,
         "median": round(stats.median, 4),
@@ -86,6 +90,7 @@ def budget_entry(metric: str, stats: MetricStats, levels: Levels, *, runs: int) 
         "spread_pct": round(stats.spread_pct, 1),
         "unreliable": unreliable(stats, levels),
         "runs": runs,
+        "cpu": cpu,
     }
 
 
@@ -108,6 +113,14 @@ def measurement_entry(measurement: Measurement) -> dict[str, Any]:
         "import_chains": measurement.import_chains,
         "import_tree": measurement.import_tree,
         "notes": measurement.notes,
+        "warm_phases": {
+            name: round(statistics.median(values), 4)
+            for name, values in measurement.warm_phases.items()
+            if values
+        },
+        "cpu": measurement.cpu,
+        "memory_limit": measurement.memory_limit,
+        "python": measurement.python,
     }
 
 

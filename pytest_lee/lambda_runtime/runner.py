@@ -28,7 +28,6 @@ import select
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -37,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from pytest_lee.errors import LeeConfigError
+from pytest_lee.lambda_runtime import interpreter as _interpreter
+from pytest_lee.lambda_runtime import limits as _limits
 from pytest_lee.lambda_runtime import provides as _provides
 from pytest_lee.lambda_runtime import reaper as _reaper
 from pytest_lee.settings import FunctionSettings
@@ -83,6 +84,11 @@ class ChildRun:
     # Number of stdout lines printed by the end of the import, then of each invocation:
     # ``stdout_lines[:stdout_marks[1]]`` is what the cold start printed.
     stdout_marks: tuple[int, ...] = ()
+    # The limits it ran under (``pytest_lee.lambda_runtime.limits``) and its interpreter.
+    cpu_model: str = "host"
+    memory_limit: str = ""
+    killed_for_memory: bool = False
+    python: str = ""
 
     @property
     def cold_start_ms(self) -> float | None:
@@ -99,9 +105,12 @@ def run_handler(
     *,
     timeout_s: float | None = None,
     importtime: bool = False,
+    cpu: str = "host",
 ) -> ChildRun:
     """Import *handler* (``module.function``) from *code_dir* in a fresh interpreter,
     invoke it with ``events[0]`` (cold) and the rest (warm), and report what happened.
+    *cpu* is the CPU model (``host`` or ``lambda``); ``function.memory_mb`` limits memory
+    in both (see ``limits``).
 
     Raises ``LeeConfigError`` for a malformed handler string or a configured
     ``runtime_provides`` distribution that is not installed; everything the child does
@@ -139,6 +148,7 @@ def run_handler(
             timeout=timeout,
             importtime=importtime,
             count=len(events),
+            cpu=cpu,
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -203,14 +213,16 @@ def _run_child(
     timeout: float,
     importtime: bool,
     count: int,
+    cpu: str = "host",
 ) -> ChildRun:
+    python = _interpreter.resolve(function.python)
     read_fd, write_fd = os.pipe()
     mark = _reaper.new_mark()
     env = child_environment(code_dir, handler, function, provides)
     env[_reaper.MARK_VARIABLE] = mark  # after the function's own: it cannot be overridden
     paths = [str(code_dir)] + ([str(provides)] if provides is not None else [])
     argv = [
-        sys.executable,
+        python.executable,
         "-I",
         "-S",
         "-B",
@@ -222,11 +234,16 @@ def _run_child(
         "1" if importtime else "0",
         *paths,
     ]
+    limits = _limits.child_limits(function.memory_mb, cpu)
     try:
-        with open(work / "stdout", "wb") as out, open(work / "stderr", "wb") as err:
+        with (
+            limits as applied,
+            open(work / "stdout", "wb") as out,
+            open(work / "stderr", "wb") as err,
+        ):
             try:
                 process = subprocess.Popen(
-                    argv,
+                    applied.wrap(argv),
                     cwd=code_dir,
                     env=env,
                     stdin=subprocess.DEVNULL,
@@ -237,15 +254,16 @@ def _run_child(
                 )
             finally:
                 os.close(write_fd)
+            applied.watch(process.pid)
             try:
                 records, timed_out_in = _read_protocol(read_fd, process.pid, timeout)
             except BaseException:  # Ctrl-C: the child's own session does not get the SIGINT
                 _kill_group(process.pid)
                 _reap(process, mark)
                 raise
+            status, rusage = _reap(process, mark)
     finally:
         os.close(read_fd)
-    status, rusage = _reap(process, mark)
     raw_stdout = (work / "stdout").read_bytes()
     stderr = (work / "stderr").read_bytes().decode("utf-8", "replace")
     run = _assemble(
@@ -262,7 +280,7 @@ def _run_child(
     marks = tuple(
         _line_count(raw_stdout, r.get("stdout_at", -1)) for r in records if "stdout_at" in r
     )
-    return replace(run, stdout_marks=marks)
+    return _limits.annotate(replace(run, stdout_marks=marks, python=python.label), applied)
 
 
 def _line_count(raw: bytes, offset: int) -> int:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytest_lee.errors import LeeError
+from pytest_lee.lambda_runtime import interpreter as _interpreter
 from pytest_lee.package import model
 from pytest_lee.package._glob import match_path
 
@@ -47,12 +48,23 @@ class Verifier:
         self.handler_tree: ast.Module | None = None
         self.handler_file: str | None = None
         self.runtime_version = _runtime_version(settings.function.runtime)
+        # [tool.lee.function] python, when it runs: the .py files are compiled with it too.
+        self.python = _interpreter.resolve(settings.function.python)
         self._runtime_note()
 
     def _runtime_note(self) -> None:
-        running = sys.version_info[:2]
+        running = self.python.version
         runtime = self.settings.function.runtime
-        if self.runtime_version is None:
+        note = _interpreter.note(self.python)
+        if note is not None:
+            self.warnings.append(note)
+        if not self.python.is_running:
+            if self.runtime_version not in (None, running):
+                self.warnings.append(
+                    f".py files were compiled with {self.python.label}, "
+                    f"not [tool.lee.function] runtime = {runtime!r}"
+                )
+        elif self.runtime_version is None:
             self.warnings.append(
                 f"[tool.lee.function] runtime = {runtime!r} is not a pythonX.Y runtime; "
                 f".py files were compiled with Python {running[0]}.{running[1]} only"
@@ -86,6 +98,7 @@ class Verifier:
         problems.extend(self._check_registry_modules())
         problems.extend(self._check_handler())
         problems.extend(self.problems)
+        problems.extend(self._compile_with_function_python())
         problems.extend(self._check_limits(zipped_size))
         return problems, list(self.warnings)
 
@@ -112,13 +125,25 @@ class Verifier:
                 _warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not a failure
                 tree = ast.parse(data, name)  # compiled in ast.py: no __future__ flag of ours
                 compile(tree, name, "exec", dont_inherit=True)
-                if self.runtime_version is not None and self.runtime_version < sys.version_info[:2]:
+                if (
+                    self.python.is_running
+                    and self.runtime_version is not None
+                    and self.runtime_version < sys.version_info[:2]
+                ):
                     # Syntax newer than the runtime (best effort: CPython's feature_version).
                     ast.parse(data, name, feature_version=self.runtime_version)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-            self.problems.append(f"{_where(name, error)}: does not compile: {_describe(error)}")
+            if self.python.is_running:  # else the function's Python has the last word
+                self.problems.append(f"{_where(name, error)}: does not compile: {_describe(error)}")
             return None
         return tree
+
+    def _compile_with_function_python(self) -> list[str]:
+        """Every archived .py compiled by ``[tool.lee.function] python`` when it is another."""
+        if self.python.is_running:
+            return []
+        names = [n for n in self.names if n.endswith(".py") and (self.source / n).is_file()]
+        return _interpreter.compile_problems(self.python, self.source, names)
 
     def _check_length(self, name: str, data: bytes) -> None:
         minimum = self.settings.min_lines
