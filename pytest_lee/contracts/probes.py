@@ -5,74 +5,93 @@ Call sites are found statically (``ast``; no user code runs): every
 key (the enum member name or a string), an operation and keyword names. The
 values become placeholders derived from what the enclosing function says about
 them — a literal default, then the annotation (``str`` → the parameter's name,
-``int`` → 1, ``Optional[...]`` → None, ``dict`` → {} …), else a string. A
-placeholder a validator rejects makes that probe inconclusive, never a pass.
+``int`` → 1, ``Optional[...]`` → None, ``dict`` → {}, ``Callable`` → a callable
+that does nothing …), else a string. A placeholder a validator rejects makes that
+probe inconclusive, never a pass; a call site whose operation or parameter names
+the router refuses is a failure (see ``verdict``).
 """
 
 from __future__ import annotations
 
 import ast
-import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-_SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", "node_modules", "tests", "test"}
+from pytest_lee.contracts import _wire
+from pytest_lee.contracts.facts import parse, source_files, tree_files
+
+__all__ = ["Probe", "call_site_probes", "configured_probe", "source_files"]
+
+CONFIGURED = "[tool.lee.contract]"
+EXPLICIT = "lee_contract.check"
 
 
 @dataclass(frozen=True)
 class Probe:
-    """One call to make: ``dispatcher(key, operation, *args, **kwargs)``."""
+    """One call to make: ``dispatcher(key, operation, **kwargs)``."""
 
     key: str | None  # a key label ("CACHE"); None: every key of the registry
     operation: str
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     shown: str = ""  # the arguments as a reader should see them: "key=<str>"
-    origin: str = "[tool.lee.contract]"  # or "gateway.py:11"
+    origin: str = CONFIGURED  # or "gateway.py:11", or "lee_contract.check"
+
+    @property
+    def kind(self) -> str:
+        """``configured``, ``explicit`` (a hand-written check) or ``call site``."""
+        if self.origin == CONFIGURED:
+            return "configured"
+        return "explicit" if self.origin == EXPLICIT else "call site"
 
     def identity(self) -> tuple[str, tuple[str, ...]]:
         return self.operation, tuple(sorted(self.kwargs))
 
+    def to_wire(self) -> dict[str, Any]:
+        """JSON-able; raises :class:`~pytest_lee.contracts._wire.WireError` naming the argument."""
+        kwargs = {
+            name: _wire.encode(value, f"argument {name!r}") for name, value in self.kwargs.items()
+        }
+        return {
+            "key": self.key,
+            "operation": self.operation,
+            "kwargs": kwargs,
+            "shown": self.shown,
+            "origin": self.origin,
+        }
+
 
 def configured_probe(operation: str, kwargs: Mapping[str, Any]) -> Probe:
     shown = ", ".join(f"{name}={value!r}" for name, value in kwargs.items())
-    return Probe(None, operation, dict(kwargs), shown, "[tool.lee.contract]")
+    return Probe(None, operation, dict(kwargs), shown, CONFIGURED)
 
 
-def source_files(source: Path) -> Iterator[Path]:
-    for directory, dirnames, filenames in os.walk(source):
-        dirnames[:] = sorted(
-            name for name in dirnames if name not in _SKIP_DIRS and not name.startswith(".")
-        )
-        for name in sorted(filenames):
-            if name.endswith(".py"):
-                yield Path(directory, name)
+_FOUND: dict[tuple[bytes, str, str], tuple[Probe, ...]] = {}
 
 
-_CACHE: dict[tuple[str, str, tuple[tuple[str, int, int], ...]], tuple[Probe, ...]] = {}
+def call_site_probes(
+    source: Path, dispatcher: str, files: Iterable[str] | None = None
+) -> tuple[Probe, ...]:
+    """Every statically readable call of *dispatcher* (``module:function``) in *source*.
 
-
-def call_site_probes(source: Path, dispatcher: str) -> tuple[Probe, ...]:
-    """Every statically readable call of *dispatcher* (``module:function``) in *source*."""
-    files = list(source_files(source))
-    fingerprint = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in files)
-    cache_key = (str(source), dispatcher, fingerprint)
-    if cache_key not in _CACHE:
-        module_name, _, function_name = dispatcher.partition(":")
-        probes: list[Probe] = []
-        for path in files:
-            try:
-                tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-            except (SyntaxError, UnicodeDecodeError, ValueError):
-                continue  # an unparseable file is the package verifier's business
-            relative = path.relative_to(source).as_posix()
+    *files* (relative paths) are the files that go into the package; excluded test
+    files are not call sites. Each file is parsed once per content (see ``facts``).
+    """
+    module_name, _, function_name = dispatcher.partition(":")
+    probes: list[Probe] = []
+    for path in tree_files(source, files):
+        digest, tree = parse(path)
+        if tree is None:
+            continue
+        relative = path.relative_to(source).as_posix()
+        cache_key = (digest, dispatcher, relative)
+        if cache_key not in _FOUND:
             finder = _CallFinder(module_name, function_name.rpartition(".")[2], relative)
             finder.visit(tree)
-            probes.extend(finder.probes)
-        _CACHE.clear()
-        _CACHE[cache_key] = tuple(probes)
-    return _CACHE[cache_key]
+            _FOUND[cache_key] = tuple(finder.probes)
+        probes.extend(_FOUND[cache_key])
+    return tuple(probes)
 
 
 class _CallFinder(ast.NodeVisitor):
@@ -101,7 +120,7 @@ class _CallFinder(ast.NodeVisitor):
         self.generic_visit(node)
         self.scopes.pop()
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Call(self, node: ast.Call) -> None:
         self.generic_visit(node)
@@ -200,6 +219,7 @@ _BY_TYPE: dict[str, tuple[Any, str]] = {
     "tuple": ((), "<tuple>"),
     "Tuple": ((), "<tuple>"),
     "set": (set(), "<set>"),
+    "Callable": (_wire.CALLABLE, "<callable>"),
 }
 
 

@@ -1,0 +1,393 @@
+"""The parent side of a contract check: one child process per tree, watched, restarted.
+
+pytest never imports the user's modules: a registry module that loops, calls
+``os._exit``, starts a non-daemon thread, raises ``KeyboardInterrupt``, prints
+100 MB or patches ``json.dumps`` at import would take the session with it. This
+module reads the source statically (probes, import graph, the leaf modules the
+registry reaches), sends it to one child (``_child``) that imports the tree once
+and checks every key, and reads its events as they come.
+
+Time limits: each step that runs user code — one import, one probe — has
+``[tool.lee.function] timeout_s`` (Lambda's own limit for an invocation), enforced
+in the child by ``SIGALRM`` and here by a watchdog that allows two more seconds.
+Nothing limits the child as a whole: a tree of 130 modules and 170 probes takes
+what it takes. When the child is stopped or dies during a step, that step is
+charged with it (a probe: ``fail``; an import: the module fails to import for
+the next child) and a new child carries on, skipping what is done.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_lee.contracts.check import ContractSpec, KeyResult, ProbeResult, summarise
+from pytest_lee.contracts.facts import import_graph, reach, tree_files
+from pytest_lee.contracts.probes import Probe, call_site_probes, configured_probe
+from pytest_lee.contracts.registry import ContractSetupError
+from pytest_lee.contracts.spies import LeafCall
+
+_ROOT = str(Path(__file__).resolve().parents[2])
+_COMMAND = (
+    "import sys; sys.path.insert(0, {root!r}); from pytest_lee.contracts._child import main; main()"
+)
+OWN_LIMIT_S = 60.0  # pytest-lee's own work between two steps of user code, start-up included
+GRACE_S = 2.0  # past a step's limit before the watchdog stops a child that ignored SIGALRM
+MAX_CHILDREN = 50
+_MEMO: dict[str, list[KeyResult]] = {}
+
+
+@dataclass
+class _Events:
+    """What the children of one request reported, merged across restarts."""
+
+    keys: dict[int, list[str]] = field(default_factory=dict)
+    setups: dict[tuple[int, str], str] = field(default_factory=dict)
+    results: dict[tuple[int, str, int], dict[str, Any]] = field(default_factory=dict)
+    checked: set[tuple[int, str]] = field(default_factory=set)
+    crash: str | None = None
+
+
+def run_tree(
+    source: Path,
+    specs: Sequence[ContractSpec],
+    *,
+    files: Iterable[str] | None = None,
+    timeout_s: float = 3.0,
+    environment: Mapping[str, str] | None = None,
+) -> list[KeyResult]:
+    source = Path(source).resolve()
+    names = None if files is None else sorted(files)
+    contracts = [contract_request(source, spec, names) for spec in specs]
+    memo = _memo_key(source, contracts, names, timeout_s, environment)
+    if memo not in _MEMO:
+        events = _run(_request(source, contracts, timeout_s), timeout_s, environment, source)
+        _MEMO.clear()  # one tree at a time: a simulation's mixed trees are each checked once
+        _MEMO[memo] = _assemble(specs, events)
+    return list(_MEMO[memo])
+
+
+def run_key(
+    source: Path,
+    spec: ContractSpec,
+    label: str,
+    probes: Sequence[Probe] | None,
+    *,
+    files: Iterable[str] | None = None,
+    timeout_s: float = 3.0,
+    environment: Mapping[str, str] | None = None,
+) -> KeyResult:
+    source = Path(source).resolve()
+    if probes is None:
+        results = run_tree(
+            source, [spec], files=files, timeout_s=timeout_s, environment=environment
+        )
+    else:
+        names = None if files is None else sorted(files)
+        contract = contract_request(source, spec, names, probes=probes, keys=[label])
+        events = _run(_request(source, [contract], timeout_s), timeout_s, environment, source)
+        results = _assemble([spec], events, keys=[label])
+    for result in results:
+        if result.key in (label, "*"):
+            return result
+    known = [result.key for result in results]
+    return KeyResult(
+        spec.registry,
+        label,
+        "fail",
+        f"registry {spec.registry} has no key {label!r} (keys: {', '.join(known)})",
+    )
+
+
+def run_keys(
+    source: Path,
+    spec: ContractSpec,
+    *,
+    timeout_s: float = 3.0,
+    environment: Mapping[str, str] | None = None,
+) -> list[str]:
+    source = Path(source).resolve()
+    contract = {"spec": spec.as_dict(), "keys_only": True}
+    events = _run(_request(source, [contract], timeout_s), timeout_s, environment, source)
+    if (0, "*") in events.setups:
+        raise ContractSetupError(events.setups[(0, "*")])
+    if 0 not in events.keys:
+        raise ContractSetupError(f"registry {spec.registry}: {events.crash or 'no keys reported'}")
+    return events.keys[0]
+
+
+def contract_request(
+    source: Path,
+    spec: ContractSpec,
+    files: Iterable[str] | None,
+    *,
+    probes: Sequence[Probe] | None = None,
+    keys: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """What the child needs to know of one contract, read statically from the tree."""
+    paths = tree_files(source, files)
+    graph = import_graph(source, paths)
+    wiring = {spec.registry.partition(":")[0]}
+    if spec.dispatcher:
+        wiring.add(spec.dispatcher.partition(":")[0])
+    if probes is None:
+        probes = (
+            [configured_probe(spec.operation, spec.kwargs)] if spec.operation is not None else []
+        )
+        if spec.dispatcher:
+            probes += list(call_site_probes(source, spec.dispatcher, files))
+    reached = reach(graph, wiring)
+    leaf_modules = sorted(
+        name
+        for name in reached
+        if name not in wiring and any(fnmatch.fnmatchcase(name, p) for p in spec.leaves)
+    )
+    return {
+        "spec": spec.as_dict(),
+        "probes": [probe.to_wire() for probe in probes],
+        "keys": None if keys is None else list(keys),
+        "graph": {name: graph[name] for name in sorted(reached) if name in graph},
+        "leaf_modules": leaf_modules,
+    }
+
+
+def _request(source: Path, contracts: list[dict[str, Any]], timeout_s: float) -> dict[str, Any]:
+    return {"protocol": 2, "source": str(source), "timeout_s": timeout_s, "contracts": contracts}
+
+
+def _memo_key(
+    source: Path,
+    contracts: list[dict[str, Any]],
+    files: list[str] | None,
+    timeout_s: float,
+    environment: Mapping[str, str] | None,
+) -> str:
+    stamps = []
+    for path in tree_files(source, files):
+        stat = path.stat()
+        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return json.dumps(
+        [str(source), contracts, timeout_s, sorted((environment or {}).items()), stamps],
+        sort_keys=True,
+        default=repr,
+    )
+
+
+def _run(
+    request: dict[str, Any],
+    timeout_s: float,
+    environment: Mapping[str, str] | None,
+    cwd: Path,
+) -> _Events:
+    events = _Events()
+    broken: dict[str, str] = {}
+    skip: set[tuple[int, str, int]] = set()
+    for _ in range(MAX_CHILDREN):
+        attempt = {**request, "broken": broken, "skip": sorted(skip)}
+        stopped = _once(attempt, timeout_s, environment, cwd, events)
+        if stopped is None:
+            return events
+        step, reason = stopped
+        if step is None:
+            events.crash = reason
+            return events
+        if step["event"] == "import" and step["module"] not in broken:
+            broken[step["module"]] = reason.replace("did not finish", "did not finish importing")
+        elif step["event"] == "probe":
+            number = (step["contract"], step["key"], step["index"])
+            skip.add(number)
+            events.results[number] = _lost_probe(request, step, reason)
+        else:
+            events.crash = reason
+            return events
+    events.crash = f"stopped after {MAX_CHILDREN} contract child processes"
+    return events
+
+
+def _once(
+    request: dict[str, Any],
+    timeout_s: float,
+    environment: Mapping[str, str] | None,
+    cwd: Path,
+    events: _Events,
+) -> tuple[dict[str, Any] | None, str] | None:
+    """One child; None when it finished, else (the step it was in, why it ended)."""
+    env = {**os.environ, **(environment or {}), "PYTHONDONTWRITEBYTECODE": "1"}
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-B", "-c", _COMMAND.format(root=_ROOT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            cwd=cwd,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            return _watch(process, request, timeout_s, events, errors)
+        finally:
+            _stop(process)
+
+
+def _watch(
+    process: subprocess.Popen[bytes],
+    request: dict[str, Any],
+    timeout_s: float,
+    events: _Events,
+    errors: Any,
+) -> tuple[dict[str, Any] | None, str] | None:
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        process.stdin.write(json.dumps(request).encode())
+        process.stdin.close()
+    except BrokenPipeError:
+        pass
+    fd = process.stdout.fileno()
+    selector = selectors.DefaultSelector()
+    selector.register(fd, selectors.EVENT_READ)
+    pending = b""
+    step: dict[str, Any] | None = None
+    limit = OWN_LIMIT_S
+    deadline = time.monotonic() + limit
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return (
+                    step,
+                    f"did not finish within {timeout_s:g} s ([tool.lee.function] timeout_s)",
+                )
+            if not selector.select(remaining):
+                continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                status = process.wait()
+                errors.seek(0)
+                tail = errors.read().decode("utf-8", "replace").strip().splitlines()
+                if step is None and tail:
+                    return None, f"contract child failed: {tail[-1]}"
+                return step, f"ended the contract child process ({_exit_text(status)})"
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                event = json.loads(line)
+                kind = event["event"]
+                if kind == "done":
+                    return None
+                step = event if kind in ("import", "probe") else None
+                limit = timeout_s + GRACE_S if step is not None else OWN_LIMIT_S
+                deadline = time.monotonic() + limit
+                _record(events, event)
+    finally:
+        selector.close()
+
+
+def _record(events: _Events, event: dict[str, Any]) -> None:
+    kind = event["event"]
+    if kind == "keys":
+        events.keys[event["contract"]] = event["keys"]
+    elif kind == "setup":
+        events.setups[(event["contract"], event["key"])] = event["message"]
+    elif kind == "result":
+        events.results[(event["contract"], event["key"], event["index"])] = event
+    elif kind == "checked":
+        events.checked.add((event["contract"], event["key"]))
+    elif kind == "crash":
+        events.crash = f"contract child failed: {event['message']}"
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # with any thread or process user code started
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+def _exit_text(status: int) -> str:
+    if status < 0:
+        try:
+            return f"killed by {signal.Signals(-status).name}"
+        except ValueError:
+            return f"killed by signal {-status}"
+    return f"exit status {status}"
+
+
+def _lost_probe(request: dict[str, Any], step: dict[str, Any], reason: str) -> dict[str, Any]:
+    probe = request["contracts"][step["contract"]]["probes"][step["index"]]
+    origin = probe["origin"]
+    where = "configured probe" if origin.startswith("[") else f"call site {origin}"
+    call = f"operation {probe['operation']!r} ({where})"
+    return {
+        "status": "fail",
+        "message": f"{call} {reason}",
+        "call": call,
+        "origin": origin,
+        "reached": [],
+        "implicated": [origin.rpartition(":")[0]] if ":" in origin else [],
+        "cause": reason,
+    }
+
+
+def _assemble(
+    specs: Sequence[ContractSpec], events: _Events, keys: Sequence[str] | None = None
+) -> list[KeyResult]:
+    results: list[KeyResult] = []
+    for number, spec in enumerate(specs):
+        if (number, "*") in events.setups:
+            results.append(KeyResult(spec.registry, "*", "fail", events.setups[(number, "*")]))
+            continue
+        labels = events.keys.get(number)
+        if labels is None:
+            cause = events.crash or "the contract child reported nothing"
+            results.append(
+                KeyResult(spec.registry, "*", "fail", f"registry {spec.registry}: {cause}")
+            )
+            continue
+        for label in labels:
+            if keys is not None and label not in keys:
+                continue
+            results.append(_key_result(spec, number, label, events))
+    return results
+
+
+def _key_result(spec: ContractSpec, number: int, label: str, events: _Events) -> KeyResult:
+    if (number, label) in events.setups:
+        return KeyResult(spec.registry, label, "fail", events.setups[(number, label)])
+    found = sorted(
+        (index, event)
+        for (c, key, index), event in events.results.items()
+        if (c, key) == (number, label)
+    )
+    probes = [_probe_result(spec.registry, label, event) for _, event in found]
+    if (number, label) not in events.checked and events.crash:
+        message = f"not checked: {events.crash}"
+        return KeyResult(spec.registry, label, "fail", message, tuple(probes))
+    return summarise(spec.registry, label, probes)
+
+
+def _probe_result(registry: str, label: str, event: Mapping[str, Any]) -> ProbeResult:
+    return ProbeResult(
+        registry,
+        label,
+        event["call"],
+        event["origin"],
+        event["status"],
+        event["message"],
+        tuple(LeafCall(**leaf) for leaf in event.get("reached", ())),
+        tuple(event.get("implicated", ())),
+        event.get("cause", ""),
+    )
