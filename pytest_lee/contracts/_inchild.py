@@ -308,8 +308,8 @@ class _Contract:
     def leaf_problem(self, handler: Any, broken: Mapping[str, str]) -> str | None:
         if not broken or handler is None:
             return None
-        start = [getattr(handler, "__module__", ""), (self.dispatcher or "").partition(":")[0]]
-        reached = reach(self.graph, start)
+        # From the key's own router: the dispatcher's module reaches every router, so not from it.
+        reached = reach(self.graph, [getattr(handler, "__module__", "")])
         for name, message in broken.items():
             if name in reached:
                 return message

@@ -9,7 +9,7 @@ never hides a failing one; a key no probe applies to is inconclusive, saying so.
 Entry points (no pytest in here; the deploy-group simulation calls them on mixed
 trees): :func:`check_tree` (every key of every contract, one child per tree),
 :func:`check_all` (one contract), :func:`check_key` (one key, optionally with
-explicit probes) and :func:`registry_keys` (the key labels only).
+explicit probes), :func:`registry_keys` and :func:`registries_keys` (key labels only).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_lee.contracts.probes import Probe
+from pytest_lee.contracts.registry import ContractSetupError
 from pytest_lee.contracts.spies import LeafCall
 
 STATUS_ORDER = {"ok": 0, "inconclusive": 1, "fail": 2}
@@ -164,6 +165,16 @@ def check_key(
 
 def registry_keys(source: Path, spec: ContractSpec, **options: Any) -> list[str]:
     """The registry's key labels; raises :class:`ContractSetupError` with a one-line cause."""
+    (answer,) = registries_keys(source, [spec], **options)
+    if isinstance(answer, Exception):
+        raise answer
+    return answer
+
+
+def registries_keys(
+    source: Path, specs: Sequence[ContractSpec], **options: Any
+) -> list[list[str] | ContractSetupError]:
+    """Every contract's key labels (or its one-line setup error), from one child process."""
     from pytest_lee.contracts.runner import run_keys
 
-    return run_keys(source, spec, **options)
+    return run_keys(source, specs, **options)

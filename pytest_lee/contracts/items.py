@@ -77,20 +77,18 @@ def session_verdicts(config: pytest.Config, settings: Settings) -> Mapping[str, 
 
 
 def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item]:
-    from pytest_lee.contracts.check import ContractSpec, registry_keys
-    from pytest_lee.contracts.registry import ContractSetupError
+    from pytest_lee.contracts.check import ContractSpec, registries_keys
 
     source = contract_source(settings)
     items: list[pytest.Item] = []
     seen: set[str] = set()
-    for contract in settings.contracts:
-        spec = ContractSpec.from_settings(contract)
-        try:
-            labels = registry_keys(source, spec, **check_options(settings))
-        except ContractSetupError as error:
+    specs = [ContractSpec.from_settings(contract) for contract in settings.contracts]
+    answers = registries_keys(source, specs, **check_options(settings)) if specs else []
+    for spec, labels in zip(specs, answers):
+        if isinstance(labels, Exception):
             name = _unique(f"contract[{spec.registry}]", seen)
             items.append(
-                ContractSetupItem.from_parent(node, name=name, spec=spec, cause=str(error))
+                ContractSetupItem.from_parent(node, name=name, spec=spec, cause=str(labels))
             )
             continue
         for index, label in enumerate(labels):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import importlib
 import inspect
+import os
 import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -140,11 +141,19 @@ class _Text(str):
 
 
 def _origin(error: BaseException) -> str:
-    """`` (at file.py:12)`` for a SyntaxError or the innermost user frame of an import error."""
+    """`` (at pkg/file.py:12)`` for a SyntaxError or the innermost user frame of an import error."""
     if isinstance(error, SyntaxError) and error.filename:
-        return f" (at {error.filename.rsplit('/', 1)[-1]}:{error.lineno})"
+        return f" (at {_shown(error.filename)}:{error.lineno})"
     frames = traceback.extract_tb(error.__traceback__)
     for frame in reversed(frames):
         if "importlib" not in frame.filename and "pytest_lee" not in frame.filename:
-            return f" (at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})"
+            return f" (at {_shown(frame.filename)}:{frame.lineno})"
     return ""
+
+
+def _shown(filename: str) -> str:
+    """Relative to the source directory (the child's working directory) when inside it."""
+    here = os.getcwd() + os.sep
+    if filename.startswith(here):
+        return filename[len(here) :].replace(os.sep, "/")
+    return filename.rsplit("/", 1)[-1]

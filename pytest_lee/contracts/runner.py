@@ -112,19 +112,25 @@ def run_key(
 
 def run_keys(
     source: Path,
-    spec: ContractSpec,
+    specs: Sequence[ContractSpec],
     *,
     timeout_s: float = 3.0,
     environment: Mapping[str, str] | None = None,
-) -> list[str]:
+) -> list[list[str] | ContractSetupError]:
+    """Each contract's key labels, or why its registry cannot be loaded; one child for all."""
     source = Path(source).resolve()
-    contract = {"spec": spec.as_dict(), "keys_only": True}
-    events = _run(_request(source, [contract], timeout_s), timeout_s, environment, source)
-    if (0, "*") in events.setups:
-        raise ContractSetupError(events.setups[(0, "*")])
-    if 0 not in events.keys:
-        raise ContractSetupError(f"registry {spec.registry}: {events.crash or 'no keys reported'}")
-    return events.keys[0]
+    contracts = [{"spec": spec.as_dict(), "keys_only": True} for spec in specs]
+    events = _run(_request(source, contracts, timeout_s), timeout_s, environment, source)
+    answers: list[list[str] | ContractSetupError] = []
+    for number, spec in enumerate(specs):
+        if (number, "*") in events.setups:
+            answers.append(ContractSetupError(events.setups[(number, "*")]))
+        elif number in events.keys:
+            answers.append(events.keys[number])
+        else:
+            cause = events.crash or "no keys reported"
+            answers.append(ContractSetupError(f"registry {spec.registry}: {cause}"))
+    return answers
 
 
 def contract_request(
