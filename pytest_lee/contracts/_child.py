@@ -1,7 +1,8 @@
 """The contract child process: user code runs here, never in pytest's own process.
 
 ``python -I -B -c "...; from pytest_lee.contracts._child import main; main()"``
-reads one JSON request on stdin. Before any user code runs it keeps a private
+reads one JSON request line on stdin, imports what it names, then reads a second
+line with the probes (the parent finds the call sites while the child imports). Before any user code runs it keeps a private
 copy of stdout for its reports, points file descriptors 0, 1 and 2 at
 ``/dev/null`` (a module that prints 100 MB prints them to nowhere) and binds its
 own JSON encoder (a module that patches ``json.dumps`` changes nothing here).
@@ -38,19 +39,26 @@ def emitter(fd: int) -> Callable[[dict[str, Any]], None]:
 
 
 def main() -> None:
-    request = json.loads(sys.stdin.buffer.read())
+    requests = os.fdopen(os.dup(0), "rb")  # private: user code reading stdin reads nothing
+    first = requests.readline()
+    request = json.loads(first)
     if request.get("protocol") != PROTOCOL:
-        _legacy(request)
+        _legacy(json.loads(first + requests.read()))
         return
     report = os.dup(1)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     emit = emitter(report)
+
+    def read_probes() -> list[list[dict[str, Any]]]:
+        probes: list[list[dict[str, Any]]] = json.loads(requests.readline())["probes"]
+        return probes
+
     try:
         from pytest_lee.contracts._inchild import Child
 
-        Child(request, emit).run()
+        Child(request, emit, read_probes).run()
     except BaseException as error:
         emit({"event": "crash", "message": f"{type(error).__name__}: {error}"})
     emit({"event": "done"})

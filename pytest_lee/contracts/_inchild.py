@@ -29,7 +29,7 @@ from typing import Any
 
 from pytest_lee.contracts import _wire
 from pytest_lee.contracts.facts import reach
-from pytest_lee.contracts.judge import Judge, ProbeCall
+from pytest_lee.contracts.judge import EXPLICIT, Judge, ProbeCall
 from pytest_lee.contracts.registry import (
     ContractSetupError,
     import_reference,
@@ -100,21 +100,31 @@ def _alarm(_signum: int, _frame: Any) -> None:
 class Child:
     """One request: every contract of one tree."""
 
-    def __init__(self, request: Mapping[str, Any], emit: Emit) -> None:
+    def __init__(
+        self,
+        request: Mapping[str, Any],
+        emit: Emit,
+        read_probes: Callable[[], list[list[dict[str, Any]]]],
+    ) -> None:
         self.source = str(Path(request["source"]).resolve())
         self.limit = float(request.get("timeout_s", 3.0))
         self.skip = {tuple(item) for item in request.get("skip", ())}
         self.broken = dict(request.get("broken", {}))
         self.contracts = request["contracts"]
         self.emit = emit
+        self.read_probes = read_probes
 
     def run(self) -> None:
         sys.path.insert(0, self.source)
         sys.meta_path.insert(0, _Broken(self.broken))
         if hasattr(signal, "setitimer"):
             signal.signal(signal.SIGALRM, _alarm)
-        for index, contract in enumerate(self.contracts):
-            _Contract(self, index, contract).run()
+        contracts = [_Contract(self, index, raw) for index, raw in enumerate(self.contracts)]
+        ready = [contract for contract in contracts if contract.prepare()]
+        if ready:  # the parent reads the call sites while this child imports: they come now
+            probes = self.read_probes()
+            for contract in ready:
+                contract.check(probes[contract.index])
 
     def timed(self, call: Callable[[], Any]) -> Any:
         """*call* under the time limit; :class:`TimeLimit` when it runs past it."""
@@ -149,11 +159,18 @@ class _Contract:
         self.registry: str = spec["registry"]
         self.dispatcher: str | None = spec.get("dispatcher")
         self.patterns: tuple[str, ...] = tuple(spec.get("leaves", ()))
-        self.probes = [_probe(raw) for raw in contract.get("probes", ())]
+        self.by_key: dict[str | None, list[tuple[int, ProbeCall]]] = {}
+        self.configured: set[tuple[str, tuple[str, ...]]] = set()
         self.keys_only = bool(contract.get("keys_only"))
         self.wanted = contract.get("keys")
         self.graph: dict[str, list[str]] = contract.get("graph", {})
         self.leaf_modules: list[str] = contract.get("leaf_modules", [])
+
+    def set_probes(self, raw: Sequence[Mapping[str, Any]]) -> None:
+        probes = [_probe(item) for item in raw]
+        for number, probe in enumerate(probes):  # grouped once: a key sees its own probes
+            self.by_key.setdefault(probe.key, []).append((number, probe))
+        self.configured = {probe.identity for probe in probes if probe.key is None}
 
     def emit(self, event: str, **fields: Any) -> None:
         self.child.emit({"event": event, "contract": self.index, **fields})
@@ -169,46 +186,53 @@ class _Contract:
                 "([tool.lee.function] timeout_s)"
             ) from None
 
-    def run(self) -> None:
+    def prepare(self) -> bool:
+        """Every import step (registry, handlers, dispatcher, leaf modules); False: nothing to check."""
         module = self.registry.partition(":")[0]
         try:
-            registry = self.load(
+            self.registry_map = self.load(
                 f"registry {self.registry}", module, lambda: load_registry(self.registry)
             )
         except ContractSetupError as error:
             self.emit("setup", key="*", message=str(error))
-            return
-        labels = {key_label(key): key for key in registry}
-        self.emit("keys", keys=list(labels))
+            return False
+        self.labels = {key_label(key): key for key in self.registry_map}
+        self.emit("keys", keys=list(self.labels))
         if self.keys_only:
-            return
-        wanted = [label for label in labels if self.wanted is None or label in self.wanted]
-        handlers, problems = self.handlers(registry, labels)
+            return False
+        self.wanted_labels = [
+            label for label in self.labels if self.wanted is None or label in self.wanted
+        ]
+        self.handler_map, self.problems = self.handlers(self.registry_map, self.labels)
         try:
-            dispatcher = self.load_dispatcher()
+            self.dispatch = self.load_dispatcher()
+            self.leaf_functions, self.broken_leaves = self.import_leaves()
         except ContractSetupError as error:
-            for label in wanted:
+            for label in self.wanted_labels:
                 self.emit("setup", key=label, message=str(error))
-            return
+            return False
+        return True
+
+    def check(self, probes: Sequence[Mapping[str, Any]]) -> None:
+        """Spies at the leaves, every probe of every wanted key, spies removed."""
+        self.set_probes(probes)
         spies = SpySet(self.child.relative)
         hook = None
         try:
-            broken_leaves = self.install(spies, registry, labels, handlers)
+            self.install(spies)
             if self.patterns:
                 hook = _LeafHook(self.child.source, self.patterns, spies)
                 sys.meta_path.insert(0, hook)
             judge = Judge(self.child, spies, self.registry, self.dispatcher)
-            for label in wanted:
-                problem = problems.get(label) or self.leaf_problem(
-                    handlers.get(label), broken_leaves
+            for label in self.wanted_labels:
+                problem = self.problems.get(label) or self.leaf_problem(
+                    self.handler_map.get(label), self.broken_leaves
                 )
                 if problem is not None:
                     self.emit("setup", key=label, message=problem)
                     continue
-                self.check_key(judge, labels[label], label, handlers[label], dispatcher)
-        except ContractSetupError as error:
-            for label in wanted:
-                self.emit("setup", key=label, message=str(error))
+                handler = self.handler_map[label]
+                self.check_key(judge, self.labels[label], label, handler, self.dispatch)
         finally:
             if hook is not None and hook in sys.meta_path:
                 sys.meta_path.remove(hook)
@@ -247,18 +271,10 @@ class _Contract:
             )
         return value  # type: ignore[no-any-return]
 
-    def install(
-        self,
-        spies: SpySet,
-        registry: Mapping[Any, Any],
-        labels: Mapping[str, Any],
-        handlers: Mapping[str, Any],
-    ) -> dict[str, str]:
-        """Spies at the leaves; returns leaf modules that failed to import (module → message)."""
+    def import_leaves(self) -> tuple[list[Any], dict[str, str]]:
+        """The leaf modules' functions, and the leaf modules that failed to import (→ message)."""
         if not self.patterns:
-            for other in spies.install(handlers.values()):
-                self.wrap(spies, registry, labels, handlers, other)
-            return {}
+            return [], {}
         broken: dict[str, str] = {}
         functions: list[Any] = []
         for name in self.leaf_modules:
@@ -283,8 +299,14 @@ class _Contract:
                 f"leaves = {list(self.patterns)} match no function of a module the registry "
                 f"{self.registry} reaches"
             )
-        spies.install(functions)
-        return broken
+        return functions, broken
+
+    def install(self, spies: SpySet) -> None:
+        if self.patterns:
+            spies.install(self.leaf_functions)
+            return
+        for other in spies.install(self.handler_map.values()):
+            self.wrap(spies, self.registry_map, self.labels, self.handler_map, other)
 
     def wrap(
         self,
@@ -328,14 +350,11 @@ class _Contract:
             call: Callable[..., Any] = lambda key, operation, **kwargs: current(operation, **kwargs)  # noqa: E731
         else:
             call = dispatcher
-        configured = {p.identity for p in self.probes if p.key is None}
-        for number, probe in enumerate(self.probes):
-            if probe.key not in (None, label):
-                continue
+        for number, probe in self.by_key.get(None, []) + self.by_key.get(label, []):
             if (
                 probe.key is not None
-                and probe.origin != "lee_contract.check"
-                and probe.identity in configured
+                and probe.origin != EXPLICIT
+                and probe.identity in self.configured
             ):
                 continue  # the configured probe makes this very call already
             if (self.index, label, number) in self.child.skip:

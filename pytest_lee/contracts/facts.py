@@ -1,8 +1,9 @@
 """What the source says without running it: one parse per file, and the import network.
 
-Every file of a tree is parsed once (``ast``), and the parse is kept by content
-hash, so the call-site reader, the import graph and the next mixed tree of a
-deploy-group simulation (the same files, mostly) reuse it. The import graph
+Every file of a tree is read once per content hash: its imports are scanned
+with regular expressions, and only a file that names the dispatcher is parsed
+(``ast``) for call sites. Both are kept by content hash, so the next mixed tree
+of a deploy-group simulation (the same files, mostly) reuses them. The import graph
 answers which modules the registry network reaches — ``leaves`` globs apply to
 those only, so a module nothing imports (``home_assistant/ha_devices_core.py``)
 cannot fail every key by failing to import. Edges are ``import``/``from``
@@ -16,6 +17,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -54,37 +56,51 @@ def module_name(source: Path, path: Path) -> str | None:
     return None
 
 
-def parse(path: Path) -> tuple[bytes, ast.Module | None]:
-    """(content hash, tree) of *path*; the tree is None when the file does not parse."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return b"", None
-    digest = hashlib.blake2b(data, digest_size=16).digest()
+def parse(path: Path, digest: bytes, data: bytes) -> ast.Module | None:
+    """The tree of *path* (content *data*, hash *digest*), parsed once per content; None
+    when it does not parse (an unparseable file is the package verifier's business)."""
     if digest not in _PARSED:
         if len(_PARSED) >= _LIMIT:
             _PARSED.clear()
-            _EDGES.clear()
         try:
             _PARSED[digest] = ast.parse(data, filename=str(path))
         except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
-            _PARSED[digest] = None  # an unparseable file is the package verifier's business
-    return digest, _PARSED[digest]
+            _PARSED[digest] = None
+    return _PARSED[digest]
+
+
+def read(path: Path) -> tuple[bytes, bytes]:
+    """(content hash, content) of *path*; empty when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return b"", b""
+    return hashlib.blake2b(data, digest_size=16).digest(), data
 
 
 def import_graph(source: Path, paths: Sequence[Path]) -> dict[str, list[str]]:
-    """module → the modules of the tree it names (imports, import_module, module-name strings)."""
+    """module → the modules of the tree it names (imports, import_module, lazy pairs).
+
+    Read with regular expressions, not ``ast``: the graph needs every file, and a
+    full parse of a 130-module engine costs more than importing it. A name the
+    scan over-reads (an ``import`` inside a string) only adds an edge, never
+    hides one.
+    """
     names = {path: module_name(source, path) for path in paths}
     known = {name for name in names.values() if name}
     graph: dict[str, list[str]] = {}
     for path, name in names.items():
         if name is None:
             continue
-        digest, tree = parse(path)
+        digest, data = read(path)
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         cache_key = (digest, package)
         if cache_key not in _EDGES:
-            _EDGES[cache_key] = frozenset(_named_modules(tree, package)) if tree else frozenset()
+            if len(_EDGES) >= _LIMIT:
+                _EDGES.clear()
+            _EDGES[cache_key] = frozenset(
+                _scanned_modules(data.decode("utf-8", "replace"), package)
+            )
         graph[name] = sorted(_in_tree(_EDGES[cache_key], known))
     return graph
 
@@ -117,37 +133,28 @@ def _in_tree(candidates: Iterable[str], known: set[str]) -> set[str]:
     return found
 
 
-def _named_modules(tree: ast.Module, package: str) -> set[str]:
+_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.M)
+_CALLED = re.compile(r"(?:import_module|__import__)\(\s*['\"]([\w.]+)['\"]")
+_PAIR = re.compile(r"[(\[]\s*['\"]([\w.]+)['\"]\s*,\s*['\"]\w+['\"]\s*[)\]]")
+
+
+def _scanned_modules(text: str, package: str) -> set[str]:
     names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = _absolute(node.module, node.level, package)
-            if base is None:
-                continue
-            names.add(base)
-            names.update(f"{base}.{alias.name}" if base else alias.name for alias in node.names)
-        elif isinstance(node, ast.Call) and _is_import_call(node.func) and node.args:
-            names.update(_strings(node.args[:1]))
-        elif isinstance(node, (ast.Tuple, ast.List)) and len(node.elts) == 2:
-            pair = _strings(node.elts)
-            if len(pair) == 2:  # a lazy ("module", "function") entry
-                names.add(pair[0])
-    return {name for name in names if all(part.isidentifier() for part in name.split("."))}
-
-
-def _is_import_call(func: ast.expr) -> bool:
-    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return name in ("import_module", "__import__")
-
-
-def _strings(nodes: Sequence[ast.expr]) -> list[str]:
-    return [
-        node.value
-        for node in nodes
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
-    ]
+    for dots, module, imported in _FROM.findall(text):
+        base = _absolute(module or None, len(dots), package)
+        if base is None:
+            continue
+        names.add(base)
+        for part in imported.strip("() \t\n").replace("\n", ",").split(","):
+            alias = part.strip().split(" ")[0].strip("\\")
+            if alias and alias != "*":
+                names.add(f"{base}.{alias}" if base else alias)
+    for imported in _IMPORT.findall(text):
+        names.update(part.strip().split(" ")[0] for part in imported.split(","))
+    names.update(_CALLED.findall(text))
+    names.update(_PAIR.findall(text))
+    return {name for name in names if name and all(part.isidentifier() for part in name.split("."))}
 
 
 def _absolute(module: str | None, level: int, package: str) -> str | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pytest_lee.contracts.registry import describe_signature, key_source, one_line
@@ -29,6 +29,8 @@ from pytest_lee.contracts.verdict import classify
 if TYPE_CHECKING:
     from pytest_lee.contracts._inchild import Child
 
+CONFIGURED = "[tool.lee.contract]"
+EXPLICIT = "lee_contract.check"
 _BINDING_ERROR = re.compile(
     r"^(?P<name>[\w.<>]+)\(\) (?P<what>got an unexpected keyword argument|missing \d+ required|"
     r"takes \d+ positional|takes from \d+ to \d+ positional|got multiple values|"
@@ -50,9 +52,9 @@ class ProbeCall:
 
     @property
     def where(self) -> str:
-        if self.origin == "[tool.lee.contract]":
+        if self.origin == CONFIGURED:
             return "configured probe"
-        if self.origin == "lee_contract.check":
+        if self.origin == EXPLICIT:
             return "lee_contract.check"
         return f"call site {self.origin}"
 
@@ -121,7 +123,7 @@ class Judge:
         at = self._raised_at(root) or probe.origin
         raised = f"{one_line(root)} (at {at})"
         if refusal.kind in ("operation", "parameter"):
-            if probe.origin == "[tool.lee.contract]":
+            if probe.origin == CONFIGURED:
                 return result.out(
                     "n/a",
                     f"the configured probe {described} does not apply to {label}: the wiring "
@@ -201,7 +203,7 @@ class _Result:
             "message": message,
             "call": self.described,
             "origin": self.probe.origin,
-            "reached": [asdict(leaf) for leaf in self.reached],
+            "reached": [leaf.as_dict() for leaf in self.reached],
             "implicated": list(implicated),
             "cause": cause or message.split("\n", maxsplit=1)[0],
         }

@@ -14,13 +14,14 @@ the router refuses is a failure (see ``verdict``).
 from __future__ import annotations
 
 import ast
+import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pytest_lee.contracts import _wire
-from pytest_lee.contracts.facts import parse, source_files, tree_files
+from pytest_lee.contracts.facts import parse, read, source_files, tree_files
 
 __all__ = ["Probe", "call_site_probes", "configured_probe", "source_files"]
 
@@ -79,22 +80,35 @@ def call_site_probes(
     files are not call sites. Each file is parsed once per content (see ``facts``).
     """
     module_name, _, function_name = dispatcher.partition(":")
+    name = function_name.rpartition(".")[2]
     probes: list[Probe] = []
     for path in tree_files(source, files):
-        digest, tree = parse(path)
-        if tree is None:
-            continue
+        digest, data = read(path)
         relative = path.relative_to(source).as_posix()
         cache_key = (digest, dispatcher, relative)
         if cache_key not in _FOUND:
-            finder = _CallFinder(module_name, function_name.rpartition(".")[2], relative)
-            finder.visit(tree)
-            _FOUND[cache_key] = tuple(finder.probes)
+            found: tuple[Probe, ...] = ()
+            if name.encode() in data:  # only a file that names the dispatcher is parsed
+                tree = parse(path, digest, data)
+                if tree is not None:
+                    finder = _CallFinder(module_name, name, relative)
+                    finder.visit(tree, data.decode("utf-8", "replace"))
+                    found = tuple(finder.probes)
+            _FOUND[cache_key] = found
         probes.extend(_FOUND[cache_key])
     return tuple(probes)
 
 
-class _CallFinder(ast.NodeVisitor):
+_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
+class _CallFinder:
+    """The dispatcher's calls in one module, visiting only the statements that can hold one.
+
+    A statement whose lines name neither the dispatcher nor an alias of it is
+    skipped whole: a generic walk of every node cost more than parsing the file.
+    """
+
     def __init__(self, module: str, function: str, relative: str) -> None:
         self.module = module
         self.function = function
@@ -102,28 +116,67 @@ class _CallFinder(ast.NodeVisitor):
         self.names = {function}  # bare names that mean the dispatcher here
         self.module_aliases = {module, module.rpartition(".")[2]}
         self.scopes: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
-        self.probes: list[Probe] = []
+        self.found: list[tuple[int, int, Probe]] = []
+        self.lines: list[int] = []
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.module == self.module:
-            for alias in node.names:
-                if alias.name == self.function:
-                    self.names.add(alias.asname or alias.name)
+    @property
+    def probes(self) -> list[Probe]:
+        return [probe for _, _, probe in sorted(self.found, key=lambda item: item[:2])]
 
-    def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            if alias.name == self.module and alias.asname:
-                self.module_aliases.add(alias.asname)
+    def visit(self, tree: ast.Module, text: str) -> None:
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module == self.module:
+                for alias in node.names:
+                    if alias.name == self.function:
+                        self.names.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name == self.module and alias.asname:
+                        self.module_aliases.add(alias.asname)
+        self.lines = [
+            number
+            for number, line in enumerate(text.splitlines(), start=1)
+            if any(name in line for name in self.names)
+        ]
+        if self.lines:
+            self._statements(tree.body)
 
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self.scopes.append(node)
-        self.generic_visit(node)
-        self.scopes.pop()
+    def _holds_a_call(self, node: ast.AST) -> bool:
+        low = getattr(node, "lineno", None)
+        if low is None:
+            return True
+        high = getattr(node, "end_lineno", None) or low
+        index = bisect.bisect_left(self.lines, low)
+        return index < len(self.lines) and self.lines[index] <= high
 
-    visit_AsyncFunctionDef = visit_FunctionDef
+    def _statements(self, nodes: list[Any]) -> None:
+        for node in nodes:
+            if not isinstance(node, ast.AST) or not self._holds_a_call(node):
+                continue
+            scoped = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.scopes.append(node)
+            for name, value in ast.iter_fields(node):
+                if name in _BLOCKS and isinstance(value, list):
+                    self._statements(value)
+                elif isinstance(value, ast.AST):
+                    self._expressions([value])
+                elif isinstance(value, list):
+                    self._expressions(value)
+            if scoped:
+                self.scopes.pop()
 
-    def visit_Call(self, node: ast.Call) -> None:
-        self.generic_visit(node)
+    def _expressions(self, values: list[Any]) -> None:
+        stack = [value for value in values if isinstance(value, ast.AST)]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.Name, ast.Constant)) or not self._holds_a_call(node):
+                continue
+            if isinstance(node, ast.Call):
+                self._call(node)
+            stack.extend(ast.iter_child_nodes(node))
+
+    def _call(self, node: ast.Call) -> None:
         if not self._is_dispatcher(node.func) or len(node.args) < 2:
             return
         key = _key_label(node.args[0])
@@ -140,9 +193,9 @@ class _CallFinder(ast.NodeVisitor):
             value, text = self._placeholder(keyword.value, keyword.arg)
             kwargs[keyword.arg] = value
             shown.append(f"{keyword.arg}={text}")
-        self.probes.append(
-            Probe(key, operation.value, kwargs, ", ".join(shown), f"{self.relative}:{node.lineno}")
-        )
+        origin = f"{self.relative}:{node.lineno}"
+        probe = Probe(key, operation.value, kwargs, ", ".join(shown), origin)
+        self.found.append((node.lineno, node.col_offset, probe))
 
     def _is_dispatcher(self, func: ast.expr) -> bool:
         if isinstance(func, ast.Name):
@@ -153,6 +206,16 @@ class _CallFinder(ast.NodeVisitor):
         return False
 
     def _placeholder(self, value: ast.expr, name: str) -> tuple[Any, str]:
+        if isinstance(value, ast.Constant):
+            return value.value, repr(value.value)
+        if (
+            isinstance(value, ast.Name)
+            and value.id not in ("None", "True", "False")
+            and self.scopes
+        ):
+            parameter = _parameter(self.scopes[-1], value.id)
+            if parameter is not None:
+                return parameter
         try:
             literal = ast.literal_eval(value)
             return literal, repr(literal)

@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,12 @@ def run_tree(
     contracts = [contract_request(source, spec, names) for spec in specs]
     memo = _memo_key(source, contracts, names, timeout_s, environment)
     if memo not in _MEMO:
-        events = _run(_request(source, contracts, timeout_s), timeout_s, environment, source)
+
+        def probes() -> list[list[dict[str, Any]]]:
+            return [_wired(contract_probes(source, spec, names)) for spec in specs]
+
+        request = _request(source, contracts, timeout_s)
+        events = _run(request, probes, timeout_s, environment, source)
         _MEMO.clear()  # one tree at a time: a simulation's mixed trees are each checked once
         _MEMO[memo] = _assemble(specs, events)
     return list(_MEMO[memo])
@@ -95,8 +100,10 @@ def run_key(
         )
     else:
         names = None if files is None else sorted(files)
-        contract = contract_request(source, spec, names, probes=probes, keys=[label])
-        events = _run(_request(source, [contract], timeout_s), timeout_s, environment, source)
+        contract = contract_request(source, spec, names, keys=[label])
+        wired = [_wired(probes)]
+        request = _request(source, [contract], timeout_s)
+        events = _run(request, lambda: wired, timeout_s, environment, source)
         results = _assemble([spec], events, keys=[label])
     for result in results:
         if result.key in (label, "*"):
@@ -120,7 +127,7 @@ def run_keys(
     """Each contract's key labels, or why its registry cannot be loaded; one child for all."""
     source = Path(source).resolve()
     contracts = [{"spec": spec.as_dict(), "keys_only": True} for spec in specs]
-    events = _run(_request(source, contracts, timeout_s), timeout_s, environment, source)
+    events = _run(_request(source, contracts, timeout_s), list, timeout_s, environment, source)
     answers: list[list[str] | ContractSetupError] = []
     for number, spec in enumerate(specs):
         if (number, "*") in events.setups:
@@ -138,21 +145,14 @@ def contract_request(
     spec: ContractSpec,
     files: Iterable[str] | None,
     *,
-    probes: Sequence[Probe] | None = None,
     keys: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """What the child needs to know of one contract, read statically from the tree."""
+    """What the child needs to import for one contract, read statically (and cheaply)."""
     paths = tree_files(source, files)
     graph = import_graph(source, paths)
     wiring = {spec.registry.partition(":")[0]}
     if spec.dispatcher:
         wiring.add(spec.dispatcher.partition(":")[0])
-    if probes is None:
-        probes = (
-            [configured_probe(spec.operation, spec.kwargs)] if spec.operation is not None else []
-        )
-        if spec.dispatcher:
-            probes += list(call_site_probes(source, spec.dispatcher, files))
     reached = reach(graph, wiring)
     leaf_modules = sorted(
         name
@@ -161,11 +161,22 @@ def contract_request(
     )
     return {
         "spec": spec.as_dict(),
-        "probes": [probe.to_wire() for probe in probes],
         "keys": None if keys is None else list(keys),
         "graph": {name: graph[name] for name in sorted(reached) if name in graph},
         "leaf_modules": leaf_modules,
     }
+
+
+def contract_probes(source: Path, spec: ContractSpec, files: Iterable[str] | None) -> list[Probe]:
+    """The configured probe (unless ``operation = false``) and every call site of the dispatcher."""
+    probes = [configured_probe(spec.operation, spec.kwargs)] if spec.operation is not None else []
+    if spec.dispatcher:
+        probes += list(call_site_probes(source, spec.dispatcher, files))
+    return probes
+
+
+def _wired(probes: Sequence[Probe]) -> list[dict[str, Any]]:
+    return [probe.to_wire() for probe in probes]
 
 
 def _request(source: Path, contracts: list[dict[str, Any]], timeout_s: float) -> dict[str, Any]:
@@ -192,16 +203,26 @@ def _memo_key(
 
 def _run(
     request: dict[str, Any],
+    probes: Callable[[], list[list[dict[str, Any]]]],
     timeout_s: float,
     environment: Mapping[str, str] | None,
     cwd: Path,
 ) -> _Events:
     events = _Events()
+    known: list[list[list[dict[str, Any]]]] = []
+
+    def wired() -> list[list[dict[str, Any]]]:
+        if not known:
+            known.append(probes())
+        return known[0]
+
     broken: dict[str, str] = {}
     skip: set[tuple[int, str, int]] = set()
     for _ in range(MAX_CHILDREN):
         attempt = {**request, "broken": broken, "skip": sorted(skip)}
-        stopped = _once(attempt, timeout_s, environment, cwd, events)
+        stopped = _once(
+            attempt, wired, timeout_s=timeout_s, environment=environment, cwd=cwd, events=events
+        )
         if stopped is None:
             return events
         step, reason = stopped
@@ -213,7 +234,7 @@ def _run(
         elif step["event"] == "probe":
             number = (step["contract"], step["key"], step["index"])
             skip.add(number)
-            events.results[number] = _lost_probe(request, step, reason)
+            events.results[number] = _lost_probe(wired(), step, reason)
         else:
             events.crash = reason
             return events
@@ -223,6 +244,8 @@ def _run(
 
 def _once(
     request: dict[str, Any],
+    probes: Callable[[], list[list[dict[str, Any]]]],
+    *,
     timeout_s: float,
     environment: Mapping[str, str] | None,
     cwd: Path,
@@ -241,24 +264,35 @@ def _once(
             start_new_session=True,
         )
         try:
-            return _watch(process, request, timeout_s, events, errors)
+            _send(process, request, probes)
+            return _watch(process, timeout_s, events, errors)
         finally:
             _stop(process)
 
 
-def _watch(
+def _send(
     process: subprocess.Popen[bytes],
     request: dict[str, Any],
+    probes: Callable[[], list[list[dict[str, Any]]]],
+) -> None:
+    """The request, then the probes: the child imports while the call sites are read here."""
+    assert process.stdin is not None
+    try:
+        process.stdin.write(json.dumps(request).encode() + b"\n")
+        process.stdin.flush()
+        process.stdin.write(json.dumps({"probes": probes()}).encode() + b"\n")
+        process.stdin.close()
+    except BrokenPipeError:  # the child ended early (os._exit at import): _watch says why
+        pass
+
+
+def _watch(
+    process: subprocess.Popen[bytes],
     timeout_s: float,
     events: _Events,
     errors: Any,
 ) -> tuple[dict[str, Any] | None, str] | None:
-    assert process.stdin is not None and process.stdout is not None
-    try:
-        process.stdin.write(json.dumps(request).encode())
-        process.stdin.close()
-    except BrokenPipeError:
-        pass
+    assert process.stdout is not None
     fd = process.stdout.fileno()
     selector = selectors.DefaultSelector()
     selector.register(fd, selectors.EVENT_READ)
@@ -332,8 +366,10 @@ def _exit_text(status: int) -> str:
     return f"exit status {status}"
 
 
-def _lost_probe(request: dict[str, Any], step: dict[str, Any], reason: str) -> dict[str, Any]:
-    probe = request["contracts"][step["contract"]]["probes"][step["index"]]
+def _lost_probe(
+    probes: list[list[dict[str, Any]]], step: dict[str, Any], reason: str
+) -> dict[str, Any]:
+    probe = probes[step["contract"]][step["index"]]
     origin = probe["origin"]
     where = "configured probe" if origin.startswith("[") else f"call site {origin}"
     call = f"operation {probe['operation']!r} ({where})"
@@ -351,6 +387,9 @@ def _lost_probe(request: dict[str, Any], step: dict[str, Any], reason: str) -> d
 def _assemble(
     specs: Sequence[ContractSpec], events: _Events, keys: Sequence[str] | None = None
 ) -> list[KeyResult]:
+    grouped: dict[tuple[int, str], list[tuple[int, dict[str, Any]]]] = {}
+    for (number, label, index), event in events.results.items():
+        grouped.setdefault((number, label), []).append((index, event))
     results: list[KeyResult] = []
     for number, spec in enumerate(specs):
         if (number, "*") in events.setups:
@@ -366,19 +405,17 @@ def _assemble(
         for label in labels:
             if keys is not None and label not in keys:
                 continue
-            results.append(_key_result(spec, number, label, events))
+            found = sorted(grouped.get((number, label), []), key=lambda item: item[0])
+            results.append(_key_result(spec, number, label, events, [e for _, e in found]))
     return results
 
 
-def _key_result(spec: ContractSpec, number: int, label: str, events: _Events) -> KeyResult:
+def _key_result(
+    spec: ContractSpec, number: int, label: str, events: _Events, found: list[dict[str, Any]]
+) -> KeyResult:
     if (number, label) in events.setups:
         return KeyResult(spec.registry, label, "fail", events.setups[(number, label)])
-    found = sorted(
-        (index, event)
-        for (c, key, index), event in events.results.items()
-        if (c, key) == (number, label)
-    )
-    probes = [_probe_result(spec.registry, label, event) for _, event in found]
+    probes = [_probe_result(spec.registry, label, event) for event in found]
     if (number, label) not in events.checked and events.crash:
         message = f"not checked: {events.crash}"
         return KeyResult(spec.registry, label, "fail", message, tuple(probes))

@@ -49,6 +49,17 @@ class LeafCall:
     def ok(self) -> bool:
         return self.error is None
 
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "leaf": self.leaf,
+            "where": self.where,
+            "caller": self.caller,
+            "arguments": self.arguments,
+            "accepts": self.accepts,
+            "error": self.error,
+            "fix": self.fix,
+        }
+
 
 def qualified_name(function: Any) -> str:
     module = getattr(function, "__module__", None) or "?"
@@ -104,6 +115,22 @@ def _spy_code(free: int, is_async: bool) -> types.CodeType:
     return code
 
 
+def _stand_in(real: Any) -> Any:
+    """A copy of function *real* with its real body, for ``inspect`` once the body is swapped."""
+    if not isinstance(real, types.FunctionType):
+        return real
+    copy = types.FunctionType(
+        real.__code__, real.__globals__, real.__name__, real.__defaults__, real.__closure__
+    )
+    copy.__kwdefaults__ = real.__kwdefaults__
+    copy.__qualname__ = real.__qualname__
+    copy.__module__ = real.__module__
+    copy.__annotations__ = real.__annotations__
+    if hasattr(real, "__wrapped__"):
+        copy.__wrapped__ = real.__wrapped__  # type: ignore[attr-defined]
+    return copy
+
+
 class SpySet:
     """The spies of one contract and the calls they recorded, in order."""
 
@@ -156,25 +183,36 @@ class SpySet:
         function.__kwdefaults__ = {_STATE: observe}
 
     def _observer(self, real: Any) -> Callable[[tuple[Any, ...], dict[str, Any]], None]:
-        # Everything is read before the swap: the signature, name and place of the real body.
-        try:
-            signature: inspect.Signature | None = inspect.signature(real)
-        except (TypeError, ValueError):
-            signature = None
-        leaf = qualified_name(real)
-        where = self._site(real)
-        accepts = describe_signature(signature) if signature is not None else "(…)"
-        name = getattr(real, "__name__", "function")
+        # The signature, name and place are worked out on the first call only (an engine has
+        # thousands of leaves and a probe reaches one), from a stand-in that keeps the real
+        # body: after the swap, the function itself has the spy's.
+        stand_in = _stand_in(real)
+        facts: dict[str, Any] = {}
         record = self.calls.append
         relative = self.relative
+        name = getattr(real, "__name__", "function")
+
+        def learn() -> dict[str, Any]:
+            if not facts:
+                try:
+                    facts["signature"] = inspect.signature(stand_in)
+                except (TypeError, ValueError):
+                    facts["signature"] = None
+                facts["leaf"] = qualified_name(real)
+                facts["where"] = self._site(stand_in)
+                signature = facts["signature"]
+                facts["accepts"] = describe_signature(signature) if signature is not None else "(…)"
+            return facts
 
         def observe(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             frame = sys._getframe(2)
             caller = f"{relative(frame.f_code.co_filename)}:{frame.f_lineno}"
+            known = learn()
+            leaf, where, accepts = known["leaf"], known["where"], known["accepts"]
             shown = format_arguments(args, kwargs)
             try:
-                if signature is not None:
-                    signature.bind(*args, **kwargs)
+                if known["signature"] is not None:
+                    known["signature"].bind(*args, **kwargs)
             except TypeError as error:
                 message = str(error)
                 record(
