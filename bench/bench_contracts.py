@@ -165,6 +165,7 @@ def pytest_items(project: Path) -> tuple[float, float]:
             "-q",
             "-k",
             "contract",
+            "--ignore=src",
             f"--junitxml={report}",
         ],
         cwd=project,

@@ -200,3 +200,25 @@ def test_what_a_refusal_is_about(
     error: str, message: str, operation: str, passed: list[str], kind: str
 ) -> None:
     assert classify(error, message, operation, passed).kind == kind
+
+
+def test_the_items_judge_only_packaged_files_and_the_summary_counts(
+    pytester: pytest.Pytester,
+) -> None:
+    shutil.copytree(PATTERNS, pytester.path / "src")
+    pytester.makepyprojecttoml(
+        '[tool.lee]\nsource = "src"\nexclude = ["test_*.py"]\n\n[[tool.lee.contract]]\n'
+        'registry = "gateway_core:_INTERFACE_ROUTERS"\ndispatcher = "gateway_core:execute_operation"\n'
+        'leaves = ["*_core"]\n'
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-k", "contract", "-rs")
+    result.assert_outcomes(failed=5, skipped=1)
+    result.stdout.fnmatch_lines(
+        [
+            "gateway_core:_INTERFACE_ROUTERS  ✗ CACHE  ✗ SINGLETON  ✗ WEBSOCKET  ✗ BREAKER  ✗ METRICS  ? UNUSED",
+            "  ✗ SINGLETON (2 failures): *",
+            "  ✗ BREAKER (1 failure, 1 inconclusive): *",
+            "  ? UNUSED: no probe applies to UNUSED: *",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*invalid_operation*")
