@@ -222,3 +222,19 @@ def test_the_items_judge_only_packaged_files_and_the_summary_counts(
         ]
     )
     result.stdout.no_fnmatch_line("*invalid_operation*")
+
+
+def test_a_leaf_module_imported_by_a_computed_name_gets_its_spies_too(tmp_path: Path) -> None:
+    (tmp_path / "gw.py").write_text(
+        "import importlib\n\n\ndef route(operation, **kwargs):\n"
+        "    return importlib.import_module('lazy' + '_core').work(**kwargs)\n\n\n"
+        "ROUTES = {'K': route}\n"
+    )
+    (tmp_path / "lazy_core.py").write_text(
+        "import pathlib\n\n\ndef work(key):\n    pathlib.Path('LEAF_RAN').write_text('work')\n"
+    )
+    spec = ContractSpec("gw:ROUTES", None, "get", {"timeout": 1}, ("*_core",))
+    (result,) = check_tree(tmp_path, [spec])
+    assert result.status == "fail"
+    assert "reached `lazy_core.work` (lazy_core.py:4) from gw.py:5" in result.message
+    assert not (tmp_path / "LEAF_RAN").exists()

@@ -69,19 +69,19 @@ class _LeafHook(importlib.abc.MetaPathFinder):
         if not any(fnmatch.fnmatchcase(fullname, pattern) for pattern in self.patterns):
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path or [self.source])
-        loader = getattr(spec, "loader", None)
         if spec is None or not str(spec.origin or "").startswith(self.source + os.sep):
-            return spec
+            return None  # not the user's: the other finders decide, as without this hook
+        loader = spec.loader
         execute = getattr(loader, "exec_module", None)
         if execute is None:
-            return spec
+            return None
         spies = self.spies
 
         def exec_module(module: types.ModuleType) -> None:
             execute(module)
             spies.install(_functions(module))
 
-        loader.exec_module = exec_module  # type: ignore[union-attr]
+        loader.exec_module = exec_module  # type: ignore[method-assign,union-attr]
         return spec
 
 
@@ -165,6 +165,7 @@ class _Contract:
         self.wanted = contract.get("keys")
         self.graph: dict[str, list[str]] = contract.get("graph", {})
         self.leaf_modules: list[str] = contract.get("leaf_modules", [])
+        self.leaves_exist = bool(contract.get("leaves_exist", True))
 
     def set_probes(self, raw: Sequence[Mapping[str, Any]]) -> None:
         probes = [_probe(item) for item in raw]
@@ -294,10 +295,9 @@ class _Contract:
                 )
                 continue
             functions.extend(_functions(module))
-        if not functions and not broken:
+        if not functions and not broken and not self.leaves_exist:
             raise ContractSetupError(
-                f"leaves = {list(self.patterns)} match no function of a module the registry "
-                f"{self.registry} reaches"
+                f"leaves = {list(self.patterns)} match no module of {Path(self.child.source).name}/"
             )
         return functions, broken
 

@@ -159,9 +159,14 @@ def contract_request(
         for name in reached
         if name not in wiring and any(fnmatch.fnmatchcase(name, p) for p in spec.leaves)
     )
+    anywhere = any(
+        name not in wiring and any(fnmatch.fnmatchcase(name, p) for p in spec.leaves)
+        for name in graph
+    )
     return {
         "spec": spec.as_dict(),
         "keys": None if keys is None else list(keys),
+        "leaves_exist": anywhere,  # none reached statically: a computed import may reach one
         "graph": {name: graph[name] for name in sorted(reached) if name in graph},
         "leaf_modules": leaf_modules,
     }
