@@ -4,8 +4,8 @@
 (see ``gateway_wrappers.py``): an operation the router does not dispatch (by
 ``ValueError`` and by ``KeyError``), a parameter passed under another name, a
 placeholder the router refuses, a keyword colliding with the gateway's own
-parameter, ``tags=`` where the core takes ``dimensions``, an excluded test file
-calling ``'invalid_operation'``, and a ``*_core`` module nothing imports that
+parameter, ``tags=`` where the core takes ``dimensions``, an excluded self-test
+file calling ``'invalid_operation'``, and a ``*_core`` module nothing imports that
 fails at import.
 """
 
@@ -36,7 +36,7 @@ def packaged(engine: Path) -> list[str]:
     return sorted(
         path.relative_to(engine).as_posix()
         for path in engine.rglob("*.py")
-        if not path.name.startswith("test_")
+        if not path.name.endswith("_selftest.py")
     )
 
 
@@ -129,7 +129,7 @@ def test_the_configured_probe_is_left_out_where_it_does_not_apply(
 
 def test_excluded_test_files_are_not_call_sites(verdicts: dict[str, KeyResult]) -> None:
     origins = {probe.origin for r in verdicts.values() for probe in r.probes}
-    assert not any(origin.startswith("test_") for origin in origins)
+    assert not any(origin.startswith("gateway_selftest") for origin in origins)
 
 
 def test_operation_false_turns_the_configured_probe_off(engine: Path) -> None:
@@ -207,7 +207,7 @@ def test_the_items_judge_only_packaged_files_and_the_summary_counts(
 ) -> None:
     shutil.copytree(PATTERNS, pytester.path / "src")
     pytester.makepyprojecttoml(
-        '[tool.lee]\nsource = "src"\nexclude = ["test_*.py"]\n\n[[tool.lee.contract]]\n'
+        '[tool.lee]\nsource = "src"\nexclude = ["*_selftest.py"]\n\n[[tool.lee.contract]]\n'
         'registry = "gateway_core:_INTERFACE_ROUTERS"\ndispatcher = "gateway_core:execute_operation"\n'
         'leaves = ["*_core"]\n'
     )

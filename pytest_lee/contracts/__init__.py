@@ -2,7 +2,8 @@
 
 Modules by responsibility. In pytest's process: ``facts`` (one parse per file,
 the import network), ``probes`` (the dispatcher's call sites, found statically),
-``runner`` (one watched child process per tree), ``check`` (a key's verdict from
+``runner`` (one child process per tree, restarted past a step that hangs or
+ends it), ``watch`` (one child: start, feed, watchdog, stop), ``check`` (a key's verdict from
 its probes, and the entry points), ``items`` and ``fixture`` (pytest faces),
 ``required`` (static: the files registries name), ``baseline`` and ``signatures``
 (partial-deployment simulation), ``render``. In the child (standard library
