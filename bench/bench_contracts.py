@@ -1,16 +1,20 @@
-"""Contract check and partial-deployment simulation costs.
+"""Contract check costs: the real engine, the example, and how the cost grows with interfaces.
 
-Prints, for the example engine (3 interfaces) and a generated LEE-sized engine
-(12 interfaces × 20 operations, 240 wrapper call sites, so 21 probes per key):
+Prints:
 
-- contract items: total seconds for all keys (what the auto-collected items do,
-  each key in its own fresh sandbox), median and min over repeats, and the median
-  per item;
-- the ``--lee-baseline`` simulation: seconds for a v1 → v2 change set (the gateway
-  starts passing ``timeout=`` + the cores that accept it + harmless edits), with
-  the number of mixed trees and the worker count.
+- for the example engine and (when ``../shared`` is beside the repository) the real
+  LEE snapshot: collection (every registry's keys, one child process) and all
+  contract items (one child that imports the tree once and checks every key),
+  median over repeats with cold caches, the static part (parsing, call sites,
+  import graph) shown apart, and a real ``pytest -k contract`` run's item times
+  summed from its JUnit XML;
+- a generated LEE-shaped engine at 25, 50 and 100 interfaces × 40 operations: the
+  check against the *floor* — a fresh interpreter importing every module and
+  calling every wrapper once with the real cores — measured side by side, and
+  their ratio (linear in interfaces: the ratio stays flat);
+- the ``--lee-baseline`` simulation on the example and a generated engine.
 
-Run: ``python bench/bench_contracts.py [--repeat N]``.
+Run: ``python bench/bench_contracts.py [--repeat N] [--sizes 25,50,100]``.
 """
 
 from __future__ import annotations
@@ -19,25 +23,33 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SNAPSHOT = ROOT.parent / "shared" / "realworld" / "engine" / "snapshot-fa7e120" / "src"
 sys.path.insert(0, str(ROOT))
 
+from pytest_lee.contracts import facts, probes, runner  # noqa: E402
 from pytest_lee.contracts.baseline import Baseline, simulate  # noqa: E402
-from pytest_lee.contracts.check import ContractSpec, check_key, registry_keys  # noqa: E402
+from pytest_lee.contracts.check import ContractSpec, check_tree, registries_keys  # noqa: E402
+from pytest_lee.package.select import select_files  # noqa: E402
 from pytest_lee.settings import CommandLine, ContractSettings, Settings  # noqa: E402
 
-INTERFACES, OPERATIONS = 12, 20
+OPERATIONS = 40
 
 
-def generate_engine(target: Path, *, timeout: bool) -> None:
+def generate_engine(
+    target: Path, interfaces: int, operations: int, *, timeout: bool = True
+) -> None:
     """A LEE-shaped engine; with ``timeout=False`` the gateway and cores predate the timeout."""
     target.mkdir(parents=True, exist_ok=True)
-    names = [f"iface{i:02d}" for i in range(INTERFACES)]
+    names = [f"iface{i:03d}" for i in range(interfaces)]
     members = "\n".join(f"    {name.upper()} = {name!r}" for name in names)
     routers = "\n".join(
         f"    Interface.{n.upper()}: ('interface_{n}', 'execute_{n}_operation')," for n in names
@@ -61,12 +73,12 @@ def generate_engine(target: Path, *, timeout: bool) -> None:
         "    except Exception as error:\n"
         "        raise RuntimeError(f'{interface.value}.{operation} failed: {error}') from error\n"
     )
-    wrappers = ["from gateway_core import Interface, execute_operation\n"]
     for name in names:
         core_params = "key, value=None, timeout=30" if timeout else "key, value=None"
         core = [f'"""Core {name}."""\n']
         table = []
-        for op in range(OPERATIONS):
+        wrappers = ["from gateway_core import Interface, execute_operation\n"]
+        for op in range(operations):
             core.append(
                 f"\ndef _op{op:02d}_implementation({core_params}):\n    return (key, value)\n"
             )
@@ -78,120 +90,218 @@ def generate_engine(target: Path, *, timeout: bool) -> None:
                 f"    return execute_operation(Interface.{name.upper()}, 'op{op:02d}', key=key, value=value)\n"
             )
         (target / f"{name}_core.py").write_text("".join(core))
-        imports = ", ".join(f"_op{op:02d}_implementation" for op in range(OPERATIONS))
+        (target / f"gateway_wrappers_{name}.py").write_text("".join(wrappers))
+        imports = ", ".join(f"_op{op:02d}_implementation" for op in range(operations))
         (target / f"interface_{name}.py").write_text(
             f"from {name}_core import {imports}\n\n\n"
             "def _require(kwargs, *names):\n    for n in names:\n        if n not in kwargs:\n"
-            "            raise ValueError(f'needs {n}')\n    return kwargs\n\n\n"
+            "            raise ValueError(f'requires {n!r} parameter')\n    return kwargs\n\n\n"
             "_OPERATION_DISPATCH = {\n" + "\n".join(table) + "\n}\n\n\n"
             f"def execute_{name}_operation(operation, **kwargs):\n"
+            "    if operation not in _OPERATION_DISPATCH:\n"
+            "        raise ValueError(f'Unknown operation: {operation!r}')\n"
             "    return _OPERATION_DISPATCH[operation](**kwargs)\n"
         )
-    (target / "gateway.py").write_text("".join(wrappers))
 
 
-def settings_for(
-    source: Path, registry: str, dispatcher: str, operation: str, kwargs: dict
-) -> Settings:
-    contract = ContractSettings(
-        registry=registry,
-        dispatcher=dispatcher,
-        operation=operation,
-        kwargs=kwargs,
-        leaves=("*_core",),
-    )
-    return Settings(
-        rootdir=source.parent, source=source, contracts=(contract,), options=CommandLine()
-    )
+def cold() -> None:
+    """Forget every in-process cache, so a repeat costs what a fresh session costs."""
+    runner._MEMO.clear()
+    facts._PARSED.clear()
+    facts._EDGES.clear()
+    probes._FOUND.clear()
 
 
-def time_items(settings: Settings, repeat: int) -> tuple[list[float], int, int]:
-    spec = ContractSpec.from_settings(settings.contracts[0])
-    labels = registry_keys(settings.source, spec)
-    totals, probes = [], 0
+def median_of(repeat: int, work: Callable[[], object]) -> float:
+    times = []
     for _ in range(repeat):
+        cold()
         started = time.perf_counter()
-        results = [check_key(settings.source, spec, label) for label in labels]
-        totals.append(time.perf_counter() - started)
-        assert all(result.status == "ok" for result in results), [
-            r.message for r in results if not r
-        ]
-        probes = sum(len(result.probes) for result in results)
-    return totals, len(labels), probes
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
-def report_items(title: str, settings: Settings, repeat: int) -> None:
-    totals, keys, probes = time_items(settings, repeat)
+def check_everything(source: Path, specs: list[ContractSpec], files: list[str] | None) -> None:
+    registries_keys(source, specs)
+    check_tree(source, specs, files=files)
+
+
+def static_part(source: Path, specs: list[ContractSpec], files: list[str] | None) -> None:
+    for spec in specs:
+        runner.contract_request(source, spec, files)
+
+
+def report_tree(
+    title: str, source: Path, spec: ContractSpec, files: list[str] | None, repeat: int
+) -> None:
+    cold()
+    results = check_tree(source, [spec], files=files)
+    statuses = {
+        status: sum(r.status == status for r in results)
+        for status in ("ok", "fail", "inconclusive")
+    }
+    calls = sum(len(r.probes) + len(r.not_applicable) for r in results)
+    keys = median_of(repeat, lambda: registries_keys(source, [spec]))
+    whole = median_of(repeat, lambda: check_tree(source, [spec], files=files))
+    static = median_of(repeat, lambda: static_part(source, [spec], files))
     print(
-        f"{title}: {keys} contract items, {probes} probes: total median {statistics.median(totals):.3f} s, "
-        f"min {min(totals):.3f} s, first (cold code cache) {totals[0]:.3f} s; "
-        f"per item median {statistics.median(totals) / keys * 1000:.1f} ms"
+        f"{title}: {len(results)} keys ({statuses}), {calls} probes: collection {keys:.3f} s, "
+        f"all contract items {whole:.3f} s (of which static {static:.3f} s) — median of {repeat}"
     )
 
 
-def report_baseline(title: str, settings: Settings, baseline_dir: Path) -> None:
-    outcome = simulate(Baseline("directory", str(baseline_dir), baseline_dir), settings)
-    print(
-        f"{title}: baseline simulation {outcome.seconds:.2f} s for {len(outcome.changed)} changed files, "
-        f"{outcome.trees} mixed trees, {os.cpu_count()} workers; groups {[' + '.join(g) for g in outcome.groups]}, "
-        f"safe alone {list(outcome.safe_alone)}"
+def pytest_items(project: Path) -> tuple[float, float]:
+    """(sum of contract item durations, wall time) of a real ``pytest -k contract`` run."""
+    report = project / "junit.xml"
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-k",
+            "contract",
+            "--ignore=src",
+            f"--junitxml={report}",
+        ],
+        cwd=project,
+        capture_output=True,
+        check=False,
     )
+    wall = time.perf_counter() - started
+    cases = ElementTree.parse(report).getroot().iter("testcase")
+    return sum(
+        float(case.get("time", 0)) for case in cases if "contract" in case.get("name", "")
+    ), wall
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
-    repeat = parser.parse_args().repeat
-    with tempfile.TemporaryDirectory(prefix="lee-bench-contracts-") as scratch:
-        scratch_path = Path(scratch)
-        example = scratch_path / "example" / "lee_engine"
-        shutil.copytree(
-            ROOT / "examples" / "lee_engine", example, ignore=shutil.ignore_patterns("__pycache__")
-        )
-        example_settings = settings_for(
-            example,
-            "gateway_core:_INTERFACE_ROUTERS",
-            "gateway_core:execute_operation",
-            "test_operation",
-            {"timeout": 30},
-        )
-        report_items("example engine", example_settings, repeat)
-        v1 = scratch_path / "example-v1"
-        shutil.copytree(example, v1)
-        for name, edits in {
-            "cache_core.py": [
-                (", timeout: int = 30", ""),
-                ("(timeout: int = 30)", "()"),
-                ('"timeout": timeout', '"timeout": None'),
-            ],
-            "gateway_core.py": [
-                ("    timeout: int = DEFAULT_TIMEOUT,\n", ""),
-                ("router(operation, timeout=timeout, **kwargs)", "router(operation, **kwargs)"),
-            ],
-            "interface_http.py": [('"""HTTP interface router."""', '"""HTTP router."""')],
-        }.items():
-            text = (v1 / name).read_text()
-            for old, new in edits:
-                text = text.replace(old, new)
-            (v1 / name).write_text(text)
-        report_baseline("example engine", example_settings, v1)
+def floor(source: Path, interfaces: int, operations: int) -> float:
+    """A fresh interpreter importing every module and calling every wrapper once."""
+    calls = "\n".join(
+        f"import gateway_wrappers_iface{i:03d} as w\n"
+        f"for op in range({operations}):\n    getattr(w, f'iface{i:03d}_op{{op:02d}}')('k')"
+        for i in range(interfaces)
+    )
+    script = f"import sys\nsys.path.insert(0, {str(source)!r})\n{calls}\n"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-I", "-B", "-c", script], check=True)
+    return time.perf_counter() - started
 
-        generated = scratch_path / "generated" / "engine"
-        generate_engine(generated, timeout=True)
-        generated_settings = settings_for(
-            generated,
+
+def report_scaling(scratch: Path, sizes: list[int], repeat: int) -> None:
+    for interfaces in sizes:
+        source = scratch / f"generated-{interfaces}" / "engine"
+        generate_engine(source, interfaces, OPERATIONS)
+        spec = ContractSpec(
             "gateway_core:_ROUTERS",
             "gateway_core:execute_operation",
             "op00",
             {"key": "k"},
+            ("*_core",),
         )
-        report_items(f"generated {INTERFACES}x{OPERATIONS} engine", generated_settings, repeat)
-        old = scratch_path / "generated-v1"
-        generate_engine(old, timeout=False)
-        # v2 = v1 + the timeout change in the gateway and three cores; the other nine cores already had it.
-        for index in range(3, INTERFACES):
-            shutil.copy(generated / f"iface{index:02d}_core.py", old / f"iface{index:02d}_core.py")
-        report_baseline(f"generated {INTERFACES}x{OPERATIONS} engine", generated_settings, old)
+        ours, floors = [], []
+        for _ in range(repeat):  # side by side, so load moves both alike
+            floors.append(floor(source, interfaces, OPERATIONS))
+            cold()
+            started = time.perf_counter()
+            check_everything(source, [spec], None)
+            ours.append(time.perf_counter() - started)
+        results = check_tree(source, [spec])
+        assert all(r.status == "ok" for r in results), [r.message for r in results if not r][:3]
+        ours_median, floor_median = statistics.median(ours), statistics.median(floors)
+        print(
+            f"generated {interfaces} x {OPERATIONS} engine ({interfaces * OPERATIONS} call sites): "
+            f"contracts {ours_median:.3f} s, floor {floor_median:.3f} s, "
+            f"ratio {ours_median / floor_median:.2f}x — median of {repeat}"
+        )
+
+
+def report_baseline(title: str, source: Path, spec: ContractSpec, baseline_dir: Path) -> None:
+    contract = ContractSettings(
+        registry=spec.registry,
+        dispatcher=spec.dispatcher,
+        operation=spec.operation,
+        kwargs=dict(spec.kwargs),
+        leaves=spec.leaves,
+    )
+    settings = Settings(
+        rootdir=source.parent, source=source, contracts=(contract,), options=CommandLine()
+    )
+    outcome = simulate(Baseline("directory", str(baseline_dir), baseline_dir), settings)
+    print(
+        f"{title}: baseline simulation {outcome.seconds:.2f} s for {len(outcome.changed)} changed files, "
+        f"{outcome.trees} mixed trees, {os.cpu_count()} workers; groups "
+        f"{[' + '.join(g) for g in outcome.groups]}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sizes", default="25,50,100")
+    arguments = parser.parse_args()
+    repeat, sizes = arguments.repeat, [int(size) for size in arguments.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="lee-bench-contracts-") as scratch_name:
+        scratch = Path(scratch_name)
+        example = scratch / "example" / "lee_engine"
+        shutil.copytree(
+            ROOT / "examples" / "lee_engine", example, ignore=shutil.ignore_patterns("__pycache__")
+        )
+        example_spec = ContractSpec(
+            "gateway_core:_INTERFACE_ROUTERS",
+            "gateway_core:execute_operation",
+            "test_operation",
+            {"timeout": 30},
+            ("*_core",),
+        )
+        report_tree("example engine", example, example_spec, None, repeat)
+        if SNAPSHOT.is_dir():
+            project = scratch / "lee"
+            shutil.copytree(SNAPSHOT, project / "src", ignore=shutil.ignore_patterns("__pycache__"))
+            (project / "pyproject.toml").write_text(
+                '[tool.lee]\nsource = "src"\nexclude = ["test_*.py", "tests/**"]\n\n'
+                '[[tool.lee.contract]]\nregistry = "gateway_core:_INTERFACE_ROUTERS"\n'
+                'dispatcher = "gateway_core:execute_operation"\nleaves = ["*_core"]\n'
+            )
+            files = [
+                item.name for item in select_files(project / "src", ("test_*.py", "tests/**")).files
+            ]
+            spec = ContractSpec(
+                "gateway_core:_INTERFACE_ROUTERS",
+                "gateway_core:execute_operation",
+                leaves=("*_core",),
+            )
+            report_tree("real LEE snapshot fa7e120", project / "src", spec, files, repeat)
+            runs = [pytest_items(project) for _ in range(repeat)]
+            print(
+                f"real LEE snapshot, pytest -k contract: contract items {statistics.median(r[0] for r in runs):.3f} s "
+                f"(JUnit sum), whole run {statistics.median(r[1] for r in runs):.3f} s — median of {repeat}"
+            )
+        else:
+            print(f"real LEE snapshot: skipped ({SNAPSHOT} absent)")
+        report_scaling(scratch, sizes, repeat)
+        old = scratch / "generated-v1" / "engine"
+        new = scratch / "generated-v2" / "engine"
+        generate_engine(old, 12, 20, timeout=False)
+        generate_engine(new, 12, 20, timeout=True)
+        for index in range(3, 12):
+            shutil.copy(new / f"iface{index:03d}_core.py", old / f"iface{index:03d}_core.py")
+        report_baseline(
+            "generated 12 x 20 engine",
+            new,
+            ContractSpec(
+                "gateway_core:_ROUTERS",
+                "gateway_core:execute_operation",
+                "op00",
+                {"key": "k"},
+                ("*_core",),
+            ),
+            old,
+        )
 
 
 if __name__ == "__main__":

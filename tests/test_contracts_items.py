@@ -68,6 +68,7 @@ def test_the_incident_fails_with_the_call_the_function_and_the_fix(
     # The gateway wrapped the TypeError in RuntimeError; the recorded binding still failed the item.
     result.stdout.no_fnmatch_line("*RuntimeError*")
     assert not (pytester.path / "LEAF_RAN").exists()
+    assert not (pytester.path / "engine" / "LEAF_RAN").exists()
 
 
 @pytest.mark.parametrize("registry_kind", ["lazy pairs", "callables"])
@@ -185,12 +186,14 @@ def test_a_dispatcher_that_caches_resolved_handlers_cannot_defeat_the_spies(
         ["*reached `iface_cache.route_cache`*got an unexpected keyword argument 'timeout'*"]
     )
     assert not (pytester.path / "LEAF_RAN").exists()
+    assert not (pytester.path / "engine" / "LEAF_RAN").exists()
 
 
 def test_a_leaf_with_a_side_effect_never_runs(pytester: pytest.Pytester) -> None:
     make_project(pytester)
     run(pytester).assert_outcomes(passed=2)
     assert not (pytester.path / "LEAF_RAN").exists()
+    assert not (pytester.path / "engine" / "LEAF_RAN").exists()
     assert not list((pytester.path / "engine").glob("__pycache__")), (
         "a check wrote bytecode into the source"
     )

@@ -37,8 +37,7 @@ def _imports(path: Path, modules: set[str]) -> set[str]:
     def visit(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.If) and _is_type_checking(child):
-                for sub in child.orelse:
-                    visit(sub)
+                visit(ast.Module(body=child.orelse, type_ignores=[]))  # the else branch runs
                 continue
             if isinstance(child, ast.Import):
                 found.update(alias.name for alias in child.names)

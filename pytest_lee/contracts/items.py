@@ -6,6 +6,10 @@ registry that cannot be loaded becomes one failing item,
 — collection itself never crashes on the user's code. An inconclusive key is
 reported as skipped with the reason ("inconclusive: ..."): not a pass, not a fail.
 
+No user code runs in pytest's process: collection asks a child process for the
+keys, and the first item checks every key of every contract of the tree in one
+more child (``check.check_tree``); the other items read its verdicts.
+
 With ``--lee-baseline REF`` one more item, ``deploy-groups``, runs the
 partial-deployment simulation once per session; it fails under
 ``--lee-require-compatible`` when a changed file cannot ship alone or a signature
@@ -15,6 +19,7 @@ before anything runs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +29,10 @@ from pytest_lee._item import LeeItem
 from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:
-    from pytest_lee.contracts.check import ContractSpec
+    from pytest_lee.contracts.check import ContractSpec, KeyResult
     from pytest_lee.settings import Settings
+
+_VERDICTS = pytest.StashKey[Mapping[str, "KeyResult"]]()
 
 
 class ContractFailure(LeeError):
@@ -37,21 +44,51 @@ def contract_source(settings: Settings) -> Path:
     return settings.code_root
 
 
+def packaged_files(settings: Settings) -> tuple[str, ...]:
+    """The ``.py`` files that go into the package: only they hold call sites and imports."""
+    from pytest_lee.package.select import select_files
+
+    selection = select_files(contract_source(settings), settings.exclude)
+    return tuple(item.name for item in selection.files if item.name.endswith(".py"))
+
+
+def check_options(settings: Settings) -> dict[str, Any]:
+    """How every contract check of the session runs: time limit and environment."""
+    return {
+        "timeout_s": settings.function.timeout_s,
+        "environment": dict(settings.function.environment),
+    }
+
+
+def session_verdicts(config: pytest.Config, settings: Settings) -> Mapping[str, KeyResult]:
+    """Every key of every contract, ``registry/key`` → verdict, checked once per session."""
+    if _VERDICTS not in config.stash:
+        from pytest_lee.contracts.check import ContractSpec, check_tree
+
+        specs = [ContractSpec.from_settings(contract) for contract in settings.contracts]
+        results = check_tree(
+            contract_source(settings),
+            specs,
+            files=packaged_files(settings),
+            **check_options(settings),
+        )
+        config.stash[_VERDICTS] = {f"{r.registry}/{r.key}": r for r in results}
+    return config.stash[_VERDICTS]
+
+
 def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item]:
-    from pytest_lee.contracts.check import ContractSpec, registry_keys
-    from pytest_lee.contracts.registry import ContractSetupError
+    from pytest_lee.contracts.check import ContractSpec, registries_keys
 
     source = contract_source(settings)
     items: list[pytest.Item] = []
     seen: set[str] = set()
-    for contract in settings.contracts:
-        spec = ContractSpec.from_settings(contract)
-        try:
-            labels = registry_keys(source, spec)
-        except ContractSetupError as error:
+    specs = [ContractSpec.from_settings(contract) for contract in settings.contracts]
+    answers = registries_keys(source, specs, **check_options(settings)) if specs else []
+    for spec, labels in zip(specs, answers):
+        if isinstance(labels, Exception):
             name = _unique(f"contract[{spec.registry}]", seen)
             items.append(
-                ContractSetupItem.from_parent(node, name=name, spec=spec, cause=str(error))
+                ContractSetupItem.from_parent(node, name=name, spec=spec, cause=str(labels))
             )
             continue
         for index, label in enumerate(labels):
@@ -101,10 +138,16 @@ class ContractItem(LeeItem):
         )
 
     def runtest(self) -> None:
-        from pytest_lee._stash import lee_report
-        from pytest_lee.contracts.check import check_key
+        from pytest_lee._stash import lee_report, lee_settings
+        from pytest_lee.contracts.check import KeyResult
 
-        result = check_key(self.source, self.spec, self.label)
+        verdicts = session_verdicts(self.config, lee_settings(self.config))
+        found = verdicts.get(f"{self.spec.registry}/{self.label}")
+        if found is None:  # the registry stopped loading, or lost the key, since collection
+            whole = verdicts.get(f"{self.spec.registry}/*")
+            message = whole.message if whole is not None else "not checked: the key disappeared"
+            found = KeyResult(self.spec.registry, self.label, "fail", message)
+        result = found
         lee_report(self.config).add("contracts", {**result.as_entry(), "index": self.index})
         if result.status == "fail":
             raise ContractFailure(result.message)

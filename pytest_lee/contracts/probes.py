@@ -5,77 +5,110 @@ Call sites are found statically (``ast``; no user code runs): every
 key (the enum member name or a string), an operation and keyword names. The
 values become placeholders derived from what the enclosing function says about
 them — a literal default, then the annotation (``str`` → the parameter's name,
-``int`` → 1, ``Optional[...]`` → None, ``dict`` → {} …), else a string. A
-placeholder a validator rejects makes that probe inconclusive, never a pass.
+``int`` → 1, ``Optional[...]`` → None, ``dict`` → {}, ``Callable`` → a callable
+that does nothing …), else a string. A placeholder a validator rejects makes that
+probe inconclusive, never a pass; a call site whose operation or parameter names
+the router refuses is a failure (see ``verdict``).
 """
 
 from __future__ import annotations
 
 import ast
-import os
-from collections.abc import Iterator, Mapping
+import bisect
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-_SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", "node_modules", "tests", "test"}
+from pytest_lee.contracts import _wire
+from pytest_lee.contracts.facts import parse, read, source_files, tree_files
+
+__all__ = ["Probe", "call_site_probes", "configured_probe", "source_files"]
+
+CONFIGURED = "[tool.lee.contract]"
+EXPLICIT = "lee_contract.check"
 
 
 @dataclass(frozen=True)
 class Probe:
-    """One call to make: ``dispatcher(key, operation, *args, **kwargs)``."""
+    """One call to make: ``dispatcher(key, operation, **kwargs)``."""
 
     key: str | None  # a key label ("CACHE"); None: every key of the registry
     operation: str
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     shown: str = ""  # the arguments as a reader should see them: "key=<str>"
-    origin: str = "[tool.lee.contract]"  # or "gateway.py:11"
+    origin: str = CONFIGURED  # or "gateway.py:11", or "lee_contract.check"
+
+    @property
+    def kind(self) -> str:
+        """``configured``, ``explicit`` (a hand-written check) or ``call site``."""
+        if self.origin == CONFIGURED:
+            return "configured"
+        return "explicit" if self.origin == EXPLICIT else "call site"
 
     def identity(self) -> tuple[str, tuple[str, ...]]:
         return self.operation, tuple(sorted(self.kwargs))
 
+    def to_wire(self) -> dict[str, Any]:
+        """JSON-able; raises :class:`~pytest_lee.contracts._wire.WireError` naming the argument."""
+        kwargs = {
+            name: _wire.encode(value, f"argument {name!r}") for name, value in self.kwargs.items()
+        }
+        return {
+            "key": self.key,
+            "operation": self.operation,
+            "kwargs": kwargs,
+            "shown": self.shown,
+            "origin": self.origin,
+        }
+
 
 def configured_probe(operation: str, kwargs: Mapping[str, Any]) -> Probe:
     shown = ", ".join(f"{name}={value!r}" for name, value in kwargs.items())
-    return Probe(None, operation, dict(kwargs), shown, "[tool.lee.contract]")
+    return Probe(None, operation, dict(kwargs), shown, CONFIGURED)
 
 
-def source_files(source: Path) -> Iterator[Path]:
-    for directory, dirnames, filenames in os.walk(source):
-        dirnames[:] = sorted(
-            name for name in dirnames if name not in _SKIP_DIRS and not name.startswith(".")
-        )
-        for name in sorted(filenames):
-            if name.endswith(".py"):
-                yield Path(directory, name)
+_FOUND: dict[tuple[bytes, str, str], tuple[Probe, ...]] = {}
 
 
-_CACHE: dict[tuple[str, str, tuple[tuple[str, int, int], ...]], tuple[Probe, ...]] = {}
+def call_site_probes(
+    source: Path, dispatcher: str, files: Iterable[str] | None = None
+) -> tuple[Probe, ...]:
+    """Every statically readable call of *dispatcher* (``module:function``) in *source*.
+
+    *files* (relative paths) are the files that go into the package; excluded test
+    files are not call sites. Each file is parsed once per content (see ``facts``).
+    """
+    module_name, _, function_name = dispatcher.partition(":")
+    name = function_name.rpartition(".")[2]
+    probes: list[Probe] = []
+    for path in tree_files(source, files):
+        digest, data = read(path)
+        relative = path.relative_to(source).as_posix()
+        cache_key = (digest, dispatcher, relative)
+        if cache_key not in _FOUND:
+            found: tuple[Probe, ...] = ()
+            if name.encode() in data:  # only a file that names the dispatcher is parsed
+                tree = parse(path, digest, data)
+                if tree is not None:
+                    finder = _CallFinder(module_name, name, relative)
+                    finder.visit(tree, data.decode("utf-8", "replace"))
+                    found = tuple(finder.probes)
+            _FOUND[cache_key] = found
+        probes.extend(_FOUND[cache_key])
+    return tuple(probes)
 
 
-def call_site_probes(source: Path, dispatcher: str) -> tuple[Probe, ...]:
-    """Every statically readable call of *dispatcher* (``module:function``) in *source*."""
-    files = list(source_files(source))
-    fingerprint = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in files)
-    cache_key = (str(source), dispatcher, fingerprint)
-    if cache_key not in _CACHE:
-        module_name, _, function_name = dispatcher.partition(":")
-        probes: list[Probe] = []
-        for path in files:
-            try:
-                tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-            except (SyntaxError, UnicodeDecodeError, ValueError):
-                continue  # an unparseable file is the package verifier's business
-            relative = path.relative_to(source).as_posix()
-            finder = _CallFinder(module_name, function_name.rpartition(".")[2], relative)
-            finder.visit(tree)
-            probes.extend(finder.probes)
-        _CACHE.clear()
-        _CACHE[cache_key] = tuple(probes)
-    return _CACHE[cache_key]
+_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 
-class _CallFinder(ast.NodeVisitor):
+class _CallFinder:
+    """The dispatcher's calls in one module, visiting only the statements that can hold one.
+
+    A statement whose lines name neither the dispatcher nor an alias of it is
+    skipped whole: a generic walk of every node cost more than parsing the file.
+    """
+
     def __init__(self, module: str, function: str, relative: str) -> None:
         self.module = module
         self.function = function
@@ -83,28 +116,67 @@ class _CallFinder(ast.NodeVisitor):
         self.names = {function}  # bare names that mean the dispatcher here
         self.module_aliases = {module, module.rpartition(".")[2]}
         self.scopes: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
-        self.probes: list[Probe] = []
+        self.found: list[tuple[int, int, Probe]] = []
+        self.lines: list[int] = []
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.module == self.module:
-            for alias in node.names:
-                if alias.name == self.function:
-                    self.names.add(alias.asname or alias.name)
+    @property
+    def probes(self) -> list[Probe]:
+        return [probe for _, _, probe in sorted(self.found, key=lambda item: item[:2])]
 
-    def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            if alias.name == self.module and alias.asname:
-                self.module_aliases.add(alias.asname)
+    def visit(self, tree: ast.Module, text: str) -> None:
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module == self.module:
+                for alias in node.names:
+                    if alias.name == self.function:
+                        self.names.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name == self.module and alias.asname:
+                        self.module_aliases.add(alias.asname)
+        self.lines = [
+            number
+            for number, line in enumerate(text.splitlines(), start=1)
+            if any(name in line for name in self.names)
+        ]
+        if self.lines:
+            self._statements(tree.body)
 
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self.scopes.append(node)
-        self.generic_visit(node)
-        self.scopes.pop()
+    def _holds_a_call(self, node: ast.AST) -> bool:
+        low = getattr(node, "lineno", None)
+        if low is None:
+            return True
+        high = getattr(node, "end_lineno", None) or low
+        index = bisect.bisect_left(self.lines, low)
+        return index < len(self.lines) and self.lines[index] <= high
 
-    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+    def _statements(self, nodes: list[Any]) -> None:
+        for node in nodes:
+            if not isinstance(node, ast.AST) or not self._holds_a_call(node):
+                continue
+            scoped = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.scopes.append(node)
+            for name, value in ast.iter_fields(node):
+                if name in _BLOCKS and isinstance(value, list):
+                    self._statements(value)
+                elif isinstance(value, ast.AST):
+                    self._expressions([value])
+                elif isinstance(value, list):
+                    self._expressions(value)
+            if scoped:
+                self.scopes.pop()
 
-    def visit_Call(self, node: ast.Call) -> None:
-        self.generic_visit(node)
+    def _expressions(self, values: list[Any]) -> None:
+        stack = [value for value in values if isinstance(value, ast.AST)]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.Name, ast.Constant)) or not self._holds_a_call(node):
+                continue
+            if isinstance(node, ast.Call):
+                self._call(node)
+            stack.extend(ast.iter_child_nodes(node))
+
+    def _call(self, node: ast.Call) -> None:
         if not self._is_dispatcher(node.func) or len(node.args) < 2:
             return
         key = _key_label(node.args[0])
@@ -121,9 +193,9 @@ class _CallFinder(ast.NodeVisitor):
             value, text = self._placeholder(keyword.value, keyword.arg)
             kwargs[keyword.arg] = value
             shown.append(f"{keyword.arg}={text}")
-        self.probes.append(
-            Probe(key, operation.value, kwargs, ", ".join(shown), f"{self.relative}:{node.lineno}")
-        )
+        origin = f"{self.relative}:{node.lineno}"
+        probe = Probe(key, operation.value, kwargs, ", ".join(shown), origin)
+        self.found.append((node.lineno, node.col_offset, probe))
 
     def _is_dispatcher(self, func: ast.expr) -> bool:
         if isinstance(func, ast.Name):
@@ -134,6 +206,16 @@ class _CallFinder(ast.NodeVisitor):
         return False
 
     def _placeholder(self, value: ast.expr, name: str) -> tuple[Any, str]:
+        if isinstance(value, ast.Constant):
+            return value.value, repr(value.value)
+        if (
+            isinstance(value, ast.Name)
+            and value.id not in ("None", "True", "False")
+            and self.scopes
+        ):
+            parameter = _parameter(self.scopes[-1], value.id)
+            if parameter is not None:
+                return parameter
         try:
             literal = ast.literal_eval(value)
             return literal, repr(literal)
@@ -200,6 +282,7 @@ _BY_TYPE: dict[str, tuple[Any, str]] = {
     "tuple": ((), "<tuple>"),
     "Tuple": ((), "<tuple>"),
     "set": (set(), "<set>"),
+    "Callable": (_wire.CALLABLE, "<callable>"),
 }
 
 

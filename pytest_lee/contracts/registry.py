@@ -2,18 +2,20 @@
 
 Everything that can go wrong with a user's registry is turned into a
 :class:`ContractSetupError` whose message is one line naming the reference and the
-cause — the item shows that line instead of a traceback.
+cause — the item shows that line instead of a traceback. This runs in the
+contract child process (standard library only), where the user's source is first
+on ``sys.path``.
 """
 
 from __future__ import annotations
 
 import enum
+import importlib
 import inspect
+import os
 import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
-
-from pytest_lee.contracts.sandbox import Sandbox
 
 
 class ContractSetupError(Exception):
@@ -44,12 +46,16 @@ def one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
 
 
-def import_reference(sandbox: Sandbox, reference: str, what: str) -> tuple[Any, Any]:
+def import_reference(reference: str, what: str) -> tuple[Any, Any]:
     """Resolve ``module:attribute`` (attribute may be dotted); returns (module, object)."""
     module_name, _, attribute = reference.partition(":")
     try:
-        module = sandbox.import_module(module_name)
-    except (Exception, SystemExit) as error:  # the user's module may raise anything on import
+        module = importlib.import_module(module_name)
+    except (
+        Exception,
+        SystemExit,
+        KeyboardInterrupt,
+    ) as error:  # the user's module may raise anything on import
         raise ContractSetupError(
             f"{what} {reference}: module {module_name!r} does not import: {one_line(error)}"
             f"{_origin(error)}"
@@ -65,8 +71,8 @@ def import_reference(sandbox: Sandbox, reference: str, what: str) -> tuple[Any, 
     return module, value
 
 
-def load_registry(sandbox: Sandbox, reference: str) -> Mapping[Any, Any]:
-    _, value = import_reference(sandbox, reference, "registry")
+def load_registry(reference: str) -> Mapping[Any, Any]:
+    _, value = import_reference(reference, "registry")
     if not isinstance(value, Mapping):
         raise ContractSetupError(
             f"registry {reference} is a {type(value).__name__}, expected a mapping of key → handler "
@@ -77,14 +83,14 @@ def load_registry(sandbox: Sandbox, reference: str) -> Mapping[Any, Any]:
     return value
 
 
-def resolve_entry(sandbox: Sandbox, reference: str, key: Any, entry: Any) -> Callable[..., Any]:
+def resolve_entry(reference: str, key: Any, entry: Any) -> Callable[..., Any]:
     """The handler an entry stands for, importing ``(module, function)`` entries."""
     where = f"registry {reference}[{key_source(key)}]"
     if _is_lazy(entry):
         module_name, function_name = entry
         try:
-            module = sandbox.import_module(module_name)
-        except (Exception, SystemExit) as error:
+            module = importlib.import_module(module_name)
+        except (Exception, SystemExit, KeyboardInterrupt) as error:
             raise ContractSetupError(
                 f"{where} = {tuple(entry)!r}: module {module_name!r} does not import: {one_line(error)}"
                 f"{_origin(error)}"
@@ -98,7 +104,8 @@ def resolve_entry(sandbox: Sandbox, reference: str, key: Any, entry: Any) -> Cal
         raise ContractSetupError(
             f"{where} is a {type(entry).__name__}, expected a callable or a (module, function) pair"
         )
-    return entry
+    handler: Callable[..., Any] = entry
+    return handler
 
 
 def _is_lazy(entry: Any) -> bool:
@@ -134,11 +141,19 @@ class _Text(str):
 
 
 def _origin(error: BaseException) -> str:
-    """`` (at file.py:12)`` for a SyntaxError or the innermost user frame of an import error."""
+    """`` (at pkg/file.py:12)`` for a SyntaxError or the innermost user frame of an import error."""
     if isinstance(error, SyntaxError) and error.filename:
-        return f" (at {error.filename.rsplit('/', 1)[-1]}:{error.lineno})"
+        return f" (at {_shown(error.filename)}:{error.lineno})"
     frames = traceback.extract_tb(error.__traceback__)
     for frame in reversed(frames):
         if "importlib" not in frame.filename and "pytest_lee" not in frame.filename:
-            return f" (at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})"
+            return f" (at {_shown(frame.filename)}:{frame.lineno})"
     return ""
+
+
+def _shown(filename: str) -> str:
+    """Relative to the source directory (the child's working directory) when inside it."""
+    here = os.getcwd() + os.sep
+    if filename.startswith(here):
+        return filename[len(here) :].replace(os.sep, "/")
+    return filename.rsplit("/", 1)[-1]

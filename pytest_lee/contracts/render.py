@@ -2,7 +2,7 @@
 
 The matrix is one line per registry, a mark per key (✓ ok, ✗ fail, ? inconclusive;
 a key checked several times shows its worst result), then one short line per key
-that is not ok. The baseline block names the groups that must ship together, the
+that is not ok, with how many probes failed and stayed inconclusive. The baseline block names the groups that must ship together, the
 files that are safe alone, and each classified signature change.
 """
 
@@ -35,7 +35,8 @@ def render_contract_summary(report: Any, settings: Any) -> list[str]:
         for key, entry in keys.items():
             if entry["status"] != "ok":
                 first = entry["message"].split("\n")[0]
-                lines.append(f"  {_MARKS.get(entry['status'], '?')} {key}: {_short(first)}")
+                counts = _counts(entry)
+                lines.append(f"  {_MARKS.get(entry['status'], '?')} {key}{counts}: {_short(first)}")
     return lines
 
 
@@ -66,6 +67,19 @@ def render_baseline_summary(report: Any, settings: Any) -> list[str]:
                 f"{change['old']} → {change['new']}: {'; '.join(change['details'])}"
             )
     return lines
+
+
+def _counts(entry: dict[str, Any]) -> str:
+    """`` (3 failures, 1 inconclusive)``: a failing key's inconclusive probes stay in sight."""
+    message = entry["message"]
+    failing, _, doubtful = message.partition("\n\nAlso inconclusive (")
+    failures = failing.count("\n\n") + 1 if entry["status"] == "fail" else 0
+    if failures <= 1 and not doubtful:
+        return ""
+    parts = [f"{failures} failure{'s' if failures != 1 else ''}"] if failures else []
+    if doubtful:
+        parts.append(f"{doubtful.partition(')')[0]} inconclusive")
+    return f" ({', '.join(parts)})"
 
 
 def _index(entry: dict[str, Any]) -> float:

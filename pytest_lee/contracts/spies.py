@@ -1,18 +1,17 @@
-"""Spies: stand-ins for the leaves that bind each call and never run the real body.
+"""Spies: the leaves' bodies replaced by one that binds each call and records it.
 
-A leaf is replaced *wherever it is reachable* from the user's modules: module
-attributes (including other modules' ``from cache_core import f`` bindings),
-module-level dicts and lists (dispatch tables, registries holding callables) and
-closure cells of module-level functions and of the callables in those tables.
-Every replacement goes through the sandbox's :class:`Patcher`, so it is undone
-when the check ends, whatever happened. Lambdas that name a leaf as a global
-(``lambda **kw: _execute_get_implementation(**kw)``) need nothing special: they
-look the name up in the patched module at call time.
+A leaf is spied by swapping its ``__code__`` (and ``__kwdefaults__``) for a spy's,
+so the function object keeps its identity: every reference to it — module
+attributes, other modules' ``from cache_core import f``, dispatch dicts, closure
+cells, fast-path caches filled at import — now runs the spy, and installing costs
+one swap per leaf instead of a walk of every module's namespace per check (the
+walk made the cost grow with the square of the interfaces). The child process
+that does this exits afterwards; :meth:`SpySet.remove` still puts every code back,
+because two contracts of one tree may put their leaves at different places.
 
 On a binding failure the spy raises the ``TypeError`` the real function would
-have raised, so the dispatcher behaves as in production (LEE's gateway wraps it
-in ``RuntimeError``); the failure is recorded first, so wrapping or swallowing it
-cannot hide it.
+have raised, so the dispatcher behaves as in production; the failure is recorded
+first, so wrapping or swallowing it cannot hide it. Standard library only.
 """
 
 from __future__ import annotations
@@ -27,11 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_lee.contracts.registry import describe_signature
-from pytest_lee.contracts.sandbox import Patcher, Sandbox
 
 _REPR = reprlib.Repr()
 _REPR.maxstring = 40
 _REPR.maxother = 40
+_STATE = "_lee_spy_state"
 
 
 @dataclass(frozen=True)
@@ -50,22 +49,22 @@ class LeafCall:
     def ok(self) -> bool:
         return self.error is None
 
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "leaf": self.leaf,
+            "where": self.where,
+            "caller": self.caller,
+            "arguments": self.arguments,
+            "accepts": self.accepts,
+            "error": self.error,
+            "fix": self.fix,
+        }
+
 
 def qualified_name(function: Any) -> str:
     module = getattr(function, "__module__", None) or "?"
     name = getattr(function, "__qualname__", None) or getattr(function, "__name__", repr(function))
     return f"{module}.{name}"
-
-
-def definition_site(sandbox: Sandbox, function: Any) -> str:
-    target = inspect.unwrap(function) if callable(function) else function
-    code = getattr(target, "__code__", None)
-    if code is None:
-        try:
-            return f"{sandbox.relative(inspect.getsourcefile(target))}"
-        except TypeError:
-            return "?"
-    return f"{sandbox.relative(code.co_filename)}:{code.co_firstlineno}"
 
 
 def format_arguments(args: Iterable[Any], kwargs: Mapping[str, Any]) -> str:
@@ -86,94 +85,128 @@ def fix_for(leaf: str, message: str, caller: str) -> str:
     if missing:
         name = missing.group(1)
         return f"pass `{name}` at {caller} or give `{name}` a default in `{leaf}`"
-    if "positional" in message:
-        return f"pass keywords instead of positional arguments at {caller}, or accept `*args` in `{leaf}`"
     multiple = re.search(r"multiple values for argument '([^']+)'", message)
     if multiple:
         return f"pass `{multiple.group(1)}` once at {caller}"
+    if "positional" in message:
+        return f"pass keywords instead of positional arguments at {caller}, or accept `*args` in `{leaf}`"
     return f"make the call at {caller} match the parameters of `{leaf}`"
 
 
-class SpySet:
-    """The spies of one check and the calls they recorded, in order."""
+_SPY_CODES: dict[tuple[int, bool], types.CodeType] = {}
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
+
+def _spy_code(free: int, is_async: bool) -> types.CodeType:
+    """A spy body with *free* free variables (a code swap must keep the closure's size)."""
+    known = _SPY_CODES.get((free, is_async))
+    if known is not None:
+        return known
+    names = [f"_lee_free{index}" for index in range(free)]
+    lines = ["def _lee_outer():"]
+    lines += [f"    {name} = None" for name in names]
+    lines.append(f"    {'async ' if is_async else ''}def _lee_spy(*args, {_STATE}=None, **kwargs):")
+    if names:
+        lines.append(f"        if False: ({', '.join(names)},)")
+    lines += [f"        return {_STATE}(args, kwargs)", "    return _lee_spy"]
+    namespace: dict[str, Any] = {}
+    exec(compile("\n".join(lines), "<lee-spy>", "exec"), namespace)
+    code: types.CodeType = namespace["_lee_outer"]().__code__
+    _SPY_CODES[(free, is_async)] = code
+    return code
+
+
+def _stand_in(real: Any) -> Any:
+    """A copy of function *real* with its real body, for ``inspect`` once the body is swapped."""
+    if not isinstance(real, types.FunctionType):
+        return real
+    copy = types.FunctionType(
+        real.__code__, real.__globals__, real.__name__, real.__defaults__, real.__closure__
+    )
+    copy.__kwdefaults__ = real.__kwdefaults__
+    copy.__qualname__ = real.__qualname__
+    copy.__module__ = real.__module__
+    copy.__annotations__ = real.__annotations__
+    if hasattr(real, "__wrapped__"):
+        copy.__wrapped__ = real.__wrapped__  # type: ignore[attr-defined]
+    return copy
+
+
+class SpySet:
+    """The spies of one contract and the calls they recorded, in order."""
+
+    def __init__(self, relative: Callable[[str | None], str]) -> None:
+        self.relative = relative
         self.calls: list[LeafCall] = []
-        self._spies: dict[int, Callable[..., Any]] = {}
-        self._reals: dict[int, Any] = {}
+        self._swapped: dict[int, tuple[types.FunctionType, types.CodeType, Any]] = {}
 
     @property
     def count(self) -> int:
-        return len(self._spies)
+        return len(self._swapped)
 
-    def install(self, leaves: Iterable[Any], registry: Any = None) -> None:
+    def install(self, leaves: Iterable[Any]) -> list[Any]:
+        """Spy on every function among *leaves*; returns the leaves that are not functions."""
+        others = []
         for leaf in leaves:
-            if id(leaf) not in self._spies:
-                self._spies[id(leaf)] = self._make_spy(leaf)
-                self._reals[id(leaf)] = leaf
-        patcher = self.sandbox.patcher
-        for module in self.sandbox.user_modules():
-            self._patch_namespace(patcher, module)
-        if registry is not None and hasattr(registry, "__setitem__"):
-            self._patch_container(patcher, registry, depth=1)
+            function = getattr(leaf, "__func__", leaf)  # a bound method: its function
+            if isinstance(function, types.FunctionType):
+                self._swap(function)
+            else:
+                others.append(leaf)
+        return others
 
-    # --- patching -----------------------------------------------------------
+    def is_spied(self, function: Any) -> bool:
+        return id(getattr(function, "__func__", function)) in self._swapped
 
-    def _patch_namespace(self, patcher: Patcher, module: types.ModuleType) -> None:
-        for name, value in list(vars(module).items()):
-            if id(value) in self._spies and value is self._reals[id(value)]:
-                patcher.setattr(module, name, self._spies[id(value)])
-            elif type(value) in (dict, list):
-                self._patch_container(patcher, value, depth=2)
-            elif inspect.isfunction(value):
-                self._patch_closure(patcher, value)
+    def remove(self) -> None:
+        for function, code, kwdefaults in self._swapped.values():
+            function.__code__ = code
+            function.__kwdefaults__ = kwdefaults
+        self._swapped.clear()
 
-    def _patch_container(self, patcher: Patcher, container: Any, depth: int) -> None:
-        pairs = (
-            list(container.items()) if hasattr(container, "items") else list(enumerate(container))
-        )
-        for key, value in pairs:
-            if id(value) in self._spies and value is self._reals[id(value)]:
-                patcher.setitem(container, key, self._spies[id(value)])
-            elif inspect.isfunction(value):
-                self._patch_closure(patcher, value)
-            elif depth > 1 and type(value) in (dict, list):
-                self._patch_container(patcher, value, depth - 1)
+    def wrapper(self, real: Any) -> Callable[..., Any]:
+        """A spy function standing for a callable that is not a plain function."""
+        observe = self._observer(real)
 
-    def _patch_closure(self, patcher: Patcher, function: types.FunctionType) -> None:
-        for cell in function.__closure__ or ():
-            try:
-                value = cell.cell_contents
-            except ValueError:  # an empty cell
-                continue
-            if id(value) in self._spies and value is self._reals[id(value)]:
-                patcher.setcell(cell, self._spies[id(value)])
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            return observe(args, kwargs)
 
-    # --- the spy ------------------------------------------------------------
+        return spy
 
-    def _make_spy(self, real: Any) -> Callable[..., Any]:
-        # Signature, name and place are worked out on the first call only: an engine has
-        # hundreds of leaves and a check reaches a handful of them.
+    def _swap(self, function: types.FunctionType) -> None:
+        if id(function) in self._swapped:
+            return
+        observe = self._observer(function)
+        code = function.__code__
+        is_async = bool(code.co_flags & inspect.CO_COROUTINE)
+        self._swapped[id(function)] = (function, code, function.__kwdefaults__)
+        function.__code__ = _spy_code(len(code.co_freevars), is_async)
+        function.__kwdefaults__ = {_STATE: observe}
+
+    def _observer(self, real: Any) -> Callable[[tuple[Any, ...], dict[str, Any]], None]:
+        # The signature, name and place are worked out on the first call only (an engine has
+        # thousands of leaves and a probe reaches one), from a stand-in that keeps the real
+        # body: after the swap, the function itself has the spy's.
+        stand_in = _stand_in(real)
         facts: dict[str, Any] = {}
         record = self.calls.append
-        sandbox = self.sandbox
+        relative = self.relative
+        name = getattr(real, "__name__", "function")
 
         def learn() -> dict[str, Any]:
             if not facts:
                 try:
-                    facts["signature"] = inspect.signature(real)
+                    facts["signature"] = inspect.signature(stand_in)
                 except (TypeError, ValueError):
                     facts["signature"] = None
                 facts["leaf"] = qualified_name(real)
-                facts["where"] = definition_site(sandbox, real)
+                facts["where"] = self._site(stand_in)
                 signature = facts["signature"]
                 facts["accepts"] = describe_signature(signature) if signature is not None else "(…)"
             return facts
 
         def observe(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             frame = sys._getframe(2)
-            caller = f"{sandbox.relative(frame.f_code.co_filename)}:{frame.f_lineno}"
+            caller = f"{relative(frame.f_code.co_filename)}:{frame.f_lineno}"
             known = learn()
             leaf, where, accepts = known["leaf"], known["where"], known["accepts"]
             shown = format_arguments(args, kwargs)
@@ -187,24 +220,17 @@ class SpySet:
                         leaf, where, caller, shown, accepts, message, fix_for(leaf, message, caller)
                     )
                 )
-                name = getattr(real, "__name__", "function")
                 raise TypeError(f"{name}() {message}") from None
             record(LeafCall(leaf, where, caller, shown, accepts))
 
-        if inspect.iscoroutinefunction(real):
+        return observe
 
-            async def spy(*args: Any, **kwargs: Any) -> None:
-                observe(args, kwargs)
-
-        else:
-
-            def spy(*args: Any, **kwargs: Any) -> None:  # type: ignore[misc]
-                observe(args, kwargs)
-
-        for attribute in ("__name__", "__qualname__", "__module__", "__doc__"):
+    def _site(self, function: Any) -> str:
+        target = inspect.unwrap(function) if callable(function) else function
+        code = getattr(getattr(target, "__func__", target), "__code__", None)
+        if code is None:
             try:
-                setattr(spy, attribute, getattr(real, attribute))
-            except (AttributeError, TypeError):
-                pass
-        spy.__lee_spy__ = real  # type: ignore[attr-defined]
-        return spy
+                return self.relative(inspect.getsourcefile(target))
+            except TypeError:
+                return "?"
+        return f"{self.relative(code.co_filename)}:{code.co_firstlineno}"
