@@ -8,7 +8,12 @@ seconds; then the cost of one mixed tree on the real engine (the contract
 checker through ``treecheck.check_tree`` and the static handler hazards,
 medians side by side).
 
-Run: ``python bench/bench_deploy_groups.py [--only 693b303] [--workers N]``.
+With ``--scenarios``, two changes injected into the engine at fa7e120 as well: the
+LESS-09 incident (the gateway starts passing ``timeout=``, the strict cache core it
+reaches is not redeployed) and an operation renamed in a router and its wrapper.
+
+Run: ``python bench/bench_deploy_groups.py [--only 693b303] [--workers N] [--scenarios]``
+(``--only none --scenarios`` runs only the injections).
 """
 
 from __future__ import annotations
@@ -72,6 +77,85 @@ def report(name: str, workers: int | None) -> None:
     print(f"  {outcome.trees} mixed trees in {outcome.seconds:.1f} s ({per_tree:.2f} s per tree)")
 
 
+SNAPSHOT = HISTORY.parent / "snapshot-fa7e120" / "src"
+GET_STRICT = (
+    "def _execute_get_implementation(key: str, **kwargs)",
+    "def _execute_get_implementation(key: str)",
+)
+GET_TIMEOUT = (
+    "def _execute_get_implementation(key: str, **kwargs)",
+    "def _execute_get_implementation(key: str, timeout: int = 30)",
+)
+# scenario → (baseline edits, new edits, leaves): edits are {file: [(old, new), ...]}
+SCENARIOS = {
+    "LESS-09 injected (gateway passes timeout=, the strict cache core not redeployed)": (
+        {"cache_core.py": [GET_STRICT]},
+        {
+            "cache_core.py": [GET_TIMEOUT],
+            "gateway_core.py": [
+                ("func(operation, **kwargs)", "func(operation, timeout=30, **kwargs)")
+            ],
+            "interface_http.py": [
+                (
+                    '"""',
+                    '"""v2: ',
+                )
+            ],
+        },
+        ("*_core",),
+    ),
+    "operation renamed in a router and its wrapper (cache 'get' → 'lookup')": (
+        {},
+        {
+            "interface_cache.py": [("'get': lambda", "'lookup': lambda")],
+            "gateway_wrappers_cache.py": [
+                ("GatewayInterface.CACHE, 'get'", "GatewayInterface.CACHE, 'lookup'")
+            ],
+            "interface_http.py": [
+                (
+                    '"""',
+                    '"""v2: ',
+                )
+            ],
+        },
+        (),
+    ),
+}
+
+
+def _edit(root: Path, edits: dict[str, list[tuple[str, ...]]]) -> None:
+    for name, pairs in edits.items():
+        path = root / name
+        text = path.read_text()
+        for old, new in pairs:
+            if old not in text:
+                sys.exit(f"{name}: {old!r} not found")
+            text = text.replace(old, new, 1) if old == '"""' else text.replace(old, new)
+        path.write_text(text)
+
+
+def scenario(title: str, workers: int | None) -> None:
+    base_edits, new_edits, leaves = SCENARIOS[title]
+    with tempfile.TemporaryDirectory(prefix="lee-bench-sc-") as scratch:
+        root = Path(scratch)
+        shutil.copytree(SNAPSHOT, root / "old", ignore=shutil.ignore_patterns("__pycache__"))
+        _edit(root / "old", base_edits)
+        shutil.copytree(root / "old", root / "src")
+        _edit(root / "src", new_edits)
+        contract = ContractSettings(CONTRACT.registry, CONTRACT.dispatcher, None, leaves=leaves)
+        settings = Settings(
+            rootdir=root, source=root / "src", handler=HANDLER, contracts=(contract,)
+        )
+        outcome = simulate(Baseline("directory", "old", root / "old"), settings, workers=workers)
+    print(f"== fa7e120, {title}")
+    for entry in outcome.group_reasons:
+        print(f"  group: {' + '.join(entry['files'])}")
+        for tie in entry["ties"]:
+            print(f"    {tie['file']} {tie['when']}: {tie['cause'][:150]}")
+    print(f"  safe alone: {', '.join(outcome.safe_alone)}")
+    print(f"  {outcome.trees} mixed trees in {outcome.seconds:.1f} s")
+
+
 def one_tree(name: str, repeat: int) -> None:
     source = HISTORY / name / "new" / "src"
     spec = ContractSpec.from_settings(CONTRACT).as_dict()
@@ -99,12 +183,16 @@ def main() -> None:
     parser.add_argument("--only", default="")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scenarios", action="store_true", help="also the fa7e120 injections")
     arguments = parser.parse_args()
     if not HISTORY.is_dir():
         sys.exit(f"no real material at {HISTORY}")
     names = sorted(p.name for p in HISTORY.iterdir() if p.is_dir() and arguments.only in p.name)
     for name in names:
         report(name, arguments.workers)
+    if arguments.scenarios:
+        for title in SCENARIOS:
+            scenario(title, arguments.workers)
     one_tree("693b303-16175be", arguments.repeat)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pytest_lee.contracts.attribution import BROKEN
+from pytest_lee.contracts.hazards import HANDLER
 from pytest_lee.contracts.treecheck import CallResult
 
 if TYPE_CHECKING:
@@ -61,6 +62,13 @@ def fill_outcome(outcome: Outcome, search: Search, registries: Sequence[str]) ->
         if r.status == "fail"
     ]
     outcome.not_judged = not_judged(search.base, search.full, registries)
+    handler = any(r.registry == HANDLER for r in (*search.base, *search.full))
+    if len(outcome.not_judged) == len(registries) and not handler and outcome.safe_alone:
+        outcome.not_judged.append(
+            f"{len(outcome.safe_alone)} changed files: no contract and no handler could be "
+            "checked at either end, so none is called safe alone"
+        )
+        outcome.safe_alone = ()
 
 
 def not_judged(
@@ -73,8 +81,8 @@ def not_judged(
         after = _whole(full, registry)
         if before is not None and after is not None:
             found.append(
-                f"contract {registry} loads at neither end (baseline: {_first(before)}; "
-                f"new: {_first(after)}): none of its calls was checked"
+                f"contract {registry} loads at neither end, none of its calls was checked "
+                f"(new: {_first(after)}; baseline: {_first(before)})"
             )
     return found
 
