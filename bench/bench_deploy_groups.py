@@ -59,6 +59,7 @@ def report(name: str, workers: int | None) -> None:
     print(f"== {name}: {len(outcome.changed)} changed files")
     for what in outcome.not_judged:
         print(f"  not judged: {what}")
+    print(f"  fail alone ({len(outcome.fail_alone)}): {', '.join(outcome.fail_alone)}")
     for entry in outcome.group_reasons:
         print(f"  group: {' + '.join(entry['files'])}")
         for tie in entry["ties"]:

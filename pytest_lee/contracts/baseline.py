@@ -228,6 +228,7 @@ class Outcome:
     alternatives: dict[str, list[list[str]]] = field(default_factory=dict)
     new_version_failures: list[dict[str, Any]] = field(default_factory=list)
     not_judged: list[str] = field(default_factory=list)
+    fail_alone: tuple[str, ...] = ()
 
     def as_entry(self) -> dict[str, Any]:
         return {
@@ -246,6 +247,7 @@ class Outcome:
             "alternatives": self.alternatives,
             "new_version_failures": self.new_version_failures,
             "not_judged": self.not_judged,
+            "fail_alone": list(self.fail_alone),
         }
 
     def incompatibilities(self) -> list[str]:

@@ -49,6 +49,7 @@ def fill_outcome(outcome: Outcome, search: Search, registries: Sequence[str]) ->
     grouped = {name for group in search.groups for name in group.files}
     outcome.safe_alone = tuple(name for name in search.safe_alone if name not in grouped)
     outcome.safe_alone_checks = dict(search.safe_alone)
+    outcome.fail_alone = tuple(search.fail_alone)
     outcome.alternatives = {
         name: [list(files) for files in options] for name, options in search.alternatives.items()
     }
@@ -62,11 +63,11 @@ def fill_outcome(outcome: Outcome, search: Search, registries: Sequence[str]) ->
         if r.status == "fail"
     ]
     outcome.not_judged = not_judged(search.base, search.full, registries)
-    handler = any(r.registry == HANDLER for r in (*search.base, *search.full))
+    handler = any(r.registry == HANDLER and r.status == "ok" for r in (*search.base, *search.full))
     if len(outcome.not_judged) == len(registries) and not handler and outcome.safe_alone:
         outcome.not_judged.append(
-            f"{len(outcome.safe_alone)} changed files: no contract and no handler could be "
-            "checked at either end, so none is called safe alone"
+            f"{len(outcome.safe_alone)} changed files: no contract loads and the handler imports "
+            "cleanly at neither end, so none is called safe alone"
         )
         outcome.safe_alone = ()
 

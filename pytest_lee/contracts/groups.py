@@ -34,6 +34,7 @@ from pytest_lee.contracts.attribution import named_files, regressions
 from pytest_lee.contracts.treecheck import CallResult
 
 _EXACT = 4  # partners up to which minimality is checked over every subset
+_SIDE_BY_SIDE = 16  # candidates up to which each is left out in parallel before bisecting
 
 
 class Oracle(Protocol):
@@ -58,6 +59,7 @@ class Search:
     changed: tuple[str, ...]
     groups: list[Group] = field(default_factory=list)
     safe_alone: dict[str, str] = field(default_factory=dict)  # file → how it was checked
+    fail_alone: list[str] = field(default_factory=list)
     alternatives: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     base: Sequence[CallResult] = ()
     full: Sequence[CallResult] = ()
@@ -120,6 +122,7 @@ def find_groups(
             search.safe_alone[name] = _safe_note(oracle.results(frozenset({name})), judge)
         else:
             anchors.append(name)
+    search.fail_alone = list(anchors)
 
     def one(anchor: str) -> Group:
         return _group_for(anchor, judge, changed, paths)
@@ -165,8 +168,17 @@ def _group_for(anchor: str, judge: _Judge, changed: Sequence[str], paths: Collec
         grown |= named
     if grown is None or not judge.clean(grown):
         grown = judge.everything
-    partners = _quickxplain(judge, start, sorted(grown - start, key=changed.index))
-    return _minimal(anchor, partners, judge, changed)
+    pool = sorted(grown - start, key=changed.index)
+    if len(pool) <= _SIDE_BY_SIDE:
+        # Leave each one out, side by side: the ones that cannot be left out stay for sure,
+        # and bisection only runs over the rest (a 13-file re-export is 13 parallel trees).
+        judge.oracle.prefetch([grown - {name} for name in pool])
+        needed = [name for name in pool if not judge.clean(grown - {name})]
+        spare = [name for name in pool if name not in needed]
+        partners = needed + _quickxplain(judge, start | frozenset(needed), spare)
+    else:
+        partners = _quickxplain(judge, start, pool)
+    return _minimal(anchor, sorted(partners, key=changed.index), judge, changed)
 
 
 def _quickxplain(judge: _Judge, base: frozenset[str], candidates: list[str]) -> list[str]:

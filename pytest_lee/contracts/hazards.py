@@ -215,7 +215,7 @@ def handler_hazards(
                 if target not in reached:
                     reached.add(target)
                     pending.append(target)
-            elif target in known_modules:
+            elif target in known_modules or not _installed(target):
                 results.append(
                     _hazard(
                         path,
@@ -273,3 +273,46 @@ def handler_hazards(
 def _hazard(key: str, message: str, origin: str, names: tuple[str, ...], what: str) -> CallResult:
     call = f"{key}: {what}"
     return CallResult(HANDLER, key, call, "fail", message, origin, names, message)
+
+
+def reachable_files(files: Mapping[str, bytes], handler: str) -> set[str] | None:
+    """The files the handler module imports, directly or not (None: no handler module here).
+
+    A call site in a file nothing imports cannot run in production: a new
+    ``gateway_wrappers_cache.py`` shipped before the ``gateway_wrappers.py`` that
+    imports it breaks nothing.
+    """
+    modules = module_names(files)
+    start = handler.rpartition(".")[0]
+    if start not in modules:
+        return None
+    pending, reached = [start], {start}
+    while pending:
+        known = facts(pending[-1], files[modules[pending.pop()]])
+        targets = [t for t, _ in known.imports] + [f"{t}.{n}" for t, n, _ in known.names]
+        for target in targets:
+            parts = target.split(".")
+            for end in range(1, len(parts) + 1):  # importing a.b imports package a too
+                name = ".".join(parts[:end])
+                if name in modules and name not in reached:
+                    reached.add(name)
+                    pending.append(name)
+    return {modules[name] for name in reached}
+
+
+_INSTALLED: dict[str, bool] = {}
+
+
+def _installed(module: str) -> bool:
+    """Whether *module*'s top-level package is importable here (stdlib, the runtime's packages)."""
+    top = module.split(".", maxsplit=1)[0]
+    if not top:
+        return True
+    if top not in _INSTALLED:
+        import importlib.util
+
+        try:
+            _INSTALLED[top] = importlib.util.find_spec(top) is not None
+        except (ImportError, ValueError):
+            _INSTALLED[top] = False
+    return _INSTALLED[top]

@@ -9,6 +9,7 @@ hazards (:mod:`hazards`, in-process, on the file contents: no disk needed).
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import threading
@@ -17,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from pytest_lee.contracts.hazards import handler_hazards, module_names
+from pytest_lee.contracts.hazards import handler_hazards, module_names, reachable_files
 from pytest_lee.contracts.treecheck import CallResult, check_tree
 
 Checker = Callable[[Path, Sequence[Mapping[str, Any]]], list[CallResult]]
@@ -87,6 +88,9 @@ class TreeRunner:
             finally:
                 shutil.rmtree(root, ignore_errors=True)
         if self.handler:
+            reached = reachable_files(content, self.handler)
+            if reached is not None:
+                results = [r for r in results if _runs(r, reached)]
             results += handler_hazards(content, self.handler, self.known_modules)
         return results
 
@@ -96,3 +100,17 @@ class TreeRunner:
             return [function(item) for item in items]
         with ThreadPoolExecutor(max_workers=self.workers) as outer:
             return list(outer.map(function, items))
+
+
+_CALL_SITE = re.compile(r"\(call site ([\w./-]+\.py):\d+\)")
+
+
+def _runs(result: CallResult, reached: set[str]) -> bool:
+    """False for a failure at a call site in a file the handler never imports in this tree."""
+    if result.status == "ok":
+        return True
+    origin = result.origin.rpartition(":")[0] if result.origin else ""
+    if not origin:
+        found = _CALL_SITE.search(result.message)
+        origin = found.group(1) if found else ""
+    return not origin or origin in reached
