@@ -84,7 +84,7 @@ GET_STRICT = (
     "def _execute_get_implementation(key: str)",
 )
 GET_TIMEOUT = (
-    "def _execute_get_implementation(key: str, **kwargs)",
+    "def _execute_get_implementation(key: str)",
     "def _execute_get_implementation(key: str, timeout: int = 30)",
 )
 # scenario → (baseline edits, new edits, leaves): edits are {file: [(old, new), ...]}
@@ -119,7 +119,7 @@ SCENARIOS = {
                 )
             ],
         },
-        (),
+        ("*_core",),
     ),
 }
 

@@ -316,6 +316,7 @@ def _signature_changes(
     leaf_patterns = [pattern for contract in settings.contracts for pattern in contract.leaves]
     handler_files = set(registry_module_files(settings)) if not leaf_patterns else set()
     modules = module_names(current)
+    names = _Names((base, current))
     changes: list[SignatureChange] = []
     for name in changed:
         if not name.endswith(".py"):
@@ -334,7 +335,7 @@ def _signature_changes(
                 new,
                 include_private=private,
                 still_importable=offered if offered is not None else _Everything(),
-                used_elsewhere=functools.partial(_named_elsewhere, own=name, trees=(base, current)),
+                used_elsewhere=functools.partial(names.elsewhere, own=name),
             )
         )
     return changes
@@ -347,13 +348,19 @@ class _Everything(frozenset[str]):
         return True
 
 
-def _named_elsewhere(function: str, *, own: str, trees: tuple[Mapping[str, bytes], ...]) -> bool:
-    import re
+class _Names:
+    """Which files name an identifier, at either end: built once, asked per private function."""
 
-    pattern = re.compile(rb"\b" + re.escape(function.encode()) + rb"\b")
-    return any(
-        pattern.search(content)
-        for tree in trees
-        for name, content in tree.items()
-        if name != own and name.endswith(".py")
-    )
+    def __init__(self, trees: tuple[Mapping[str, bytes], ...]) -> None:
+        import re
+
+        word = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+        self.files: dict[bytes, set[str]] = {}
+        for tree in trees:
+            for name, content in tree.items():
+                if name.endswith(".py"):
+                    for identifier in set(word.findall(content)):
+                        self.files.setdefault(identifier, set()).add(name)
+
+    def elsewhere(self, function: str, *, own: str) -> bool:
+        return bool(self.files.get(function.encode(), set()) - {own})
