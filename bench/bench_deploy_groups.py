@@ -157,6 +157,26 @@ def scenario(title: str, workers: int | None) -> None:
     print(f"  {outcome.trees} mixed trees in {outcome.seconds:.1f} s")
 
 
+def zip_baseline(extra: int, workers: int | None) -> tuple[int, float]:
+    """A zip baseline with *extra* files the source no longer has (vendored, deleted): trees, s."""
+    import zipfile
+
+    engine = ROOT / "tests" / "data" / "contracts" / "engine"
+    with tempfile.TemporaryDirectory(prefix="lee-bench-zip-") as scratch:
+        root = Path(scratch)
+        shutil.copytree(engine, root / "src")
+        with zipfile.ZipFile(root / "old.zip", "w") as archive:
+            for path in sorted(engine.iterdir()):
+                if path.suffix == ".py":
+                    archive.write(path, path.name)
+            for index in range(extra):
+                archive.writestr(f"vendor/m{index:03d}.py", f"VALUE = {index}\n")
+        contract = ContractSettings("gw:ROUTERS", "gw:dispatch", "ping", leaves=("*_core",))
+        settings = Settings(rootdir=root, source=root / "src", contracts=(contract,))
+        outcome = simulate(Baseline("zip", "old.zip", root / "old.zip"), settings, workers=workers)
+    return outcome.trees, outcome.seconds
+
+
 def one_tree(name: str, repeat: int) -> None:
     source = HISTORY / name / "new" / "src"
     spec = ContractSpec.from_settings(CONTRACT).as_dict()
@@ -194,6 +214,9 @@ def main() -> None:
     if arguments.scenarios:
         for title in SCENARIOS:
             scenario(title, arguments.workers)
+    for extra in (50, 100, 200):
+        trees, seconds = zip_baseline(extra, arguments.workers)
+        print(f"zip baseline with {extra} files only it has: {trees} trees, {seconds:.1f} s")
     one_tree("693b303-16175be", arguments.repeat)
 
 

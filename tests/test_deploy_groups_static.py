@@ -82,3 +82,20 @@ def test_a_private_function_used_only_in_its_own_file_is_not_breaking() -> None:
 def test_methods_of_a_private_class_are_private() -> None:
     old = "class _Logger:\n    def info(self, msg):\n        pass\n"
     assert compare_file("f.py", old, "", False) == []
+
+
+def test_the_handler_reaches_imported_and_lazily_named_modules_only() -> None:
+    from pytest_lee.contracts.hazards import reachable_files
+
+    files = {
+        "lambda_function.py": b"import gateway\n\ndef lambda_handler(e, c):\n    pass\n",
+        "gateway.py": b"ROUTERS = {'CACHE': ('interface_cache', 'execute')}\n",
+        "interface_cache.py": b"def execute(operation, **kwargs):\n    pass\n",
+        "gateway_wrappers_cache.py": b"def cache_get(key):\n    pass\n",  # nothing imports it
+    }
+    assert reachable_files(files, HANDLER) == {
+        "lambda_function.py",
+        "gateway.py",
+        "interface_cache.py",
+    }
+    assert reachable_files(files, "app.handler") is None

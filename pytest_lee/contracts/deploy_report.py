@@ -66,7 +66,7 @@ def fill_outcome(outcome: Outcome, search: Search, registries: Sequence[str]) ->
     handler = any(r.registry == HANDLER and r.status == "ok" for r in (*search.base, *search.full))
     if len(outcome.not_judged) == len(registries) and not handler and outcome.safe_alone:
         outcome.not_judged.append(
-            f"{len(outcome.safe_alone)} changed files: no contract loads and the handler imports "
+            f"{_files(len(outcome.safe_alone))}: no contract loads and the handler imports "
             "cleanly at neither end, so none is called safe alone"
         )
         outcome.safe_alone = ()
@@ -108,3 +108,7 @@ def describe_tie(tie: dict[str, Any]) -> str:
     where = f" at {tie['origin']}" if tie.get("origin") else ""
     call = "" if tie.get("call") in (None, "*") else f"{tie['call']}{where}: "
     return f"{call}{tie['cause']}"
+
+
+def _files(count: int) -> str:
+    return f"{count} changed file{'s' if count != 1 else ''}"

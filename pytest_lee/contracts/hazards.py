@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from pytest_lee.contracts.treecheck import CallResult
 
 HANDLER = "[tool.lee] handler"
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 
 @dataclass
@@ -41,6 +43,7 @@ class ModuleFacts:
         default_factory=list
     )  # (module, name, line) from-imports
     attributes: list[tuple[str, str, int]] = field(default_factory=list)  # (module, attr, line)
+    strings: set[str] = field(default_factory=set)  # literals that may name a module (lazy imports)
     error: str | None = None
 
 
@@ -107,7 +110,10 @@ def _read(module: str, source: bytes) -> ModuleFacts:
                 if alias.name != "*":
                     found.names.append((origin, alias.name, node.lineno))
     for node in ast.walk(tree):
-        if (
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if _DOTTED.match(node.value):
+                found.strings.add(node.value)
+        elif (
             isinstance(node, ast.Attribute)
             and isinstance(node.value, ast.Name)
             and node.value.id in aliases
@@ -278,6 +284,10 @@ def _hazard(key: str, message: str, origin: str, names: tuple[str, ...], what: s
 def reachable_files(files: Mapping[str, bytes], handler: str) -> set[str] | None:
     """The files the handler module imports, directly or not (None: no handler module here).
 
+    Lazy imports count: a string literal naming a module of the tree (a registry's
+    ``('interface_cache', 'execute_cache_operation')``, ``importlib.import_module('x')``)
+    is followed like an import.
+
     A call site in a file nothing imports cannot run in production: a new
     ``gateway_wrappers_cache.py`` shipped before the ``gateway_wrappers.py`` that
     imports it breaks nothing.
@@ -290,6 +300,7 @@ def reachable_files(files: Mapping[str, bytes], handler: str) -> set[str] | None
     while pending:
         known = facts(pending[-1], files[modules[pending.pop()]])
         targets = [t for t, _ in known.imports] + [f"{t}.{n}" for t, n, _ in known.names]
+        targets += [name for name in known.strings if name in modules]  # importlib, registries
         for target in targets:
             parts = target.split(".")
             for end in range(1, len(parts) + 1):  # importing a.b imports package a too
