@@ -173,3 +173,14 @@ def test_a_registry_loading_at_neither_end_is_not_judged() -> None:
     missing = CallResult(REG, "*", "*", "fail", "registry: module 'gateway_core' does not import")
     assert not_judged([missing], [missing], [REG]) != []
     assert not_judged([missing], [ok("CACHE", "c")], [REG]) == []
+
+
+def test_removed_files_are_checked_alone_when_their_failure_names_none_of_them() -> None:
+    changed = ["a.py", "b.py", "c.py"]
+
+    def rule(files: frozenset[str]) -> list[CallResult]:
+        return [fail("K", "c") if "b.py" in files and "a.py" not in files else ok("K", "c")]
+
+    search = find_groups(changed, FakeOracle(rule), changed, removed=["b.py", "c.py"])
+    assert [g.files for g in search.groups] == [("b.py", "a.py")]
+    assert list(search.safe_alone) == ["a.py", "c.py"]

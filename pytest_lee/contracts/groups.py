@@ -110,6 +110,8 @@ def find_groups(
         together = frozenset(removed_set)
         failures = judge.new(together)
         named = {f for r in failures for f in named_files(r, paths)} & removed_set
+        if failures and not named:
+            named = set(removed_set)  # the failure names none of them: check each alone
         for name in sorted(removed_set - named):
             search.safe_alone[name] = (
                 "checked once with every file only the baseline has removed: nothing new breaks"
@@ -119,7 +121,7 @@ def find_groups(
     anchors = []
     for name in suspects:
         if judge.clean(frozenset({name})):
-            search.safe_alone[name] = _safe_note(oracle.results(frozenset({name})), judge)
+            search.safe_alone[name] = _safe_note(oracle.results(frozenset({name})))
         else:
             anchors.append(name)
     search.fail_alone = list(anchors)
@@ -144,7 +146,7 @@ def _removed_batch(removed: set[str]) -> list[frozenset[str]]:
     return [frozenset(removed)] if removed else []
 
 
-def _safe_note(results: Sequence[CallResult], judge: _Judge) -> str:
+def _safe_note(results: Sequence[CallResult]) -> str:
     calls = sum(1 for r in results if r.call != "*")
     failing = sum(1 for r in results if r.status != "ok")
     note = f"checked: baseline + this file, {calls} call site{'s' if calls != 1 else ''}"
