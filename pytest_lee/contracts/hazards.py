@@ -232,6 +232,9 @@ def handler_hazards(
                         f"import {target}",
                     )
                 )
+        for lazy in sorted(known.strings & modules.keys() - reached):  # registries, importlib
+            reached.add(lazy)
+            pending.append(lazy)
         for target, name, line in [*known.names, *known.attributes]:
             if target not in modules:
                 continue
