@@ -72,16 +72,7 @@ def _legacy(request: dict[str, Any]) -> None:
 
     from pytest_lee.contracts.check import ContractSpec, check_tree
 
-    specs = [
-        ContractSpec(
-            raw["registry"],
-            raw.get("dispatcher"),
-            raw.get("operation"),
-            raw.get("kwargs", {}),
-            tuple(raw.get("leaves", ())),
-        )
-        for raw in request["contracts"]
-    ]
+    specs = [ContractSpec.from_dict(raw) for raw in request["contracts"]]
     records = []
     for result in check_tree(Path(request["source"]), specs):
         for probe in result.probes or (result,):

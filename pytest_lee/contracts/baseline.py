@@ -1,31 +1,24 @@
-"""``--lee-baseline REF``: simulate deploying each changed file alone, and group the ones that can't.
+"""``--lee-baseline REF``: simulate partial deployments and say which files must ship together.
 
 The baseline is what production runs now: a git ref of the repository (its
 ``[tool.lee] source`` directory, read with ``git archive``), a directory (the
 source tree itself, or a project tree that contains the source path) or a zip
-(a Lambda package, unzipped safely). For every file that differs from the
-working tree, the mixed tree "baseline + this one file" is built and every
-contract is checked against it in a fresh interpreter — in parallel, one process
-per core. A file whose lone deployment breaks a key that holds at the baseline is
-grouped with the changed files that repair it: the files named at both ends of
-the failing calls are added until the mixed tree passes (or, when the failures
-name no other changed file, every changed file is tried). Overlapping groups
-merge. Probes that already fail at the baseline (say, the configured probe passing
-a keyword the old code never took) are left out of the judgement and listed.
+(a Lambda package, unzipped safely). This module reads both ends and hands the
+changed files to the group search (:mod:`groups`), which checks mixed trees
+through :mod:`trees` (contracts per call site, plus the handler's imports) and
+judges each one only by what neither end breaks (:mod:`attribution`);
+:mod:`deploy_report` turns the search into the report. See docs/deploy-groups.md.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
-import sys
 import tarfile
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,10 +29,6 @@ if TYPE_CHECKING:
     from pytest_lee.contracts.signatures import SignatureChange
     from pytest_lee.settings import Settings
 
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
-_CHILD = (
-    "import sys; sys.path.insert(0, {root!r}); from pytest_lee.contracts._child import main; main()"
-)
 _SKIP = {"__pycache__", ".git", ".lee"}
 
 
@@ -64,6 +53,50 @@ class Baseline:
 
 
 def resolve_baseline(ref: str, settings: Settings, invocation_dir: Path) -> Baseline:
+    """What *ref* is; under ``--lee-require-compatible`` also that some registry exists at an end."""
+    baseline = _resolve(ref, settings, invocation_dir)
+    if settings.options.require_compatible:
+        _require_a_registry(baseline, settings)
+    return baseline
+
+
+def _require_a_registry(baseline: Baseline, settings: Settings) -> None:
+    """A gate that checks nothing must not pass: a registry module missing at both ends is a usage error."""
+    for contract in settings.contracts:
+        module = contract.registry.partition(":")[0].replace(".", "/")
+        candidates = (f"{module}.py", f"{module}/__init__.py")
+        current = any((_source(settings) / name).is_file() for name in candidates)
+        if current or any(_baseline_has(baseline, settings, name) for name in candidates):
+            continue
+        raise BaselineError(
+            f"--lee-require-compatible: registry {contract.registry} exists neither in the baseline "
+            f"{baseline.ref} nor in {_source(settings)} ({' or '.join(candidates)}), so no contract "
+            "can be checked; fix [[tool.lee.contract]] registry"
+        )
+
+
+def _baseline_has(baseline: Baseline, settings: Settings, name: str) -> bool:
+    if baseline.kind == "zip":
+        import zipfile
+
+        assert baseline.path is not None
+        with zipfile.ZipFile(baseline.path) as archive:
+            return name in archive.namelist()
+    if baseline.kind == "git":
+        assert baseline.repo is not None and baseline.commit is not None
+        inner = f"{baseline.subdir}/{name}" if baseline.subdir else name
+        return _git(baseline.repo, "cat-file", "-e", f"{baseline.commit}:{inner}") is not None
+    assert baseline.path is not None
+    try:
+        inner_dir = baseline.path / _source(settings).resolve().relative_to(
+            settings.rootdir.resolve()
+        )
+    except ValueError:
+        inner_dir = baseline.path
+    return (inner_dir / name).is_file() or (baseline.path / name).is_file()
+
+
+def _resolve(ref: str, settings: Settings, invocation_dir: Path) -> Baseline:
     """What *ref* is: an existing directory or zip (relative to where pytest ran), else a git ref."""
     for base in (invocation_dir, settings.rootdir):
         candidate = Path(base, ref)
@@ -184,12 +217,18 @@ class Outcome:
     changed: tuple[str, ...] = ()
     groups: tuple[tuple[str, ...], ...] = ()
     safe_alone: tuple[str, ...] = ()
-    unresolved: tuple[str, ...] = ()  # files that fail even with every changed file
-    reasons: dict[str, str] = field(default_factory=dict)  # file → why it cannot ship alone
-    preexisting: tuple[str, ...] = ()  # probe calls that fail at the baseline already
+    unresolved: tuple[str, ...] = ()  # kept for the JSON shape: the search always finds a group
+    reasons: dict[str, str] = field(default_factory=dict)  # anchor → why it cannot ship alone
+    preexisting: tuple[str, ...] = ()  # calls that fail at the baseline already
     signatures: tuple[SignatureChange, ...] = ()
     trees: int = 0
     seconds: float = 0.0
+    group_reasons: list[dict[str, Any]] = field(default_factory=list)
+    safe_alone_checks: dict[str, str] = field(default_factory=dict)
+    alternatives: dict[str, list[list[str]]] = field(default_factory=dict)
+    new_version_failures: list[dict[str, Any]] = field(default_factory=list)
+    not_judged: list[str] = field(default_factory=list)
+    fail_alone: tuple[str, ...] = ()
 
     def as_entry(self) -> dict[str, Any]:
         return {
@@ -203,6 +242,12 @@ class Outcome:
             "signatures": [s.as_entry() for s in self.signatures],
             "trees": self.trees,
             "seconds": round(self.seconds, 3),
+            "group_reasons": self.group_reasons,
+            "safe_alone_checks": self.safe_alone_checks,
+            "alternatives": self.alternatives,
+            "new_version_failures": self.new_version_failures,
+            "not_judged": self.not_judged,
+            "fail_alone": list(self.fail_alone),
         }
 
     def incompatibilities(self) -> list[str]:
@@ -210,9 +255,7 @@ class Outcome:
             f"{group[0]} cannot ship alone; deploy together: {' + '.join(group)} ({self.reasons.get(group[0], '')})"
             for group in self.groups
         ]
-        problems += [
-            f"{name} breaks a contract even with every changed file" for name in self.unresolved
-        ]
+        problems += [f"not judged: {what}" for what in self.not_judged]
         problems += [
             f"breaking signature change: {change.describe()}"
             for change in self.signatures
@@ -223,6 +266,9 @@ class Outcome:
 
 def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = None) -> Outcome:
     from pytest_lee.contracts.check import ContractSpec
+    from pytest_lee.contracts.deploy_report import fill_outcome
+    from pytest_lee.contracts.groups import find_groups
+    from pytest_lee.contracts.trees import TreeRunner
 
     started = time.perf_counter()
     specs = [ContractSpec.from_settings(contract).as_dict() for contract in settings.contracts]
@@ -231,145 +277,46 @@ def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = No
         base = tree_files(base_dir)
         current = tree_files(_source(settings))
         changed = changed_files(base, current)
-        runner = _Runner(Path(scratch), base, current, specs, workers or os.cpu_count() or 1)
-        outcome = _group(runner, changed)
-        outcome.baseline = baseline.label
+        runner = TreeRunner(
+            Path(scratch),
+            base,
+            current,
+            specs,
+            handler=settings.handler or None,
+            workers=workers or os.cpu_count() or 1,
+        )
+        try:
+            search = find_groups(
+                changed,
+                runner,
+                set(base) | set(current),
+                removed=[name for name in changed if name not in current],
+                map_parallel=runner.map,
+            )
+        finally:
+            runner.close()
+        outcome = Outcome(baseline=baseline.label, changed=tuple(changed))
+        fill_outcome(outcome, search, [spec["registry"] for spec in specs])
         outcome.signatures = tuple(_signature_changes(settings, base, current, changed))
-        outcome.trees = len(runner.results)
+        outcome.trees = runner.trees
     outcome.seconds = time.perf_counter() - started
     return outcome
-
-
-class _Runner:
-    """Builds mixed trees and checks them in parallel fresh interpreters, memoised per file set."""
-
-    def __init__(
-        self,
-        scratch: Path,
-        base: Mapping[str, bytes],
-        current: Mapping[str, bytes],
-        specs: list[dict[str, Any]],
-        workers: int,
-    ) -> None:
-        self.scratch, self.base, self.current, self.specs = scratch, base, current, specs
-        self.workers = max(1, workers)
-        self.results: dict[frozenset[str], list[dict[str, Any]]] = {}
-
-    def run(self, sets: Iterable[frozenset[str]]) -> None:
-        todo = [files for files in dict.fromkeys(sets) if files not in self.results]
-        with ThreadPoolExecutor(max_workers=min(self.workers, max(1, len(todo)))) as pool:
-            for files, results in zip(todo, pool.map(self._check, todo)):
-                self.results[files] = results
-
-    def _check(self, files: frozenset[str]) -> list[dict[str, Any]]:
-        tree = Path(tempfile.mkdtemp(prefix="mix-", dir=self.scratch))
-        for name, content in self.base.items():
-            if name not in files:
-                _write(tree / name, content)
-        for name in files:
-            if name in self.current:
-                _write(tree / name, self.current[name])
-        request = json.dumps({"source": str(tree), "contracts": self.specs})
-        done = subprocess.run(
-            [sys.executable, "-I", "-B", "-c", _CHILD.format(root=_PACKAGE_ROOT)],
-            input=request,
-            capture_output=True,
-            text=True,
-            cwd=tree,
-            timeout=300,
-        )
-        shutil.rmtree(tree, ignore_errors=True)
-        if done.returncode != 0:
-            tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            return [
-                {
-                    "registry": "*",
-                    "key": "*",
-                    "call": "*",
-                    "status": "fail",
-                    "message": f"contract check crashed: {tail}",
-                    "implicated": [],
-                }
-            ]
-        return json.loads(done.stdout)
-
-    def failures(
-        self, files: frozenset[str], ignore: set[tuple[str, str, str]]
-    ) -> list[dict[str, Any]]:
-        return [
-            r for r in self.results[files] if r["status"] == "fail" and _identity(r) not in ignore
-        ]
-
-
-def _identity(record: Mapping[str, Any]) -> tuple[str, str, str]:
-    return record["registry"], record["key"], record.get("call", "*")
-
-
-def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-
-
-def _group(runner: _Runner, changed: list[str]) -> Outcome:
-    outcome = Outcome(baseline="", changed=tuple(changed))
-    if not changed:
-        return outcome
-    everything = frozenset(changed)
-    runner.run([frozenset(), *(frozenset({name}) for name in changed)])
-    ignore = {_identity(r) for r in runner.failures(frozenset(), set())}
-    outcome.preexisting = tuple(sorted(call for _, _, call in ignore))
-    pending: dict[str, frozenset[str]] = {}
-    for name in changed:
-        broken = runner.failures(frozenset({name}), ignore)
-        if broken:
-            outcome.reasons[name] = broken[0].get("cause") or broken[0]["message"].split("\n")[0]
-            pending[name] = frozenset({name})
-    found: dict[str, tuple[str, ...]] = {}
-    unresolved: list[str] = []
-    while pending:
-        following: dict[str, frozenset[str]] = {}
-        for name, files in pending.items():
-            failing = runner.failures(files, ignore)
-            if not failing:
-                found[name] = (name, *sorted(files - {name}))
-                continue
-            named = {f for r in failing for f in r.get("implicated", [])} & everything
-            if not named - files:
-                named = everything
-            if named - files:
-                following[name] = files | named
-            else:
-                unresolved.append(name)
-        runner.run(following.values())
-        pending = following
-    outcome.groups = _merge(found.values())
-    grouped = {name for group in outcome.groups for name in group}
-    outcome.unresolved = tuple(sorted(unresolved))
-    outcome.safe_alone = tuple(
-        name for name in changed if name not in grouped and name not in unresolved
-    )
-    return outcome
-
-
-def _merge(groups: Iterable[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
-    merged: list[list[str]] = []
-    for group in groups:
-        overlapping = [m for m in merged if set(m) & set(group)]
-        combined = list(dict.fromkeys([*(name for m in overlapping for name in m), *group]))
-        merged = [m for m in merged if m not in overlapping] + [combined]
-    return tuple(tuple(group) for group in merged)
 
 
 def _signature_changes(
     settings: Settings, base: Mapping[str, bytes], current: Mapping[str, bytes], changed: list[str]
 ) -> list[SignatureChange]:
     import fnmatch
+    import functools
 
+    from pytest_lee.contracts.hazards import exports, module_names
     from pytest_lee.contracts.required import registry_module_files
     from pytest_lee.contracts.signatures import compare_file
 
     leaf_patterns = [pattern for contract in settings.contracts for pattern in contract.leaves]
     handler_files = set(registry_module_files(settings)) if not leaf_patterns else set()
+    modules = module_names(current)
+    names = _Names((base, current))
     changes: list[SignatureChange] = []
     for name in changed:
         if not name.endswith(".py"):
@@ -380,5 +327,40 @@ def _signature_changes(
         )
         old = base[name].decode("utf-8", "replace") if name in base else None
         new = current[name].decode("utf-8", "replace") if name in current else None
-        changes.extend(compare_file(name, old, new, include_private=private))
+        offered = exports(module, current, modules) if name in current else set()
+        changes.extend(
+            compare_file(
+                name,
+                old,
+                new,
+                include_private=private,
+                still_importable=offered if offered is not None else _Everything(),
+                used_elsewhere=functools.partial(names.elsewhere, own=name),
+            )
+        )
     return changes
+
+
+class _Everything(frozenset[str]):
+    """A module with ``__getattr__``: every name is still importable."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+class _Names:
+    """Which files name an identifier, at either end: built once, asked per private function."""
+
+    def __init__(self, trees: tuple[Mapping[str, bytes], ...]) -> None:
+        import re
+
+        word = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+        self.files: dict[bytes, set[str]] = {}
+        for tree in trees:
+            for name, content in tree.items():
+                if name.endswith(".py"):
+                    for identifier in set(word.findall(content)):
+                        self.files.setdefault(identifier, set()).add(name)
+
+    def elsewhere(self, function: str, *, own: str) -> bool:
+        return bool(self.files.get(function.encode(), set()) - {own})

@@ -37,6 +37,17 @@ class ContractSpec:
             tuple(contract.leaves),
         )
 
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> ContractSpec:
+        """The inverse of :meth:`as_dict`."""
+        return cls(
+            raw["registry"],
+            raw.get("dispatcher"),
+            raw.get("operation"),
+            dict(raw.get("kwargs", {})),
+            tuple(raw.get("leaves", ())),
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "registry": self.registry,

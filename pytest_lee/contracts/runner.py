@@ -47,16 +47,21 @@ def run_tree(
     names = None if files is None else sorted(files)
     contracts = [contract_request(source, spec, names) for spec in specs]
     memo = _memo_key(source, contracts, names, timeout_s, environment)
-    if memo not in _MEMO:
+    known = _MEMO.get(memo)
+    if known is None:
 
         def probes() -> list[list[dict[str, Any]]]:
             return [_wired(contract_probes(source, spec, names)) for spec in specs]
 
         request = _request(source, contracts, timeout_s)
         events = _run(request, probes, timeout_s, environment, source)
-        _MEMO.clear()  # one tree at a time: a simulation's mixed trees are each checked once
-        _MEMO[memo] = _assemble(specs, events)
-    return list(_MEMO[memo])
+        known = _assemble(specs, events)
+        # One tree at a time (a simulation's mixed trees are each checked once); the
+        # result is returned from the local, so a thread checking another tree that
+        # clears the memo meanwhile cannot take it away.
+        _MEMO.clear()
+        _MEMO[memo] = known
+    return list(known)
 
 
 def run_key(

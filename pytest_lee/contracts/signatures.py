@@ -14,13 +14,15 @@ Which functions count: public ones (no leading underscore) in any changed file,
 and every module-level function of a module the contracts reach at the leaves
 (``leaves`` globs, or the registry's handler modules) — LEE's ``_execute_*``
 implementations are private by name but they *are* the contract.
+A function that moved but is still importable from its module (``from x import *``)
+is not removed; a private ``_name`` that no other file names is not a contract.
 Static (``ast``); nothing is imported.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 _ORDER = {"compatible": 0, "deprecating": 1, "breaking": 2}
@@ -190,20 +192,36 @@ def _compare(
 
 
 def compare_file(
-    file: str, old_text: str | None, new_text: str | None, include_private: bool
+    file: str,
+    old_text: str | None,
+    new_text: str | None,
+    include_private: bool,
+    *,
+    still_importable: Collection[str] = (),
+    used_elsewhere: Callable[[str], bool] | None = None,
 ) -> list[SignatureChange]:
-    """Every classified signature change of one changed file."""
+    """Every classified signature change of one changed file.
+
+    *still_importable*: names the module still offers in the new tree (re-exported
+    with ``from x import *`` or imported from where they moved): not "removed".
+    *used_elsewhere*: whether another file names a private function; a private
+    ``_name`` used only in its own file is not part of any contract.
+    """
     before = functions(old_text) if old_text is not None else {}
     after = functions(new_text) if new_text is not None else {}
     changes: list[SignatureChange] = []
     for name, (line, parameters, shown) in before.items():
-        if (
+        private = any(
+            part.startswith("_") and not part.startswith("__") for part in name.split(".")
+        )
+        if private and (
             not include_private
-            and name.rpartition(".")[2].startswith("_")
-            and not name.endswith("__init__")
+            or (used_elsewhere is not None and not used_elsewhere(name.rpartition(".")[2]))
         ):
             continue
         if name not in after:
+            if name in still_importable:
+                continue  # moved, and still importable from the same module
             changes.append(
                 SignatureChange(file, name, line, "breaking", ("removed",), shown, "(removed)")
             )

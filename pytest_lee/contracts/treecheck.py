@@ -1,0 +1,123 @@
+"""The deploy-group search's one door to the contract checker: check a tree, get call sites.
+
+Everything the group search decides is a pure function over :class:`CallResult`
+records, so the checker behind :func:`check_tree` (today
+:func:`pytest_lee.contracts.check.check_tree`: one child per tree that imports it once
+and checks every key) can change without touching the search. What the search needs from a checker, per tree:
+
+- one record per (registry, key, call site), with a ``call`` that names the call
+  without its line number (lines move when a file is edited; the same call in the
+  baseline and in a mixed tree must compare equal);
+- a key that cannot be set up: one record with ``call == "*"``; a registry that
+  cannot be loaded: ``key == "*"`` too;
+- ``status`` ``ok`` / ``fail`` / ``inconclusive``; ``files``: the source files
+  the failure names (both ends of a failed call), relative to the tree;
+- ``message`` and ``cause`` (one line) for the report; ``origin`` (``file:line``
+  of the call site) when known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pytest_lee.errors import LeeError
+
+Identity = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """One call site of one registry key, as checked in one tree."""
+
+    registry: str  # "gateway_core:_INTERFACE_ROUTERS", or "[tool.lee] handler"
+    key: str  # "CACHE"; "*": the whole registry
+    call: str  # "gateway_core.execute_operation(GatewayInterface.CACHE, 'get', key=<str>)"; "*": the whole key
+    status: str  # "ok", "fail", "inconclusive"
+    message: str = ""
+    origin: str = ""  # "gateway_wrappers_cache.py:23" when known
+    files: tuple[str, ...] = ()  # source files the failure names
+    cause: str = ""  # the failure in one line
+
+    @property
+    def identity(self) -> Identity:
+        return self.registry, self.key, self.call
+
+    def as_entry(self) -> dict[str, Any]:
+        return {
+            "registry": self.registry,
+            "key": self.key,
+            "call": self.call,
+            "status": self.status,
+            "origin": self.origin,
+            "cause": self.cause or self.message.split("\n", maxsplit=1)[0],
+            "files": list(self.files),
+        }
+
+
+def check_tree(
+    source: Path, specs: Sequence[Mapping[str, Any]], *, timeout: float = 300
+) -> list[CallResult]:
+    """Every contract of *specs* (``ContractSpec.as_dict()``) checked against the tree at *source*.
+
+    The contract checker imports the tree in a child process of its own (one per tree,
+    with a time limit per import and per probe), so one mixed tree's modules never meet
+    another's and user code never runs here. *timeout* is kept for callers; the checker's
+    own limits apply. A checker that fails as a whole gives one failing record.
+    """
+    from pytest_lee.contracts.check import ContractSpec
+    from pytest_lee.contracts.check import check_tree as check_contracts
+
+    try:
+        results = check_contracts(source, [ContractSpec.from_dict(spec) for spec in specs])
+    except LeeError as error:
+        return [_crash(f"contract check failed: {error}")]
+    records: list[CallResult] = []
+    for result in results:
+        if not result.probes:  # a key (or a registry: key "*") that cannot be set up
+            records.append(
+                CallResult(
+                    result.registry,
+                    result.key,
+                    "*",
+                    result.status,
+                    result.message,
+                    files=result.implicated,
+                    cause=result.message.split("\n", maxsplit=1)[0],
+                )
+            )
+        records.extend(
+            CallResult(
+                registry=probe.registry,
+                key=probe.key,
+                call=probe.call,
+                status=probe.status,
+                message=probe.message,
+                origin=probe.origin,
+                files=probe.implicated,
+                cause=probe.cause or probe.message.split("\n", maxsplit=1)[0],
+            )
+            for probe in result.probes
+        )
+    return records
+
+
+def from_record(record: Mapping[str, Any]) -> CallResult:
+    """A checker's JSON record (``_child`` today) as a :class:`CallResult`."""
+    message = str(record.get("message", ""))
+    return CallResult(
+        registry=str(record["registry"]),
+        key=str(record["key"]),
+        call=str(record.get("call", "*")),
+        status=str(record["status"]),
+        message=message,
+        origin=str(record.get("origin", "")),
+        files=tuple(record.get("implicated", record.get("files", ())) or ()),
+        cause=str(record.get("cause") or message.split("\n", maxsplit=1)[0]),
+    )
+
+
+def _crash(message: str) -> CallResult:
+    return CallResult("*", "*", "*", "fail", message, cause=message)
