@@ -134,6 +134,8 @@ def build_context(
     for document in documents:
         context.stems.setdefault(document.stem, []).append(document)
         for entry in document.entries:
+            if not entry.valid:  # a placeholder declares nothing (ref-format reports it)
+                continue
             for ref, alias in ((entry.ref, False), *((a, True) for a in entry.aliases)):
                 declarations.append(Declaration(ref, document.display, entry.line, alias))
                 context.entries.setdefault(ref.full, []).append((document, entry))
@@ -174,10 +176,11 @@ def _waivers(context: Context) -> None:
             if ref.item.waiver:
                 context.waived.setdefault((owner, normalise(ref.item.text)), ref.item.waiver)
     for waiver in context.config.waivers:
-        owner, problem = context.resolve_owner(waiver.ref)
-        if owner is None:
+        waiver_owner, problem = context.resolve_owner(waiver.ref)
+        if waiver_owner is None:
             context.waiver_problems.append((waiver, f"waiver names {problem}"))
             continue
+        owner = waiver_owner
         if not waiver.items:
             context.waived.setdefault(owner, waiver.reason)
         items = context.owners.get(owner, [])

@@ -102,6 +102,7 @@ class Entry:
     keywords: tuple[str, ...] = ()
     related: tuple[Mention, ...] = ()
     waiver: str | None = None
+    valid: bool = True  # False: the ID field holds no valid ID (``ref-format`` says what to write)
 
     @property
     def key(self) -> str:
