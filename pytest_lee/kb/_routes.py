@@ -37,7 +37,8 @@ def leading_target(text: str) -> tuple[str, str] | None:
     for pattern in (_LINK, _TICKED, _TOKEN, _SPACED):
         match = pattern.match(text)
         if match:
-            return _decoded(match.group(1)), text[match.end() :]
+            target = _usable(_decoded(match.group(1)))
+            return (target, text[match.end() :]) if target else None
     bold = text.startswith("**") and text.find("**", 2)
     if bold:
         inner = leading_target(text[2:bold])
@@ -51,9 +52,9 @@ def field_target(value: str) -> str | None:
     link target, else the name it starts with."""
     link = _ANY_LINK.search(value)
     if link:
-        return _decoded(link.group(1))
+        return _usable(_decoded(link.group(1)))
     found = leading_target(value)
-    return found[0] if found else None
+    return _usable(found[0]) if found else None
 
 
 def is_file_cell(text: str, file_column: bool) -> str | None:
@@ -62,16 +63,21 @@ def is_file_cell(text: str, file_column: bool) -> str | None:
     text = text.strip().strip("*").strip()
     link = _ANY_LINK.search(text)
     if link:
-        return _decoded(link.group(1))
+        return _usable(_decoded(link.group(1)))
     ticked = _TICKED.fullmatch(text) or re.fullmatch(r"`([^`\n]+?\.(?:md|markdown))`", text, re.I)
     if ticked:
-        return _decoded(ticked.group(1))
+        return _usable(_decoded(ticked.group(1)))
     token = _TOKEN.fullmatch(text)
     if token:
-        return _decoded(token.group(1))
+        return _usable(_decoded(token.group(1)))
     if file_column and (spaced := _SPACED.fullmatch(text)):
-        return _decoded(spaced.group(1))
+        return _usable(_decoded(spaced.group(1)))
     return None
+
+
+def _usable(target: str | None) -> str | None:
+    """``NM05/.../x.md`` is an abbreviation, not a path: no route."""
+    return None if target is None or "..." in target or "…" in target else target
 
 
 def _decoded(target: str) -> str:

@@ -78,6 +78,11 @@ def read_document(
     """Read and parse one file; a file that cannot be read as UTF-8 markdown gives a
     ``Document`` with ``problem`` set (one line saying what is wrong) instead of raising."""
     family = family_of_name(path.name)
+    if path.is_dir():  # a directory markdown_files could not list
+        from pytest_lee.kb._paths import directory_problem
+
+        reason = directory_problem(path) or "a directory, not a markdown file"
+        return Document(path, display, family, problem=reason)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -143,7 +148,7 @@ def _assemble(walker: _Walker, path: Path, display: str) -> Document:
     """The frozen model from what the walk collected."""
     routed_refs: list[tuple[RefId, str, int, str]] = []
     file_routes: list[Route] = []
-    entries = _entries(walker, routed_refs, file_routes)
+    entries = _restated(_entries(walker, routed_refs, file_routes), path.name)
     by_start = sorted(entries, key=lambda e: e.heading_line or e.line)
     starts = [e.heading_line or e.line for e in by_start]
     parents = _parents(by_start, starts)
@@ -234,7 +239,7 @@ def _entries(
             target = None  # the file naming itself (a footer's ``**File:**``) routes nowhere
         if target:
             line = section.file_line or section.line or 1
-            routes.append(Route(tuple(ids), target, line, "file" if ids else "field"))
+            routes.append(Route(tuple(ids), target, line, "file" if ids else "field", is_range))
         if target and ids:
             # a routed heading (``### ❌ AP-01: …`` + ``**Location:** x.md``): its REF
             # lists related IDs, it declares nothing here
@@ -274,6 +279,29 @@ def _entries(
                 _entry(walker, section, (head, written, True), (section.line or 1, end), aliases_h)
             )
     return entries
+
+
+def _restated(entries: list[Entry], name: str) -> list[Entry]:
+    """One entry per ID where the file only says it again: a single-entry file whose footer
+    repeats its header's ``**REF-ID:**``, or an ID heading with the same ID's field within
+    a few lines (``# INT-07: …`` / ``# File: …`` / ``**REF-ID:** INT-07``). A real second
+    declaration elsewhere in a combined file is still two entries (ref-duplicate)."""
+    kept: list[Entry] = []
+    first: dict[str, Entry] = {}
+    for entry in entries:
+        earlier = first.get(entry.key)
+        if (
+            earlier is not None
+            and entry.valid
+            and (
+                entry.ref.short in name
+                or (earlier.line == earlier.heading_line and entry.line - earlier.line <= 5)
+            )
+        ):
+            continue
+        first.setdefault(entry.key, entry)
+        kept.append(entry)
+    return kept
 
 
 def _heading_written(title: str) -> str:

@@ -241,6 +241,8 @@ class IdIndex:
 
     declared: dict[str, list[Declaration]] = field(default_factory=dict)
     families_by_kind: dict[str, set[str]] = field(default_factory=dict)
+    kind_counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, family) → IDs
+    tails: dict[str, list[str]] = field(default_factory=dict)  # "PY-05" → ["LANG-PY-05"]
 
     @classmethod
     def build(cls, declarations: Iterable[Declaration]) -> IdIndex:
@@ -254,6 +256,11 @@ class IdIndex:
         self.declared.setdefault(ref.full, []).append(declaration)
         if ref.family:
             self.families_by_kind.setdefault(ref.kind, set()).add(ref.family)
+            key = (ref.kind, ref.family)
+            self.kind_counts[key] = self.kind_counts.get(key, 0) + 1
+        if "-" in ref.kind and ref.number:  # LANG-PY-05 is also written PY-05
+            tail = f"{ref.kind.rsplit('-', 1)[1]}-{ref.number}"
+            self.tails.setdefault(tail, []).append(ref.full)
 
     def resolve(self, ref: RefId | str, context_family: str | None = None) -> Resolution:
         """Resolve a full or short ID. A short ID resolves through the families that declare
@@ -284,9 +291,27 @@ class IdIndex:
             own = f"{context_family}-{ref.short}" if context_family else None
             if own in candidates:
                 return Resolution(written, own, True)
+            home = self._home(ref.kind, candidates)
+            if home is not None:
+                return Resolution(written, home, True)
             return Resolution(written, None, False, candidates)
+        tails = sorted(set(self.tails.get(ref.short, ())))
+        if len(tails) == 1:  # PY-05 for LANG-PY-05: the kind's last part names it
+            return Resolution(written, tails[0], True)
         guess = families[0] if len(families) == 1 else context_family
         return Resolution(written, ref.with_family(guess).full, False)
+
+    def _home(self, kind: str, candidates: tuple[str, ...]) -> str | None:
+        """The candidate of the family that is home to ``kind``: it declares at least three
+        times as many IDs of that kind as any other (LESS lives in NM06; a project file
+        that numbers three lessons of its own does not make ``LESS-02`` ambiguous)."""
+        counts = sorted(
+            ((self.kind_counts.get((kind, c.split("-", 1)[0]), 0), c) for c in candidates),
+            reverse=True,
+        )
+        if len(counts) > 1 and counts[0][0] >= 3 * max(counts[1][0], 1):
+            return counts[0][1]
+        return None
 
     def declarations(self, full: str) -> list[Declaration]:
         return self.declared.get(full, [])

@@ -24,6 +24,9 @@ from pytest_lee.kb.tests_index import scan_tests
 __all__ = ["LintResult", "Summary", "display_path", "lint", "load_documents", "markdown_files"]
 
 
+_LEVELS = ("error", "warning", "info")
+
+
 @dataclass(frozen=True)
 class Summary:
     """Counts for the JSON summary: items are checklist items; refs are declared entries."""
@@ -42,6 +45,13 @@ class LintResult:
     summary: Summary
     usage_errors: tuple[str, ...]
     context: Context
+
+    def at_least(self, severity: str) -> LintResult:
+        """Only the findings at ``severity`` or above (``--min-severity``); input errors,
+        which make the result incomplete, are always kept."""
+        keep = _LEVELS[: _LEVELS.index(severity) + 1]
+        findings = tuple(f for f in self.findings if f.severity in keep or f.rule == "input-error")
+        return LintResult(findings, self.summary, self.usage_errors, self.context)
 
     @property
     def exit_code(self) -> int:

@@ -115,12 +115,14 @@ class Route:
     """An index line routing IDs to a file: ``NM06-BUG-01 → NM06-BUGS-Critical.md``, a
     ``### LESS-09: …`` heading with ``- **File:** `x.md```, or a table cell naming a
     ``.md`` file. ``ids`` may be empty (``Bug queries → NM06-BUGS-Critical.md``);
-    ``kind`` is ``"arrow"``, ``"file"`` or ``"table"``."""
+    ``kind`` is ``"arrow"``, ``"file"`` (an ID heading's field), ``"field"`` (a
+    ``**File:**``/``**Index:**`` field under any other heading) or ``"table"``."""
 
     ids: tuple[RefId, ...]
     target: str
     line: int
     kind: str = "arrow"
+    span: bool = False  # the ids are a range (``### ARCH-01 to ARCH-06:``): one entry each
 
 
 @dataclass(frozen=True)
