@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pytest_lee.kb._checklist import BOX_CELL, item_of_line
+from pytest_lee.kb._fences import MARKDOWN_FENCES, PLAIN_FENCES, scan_fence
 from pytest_lee.kb._routes import field_target, is_file_cell, leading_target
 from pytest_lee.kb._text import _clean, _plain, _strip_comment, _waivers
 from pytest_lee.kb.ids import DEFAULT_SYNTAX, IdSyntax, RefId, expand_ranges
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-_PLAIN_FENCES = frozenset({"", "text", "txt", "plain", "plaintext"})
-_MARKDOWN_FENCES = frozenset({"markdown", "md"})
 _FIELD = re.compile(r"^\*\*([A-Za-z][A-Za-z0-9 _/-]{0,40}?):\*\*\s*(.*?)\s*$")
 _LABEL_LINE = re.compile(r"^\s*([^\s✅✔✓☑☐⬜❌#\[][^:]{0,60}):\s*$")
 _ARROW = re.compile(r"\s(?:→|->|⇒)\s")
@@ -45,7 +44,22 @@ _REF_COUNT = re.compile(r"^[~≈]?\s*(\d+)\+?(?:\s|$)")
 _FILE_COLUMN = re.compile(r"file|location|route|path|target|document|where|see", re.I)
 _ROUTE_FIELDS = frozenset({"FILE", "LOCATION", "INDEX", "PATH"})
 _CONTINUED = frozenset({"RELATED", "TAGS", "KEYWORDS"})
-_MAX_FENCE_DEPTH = 8  # ```markdown fences nested deeper are not read (real lessons nest one)
+# Tokens that change nothing the walk tracks: skipped before the dispatch below (most are these)
+_PASSIVE = frozenset(
+    {
+        "paragraph_open",
+        "paragraph_close",
+        "heading_close",
+        "hr",
+        "code_block",
+        "html_block",
+        "blockquote_open",
+        "blockquote_close",
+        "tbody_open",
+        "tbody_close",
+        "tr_open",
+    }
+)
 
 
 @lru_cache(maxsize=1)
@@ -117,58 +131,34 @@ class _Walker:
         self.waivers = _waivers(text) if "lee-kb:" in text else {}
         self.label: str | None = None
         self.context: str | None = None  # the meaning of the enclosing sections
-        self.depth = 0  # ```markdown fences being re-parsed, one inside the other
 
     # -- the walk -------------------------------------------------------------------
-    def walk(
-        self,
-        tokens: list[Token],
-        offset: int,
-        outer: bool,
-        fence: tuple[int, str | None] | None = None,
-    ) -> None:
-        """Walk ``tokens`` whose line 0 is file line ``offset``; ``outer`` is False inside a
-        re-parsed ```` ```markdown ```` fence, whose headings name checklist sections but
-        never end an entry; ``fence`` is then (fence line, checklist title)."""
-        local_heading: str | None = None
+    def walk(self, tokens: list[Token]) -> None:
+        """Walk the file's block tokens once, in order (fences are read by ``_fences``)."""
         in_item = in_cell = heading_level = 0
         lists: list[str] = []  # "bullet"/"ordered", innermost last
         fresh_item = pending_heading = False
         table: _Table | None = None
         for token in tokens:
             kind = token.type
+            if kind in _PASSIVE:
+                continue
             if kind == "inline" and token.map is not None:
-                line = token.map[0] + offset + 1
+                line = token.map[0] + 1
                 content = token.content
                 if pending_heading:
                     pending_heading = False
                     title = _plain(_strip_comment(content))
-                    if outer:
-                        self._open_section(heading_level, title, line)
-                        self.label = None
-                    else:
-                        local_heading = title
+                    self._open_section(heading_level, title, line)
+                    self.label = None
                     self.stats_pending = line if _STATS.match(title) else None
                 elif in_cell and table is not None:
                     table.row.append((content, line))
                 else:
-                    group: tuple[Any, str | None, str | None]
-                    if fence is not None:
-                        group = (fence[0], fence[1], local_heading)
-                    else:
-                        section = self.stack[-1]
-                        group = (section.line, self.label or section.title, section.title)
                     list_kind = lists[-1] if fresh_item and lists else None
                     fresh_item = False
-                    self._inline(
-                        content,
-                        line,
-                        in_item > 0,
-                        list_kind,
-                        group,
-                        outer=outer,
-                    )
-                    if outer and not in_item and _BOLD_LABEL.match(content):
+                    self._inline(content, line, in_item > 0, list_kind)
+                    if not in_item and _BOLD_LABEL.match(content):
                         self.label = _plain(content).rstrip(":")
             elif kind == "heading_open":
                 pending_heading, heading_level = True, int(token.tag[1])
@@ -193,12 +183,12 @@ class _Walker:
             elif kind in ("td_close", "th_close"):
                 in_cell -= 1
             elif kind == "tr_close" and table is not None:
-                self._row(table, fence, local_heading)
+                self._row(table)
                 table.row = []
             elif kind == "table_close":
                 table = None
             elif kind == "fence":
-                self._fence(token, offset, outer)
+                self._fence(token)
 
     def _open_section(self, level: int, title: str, line: int) -> None:
         while self.stack and self.stack[-1].level >= level and len(self.stack) > 1:
@@ -209,20 +199,14 @@ class _Walker:
         self.context = _context(self.stack)
 
     # -- inline content (paragraphs, list items) --------------------------------------
-    def _inline(
-        self,
-        content: str,
-        line: int,
-        in_item: bool,
-        list_kind: str | None,
-        group: tuple[Any, str | None, str | None],
-        *,
-        outer: bool = True,
-    ) -> None:
+    def _group(self) -> tuple[Any, str | None, str | None]:
+        """Where an item found now goes: (container, checklist title, section)."""
+        section = self.stack[-1]
+        return section.line, self.label or section.title, section.title
+
+    def _inline(self, content: str, line: int, in_item: bool, list_kind: str | None) -> None:
         """A paragraph or list item, line by line: checklist items, ``**FIELD:**`` lines,
-        mentions in related sections, arrow routes. Inside a ```` ```markdown ```` fence
-        (``outer`` False) ``**FIELD:**`` lines are an example, not a declaration (the NM04
-        decision template holds ``**REF:** NM04-DEC-##``)."""
+        mentions in related sections, arrow routes."""
         if self.stats_pending is not None and in_item:
             self._stat_line(content, line)
         context = self.context
@@ -234,8 +218,8 @@ class _Walker:
             found = item_of_line(text, list_kind if number == 0 else None)
             if found is not None:
                 shape, item, checked = found
-                self._item(group, shape, _clean(item), here, checked)
-            elif outer and text.startswith("**"):
+                self._item(self._group(), shape, _clean(item), here, checked)
+            elif text.startswith("**"):
                 match = _FIELD.match(text)
                 if match:
                     field_name = match.group(1).upper()
@@ -308,9 +292,7 @@ class _Walker:
                 ref, _, written = mentioned[0]
                 self.raw_mentions.append((ref, written, line, "cross-reference"))
 
-    def _row(
-        self, table: _Table, fence: tuple[int, str | None] | None, heading: str | None
-    ) -> None:
+    def _row(self, table: _Table) -> None:
         """One table row: the header names the columns; a body row may route (a file
         cell, with the IDs of its first cell) and may be a checklist item (a check-box cell)."""
         cells = [(_plain(_strip_comment(content)), line) for content, line in table.row]
@@ -333,13 +315,7 @@ class _Walker:
                 ids = tuple(ref for ref, _, _ in self.syntax.find(cells[0][0])) if column else ()
                 self.routes.append(Route(ids, target, line, "table"))
         if first is not None and item_line is not None:
-            group: tuple[Any, str | None, str | None]
-            if fence is not None:
-                group = (fence[0], fence[1], heading)
-            else:
-                section = self.stack[-1]
-                group = (section.line, self.label or section.title, section.title)
-            self._item(group, "table", _clean(first), item_line, checked)
+            self._item(self._group(), "table", _clean(first), item_line, checked)
 
     def _stat_line(self, content: str, line: int) -> None:
         block = self.stats[-1] if self.stats and self.stats[-1].line == self.stats_pending else None
@@ -376,45 +352,15 @@ class _Walker:
         self.stats[-1] = block
 
     # -- fences ---------------------------------------------------------------------
-    def _fence(self, token: Token, offset: int, outer: bool) -> None:
+    def _fence(self, token: Token) -> None:
         assert token.map is not None
-        start = token.map[0] + offset
+        start = token.map[0]
         info = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
-        if outer and self._unclosed(token):
+        if self._unclosed(token):
             self.unclosed.append(start + 1)
-        title = self.label or self.stack[-1].title
-        if info in _MARKDOWN_FENCES:
-            if self.depth < _MAX_FENCE_DEPTH:  # a fence in a fence in a fence…: re-parsing recurses
-                self.depth += 1
-                self.walk(
-                    markdown_parser().parse(token.content),
-                    offset=start + 1,
-                    outer=False,
-                    fence=(start + 1, title),
-                )
-                self.depth -= 1
-            return
-        if info not in _PLAIN_FENCES:
-            return
-        context = self.context
-        label: str | None = None
-        for number, text in enumerate(token.content.split("\n")):
-            here = start + 2 + number
-            if "<!--" in text:
-                text = _strip_comment(text)
-            found = item_of_line(text)
-            if found is not None:
-                shape, item, checked = found
-                self._item((start + 1, title, label), shape, _clean(item), here, checked)
-            else:
-                labelled = _LABEL_LINE.match(text)
-                if labelled:
-                    label = labelled.group(1).strip()
-            if context:
-                for ref, _, written in self.syntax.find(text, named=True):
-                    self.raw_mentions.append((ref, written, here, context))
-            if "→" in text or "->" in text or "⇒" in text:
-                self._arrow(text, here)
+        markdown = info in MARKDOWN_FENCES
+        if markdown or info in PLAIN_FENCES:  # code fences are code: never read
+            scan_fence(self, token.content, start, self.label or self.stack[-1].title, markdown)
 
     def _unclosed(self, token: Token) -> bool:
         assert token.map is not None

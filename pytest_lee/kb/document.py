@@ -140,7 +140,7 @@ def parse_document(
     if "\r" in text:  # markdown-it breaks lines at \r\n and a lone \r too: count lines as it does
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     walker = _Walker(text, path.name, family_of_name(path.name), syntax, declare_fields)
-    walker.walk(markdown_parser().parse(text), offset=0, outer=True)
+    walker.walk(markdown_parser().parse(text))
     return _assemble(walker, path, display if display is not None else path.as_posix())
 
 
