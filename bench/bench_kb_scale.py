@@ -49,7 +49,8 @@ def generate(directory: Path, count: int) -> Path:
             "",
             "### What happened",
             "",
-            "A paragraph of prose about what happened, long enough to look like the real thing. " * 20,
+            "A paragraph of prose about what happened, long enough to look like the real thing. "
+            * 20,
             "",
             "```python",
             "def execute_operation(interface, operation, timeout=30, **kwargs):",
