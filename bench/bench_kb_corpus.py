@@ -117,6 +117,8 @@ def report(result, judged: Path) -> None:
         return
     verdicts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     counted = _counted(result)
+    present = {(f.rule, f"{f.path}:{f.line}") for f in result.findings}
+    stale = 0
     recall = collections.Counter()
     for line in judged.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -126,8 +128,10 @@ def report(result, judged: Path) -> None:
             path, number = where.rsplit(":", 1)
             is_counted = (path, int(number)) in counted
             recall[(verdict, is_counted)] += 1
-        else:
+        elif (rule, where) in present:
             verdicts[rule][verdict] += 1
+        else:
+            stale += 1  # judged once, no longer reported: neither right nor wrong now
     print("findings per rule (judged sample: precision):")
     for rule, count in rules.most_common():
         judged_rule = verdicts.get(rule, collections.Counter())
@@ -136,6 +140,8 @@ def report(result, judged: Path) -> None:
             f"{100 * judged_rule['right'] / total:5.1f}% of {total}" if total else "not judged"
         )
         print(f"  {rule:22} {count:6}   {precision}")
+    if stale:
+        print(f"  ({stale} judged findings are no longer reported)")
     items = recall[("item", True)] + recall[("item", False)]
     extra = recall[("not-item", True)]
     if items:

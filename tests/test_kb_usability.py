@@ -113,3 +113,32 @@ def test_ambiguous_candidates_come_in_the_order_the_file_and_knowledge_base_use_
     assert ranked[0].candidates == ("→", "↑")
     by_kb = rank_candidates(damage, "no arrows here", {"→": 40, "↑": 2})
     assert by_kb[0].candidates == ("→", "↑")
+
+
+MATRIX_CONFIG = '[tool.lee.kb]\npaths = ["kb"]\ntests = ["tests"]\n'
+MATRIX_LESSON = "# NM06-LESSONS: x\n\n## Lesson 9\n\n**REF:** NM06-LESS-09\n\n- [ ] Item one\n"
+MATRIX_TESTS = (
+    "import pytest\n\n\n@pytest.mark.lee_ref('NM06-LESS-09')\ndef test_lesson():\n    pass\n\n\n"
+    "@pytest.mark.lee_ref('NM06-LESS-09', 'Item one')\ndef test_item():\n    pass\n"
+)
+MATRIX_REPORT = """<testsuites><testsuite>
+<testcase classname="tests.test_x" name="test_lesson"><failure message="boom"/></testcase>
+<testcase classname="tests.test_x" name="test_item"><skipped message="later"/></testcase>
+</testsuite></testsuites>"""
+
+
+def test_a_lesson_whose_only_linking_tests_failed_or_skipped_is_not_enforced(
+    tmp_path, monkeypatch, capsys
+):
+    (tmp_path / "pyproject.toml").write_text(MATRIX_CONFIG, encoding="utf-8")
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "kb" / "NM06-LESSONS-x.md").write_text(MATRIX_LESSON, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text(MATRIX_TESTS, encoding="utf-8")
+    (tmp_path / "report.xml").write_text(MATRIX_REPORT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["matrix", "--junit", "report.xml", "--strict"]) == 1
+    out = capsys.readouterr().out
+    assert "0 enforced, 0 waived, 2 unenforced (1 failed, 1 skipped)" in out
+    assert "| ❌ failed | **NM06-LESS-09** Lesson 9 |" in out
+    assert "| ⏭️ skipped | NM06-LESS-09 › Lesson 9 › Item one |" in out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -22,8 +23,13 @@ def markdown_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
         if path.is_file():
             files.setdefault(path.resolve(), path)
         elif path.is_dir():
+            # resolve the directory once, not each file (realpath costs a syscall per part)
+            real, given = path.resolve(), str(path)
             for file in sorted(_walk(path)):
-                files.setdefault(file.resolve(), file)
+                key = (
+                    file.resolve() if os.path.islink(file) else real / os.path.relpath(file, given)
+                )
+                files.setdefault(key, file)
         else:
             errors.append(f"{path}: no such file or directory")
     return list(files.values()), errors
@@ -59,11 +65,25 @@ def directory_problem(path: Path) -> str | None:
 
 
 def display_path(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` when it is below it (posix), else as given."""
+    """``path`` relative to ``base`` when it is below it (posix), else as given. Compared
+    as written (``..`` folded) first — resolving every file costs a syscall per path part —
+    and resolved only when that does not place it below ``base``."""
+    cwd = os.getcwd()
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    root = _prefix(cwd, str(base))
+    if absolute.startswith(root):
+        return Path(absolute[len(root) :]).as_posix()
     try:
         return path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+@lru_cache(maxsize=16)
+def _prefix(cwd: str, base: str) -> str:
+    """``base`` made absolute with a trailing separator: what paths below it start with."""
+    absolute = os.path.normpath(os.path.join(cwd, base))
+    return absolute if absolute.endswith(os.sep) else absolute + os.sep
 
 
 def relative_line(line: str, cwd: Path) -> str:

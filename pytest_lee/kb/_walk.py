@@ -83,6 +83,7 @@ class _Section:
     fields: list[Field] = field(default_factory=list)
     file_route: str | None = None
     file_line: int | None = None
+    meaning: str | None = None  # "cross-reference", "related-topics" or None (see _meaning)
 
 
 @dataclass
@@ -118,7 +119,8 @@ class _Walker:
         self.name = name
         self.syntax = syntax
         self.declare_fields = declare_fields
-        self.lines = text.split("\n")
+        self.line_count = text.count("\n") + 1
+        self._lines: list[str] | None = None  # split on demand: only fences need them
         self.sections: list[_Section] = [_Section(0, None, None)]
         self.stack: list[_Section] = [self.sections[0]]
         self.raw_mentions: list[tuple[RefId, str, int, str]] = []
@@ -158,7 +160,7 @@ class _Walker:
                     list_kind = lists[-1] if fresh_item and lists else None
                     fresh_item = False
                     self._inline(content, line, in_item > 0, list_kind)
-                    if not in_item and _BOLD_LABEL.match(content):
+                    if not in_item and content[:2] == "**" and _BOLD_LABEL.match(content):
                         self.label = _plain(content).rstrip(":")
             elif kind == "heading_open":
                 pending_heading, heading_level = True, int(token.tag[1])
@@ -193,10 +195,15 @@ class _Walker:
     def _open_section(self, level: int, title: str, line: int) -> None:
         while self.stack and self.stack[-1].level >= level and len(self.stack) > 1:
             self.stack.pop()
-        section = _Section(level, title, line)
+        section = _Section(level, title, line, meaning=_meaning(title))
         self.sections.append(section)
         self.stack.append(section)
-        self.context = _context(self.stack)
+        meanings = [s.meaning for s in self.stack if s.meaning]
+        self.context = (
+            "cross-reference"
+            if "cross-reference" in meanings
+            else (meanings[0] if meanings else None)
+        )
 
     # -- inline content (paragraphs, list items) --------------------------------------
     def _group(self) -> tuple[Any, str | None, str | None]:
@@ -365,7 +372,9 @@ class _Walker:
     def _unclosed(self, token: Token) -> bool:
         assert token.map is not None
         first, end = token.map
-        last = self.lines[end - 1].strip() if end - 1 < len(self.lines) else ""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        last = self._lines[end - 1].strip() if end - 1 < len(self._lines) else ""
         marker = token.markup
         closed = (
             end - 1 > first
@@ -392,12 +401,15 @@ class _Walker:
         )
 
 
-def _context(stack: list[_Section]) -> str | None:
-    """What the enclosing headings say their content is: a cross-reference list, a related
-    section, or neither (then IDs in it are prose, not claims)."""
-    titles = [_HEADING_LEAD.sub("", s.title) for s in stack if s.title]
-    if any(_CROSS_REF.match(title) for title in titles):
+def _meaning(title: str) -> str | None:
+    """What a heading says its content is: a cross-reference list, a related section, or
+    neither (then IDs in it are prose, not claims). A cross-reference heading anywhere up
+    the stack wins over a related one."""
+    stripped = _HEADING_LEAD.sub("", title) if title else ""
+    if not stripped:
+        return None
+    if _CROSS_REF.match(stripped):
         return "cross-reference"
-    if any(_RELATED_TOPICS.match(title) for title in titles):
+    if _RELATED_TOPICS.match(stripped):
         return "related-topics"
     return None

@@ -230,7 +230,7 @@ def _entries(
     with a ``**File:**``/``**Location:**``/``**Index:**`` field routes (to ``routes``)."""
     entries: list[Entry] = []
     family = walker.family
-    ends = _section_ends(walker.sections, len(walker.lines))
+    ends = _section_ends(walker.sections, walker.line_count)
     for section, end in zip(walker.sections, ends):
         ids, is_range = _heading_ids(walker, section)
         declaring = [f for f in section.fields if f.name in walker.declare_fields and f.value]

@@ -38,14 +38,20 @@ __all__ = [
 # (``LESS-34-38-42``) names several.
 _FAM = r"[A-Z]{2,4}\d{2}[A-Z]?"
 _KIND = r"[A-Z]{2,}(?:-[A-Z]{2,}){0,3}"
+# (``(?=[A-Z])`` first: most positions of prose fail there, twice as fast as the lookbehind)
 _MENTION = re.compile(
-    rf"(?<![A-Za-z0-9-])(?:({_FAM})-)?({_KIND})-(\d{{2,3}}(?:-\d{{2,3}})*)(?![A-Za-z0-9])"
+    rf"(?=[A-Z])(?<![A-Za-z0-9-])(?:({_FAM})-)?({_KIND})-(\d{{2,3}}(?:-\d{{2,3}})*)(?![A-Za-z0-9])"
 )
 # An ID without a number (``NM02-CACHE-DEP``, ``ARCH-DD``): a kind of two or more segments.
 # Text is full of such words (``SUGA-ISP``, ``HTTP-CLIENT``), so a mention of one counts only
 # where the knowledge base declares it (see ``RefId.named``).
 _NAMED = re.compile(
-    rf"(?<![A-Za-z0-9-])(?:({_FAM})-)?([A-Z]{{2,}}(?:-[A-Z]{{2,}}){{1,3}})(?![A-Za-z0-9]|-[A-Za-z0-9])"
+    rf"(?=[A-Z])(?<![A-Za-z0-9-])(?:({_FAM})-)?([A-Z]{{2,}}(?:-[A-Z]{{2,}}){{1,3}})(?![A-Za-z0-9]|-[A-Za-z0-9])"
+)
+# Both in one pass: a numbered mention, or (group 3 empty) an ID without a number.
+_ANY = re.compile(
+    rf"(?=[A-Z])(?<![A-Za-z0-9-])(?:({_FAM})-)?({_KIND})(?:-(\d{{2,3}}(?:-\d{{2,3}})*))?"
+    r"(?(3)(?![A-Za-z0-9])|(?![A-Za-z0-9]|-[A-Za-z0-9]))"
 )
 # Placeholders a template or a draft leaves where the number goes.
 _PLACEHOLDER = r"(?!(?:.*-)?(?:X{2,}|N{2,}|NEW|TBD|TODO|ID)(?:-|$))"
@@ -123,13 +129,15 @@ def find_ids(text: str, *, named: bool = False) -> Iterator[tuple[RefId, int, st
     A combined mention (``LESS-34-38-42``) yields one ID per number, all at its offset.
     With ``named``, IDs without a number (``NM02-CACHE-DEP``) are yielded too.
     """
-    for match in _MENTION.finditer(text):
-        family, kind = match.group(1), match.group(2)
-        for number in match.group(3).split("-"):
-            yield RefId(family, kind, number), match.start(), match.group(0)
-    if named and "-" in text:
-        for match in _NAMED.finditer(text):
-            yield RefId(match.group(1), match.group(2), ""), match.start(), match.group(0)
+    if "-" not in text:
+        return
+    for match in _ANY.finditer(text):
+        family, kind, numbers = match.groups()
+        if numbers:
+            for number in numbers.split("-"):
+                yield RefId(family, kind, number), match.start(), match.group(0)
+        elif named and "-" in kind:
+            yield RefId(family, kind, ""), match.start(), match.group(0)
 
 
 @dataclass(frozen=True)
