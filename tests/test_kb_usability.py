@@ -109,9 +109,9 @@ def test_selector_residue_after_a_repaired_emoji_is_reported_and_repaired():
 
 def test_ambiguous_candidates_come_in_the_order_the_file_and_knowledge_base_use_them():
     damage = [Damage(1, 1, "â†'", ("↑", "→"))]
-    ranked = rank_candidates(damage, "a → b → c ↑", {})
+    ranked = rank_candidates(damage, {"→": 2, "↑": 1}, {})
     assert ranked[0].candidates == ("→", "↑")
-    by_kb = rank_candidates(damage, "no arrows here", {"→": 40, "↑": 2})
+    by_kb = rank_candidates(damage, {}, {"→": 40, "↑": 2})
     assert by_kb[0].candidates == ("→", "↑")
 
 

@@ -26,7 +26,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 __all__ = ["Claim", "Context", "Finding", "ItemRef", "build_context", "normalise"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem. ``severity`` is filled from the rule's configured level unless the rule
     sets it (``related-unknown`` gives external IDs ``info``)."""
@@ -39,7 +39,7 @@ class Finding:
     column: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemRef:
     """A checklist item with where it lives: ``owner`` is the entry key or the file stem."""
 

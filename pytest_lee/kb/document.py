@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -56,6 +57,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 DEFAULT_DECLARE_FIELDS = frozenset({"REF", "REF-ID"})
 # ``# LESS-09: Title``, ``### ❌ AP-01: …``, ``### 1. DEC-04: …``, ``### ARCH-01 to ARCH-06: …``,
 # ``## LESS-34-38-42: …``: the ID(s) a heading starts with, before its colon.
@@ -74,6 +76,7 @@ def read_document(
     max_bytes: int = DEFAULT_MAX_BYTES,
     syntax: IdSyntax = DEFAULT_SYNTAX,
     declare_fields: frozenset[str] = DEFAULT_DECLARE_FIELDS,
+    keep_text: bool = True,
 ) -> Document:
     """Read and parse one file; a file that cannot be read as UTF-8 markdown gives a
     ``Document`` with ``problem`` set (one line saying what is wrong) instead of raising."""
@@ -119,7 +122,12 @@ def read_document(
         )
     try:
         return parse_document(
-            text, path=path, display=display, syntax=syntax, declare_fields=declare_fields
+            text,
+            path=path,
+            display=display,
+            syntax=syntax,
+            declare_fields=declare_fields,
+            keep_text=keep_text,
         )
     except RecursionError:  # the walk nests bounded; this is the net for what it did not foresee
         return Document(
@@ -134,14 +142,22 @@ def parse_document(
     display: str | None = None,
     syntax: IdSyntax = DEFAULT_SYNTAX,
     declare_fields: frozenset[str] = DEFAULT_DECLARE_FIELDS,
+    keep_text: bool = True,
 ) -> Document:
     """Parse markdown ``text`` (the content of ``path``) into a ``Document``; ``syntax`` says
-    what an ID looks like, ``declare_fields`` which bold fields declare one."""
+    what an ID looks like, ``declare_fields`` which bold fields declare one. Without
+    ``keep_text`` the document does not hold the text (the linter keeps thousands)."""
     if "\r" in text:  # markdown-it breaks lines at \r\n and a lone \r too: count lines as it does
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     walker = _Walker(text, path.name, family_of_name(path.name), syntax, declare_fields)
     walker.walk(markdown_parser().parse(text))
-    return _assemble(walker, path, display if display is not None else path.as_posix())
+    document = _assemble(walker, path, display if display is not None else path.as_posix())
+    if not text.isascii():
+        from pytest_lee.kb.encoding import find_damage
+
+        symbols = Counter(_NON_ASCII.findall(text))
+        document = replace(document, damage=tuple(find_damage(text)), symbols=symbols)
+    return document if keep_text else replace(document, text="")
 
 
 def _assemble(walker: _Walker, path: Path, display: str) -> Document:

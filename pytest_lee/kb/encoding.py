@@ -23,7 +23,7 @@ import codecs
 import itertools
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,7 +94,7 @@ def _codepage(name: str) -> _Codepage:
     return page
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Damage:
     """A damaged span: where it is, what it says, and every original that fits it.
 
@@ -368,10 +368,12 @@ def _is_emoji(ch: str) -> bool:
     return code >= 0x1F000 or 0x2190 <= code <= 0x2BFF or unicodedata.category(ch) == "So"
 
 
-def rank_candidates(damage: list[Damage], text: str, counts: Mapping[str, int]) -> list[Damage]:
-    """Ambiguous candidates ordered by how often each occurs in this file, then in the
-    knowledge base (``counts``), then by plausibility: where arrows dominate, ``→`` comes
-    before ``↑``."""
+def rank_candidates(
+    damage: Sequence[Damage], in_file: Mapping[str, int], counts: Mapping[str, int]
+) -> list[Damage]:
+    """Ambiguous candidates ordered by how often each occurs in this file (``in_file``),
+    then in the knowledge base (``counts``), then by plausibility: where arrows dominate,
+    ``→`` comes before ``↑``."""
     ranked = []
     for found in damage:
         if len(found.candidates) > 1:
@@ -379,7 +381,11 @@ def rank_candidates(damage: list[Damage], text: str, counts: Mapping[str, int]) 
             candidates = tuple(
                 sorted(
                     found.candidates,
-                    key=lambda c: (-text.count(c.strip()), -counts.get(c.strip(), 0), order[c]),
+                    key=lambda c: (
+                        -in_file.get(c.strip(), 0),
+                        -counts.get(c.strip(), 0),
+                        order[c],
+                    ),
                 )
             )
             found = Damage(found.line, found.column, found.text, candidates)

@@ -67,7 +67,7 @@ _RANGE = re.compile(
 _FAMILY_OF_NAME = re.compile(rf"^({_FAM})(?![0-9])")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class RefId:
     """One lesson ID. ``family`` is ``"NM06"`` or None for a short ID not yet resolved;
     ``kind`` is ``"LESS"``; ``number`` is the digits as written (``"09"``)."""

@@ -81,6 +81,7 @@ def load_documents(
                 max_bytes=max_bytes,
                 syntax=syntax,
                 declare_fields=fields,
+                keep_text=False,
             )
             for file in files
         ]
