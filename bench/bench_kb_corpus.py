@@ -73,15 +73,23 @@ def sample(result, corpus: Path) -> None:
             print(
                 f"{rule}\t{finding.path}:{finding.line}\t?\t{finding.message[:90]} || {line[:80]}"
             )
-    documents = [d for d in result.context.documents if candidates(d.text)]
+    texts = {d.display: _text(d.path) for d in result.context.documents}  # lint keeps no text
+    documents = [d for d in result.context.documents if candidates(texts[d.display])]
     counted = _counted(result)
     for document in rng.sample(sorted(documents, key=lambda d: d.display), FILES):
-        lines = document.text.split("\n")
-        for number in candidates(document.text):
+        lines = texts[document.display].split("\n")
+        for number in candidates(texts[document.display]):
             mark = "counted" if (document.display, number) in counted else "missed"
             print(
                 f"checklist\t{document.display}:{number}\t?\t{mark} || {lines[number - 1].strip()[:90]}"
             )
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _line(path: Path, number: int) -> str:

@@ -12,6 +12,9 @@ in the same process (rounds interleaved, so machine load hits both alike; best o
 - peak memory (``VmHWM``) of a child process that only parses, and of one that lints:
   the lint keeps a compact model per file, never the token streams.
 
+The real knowledge base (``../shared/corpus/sima-7bd88ad``, when present) is timed the same
+way first.
+
     python bench/bench_kb_scale.py [--sizes 1000 10000] [--rounds 3]
 """
 
@@ -26,6 +29,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus" / "sima-7bd88ad"
 
 
 def generate(directory: Path, count: int) -> Path:
@@ -96,7 +100,7 @@ def _ident(number: int) -> str:
 
 
 def _files(kb: Path) -> list[Path]:
-    return sorted(kb.glob("*.md"))
+    return sorted(kb.rglob("*.md"))
 
 
 def parse_only(kb: Path) -> int:
@@ -147,18 +151,31 @@ def _child(mode: str, kb: Path) -> dict[str, float]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _side_by_side(kb: Path, rounds: int) -> tuple[float, float]:
+    lint_only(kb)  # warm imports and caches
+    parse_times, lint_times = [], []
+    for _ in range(rounds):
+        for function, times in ((parse_only, parse_times), (lint_only, lint_times)):
+            start = time.process_time()
+            function(kb)
+            times.append(time.process_time() - start)
+    return min(parse_times), min(lint_times)  # best of N: the least disturbed run
+
+
+def measure_corpus(rounds: int) -> None:
+    count = len(_files(CORPUS))
+    parse, linted = _side_by_side(CORPUS, rounds)
+    print(f"the real knowledge base ({CORPUS.name}, {count} files):")
+    print(f"  block-level parse: {parse * 1000:9.1f} ms  {count / parse:7.0f} files/s")
+    print(f"  lee-kb lint:       {linted * 1000:9.1f} ms  {count / linted:7.0f} files/s")
+    print(f"  ratio lint / block-level parse: {linted / parse:.2f}x  (aim: <= 1.5x)")
+
+
 def measure(count: int, rounds: int) -> float:
     with tempfile.TemporaryDirectory() as directory:
         kb = generate(Path(directory), count)
         size = sum(f.stat().st_size for f in _files(kb))
-        lint_only(kb)  # warm imports and caches
-        parse_times, lint_times = [], []
-        for _ in range(rounds):
-            for function, times in ((parse_only, parse_times), (lint_only, lint_times)):
-                start = time.process_time()
-                function(kb)
-                times.append(time.process_time() - start)
-        parse, linted = min(parse_times), min(lint_times)  # best of N: the least disturbed run
+        parse, linted = _side_by_side(kb, rounds)
         memory_parse = _child("parse_only", kb)["maxrss_mb"]
         memory_lint = _child("lint_only", kb)["maxrss_mb"]
     print(f"{count} files, {size / 1e6:.1f} MB ({size / count / 1024:.1f} KB each):")
@@ -178,6 +195,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
+    if CORPUS.is_dir():
+        measure_corpus(args.rounds)
     per_file = [measure(count, args.rounds) for count in args.sizes]
     if len(per_file) > 1:
         print(
