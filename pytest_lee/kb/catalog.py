@@ -25,20 +25,20 @@ RULES: tuple[Rule, ...] = (
         "input-error",
         "input_error",
         "error",
-        "a file lee-kb cannot read: not UTF-8, binary, too large, a test file that does not parse",
+        "a file or directory lee-kb cannot read: not UTF-8, binary, too large, unlistable, a test file that does not parse",
     ),
     Rule(
         "ref-format",
         "ref_format",
         "error",
-        "a declared REF is not NMdd-KIND-NN (or KIND-NN in a file named NMdd-…)",
+        "a declared ID is a placeholder or malformed ([tool.lee.kb] id_pattern says what is valid)",
     ),
     Rule("ref-duplicate", "ref_duplicate", "error", "one ID declared in two places"),
     Rule(
         "related-unknown",
         "related_unknown",
         "error",
-        "RELATED, Related Topics or a cross-reference names an ID declared nowhere",
+        "a related section, RELATED field, citing ID field or cross-reference names an ID declared nowhere",
     ),
     Rule(
         "index-route",

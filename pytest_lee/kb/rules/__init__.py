@@ -1,6 +1,7 @@
 """The lint rules: one module per rule, the function named after the module.
 
-``RULES`` is the table the linter runs, in order — a rule is added by adding a row, never
+``RULES`` (kept in ``pytest_lee.kb.catalog``, which imports nothing, so the configuration can
+check rule names without importing the rules) is the table the linter runs, in order — a rule is added by adding a row, never
 by editing the linter. Each row: the stable rule id (what users type in ``severity``,
 ``disable=`` and what SARIF calls ``ruleId``), the module, the default severity and one line
 saying what the rule protects.
