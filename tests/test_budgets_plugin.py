@@ -72,9 +72,7 @@ def test_budgets_are_skipped_without_the_flag(pytester):
 @pytest.mark.parametrize("app", [METRIC_APP, EMF_APP], ids=["metric-lines", "emf-lines"])
 def test_each_verdict_in_both_directions_from_app_reported_phases(pytester, app):
     make_project(pytester, app)
-    result = pytester.runpytest_inprocess(
-        "--lee-budgets", "-k", "budget", "--lee-json", "out.json"
-    )
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget", "--lee-json", "out.json")
     result.assert_outcomes(passed=4, failed=4)
     result.stdout.fnmatch_lines_random(
         [
@@ -170,9 +168,7 @@ def handler(event, context):
 )
 def test_both_counter_styles_give_the_same_counts_and_hit_rate(pytester, app):
     make_project(pytester, app, COUNTER_BUDGETS)
-    result = pytester.runpytest_inprocess(
-        "--lee-budgets", "-k", "budget", "--lee-json", "out.json"
-    )
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget", "--lee-json", "out.json")
     result.assert_outcomes(passed=3)
     entries = {
         entry["name"]: entry
@@ -307,9 +303,7 @@ def test_error_rate_counts_exceptions_and_5xx_but_not_4xx(pytester):
     pytester.mkdir("events")
     for index, kind in enumerate(["ok", "raise", "client", "server"]):
         (pytester.path / "events" / f"{index}.json").write_text(json.dumps({"kind": kind}))
-    result = pytester.runpytest_inprocess(
-        "--lee-budgets", "-k", "budget", "--lee-json", "out.json"
-    )
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget", "--lee-json", "out.json")
     result.assert_outcomes(failed=1)
     (entry,) = json.loads((pytester.path / "out.json").read_text())["budgets"]
     assert entry["name"] == "error_rate" and entry["verdict"] == "critical"

@@ -5,7 +5,9 @@ A file ``lint`` reports damage in is a file ``fix`` repairs: both walk directori
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -21,26 +23,67 @@ def markdown_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
         if path.is_file():
             files.setdefault(path.resolve(), path)
         elif path.is_dir():
-            found = (
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in MARKDOWN_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            for file in sorted(found):
-                files.setdefault(file.resolve(), file)
+            # resolve the directory once, not each file (realpath costs a syscall per part)
+            real, given = path.resolve(), str(path)
+            for file in sorted(_walk(path)):
+                key = (
+                    file.resolve() if os.path.islink(file) else real / os.path.relpath(file, given)
+                )
+                files.setdefault(key, file)
         else:
             errors.append(f"{path}: no such file or directory")
     return list(files.values()), errors
 
 
+def _walk(top: Path) -> list[Path]:
+    """Markdown files below ``top``, hidden directories skipped. A directory that cannot be
+    listed is returned as itself: reading it fails, and that makes it the input error an
+    unreadable file is (``pathlib.rglob`` would skip it without a word)."""
+    found: list[Path] = []
+
+    def unreadable(error: OSError) -> None:
+        found.append(Path(error.filename) if error.filename else top)
+
+    for directory, subdirs, names in os.walk(top, onerror=unreadable):
+        subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+        for name in names:
+            if name.startswith(".") or not name.lower().endswith(MARKDOWN_SUFFIXES):
+                continue
+            file = Path(directory, name)
+            if file.is_file():
+                found.append(file)
+    return found
+
+
+def directory_problem(path: Path) -> str | None:
+    """Why a directory in the file list could not be listed (None: it can be)."""
+    try:
+        with os.scandir(path):
+            return None
+    except OSError as error:
+        return f"cannot read the directory: {error.strerror or error}; its lessons are not linted"
+
+
 def display_path(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` when it is below it (posix), else as given."""
+    """``path`` relative to ``base`` when it is below it (posix), else as given. Compared
+    as written (``..`` folded) first — resolving every file costs a syscall per path part —
+    and resolved only when that does not place it below ``base``."""
+    cwd = os.getcwd()
+    absolute = os.path.normpath(os.path.join(cwd, path))
+    root = _prefix(cwd, str(base))
+    if absolute.startswith(root):
+        return Path(absolute[len(root) :]).as_posix()
     try:
         return path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+@lru_cache(maxsize=16)
+def _prefix(cwd: str, base: str) -> str:
+    """``base`` made absolute with a trailing separator: what paths below it start with."""
+    absolute = os.path.normpath(os.path.join(cwd, base))
+    return absolute if absolute.endswith(os.sep) else absolute + os.sep
 
 
 def relative_line(line: str, cwd: Path) -> str:

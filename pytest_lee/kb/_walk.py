@@ -13,32 +13,53 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from pytest_lee.kb._checklist import BOX_CELL, item_of_line
+from pytest_lee.kb._fences import MARKDOWN_FENCES, PLAIN_FENCES, scan_fence
+from pytest_lee.kb._routes import field_target, is_file_cell, leading_target
 from pytest_lee.kb._text import _clean, _plain, _strip_comment, _waivers
-from pytest_lee.kb.ids import RefId, expand_ranges, find_ids
+from pytest_lee.kb.ids import DEFAULT_SYNTAX, IdSyntax, RefId, expand_ranges
 from pytest_lee.kb.model import ChecklistItem, Field, Route, StatCount, StatsBlock
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-_PLAIN_FENCES = frozenset({"", "text", "txt", "plain", "plaintext"})
-_MARKDOWN_FENCES = frozenset({"markdown", "md"})
 _FIELD = re.compile(r"^\*\*([A-Za-z][A-Za-z0-9 _/-]{0,40}?):\*\*\s*(.*?)\s*$")
-_TASK = re.compile(r"^\[([ xX])\]\s+(.*)$", re.S)
-_CHECK_MARKS = ("✅", "✔️", "✔", "☑️", "☑", "☐", "⬜")
-_CHECK_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:✅|✔️|✔|☑️|☑|☐|⬜)\s*(.+?)\s*$")
-_LABEL_LINE = re.compile(r"^\s*([^\s✅✔☑☐⬜❌#][^:]{0,60}):\s*$")
+_LABEL_LINE = re.compile(r"^\s*([^\s✅✔✓☑☐⬜❌#\[][^:]{0,60}):\s*$")
 _ARROW = re.compile(r"\s(?:→|->|⇒)\s")
-_MD_FILE = re.compile(r"([\w][\w .,&()'+-]*?\.md)\b")
-_LEADING_WORDS = re.compile(r"^(?:search|see|read|check|open|load|in|from)\s+(?=\S)", re.I)
 _BOLD_LABEL = re.compile(r"^\*\*[^*\n]+\*\*:?$")
-_CROSS_REF = re.compile(r"cross[- ]?ref", re.I)
-_RELATED_TOPICS = re.compile(r"^related\b", re.I)
+# A heading's meaning, whatever emoji, numbering or case leads it: ``## 🔗 RELATED
+# PATTERNS``, ``### 5. See also``, ``## Cross-References (NM06)``. A section *about*
+# cross-references (``### Cross-Reference Accuracy``) lists examples, not claims.
+_HEADING_LEAD = re.compile(r"^[\W\d_]*(?:\d+[.)]\s*)?")
+_CROSS_REF = re.compile(
+    r"^cross[- ]?ref(?:erence)?s?(?:\s*$|\s*[(:]|\s+(?:with|to|by|for)\b)", re.I
+)
+_RELATED_TOPICS = re.compile(r"^(?:related\b|see also\b|further reading\b)", re.I)
 _STATS = re.compile(r"^\W*FILE STATISTICS\W*$", re.I)
 _COUNT = re.compile(r"^\s*([A-Za-z][A-Za-z /-]*?count)\s*:\s*(\d+)\b", re.I)
 _REF_IDS = re.compile(r"^\s*(?:reference ids|ref ids|ref-ids)\s*:\s*(.+)$", re.I)
+# ``Reference IDs: 20`` / ``~150`` / ``12 (AWS-LESS-01 to AWS-LESS-12)``: a count first
+_REF_COUNT = re.compile(r"^[~≈]?\s*(\d+)\+?(?:\s|$)")
+_FILE_COLUMN = re.compile(r"file|location|route|path|target|document|where|see", re.I)
+_ROUTE_FIELDS = frozenset({"FILE", "LOCATION", "INDEX", "PATH"})
 _CONTINUED = frozenset({"RELATED", "TAGS", "KEYWORDS"})
-_MAX_FENCE_DEPTH = 8  # ```markdown fences nested deeper are not read (real lessons nest one)
+# Tokens that change nothing the walk tracks: skipped before the dispatch below (most are these)
+_PASSIVE = frozenset(
+    {
+        "paragraph_open",
+        "paragraph_close",
+        "heading_close",
+        "hr",
+        "code_block",
+        "html_block",
+        "blockquote_open",
+        "blockquote_close",
+        "tbody_open",
+        "tbody_close",
+        "tr_open",
+    }
+)
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +83,7 @@ class _Section:
     fields: list[Field] = field(default_factory=list)
     file_route: str | None = None
     file_line: int | None = None
+    meaning: str | None = None  # "cross-reference", "related-topics" or None (see _meaning)
 
 
 @dataclass
@@ -74,11 +96,31 @@ class _Pending:
     items: list[ChecklistItem] = field(default_factory=list)
 
 
+@dataclass
+class _Table:
+    """The table being walked: header cells, and the current row's cells with lines."""
+
+    header: list[str] = field(default_factory=list)
+    row: list[tuple[str, int]] = field(default_factory=list)
+    in_head: bool = False
+
+
 class _Walker:
-    def __init__(self, text: str, family: str | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        name: str,
+        family: str | None,
+        syntax: IdSyntax = DEFAULT_SYNTAX,
+        declare_fields: frozenset[str] = frozenset({"REF", "REF-ID"}),
+    ) -> None:
         self.text = text
         self.family = family
-        self.lines = text.split("\n")
+        self.name = name
+        self.syntax = syntax
+        self.declare_fields = declare_fields
+        self.line_count = text.count("\n") + 1
+        self._lines: list[str] | None = None  # split on demand: only fences need them
         self.sections: list[_Section] = [_Section(0, None, None)]
         self.stack: list[_Section] = [self.sections[0]]
         self.raw_mentions: list[tuple[RefId, str, int, str]] = []
@@ -90,135 +132,105 @@ class _Walker:
         self.items_field: StatCount | None = None
         self.waivers = _waivers(text) if "lee-kb:" in text else {}
         self.label: str | None = None
-        self.depth = 0  # ```markdown fences being re-parsed, one inside the other
+        self.context: str | None = None  # the meaning of the enclosing sections
 
     # -- the walk -------------------------------------------------------------------
-    def walk(
-        self,
-        tokens: list[Token],
-        offset: int,
-        outer: bool,
-        fence: tuple[int, str | None] | None = None,
-    ) -> None:
-        """Walk ``tokens`` whose line 0 is file line ``offset``; ``outer`` is False inside a
-        re-parsed ```` ```markdown ```` fence, whose headings name checklist sections but
-        never end an entry; ``fence`` is then (fence line, checklist title)."""
-        local_heading: str | None = None
+    def walk(self, tokens: list[Token]) -> None:
+        """Walk the file's block tokens once, in order (fences are read by ``_fences``)."""
         in_item = in_cell = heading_level = 0
-        pending_heading = False
-        for index, token in enumerate(tokens):
+        lists: list[str] = []  # "bullet"/"ordered", innermost last
+        fresh_item = pending_heading = False
+        table: _Table | None = None
+        for token in tokens:
             kind = token.type
+            if kind in _PASSIVE:
+                continue
             if kind == "inline" and token.map is not None:
-                line = token.map[0] + offset + 1
+                line = token.map[0] + 1
                 content = token.content
                 if pending_heading:
                     pending_heading = False
                     title = _plain(_strip_comment(content))
-                    if outer:
-                        self._open_section(heading_level, title, line)
-                        self.label = None
-                    else:
-                        local_heading = title
+                    self._open_section(heading_level, title, line)
+                    self.label = None
                     self.stats_pending = line if _STATS.match(title) else None
-                elif in_cell:
-                    self._cell(content, line)
+                elif in_cell and table is not None:
+                    table.row.append((content, line))
                 else:
-                    if fence is not None:
-                        container, title, section = fence[0], fence[1], local_heading
-                    else:
-                        container, section = self.stack[-1].line, self.stack[-1].title
-                        title = self.label or section
-                    self._inline(
-                        content,
-                        line,
-                        in_item > 0,
-                        container,
-                        title,
-                        section,
-                        tokens,
-                        index,
-                        fence is None,
-                    )
-                    if outer and not in_item and _BOLD_LABEL.match(content):
+                    list_kind = lists[-1] if fresh_item and lists else None
+                    fresh_item = False
+                    self._inline(content, line, in_item > 0, list_kind)
+                    if not in_item and content[:2] == "**" and _BOLD_LABEL.match(content):
                         self.label = _plain(content).rstrip(":")
             elif kind == "heading_open":
                 pending_heading, heading_level = True, int(token.tag[1])
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                lists.append("bullet" if kind[0] == "b" else "ordered")
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                lists.pop()
             elif kind == "list_item_open":
                 in_item += 1
+                fresh_item = True
             elif kind == "list_item_close":
                 in_item -= 1
+                fresh_item = False
+            elif kind == "table_open":
+                table = _Table()
+            elif kind == "thead_open" and table is not None:
+                table.in_head = True
+            elif kind == "thead_close" and table is not None:
+                table.in_head = False
             elif kind in ("td_open", "th_open"):
                 in_cell += 1
             elif kind in ("td_close", "th_close"):
                 in_cell -= 1
+            elif kind == "tr_close" and table is not None:
+                self._row(table)
+                table.row = []
+            elif kind == "table_close":
+                table = None
             elif kind == "fence":
-                self._fence(token, offset, outer)
+                self._fence(token)
 
     def _open_section(self, level: int, title: str, line: int) -> None:
         while self.stack and self.stack[-1].level >= level and len(self.stack) > 1:
             self.stack.pop()
-        section = _Section(level, title, line)
+        section = _Section(level, title, line, meaning=_meaning(title))
         self.sections.append(section)
         self.stack.append(section)
-
-    def _context(self) -> str | None:
-        for section in self.stack:
-            if section.title and _CROSS_REF.search(section.title):
-                return "cross-reference"
-        for section in self.stack:
-            if section.title and _RELATED_TOPICS.match(section.title):
-                return "related-topics"
-        return None
+        meanings = [s.meaning for s in self.stack if s.meaning]
+        self.context = (
+            "cross-reference"
+            if "cross-reference" in meanings
+            else (meanings[0] if meanings else None)
+        )
 
     # -- inline content (paragraphs, list items) --------------------------------------
-    def _inline(
-        self,
-        content: str,
-        line: int,
-        in_item: bool,
-        container: Any,
-        title: str | None,
-        section: str | None,
-        tokens: list[Token],
-        index: int,
-        outer: bool = True,
-    ) -> None:
-        """A paragraph or list item. Inside a ```` ```markdown ```` fence (``outer`` False)
-        ``**FIELD:**`` lines are an example, not a declaration (the NM04 decision template
-        holds ``**REF:** NM04-DEC-##``): only checklist items and mentions are taken."""
-        if in_item:
-            if content.startswith("["):
-                task = _TASK.match(content)
-                if task:
-                    self._item(
-                        container,
-                        title,
-                        section,
-                        "task",
-                        _clean(task.group(2)),
-                        line,
-                        task.group(1) != " ",
-                    )
-                    return
-            elif content.startswith(_CHECK_MARKS):
-                mark = next(m for m in _CHECK_MARKS if content.startswith(m))
-                self._item(
-                    container, title, section, "list", _clean(content[len(mark) :]), line, None
-                )
-                return
+    def _group(self) -> tuple[Any, str | None, str | None]:
+        """Where an item found now goes: (container, checklist title, section)."""
+        section = self.stack[-1]
+        return section.line, self.label or section.title, section.title
+
+    def _inline(self, content: str, line: int, in_item: bool, list_kind: str | None) -> None:
+        """A paragraph or list item, line by line: checklist items, ``**FIELD:**`` lines,
+        mentions in related sections, arrow routes."""
         if self.stats_pending is not None and in_item:
             self._stat_line(content, line)
-        context = self._context()
+        context = self.context
         field_name: str | None = None
         for number, text in enumerate(content.split("\n")):
             here = line + number
             if "<!--" in text:
                 text = _strip_comment(text)
-            if outer and text.startswith("**"):
+            found = item_of_line(text, list_kind if number == 0 else None)
+            if found is not None:
+                shape, item, checked = found
+                self._item(self._group(), shape, _clean(item), here, checked)
+            elif text.startswith("**"):
                 match = _FIELD.match(text)
                 if match:
                     field_name = match.group(1).upper()
-                    self._field(Field(field_name, _strip_comment(match.group(2)), here), in_item)
+                    self._field(Field(field_name, _strip_comment(match.group(2)), here))
                     if _STATS.match(match.group(1) + ":") and not match.group(2):
                         self.stats_pending = here
                     continue
@@ -231,29 +243,24 @@ class _Walker:
                 continue
             field_name = None
             if context:
-                for ref, _, written in find_ids(text):
+                for ref, _, written in self.syntax.find(text, named=True):
                     self.raw_mentions.append((ref, written, here, context))
-            if "→" in text or "->" in text:
+            if "→" in text or "->" in text or "⇒" in text:
                 self._arrow(text, here)
-        if (
-            not in_item
-            and self.stats_pending is not None
-            and tokens[index - 1].type == "paragraph_open"
-        ) and not _STATS.match(_plain(content)):
+        if not in_item and self.stats_pending is not None and not _STATS.match(_plain(content)):
             self.stats_pending = None
 
-    def _field(self, found: Field, in_item: bool) -> None:
+    def _field(self, found: Field) -> None:
         current = self.stack[-1]
-        if found.name in ("FILE", "LOCATION") and current.file_route is None:
-            target = _MD_FILE.search(found.value.replace("`", ""))
-            current.file_route = _target_name(target.group(1)) if target else None
-            current.file_line = found.line
+        if found.name in _ROUTE_FIELDS and current.file_route is None:
+            current.file_route = field_target(found.value)
+            current.file_line = found.line if current.file_route else None
         elif found.name == "ITEMS" and self.items_field is None:
             number = re.match(r"\d+", found.value)
             if number:
                 self.items_field = StatCount("Items", int(number.group(0)), found.line)
         elif found.name == "RELATED":
-            for ref, _, written in find_ids(found.value):
+            for ref, _, written in self.syntax.find(found.value, named=True):
                 self.raw_mentions.append((ref, written, found.line, "related"))
         current.fields.append(found)
 
@@ -265,7 +272,7 @@ class _Walker:
                 name, f"{fields[last].value} {text.strip()}".strip(), fields[last].line
             )
         if name == "RELATED":
-            for ref, _, written in find_ids(text):
+            for ref, _, written in self.syntax.find(text, named=True):
                 self.raw_mentions.append((ref, written, line, "related"))
 
     def _arrow(self, text: str, line: int) -> None:
@@ -273,28 +280,49 @@ class _Walker:
         if len(parts) != 2:
             return
         left, right = parts
-        left_ids = tuple(ref for ref, _, _ in find_ids(left))
+        left_ids = tuple(ref for ref, _, _ in self.syntax.find(left))
         targets = []
         for segment in right.split(" + "):
-            found = _MD_FILE.search(segment)
+            found = leading_target(segment)
             if found:
                 # without IDs on the left, each target's own "(BUG-01)" names what it routes
-                ids = left_ids or tuple(ref for ref, _, _ in find_ids(segment[found.end() :]))
-                targets.append((_target_name(found.group(1)), ids))
+                target, rest = found
+                ids = left_ids or tuple(ref for ref, _, _ in self.syntax.find(rest))
+                targets.append((target, ids))
         for target, ids in targets:
             self.routes.append(Route(ids, target, line))
-        if not targets and self._context() is None:
+        if not targets and self.context is None:
             # a cross-reference line outside a cross-reference section is still a claim
             # that the ID on its left exists
-            mentioned = list(find_ids(left))
+            mentioned = list(self.syntax.find(left))
             if mentioned and left.strip() == mentioned[0][2]:
                 ref, _, written = mentioned[0]
                 self.raw_mentions.append((ref, written, line, "cross-reference"))
 
-    def _cell(self, content: str, line: int) -> None:
-        text = _plain(content).strip()
-        if text.endswith(".md") and _MD_FILE.fullmatch(text):
-            self.routes.append(Route((), text, line, "table"))
+    def _row(self, table: _Table) -> None:
+        """One table row: the header names the columns; a body row may route (a file
+        cell, with the IDs of its first cell) and may be a checklist item (a check-box cell)."""
+        cells = [(_plain(_strip_comment(content)), line) for content, line in table.row]
+        if table.in_head:
+            table.header = [text for text, _ in cells]
+            return
+        first = next((text for text, _ in cells if text and not BOX_CELL.match(text)), None)
+        item_line = None
+        for column, (text, line) in enumerate(cells):
+            if not text:
+                continue
+            if first is not None and item_line is None and BOX_CELL.match(text):
+                item_line, checked = line, not any(box in text for box in ("[ ]", "⬜", "☐"))
+                continue
+            if ".md" not in text.lower():
+                continue
+            header = table.header[column] if column < len(table.header) else ""
+            target = is_file_cell(text, bool(_FILE_COLUMN.search(header)))
+            if target is not None:
+                ids = tuple(ref for ref, _, _ in self.syntax.find(cells[0][0])) if column else ()
+                self.routes.append(Route(ids, target, line, "table"))
+        if first is not None and item_line is not None:
+            self._item(self._group(), "table", _clean(first), item_line, checked)
 
     def _stat_line(self, content: str, line: int) -> None:
         block = self.stats[-1] if self.stats and self.stats[-1].line == self.stats_pending else None
@@ -304,6 +332,18 @@ class _Walker:
         text = _plain(_strip_comment(content))
         count = _COUNT.match(text)
         ref_ids = _REF_IDS.match(text)
+        if ref_ids and _REF_COUNT.match(ref_ids.group(1).strip()):
+            # ``Reference IDs: 20`` is a count (of entries), not an empty list
+            number = _REF_COUNT.match(ref_ids.group(1).strip())
+            assert number is not None
+            count, ref_ids = None, None
+            block = StatsBlock(
+                block.kind,
+                block.line,
+                (*block.counts, StatCount("Reference IDs", int(number.group(1)), line)),
+                block.ids,
+                block.ids_line,
+            )
         if count:
             block = StatsBlock(
                 block.kind,
@@ -319,49 +359,22 @@ class _Walker:
         self.stats[-1] = block
 
     # -- fences ---------------------------------------------------------------------
-    def _fence(self, token: Token, offset: int, outer: bool) -> None:
+    def _fence(self, token: Token) -> None:
         assert token.map is not None
-        start = token.map[0] + offset
+        start = token.map[0]
         info = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
-        if outer and self._unclosed(token):
+        if self._unclosed(token):
             self.unclosed.append(start + 1)
-        title = self.label or self.stack[-1].title
-        if info in _MARKDOWN_FENCES:
-            if self.depth < _MAX_FENCE_DEPTH:  # a fence in a fence in a fence…: re-parsing recurses
-                self.depth += 1
-                self.walk(
-                    markdown_parser().parse(token.content),
-                    offset=start + 1,
-                    outer=False,
-                    fence=(start + 1, title),
-                )
-                self.depth -= 1
-            return
-        if info not in _PLAIN_FENCES:
-            return
-        context = self._context()
-        label: str | None = None
-        for number, text in enumerate(token.content.split("\n")):
-            here = start + 2 + number
-            if "<!--" in text:
-                text = _strip_comment(text)
-            check = _CHECK_LINE.match(text) if text.lstrip().startswith(_CHECK_MARKS) else None
-            if check:
-                self._item(start + 1, title, label, "block", _clean(check.group(1)), here, None)
-                continue
-            labelled = _LABEL_LINE.match(text)
-            if labelled:
-                label = labelled.group(1).strip()
-            if context:
-                for ref, _, written in find_ids(text):
-                    self.raw_mentions.append((ref, written, here, context))
-            if "→" in text or "->" in text:
-                self._arrow(text, here)
+        markdown = info in MARKDOWN_FENCES
+        if markdown or info in PLAIN_FENCES:  # code fences are code: never read
+            scan_fence(self, token.content, start, self.label or self.stack[-1].title, markdown)
 
     def _unclosed(self, token: Token) -> bool:
         assert token.map is not None
         first, end = token.map
-        last = self.lines[end - 1].strip() if end - 1 < len(self.lines) else ""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        last = self._lines[end - 1].strip() if end - 1 < len(self._lines) else ""
         marker = token.markup
         closed = (
             end - 1 > first
@@ -372,29 +385,31 @@ class _Walker:
 
     def _item(
         self,
-        container: Any,
-        title: str | None,
-        section: str | None,
+        group: tuple[Any, str | None, str | None],
         shape: str,
         text: str,
         line: int,
         checked: bool | None,
     ) -> None:
+        container, title, section = group
         key = (container, title, shape)
-        group = self.groups.get(key)
-        if group is None:
-            group = self.groups[key] = _Pending(title, line, shape)
-        group.items.append(
+        pending = self.groups.get(key)
+        if pending is None:
+            pending = self.groups[key] = _Pending(title, line, shape)
+        pending.items.append(
             ChecklistItem(text, line, shape, checked, section, self.waivers.get(line))
         )
 
 
-def _target_name(text: str) -> str:
-    """The file name in ``Search NM04-TECHNICAL-Decisions.md`` or ``LESS-15 (NM06-x.md``:
-    names may hold spaces (``NM06-BUGS-Critical Bugs Fixed.md``), so only an opening
-    parenthesis or a leading verb before an ``NMdd-`` name is cut off."""
-    text = text.strip()
-    if "(" in text:
-        text = text.rsplit("(", 1)[1].strip()
-    leading = _LEADING_WORDS.match(text)
-    return text[leading.end() :] if leading else text
+def _meaning(title: str) -> str | None:
+    """What a heading says its content is: a cross-reference list, a related section, or
+    neither (then IDs in it are prose, not claims). A cross-reference heading anywhere up
+    the stack wins over a related one."""
+    stripped = _HEADING_LEAD.sub("", title) if title else ""
+    if not stripped:
+        return None
+    if _CROSS_REF.match(stripped):
+        return "cross-reference"
+    if _RELATED_TOPICS.match(stripped):
+        return "related-topics"
+    return None

@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lee-kb", description="Keep the lessons knowledge base and its tests lined up."
     )
+    parser.add_argument("--version", action="version", version=f"lee-kb {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="{lint,fix,matrix}", required=True)
     lint = commands.add_parser("lint", help=HELP_LINT, description=HELP_LINT)
     lint.add_argument(
@@ -53,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="where to look for lee_ref marks (repeatable); default: [tool.lee.kb] tests",
     )
+    lint.add_argument(
+        "--min-severity",
+        choices=("error", "warning", "info"),
+        default="info",
+        help="report only findings at this severity or above (default: info, everything)",
+    )
     lint.set_defaults(run=run_lint)
     fix_parser = commands.add_parser("fix", help=HELP_FIX, description=HELP_FIX)
     fix.add_arguments(fix_parser)
@@ -61,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     matrix.add_arguments(matrix_parser)
     matrix_parser.set_defaults(run=matrix.run)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pytest-lee")
+    except PackageNotFoundError:  # a source checkout that was never installed
+        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,6 +121,8 @@ def run_lint(args: argparse.Namespace) -> int:
 
         config = replace(config, tests_configured=True)
     result = lint(paths, config, tests, base=cwd)
+    if args.min_severity != "info":
+        result = result.at_least(args.min_severity)
     for line in result.usage_errors:
         print(f"lee-kb: {relative_line(line, cwd)}", file=sys.stderr)
     report = render(result, args.format)

@@ -7,6 +7,8 @@ tests = ["tests"]                    # where lee_ref marks are looked for (defau
 external = ["NM04-DEC-*", "NM06-BUG-0[1-4]"]   # IDs that live outside these paths
 max_file_mb = 5                      # larger files are reported, not parsed
 severity = { stats-mismatch = "error", ref-unenforced = "off" }
+id_pattern = '^[A-Z]+-\\d{3}$'      # what a valid ID looks like (default: every SIMA generation)
+declare_fields = ["REF", "REF-ID"]   # bold fields whose value declares the entry's ID (default)
 
 [[tool.lee.kb.waiver]]               # an item (or, without items, a lesson) no test can enforce
 ref = "NM06-LESS-09"
@@ -34,12 +36,22 @@ from pytest_lee.errors import LeeConfigError
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 __all__ = ["SEVERITIES", "KbConfig", "Waiver", "find_pyproject", "load_kb_config"]
 
 SEVERITIES = ("error", "warning", "info", "off")
-_KEYS = ("paths", "tests", "external", "max_file_mb", "severity", "waiver")
+_KEYS = (
+    "paths",
+    "tests",
+    "external",
+    "max_file_mb",
+    "severity",
+    "waiver",
+    "id_pattern",
+    "declare_fields",
+)
+DECLARE_FIELDS = ("REF", "REF-ID")
 _WAIVER_KEYS = ("ref", "items", "reason")
 
 
@@ -70,6 +82,8 @@ class KbConfig:
     severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     waivers: tuple[Waiver, ...] = ()
     max_bytes: int = 5 * 1024 * 1024
+    id_pattern: str | None = None  # None: the built-in SIMA forms (``pytest_lee.kb.ids``)
+    declare_fields: tuple[str, ...] = DECLARE_FIELDS
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -120,6 +134,13 @@ def load_kb_config(start: Path, *, known_rules: tuple[str, ...] | None = None) -
         severity=MappingProxyType(_severity(pyproject, raw.get("severity", {}), known_rules)),
         waivers=_waivers(pyproject, text, raw.get("waiver", [])),
         max_bytes=int(max_mb * 1024 * 1024),
+        id_pattern=_pattern(pyproject, raw.get("id_pattern"), f"{key}.id_pattern"),
+        declare_fields=tuple(
+            name.upper()
+            for name in _strings(
+                pyproject, raw.get("declare_fields", list(DECLARE_FIELDS)), f"{key}.declare_fields"
+            )
+        ),
     )
 
 
@@ -129,6 +150,21 @@ def _strings(pyproject: Path, value: Any, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _pattern(pyproject: Path, value: Any, key: str) -> str | None:
+    """A regular expression that must compile (it is matched against whole IDs)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise LeeConfigError(f"{pyproject}: {key}: expected a regular expression, got {value!r}")
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise LeeConfigError(
+            f"{pyproject}: {key}: not a regular expression ({error}): {value!r}"
+        ) from None
+    return value
+
+
 def _severity(pyproject: Path, value: Any, known_rules: tuple[str, ...] | None) -> dict[str, str]:
     key = "tool.lee.kb.severity"
     if not isinstance(value, dict):
@@ -136,7 +172,9 @@ def _severity(pyproject: Path, value: Any, known_rules: tuple[str, ...] | None) 
             f'{pyproject}: {key}: expected a table rule = "error"|"warning"|"info"|"off", got {value!r}'
         )
     if known_rules is None:
-        from pytest_lee.kb.rules import RULE_NAMES as known_rules
+        from pytest_lee.kb.catalog import RULE_NAMES
+
+        known_rules = RULE_NAMES
     result = {}
     for rule, level in value.items():
         if rule not in known_rules:

@@ -26,7 +26,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 __all__ = ["Claim", "Context", "Finding", "ItemRef", "build_context", "normalise"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem. ``severity`` is filled from the rule's configured level unless the rule
     sets it (``related-unknown`` gives external IDs ``info``)."""
@@ -39,7 +39,7 @@ class Finding:
     column: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemRef:
     """A checklist item with where it lives: ``owner`` is the entry key or the file stem."""
 
@@ -134,6 +134,8 @@ def build_context(
     for document in documents:
         context.stems.setdefault(document.stem, []).append(document)
         for entry in document.entries:
+            if not entry.valid:  # a placeholder declares nothing (ref-format reports it)
+                continue
             for ref, alias in ((entry.ref, False), *((a, True) for a in entry.aliases)):
                 declarations.append(Declaration(ref, document.display, entry.line, alias))
                 context.entries.setdefault(ref.full, []).append((document, entry))
@@ -174,10 +176,11 @@ def _waivers(context: Context) -> None:
             if ref.item.waiver:
                 context.waived.setdefault((owner, normalise(ref.item.text)), ref.item.waiver)
     for waiver in context.config.waivers:
-        owner, problem = context.resolve_owner(waiver.ref)
-        if owner is None:
+        waiver_owner, problem = context.resolve_owner(waiver.ref)
+        if waiver_owner is None:
             context.waiver_problems.append((waiver, f"waiver names {problem}"))
             continue
+        owner = waiver_owner
         if not waiver.items:
             context.waived.setdefault(owner, waiver.reason)
         items = context.owners.get(owner, [])

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from pytest_lee.kb._text import _directives, _split_list, _split_ref
+from pytest_lee.kb._text import _directives, _split_list
 from pytest_lee.kb._walk import _Section, _Walker, markdown_parser
-from pytest_lee.kb.ids import RefId, family_of_name, find_ids, parse_id
+from pytest_lee.kb.ids import DEFAULT_SYNTAX, IdSyntax, RefId, expand_ranges, family_of_name
 from pytest_lee.kb.model import (
     Checklist,
     ChecklistItem,
@@ -56,15 +57,35 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+DEFAULT_DECLARE_FIELDS = frozenset({"REF", "REF-ID"})
+# ``# LESS-09: Title``, ``### ❌ AP-01: …``, ``### 1. DEC-04: …``, ``### ARCH-01 to ARCH-06: …``,
+# ``## LESS-34-38-42: …``: the ID(s) a heading starts with, before its colon.
 _ID_HEADING = re.compile(
-    r"^[^\w\s]*\s*((?:NM\d{2}-)?[A-Z][A-Z]+(?:-[A-Z]{2,})?-\d{2,3}(?:-\d{2,3})*)\s*:"
+    r"^[^\w\s]*\s*(?:\d{1,3}[.)]\s+)?([A-Z][\w-]*?(?:\s*(?:to|through|thru|–|—)\s*[A-Z][\w-]*?)?)\s*:"
 )
+# A declaring field naming several IDs cites them (``**REF:** BUG-01, LESS-08``) unless
+# it says they are one entry (``NM06-LESS-27 (combined with LESS-39)``).
+_COMBINED = re.compile(r"\bcombined\b|\bmerged\b|\balso\b", re.I)
 
 
-def read_document(path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def read_document(
+    path: Path,
+    display: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    syntax: IdSyntax = DEFAULT_SYNTAX,
+    declare_fields: frozenset[str] = DEFAULT_DECLARE_FIELDS,
+    keep_text: bool = True,
+) -> Document:
     """Read and parse one file; a file that cannot be read as UTF-8 markdown gives a
     ``Document`` with ``problem`` set (one line saying what is wrong) instead of raising."""
     family = family_of_name(path.name)
+    if path.is_dir():  # a directory markdown_files could not list
+        from pytest_lee.kb._paths import directory_problem
+
+        reason = directory_problem(path) or "a directory, not a markdown file"
+        return Document(path, display, family, problem=reason)
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -100,26 +121,50 @@ def read_document(path: Path, display: str, *, max_bytes: int = DEFAULT_MAX_BYTE
             ),
         )
     try:
-        return parse_document(text, path=path, display=display)
+        return parse_document(
+            text,
+            path=path,
+            display=display,
+            syntax=syntax,
+            declare_fields=declare_fields,
+            keep_text=keep_text,
+        )
     except RecursionError:  # the walk nests bounded; this is the net for what it did not foresee
         return Document(
             path, display, family, problem="too deeply nested to parse; flatten its nesting"
         )
 
 
-def parse_document(text: str, *, path: Path, display: str | None = None) -> Document:
-    """Parse markdown ``text`` (the content of ``path``) into a ``Document``."""
+def parse_document(
+    text: str,
+    *,
+    path: Path,
+    display: str | None = None,
+    syntax: IdSyntax = DEFAULT_SYNTAX,
+    declare_fields: frozenset[str] = DEFAULT_DECLARE_FIELDS,
+    keep_text: bool = True,
+) -> Document:
+    """Parse markdown ``text`` (the content of ``path``) into a ``Document``; ``syntax`` says
+    what an ID looks like, ``declare_fields`` which bold fields declare one. Without
+    ``keep_text`` the document does not hold the text (the linter keeps thousands)."""
     if "\r" in text:  # markdown-it breaks lines at \r\n and a lone \r too: count lines as it does
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    walker = _Walker(text, family_of_name(path.name))
-    walker.walk(markdown_parser().parse(text), offset=0, outer=True)
-    return _assemble(walker, path, display if display is not None else path.as_posix())
+    walker = _Walker(text, path.name, family_of_name(path.name), syntax, declare_fields)
+    walker.walk(markdown_parser().parse(text))
+    document = _assemble(walker, path, display if display is not None else path.as_posix())
+    if not text.isascii():
+        from pytest_lee.kb.encoding import find_damage
+
+        symbols = Counter(_NON_ASCII.findall(text))
+        document = replace(document, damage=tuple(find_damage(text)), symbols=symbols)
+    return document if keep_text else replace(document, text="")
 
 
 def _assemble(walker: _Walker, path: Path, display: str) -> Document:
     """The frozen model from what the walk collected."""
     routed_refs: list[tuple[RefId, str, int, str]] = []
-    entries = _entries(walker, routed_refs)
+    file_routes: list[Route] = []
+    entries = _restated(_entries(walker, routed_refs, file_routes), path.name)
     by_start = sorted(entries, key=lambda e: e.heading_line or e.line)
     starts = [e.heading_line or e.line for e in by_start]
     parents = _parents(by_start, starts)
@@ -161,71 +206,150 @@ def _assemble(walker: _Walker, path: Path, display: str) -> Document:
         entries=tuple(entries),
         checklists=checklists,
         mentions=mentions,
-        routes=tuple(walker.routes) + _file_routes(walker.sections),
+        routes=(*walker.routes, *file_routes),
         stats=tuple(stats),
         directives=directives,
         unclosed_fences=tuple(walker.unclosed),
     )
 
 
-def _file_routes(sections: list[_Section]) -> tuple[Route, ...]:
-    routes = []
-    for section in sections:
-        if section.file_route and section.title and (match := _ID_HEADING.match(section.title)):
-            ids = tuple(ref for ref, _, _ in find_ids(match.group(1)))
-            routes.append(
-                Route(ids, section.file_route, section.file_line or section.line or 1, "file")
-            )
-    return tuple(routes)
+def _heading_ids(walker: _Walker, section: _Section) -> tuple[list[RefId], bool]:
+    """The IDs a heading starts with (``### 1. DEC-04: …``, ``### ARCH-01 to ARCH-06: …``,
+    ``# LESS-34-38-42: …``) and whether they are a range. An ID without a number counts in
+    a heading only when the file is named after it (``…_CACHE-DEP.md``): headings such as
+    ``## NM06-LESSONS: Deployment`` are titles."""
+    match = _ID_HEADING.match(section.title or "") if section.level else None
+    if match is None:
+        return [], False
+    written = match.group(1)
+    if re.search(r"\s(?:to|through|thru|–|—)\s", written):
+        ids = expand_ranges(written)
+        return (ids, True) if len(ids) > 1 else ([], False)
+    single = walker.syntax.parse(written)
+    if single is not None and walker.syntax.valid(written):
+        if single.named and written not in walker.name:
+            return [], False
+        return [single], False
+    found = list(walker.syntax.find(written))
+    if found and all(w == written for _, _, w in found):  # LESS-34-38-42
+        return [ref for ref, _, _ in found], False
+    return [], False
 
 
-def _entries(walker: _Walker, routed_refs: list[tuple[RefId, str, int, str]]) -> list[Entry]:
-    """Every entry the sections declare; the IDs a routed heading's REF names go to
-    ``routed_refs`` (they must resolve, but declare nothing)."""
+def _entries(
+    walker: _Walker,
+    routed_refs: list[tuple[RefId, str, int, str]],
+    routes: list[Route],
+) -> list[Entry]:
+    """Every entry the sections declare. An entry's ID field declares; a field naming
+    several IDs cites them (they go to ``routed_refs``, where they must resolve); a heading
+    with a ``**File:**``/``**Location:**``/``**Index:**`` field routes (to ``routes``)."""
     entries: list[Entry] = []
     family = walker.family
-    ends = _section_ends(walker.sections, len(walker.lines))
+    ends = _section_ends(walker.sections, walker.line_count)
     for section, end in zip(walker.sections, ends):
-        refs = [f for f in section.fields if f.name == "REF"]
-        heading_id = _ID_HEADING.match(section.title or "") if section.level else None
-        if not refs and heading_id and not section.file_route:
-            ids = [ref for ref, _, _ in find_ids(heading_id.group(1))]
-            head = ids[0].with_family(ids[0].family or family)
-            aliases = tuple(i.with_family(i.family or head.family) for i in ids[1:])
-            entries.append(
-                _entry(walker, section, head, heading_id.group(1), section.line or 1, end, aliases)
-            )
-        if section.file_route and heading_id:
+        ids, is_range = _heading_ids(walker, section)
+        declaring = [f for f in section.fields if f.name in walker.declare_fields and f.value]
+        target = section.file_route
+        if target and target.rsplit("/", 1)[-1] == walker.name:
+            target = None  # the file naming itself (a footer's ``**File:**``) routes nowhere
+        if target:
+            line = section.file_line or section.line or 1
+            routes.append(Route(tuple(ids), target, line, "file" if ids else "field", is_range))
+        if target and ids:
             # a routed heading (``### ❌ AP-01: …`` + ``**Location:** x.md``): its REF
             # lists related IDs, it declares nothing here
             routed_refs += [
-                (ref, written, f.line, "ref") for f in refs for ref, _, written in find_ids(f.value)
+                (ref, written, f.line, "ref")
+                for f in declaring
+                for ref, _, written in walker.syntax.find(f.value, named=True)
             ]
-            refs = []
-        for ref_field in refs:
-            head_written, aliases = _split_ref(ref_field.value)
-            parsed = parse_id(head_written)
-            head = (
-                parsed.with_family(parsed.family or family)
-                if parsed
-                else RefId(None, head_written, "")
+            continue
+        cited = False
+        for ref_field in declaring:
+            head_written, head, aliases, citation = _declared(walker, ref_field.value)
+            if citation:
+                cited = True
+                routed_refs += [(ref, w, ref_field.line, "ref") for ref, w in aliases]
+                continue
+            if head is not None:
+                head = head.with_family(head.family or family)
+            fallback = RefId(None, head_written, "")
+            alias_ids = tuple(
+                a.with_family(a.family or (head or fallback).family) for a, _ in aliases
             )
-            aliases = tuple(a.with_family(a.family or head.family) for a in aliases)
             entries.append(
-                _entry(walker, section, head, head_written, ref_field.line, end, aliases)
+                _entry(
+                    walker,
+                    section,
+                    (head or fallback, head_written, head is not None),
+                    (ref_field.line, end),
+                    alias_ids,
+                )
+            )
+        if ids and not is_range and not target and (not declaring or cited):
+            head = ids[0].with_family(ids[0].family or family)
+            aliases_h = tuple(i.with_family(i.family or head.family) for i in ids[1:])
+            written = _heading_written(section.title or "")
+            entries.append(
+                _entry(walker, section, (head, written, True), (section.line or 1, end), aliases_h)
             )
     return entries
+
+
+def _restated(entries: list[Entry], name: str) -> list[Entry]:
+    """One entry per ID where the file only says it again: a single-entry file whose footer
+    repeats its header's ``**REF-ID:**``, or an ID heading with the same ID's field within
+    a few lines (``# INT-07: …`` / ``# File: …`` / ``**REF-ID:** INT-07``). A real second
+    declaration elsewhere in a combined file is still two entries (ref-duplicate)."""
+    kept: list[Entry] = []
+    first: dict[str, Entry] = {}
+    for entry in entries:
+        earlier = first.get(entry.key)
+        if (
+            earlier is not None
+            and entry.valid
+            and (
+                entry.ref.short in name
+                or (earlier.line == earlier.heading_line and entry.line - earlier.line <= 5)
+            )
+        ):
+            continue
+        first.setdefault(entry.key, entry)
+        kept.append(entry)
+    return kept
+
+
+def _heading_written(title: str) -> str:
+    match = _ID_HEADING.match(title)
+    return match.group(1) if match else title
+
+
+def _declared(
+    walker: _Walker, value: str
+) -> tuple[str, RefId | None, list[tuple[RefId, str]], bool]:
+    """Read a declaring field: (the ID as written, the ID if it is a valid one, the other
+    IDs it names, whether the field is a citation rather than a declaration)."""
+    value = value.strip()
+    head_written = re.split(r"[\s,;(]", value, maxsplit=1)[0].strip("`*")
+    rest = value[len(head_written) :] if value.startswith(head_written) else value
+    others = [(ref, written) for ref, _, written in walker.syntax.find(rest)]
+    parsed = walker.syntax.parse(head_written)
+    if parsed is not None and others and not _COMBINED.search(value):
+        return head_written, parsed, [(parsed, head_written), *others], True
+    valid = parsed is not None and walker.syntax.valid(head_written)
+    return head_written, parsed if valid else None, others, False
 
 
 def _entry(
     walker: _Walker,
     section: _Section,
-    ref: RefId,
-    written: str,
-    line: int,
-    end: int,
+    declared: tuple[RefId, str, bool],
+    lines: tuple[int, int],
     aliases: tuple[RefId, ...],
 ) -> Entry:
+    ref, written, valid = declared
+    line, end = lines
     values = {f.name: f.value for f in reversed(section.fields)}
     waiver = walker.waivers.get(line) or (
         walker.waivers.get(section.line) if section.line else None
@@ -243,6 +367,7 @@ def _entry(
         tags=_split_list(values.get("TAGS")),
         keywords=_split_list(values.get("KEYWORDS")),
         waiver=waiver,
+        valid=valid,
     )
 
 

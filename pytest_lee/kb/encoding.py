@@ -23,9 +23,19 @@ import codecs
 import itertools
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["Damage", "Repair", "find_damage", "repair", "repair_whole", "whole_file_encoding"]
+__all__ = [
+    "Damage",
+    "Repair",
+    "find_damage",
+    "rank_candidates",
+    "repair",
+    "repair_whole",
+    "whole_file_encoding",
+]
 
 WINDOWS_1252 = "Windows-1252"
 MAC_ROMAN = "Mac Roman"
@@ -52,7 +62,7 @@ class _Codepage:
 
     name: str
     table: str
-    encoding_map: object
+    encoding_map: Any
     byte_of: dict[str, int]
     span_re: re.Pattern[str]
 
@@ -84,7 +94,7 @@ def _codepage(name: str) -> _Codepage:
     return page
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Damage:
     """A damaged span: where it is, what it says, and every original that fits it.
 
@@ -318,7 +328,69 @@ def _spans(text: str) -> tuple[str | None, list[_Span]]:
     whole = whole_file_encoding(text)
     if whole is not None:
         return whole, _scan(text, (whole,), exact=True)
-    return None, _scan(text, (WINDOWS_1252, MAC_ROMAN))
+    return None, _with_selectors(text, _scan(text, (WINDOWS_1252, MAC_ROMAN)))
+
+
+# The emoji variation selector U+FE0F is EF B8 8F: read as Windows-1252 it is ``ï¸`` and an
+# invisible C1 control that editors drop. Left behind after an emoji (``⚠️`` became
+# ``âš ï¸``), it is part of that emoji's damage; after an emoji already repaired, residue.
+_SELECTOR = re.compile("\u00ef\u00b8\u008f?")
+
+
+def _with_selectors(text: str, spans: list[_Span]) -> list[_Span]:
+    """Join each ``ï¸`` to the damaged emoji it follows (which then reads as one emoji plus
+    selector: a reading that put a real space between them is dropped), or report it alone
+    after an intact emoji; ``ï¸`` after anything else is left to the ordinary scan."""
+    if "\u00ef\u00b8" not in text:
+        return spans
+    by_end = {span.end: number for number, span in enumerate(spans)}
+    result = list(spans)
+    taken = {span.start for span in spans}
+    for match in _SELECTOR.finditer(text):
+        start, end = match.span()
+        if start in taken:
+            continue
+        before = by_end.get(start)
+        if before is not None:
+            span = result[before]
+            fits = [c for c in span.candidates if not c.endswith(" ")] or list(span.candidates)
+            result[before] = _Span(
+                span.start, end, tuple(c + "\ufe0f" for c in fits), span.encoding
+            )
+        elif start > 0 and _is_emoji(text[start - 1]):
+            result.append(_Span(start, end, ("\ufe0f",), WINDOWS_1252))
+    result.sort(key=lambda s: s.start)
+    return result
+
+
+def _is_emoji(ch: str) -> bool:
+    code = ord(ch)
+    return code >= 0x1F000 or 0x2190 <= code <= 0x2BFF or unicodedata.category(ch) == "So"
+
+
+def rank_candidates(
+    damage: Sequence[Damage], in_file: Mapping[str, int], counts: Mapping[str, int]
+) -> list[Damage]:
+    """Ambiguous candidates ordered by how often each occurs in this file (``in_file``),
+    then in the knowledge base (``counts``), then by plausibility: where arrows dominate,
+    ``→`` comes before ``↑``."""
+    ranked = []
+    for found in damage:
+        if len(found.candidates) > 1:
+            order = {c: n for n, c in enumerate(found.candidates)}
+            candidates = tuple(
+                sorted(
+                    found.candidates,
+                    key=lambda c: (
+                        -in_file.get(c.strip(), 0),
+                        -counts.get(c.strip(), 0),
+                        order[c],
+                    ),
+                )
+            )
+            found = Damage(found.line, found.column, found.text, candidates)
+        ranked.append(found)
+    return ranked
 
 
 def _to_damage(text: str, line_starts: list[int], span: _Span) -> Damage:

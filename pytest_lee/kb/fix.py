@@ -93,6 +93,10 @@ def fix_file(path: Path, display: str | None = None, *, write: bool = True) -> F
     from pytest_lee.kb.encoding import repair
 
     display = display or path.as_posix()
+    if path.is_dir():  # a directory markdown_files could not list
+        from pytest_lee.kb._paths import directory_problem
+
+        return FileResult(path, display, problem=directory_problem(path) or "a directory")
     try:
         info = path.stat()
         data = path.read_bytes()

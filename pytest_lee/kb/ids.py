@@ -13,11 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = [
+    "DEFAULT_ID_PATTERN",
+    "DEFAULT_SYNTAX",
     "WELL_FORMED",
     "Declaration",
     "IdIndex",
+    "IdSyntax",
     "RefId",
     "Resolution",
     "expand_ranges",
@@ -25,23 +29,45 @@ __all__ = [
     "find_ids",
     "is_well_formed",
     "parse_id",
+    "split_id",
 ]
 
-# A mention: optional family, a kind of two or more capitals (one hyphenated part allowed,
-# as CACHE-DEP), and one or more two/three-digit numbers (``LESS-34-38-42`` names three).
+# A family is the leading ``NM06``/``NMP01``-like segment of a full ID (letters, then two
+# digits); a kind is one to four capitalised segments (``LESS``, ``CACHE-DEP``,
+# ``LANG-PY``, ``SUGA-ISP-LAM``); a number is two or three digits, and a combined mention
+# (``LESS-34-38-42``) names several.
+_FAM = r"[A-Z]{2,4}\d{2}[A-Z]?"
+_KIND = r"[A-Z]{2,}(?:-[A-Z]{2,}){0,3}"
+# (``(?=[A-Z])`` first: most positions of prose fail there, twice as fast as the lookbehind)
 _MENTION = re.compile(
-    r"(?<![A-Za-z0-9-])(?:(NM\d{2})-)?([A-Z][A-Z]+(?:-[A-Z]{2,})?)-(\d{2,3}(?:-\d{2,3})*)(?![A-Za-z0-9])"
+    rf"(?=[A-Z])(?<![A-Za-z0-9-])(?:({_FAM})-)?({_KIND})-(\d{{2,3}}(?:-\d{{2,3}})*)(?![A-Za-z0-9])"
 )
-# The one shape a declared REF may take: NMdd-KIND-NN (NN two or three digits).
-WELL_FORMED = re.compile(r"^NM\d{2}-[A-Z]+(?:-[A-Z]+)?-\d{2,3}$")
-_SHORT_WELL_FORMED = re.compile(r"^[A-Z]+(?:-[A-Z]+)?-\d{2,3}$")
+# An ID without a number (``NM02-CACHE-DEP``, ``ARCH-DD``): a kind of two or more segments.
+# Text is full of such words (``SUGA-ISP``, ``HTTP-CLIENT``), so a mention of one counts only
+# where the knowledge base declares it (see ``RefId.named``).
+_NAMED = re.compile(
+    rf"(?=[A-Z])(?<![A-Za-z0-9-])(?:({_FAM})-)?([A-Z]{{2,}}(?:-[A-Z]{{2,}}){{1,3}})(?![A-Za-z0-9]|-[A-Za-z0-9])"
+)
+# Both in one pass: a numbered mention, or (group 3 empty) an ID without a number.
+_ANY = re.compile(
+    rf"(?=[A-Z])(?<![A-Za-z0-9-])(?:({_FAM})-)?({_KIND})(?:-(\d{{2,3}}(?:-\d{{2,3}})*))?"
+    r"(?(3)(?![A-Za-z0-9])|(?![A-Za-z0-9]|-[A-Za-z0-9]))"
+)
+# Placeholders a template or a draft leaves where the number goes.
+_PLACEHOLDER = r"(?!(?:.*-)?(?:X{2,}|N{2,}|NEW|TBD|TODO|ID)(?:-|$))"
+# The built-in ``id_pattern``: every generation of the SIMA knowledge base.
+DEFAULT_ID_PATTERN = (
+    rf"^{_PLACEHOLDER}(?:{_FAM}-)?(?:{_KIND}-\d{{2,3}}|[A-Z]{{2,}}(?:-[A-Z]{{2,}}){{1,3}})$"
+)
+WELL_FORMED = re.compile(DEFAULT_ID_PATTERN)
+_SPLIT = re.compile(rf"^(?:({_FAM})-)?(.+?)(?:-(\d+))?$")
 _RANGE = re.compile(
-    r"((?:NM\d{2}-)?[A-Z][A-Z]+-)(\d{2,3})\s*(?:through|to|thru|\.\.|–|—|-)\s*(?:(?:NM\d{2}-)?[A-Z][A-Z]+-)?(\d{2,3})\b"
+    rf"((?:{_FAM}-)?{_KIND}-)(\d{{2,3}})\s*(?:through|to|thru|\.\.|–|—|-)\s*(?:(?:{_FAM}-)?{_KIND}-)?(\d{{2,3}})\b"
 )
-_FAMILY_OF_NAME = re.compile(r"^(NM\d{2})(?![0-9])")
+_FAMILY_OF_NAME = re.compile(rf"^({_FAM})(?![0-9])")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class RefId:
     """One lesson ID. ``family`` is ``"NM06"`` or None for a short ID not yet resolved;
     ``kind`` is ``"LESS"``; ``number`` is the digits as written (``"09"``)."""
@@ -49,6 +75,11 @@ class RefId:
     family: str | None
     kind: str
     number: str
+
+    @property
+    def named(self) -> bool:
+        """An ID without a number (``NM02-CACHE-DEP``, ``ARCH-DD``)."""
+        return not self.number
 
     @property
     def short(self) -> str:
@@ -72,24 +103,91 @@ def family_of_name(name: str) -> str | None:
     return match.group(1) if match else None
 
 
-def parse_id(text: str) -> RefId | None:
-    """Parse one ID written alone (``NM06-LESS-09``, ``LESS-09``); None if it is not one."""
+def parse_id(text: str, *, named: bool = False) -> RefId | None:
+    """Parse one ID written alone (``NM06-LESS-09``, ``LESS-09``; with ``named``, also
+    ``NM02-CACHE-DEP``); None if it is not one."""
     text = text.strip()
     match = _MENTION.fullmatch(text)
-    if match is None or "-" in match.group(3):
-        return None
-    return RefId(match.group(1), match.group(2), match.group(3))
+    if match is not None and "-" not in match.group(3):
+        return RefId(match.group(1), match.group(2), match.group(3))
+    if named and (match := _NAMED.fullmatch(text)) is not None:
+        return RefId(match.group(1), match.group(2), "")
+    return None
 
 
-def find_ids(text: str) -> Iterator[tuple[RefId, int, str]]:
+def split_id(text: str) -> RefId:
+    """Any ID a configured ``id_pattern`` accepts, split into family, kind and number as
+    far as its shape allows (``ADR-0012`` → kind ADR, number 0012)."""
+    match = _SPLIT.match(text)
+    assert match is not None  # the pattern matches any non-empty text
+    return RefId(match.group(1), match.group(2), match.group(3) or "")
+
+
+def find_ids(text: str, *, named: bool = False) -> Iterator[tuple[RefId, int, str]]:
     """Every ID mentioned in ``text``: (id, offset of the mention, mention as written).
 
     A combined mention (``LESS-34-38-42``) yields one ID per number, all at its offset.
+    With ``named``, IDs without a number (``NM02-CACHE-DEP``) are yielded too.
     """
-    for match in _MENTION.finditer(text):
-        family, kind = match.group(1), match.group(2)
-        for number in match.group(3).split("-"):
-            yield RefId(family, kind, number), match.start(), match.group(0)
+    if "-" not in text:
+        return
+    for match in _ANY.finditer(text):
+        family, kind, numbers = match.groups()
+        if numbers:
+            for number in numbers.split("-"):
+                yield RefId(family, kind, number), match.start(), match.group(0)
+        elif named and "-" in kind:
+            yield RefId(family, kind, ""), match.start(), match.group(0)
+
+
+@dataclass(frozen=True)
+class IdSyntax:
+    """What an ID looks like in this knowledge base: ``[tool.lee.kb] id_pattern`` (None:
+    the built-in SIMA forms). ``valid`` judges a declared ID; ``find``/``parse`` read IDs in
+    text — with a configured pattern, its matches (so an unseen convention is found too)."""
+
+    pattern: str | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        return _compiled(self.pattern)
+
+    def valid(self, text: str) -> bool:
+        return self.compiled.fullmatch(text) is not None
+
+    def parse(self, text: str) -> RefId | None:
+        """One ID written alone, numbered or not; None when it is not an ID at all."""
+        text = text.strip()
+        if self.pattern is None:
+            return parse_id(text, named=True)
+        return split_id(text) if self.valid(text) else parse_id(text, named=True)
+
+    def find(self, text: str, *, named: bool = False) -> Iterator[tuple[RefId, int, str]]:
+        if self.pattern is None:
+            yield from find_ids(text, named=named)
+            return
+        seen = set()
+        for match in _finder(self.pattern).finditer(text):
+            seen.add(match.start())
+            yield split_id(match.group(0)), match.start(), match.group(0)
+        for ref, offset, written in find_ids(text, named=named):
+            if offset not in seen:
+                yield ref, offset, written
+
+
+DEFAULT_SYNTAX = IdSyntax()
+
+
+@lru_cache(maxsize=8)
+def _compiled(pattern: str | None) -> re.Pattern[str]:
+    return WELL_FORMED if pattern is None else re.compile(pattern)
+
+
+@lru_cache(maxsize=8)
+def _finder(pattern: str) -> re.Pattern[str]:
+    """A configured whole-ID pattern as a finder: anchors dropped, word edges required."""
+    body = pattern.removeprefix("^").removesuffix("$").removesuffix(r"\Z")
+    return re.compile(rf"(?<![A-Za-z0-9-])(?:{body})(?![A-Za-z0-9])")
 
 
 def expand_ranges(text: str) -> list[RefId]:
@@ -151,6 +249,8 @@ class IdIndex:
 
     declared: dict[str, list[Declaration]] = field(default_factory=dict)
     families_by_kind: dict[str, set[str]] = field(default_factory=dict)
+    kind_counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, family) → IDs
+    tails: dict[str, list[str]] = field(default_factory=dict)  # "PY-05" → ["LANG-PY-05"]
 
     @classmethod
     def build(cls, declarations: Iterable[Declaration]) -> IdIndex:
@@ -164,6 +264,11 @@ class IdIndex:
         self.declared.setdefault(ref.full, []).append(declaration)
         if ref.family:
             self.families_by_kind.setdefault(ref.kind, set()).add(ref.family)
+            key = (ref.kind, ref.family)
+            self.kind_counts[key] = self.kind_counts.get(key, 0) + 1
+        if "-" in ref.kind and ref.number:  # LANG-PY-05 is also written PY-05
+            tail = f"{ref.kind.rsplit('-', 1)[1]}-{ref.number}"
+            self.tails.setdefault(tail, []).append(ref.full)
 
     def resolve(self, ref: RefId | str, context_family: str | None = None) -> Resolution:
         """Resolve a full or short ID. A short ID resolves through the families that declare
@@ -194,16 +299,33 @@ class IdIndex:
             own = f"{context_family}-{ref.short}" if context_family else None
             if own in candidates:
                 return Resolution(written, own, True)
+            home = self._home(ref.kind, candidates)
+            if home is not None:
+                return Resolution(written, home, True)
             return Resolution(written, None, False, candidates)
+        tails = sorted(set(self.tails.get(ref.short, ())))
+        if len(tails) == 1:  # PY-05 for LANG-PY-05: the kind's last part names it
+            return Resolution(written, tails[0], True)
         guess = families[0] if len(families) == 1 else context_family
         return Resolution(written, ref.with_family(guess).full, False)
+
+    def _home(self, kind: str, candidates: tuple[str, ...]) -> str | None:
+        """The candidate of the family that is home to ``kind``: it declares at least three
+        times as many IDs of that kind as any other (LESS lives in NM06; a project file
+        that numbers three lessons of its own does not make ``LESS-02`` ambiguous)."""
+        counts = sorted(
+            ((self.kind_counts.get((kind, c.split("-", 1)[0]), 0), c) for c in candidates),
+            reverse=True,
+        )
+        if len(counts) > 1 and counts[0][0] >= 3 * max(counts[1][0], 1):
+            return counts[0][1]
+        return None
 
     def declarations(self, full: str) -> list[Declaration]:
         return self.declared.get(full, [])
 
 
-def is_well_formed(text: str, *, short_allowed: bool = False) -> bool:
-    """True if ``text`` is a REF as the knowledge base should write it."""
-    if WELL_FORMED.match(text):
-        return True
-    return short_allowed and bool(_SHORT_WELL_FORMED.match(text))
+def is_well_formed(text: str, *, short_allowed: bool = True) -> bool:
+    """True if ``text`` is an ID as the built-in ``id_pattern`` accepts it (short IDs
+    included: the newest layout declares ``GATE-01`` in files whose name gives no family)."""
+    return WELL_FORMED.match(text) is not None and (short_allowed or text[:2] == "NM")

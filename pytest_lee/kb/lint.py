@@ -8,19 +8,24 @@ next; ``<!-- lee-kb: disable-file=rule -->`` in the whole file (``all`` names ev
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_lee.kb._paths import display_path, markdown_files
-from pytest_lee.kb.config import KbConfig
+from pytest_lee.kb.config import DECLARE_FIELDS, KbConfig
 from pytest_lee.kb.context import Context, Finding, build_context, normalise
 from pytest_lee.kb.document import read_document
+from pytest_lee.kb.ids import IdSyntax
 from pytest_lee.kb.model import Document
 from pytest_lee.kb.rules import RULES, rule_function
 from pytest_lee.kb.tests_index import scan_tests
 
 __all__ = ["LintResult", "Summary", "display_path", "lint", "load_documents", "markdown_files"]
+
+
+_LEVELS = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,13 @@ class LintResult:
     usage_errors: tuple[str, ...]
     context: Context
 
+    def at_least(self, severity: str) -> LintResult:
+        """Only the findings at ``severity`` or above (``--min-severity``); input errors,
+        which make the result incomplete, are always kept."""
+        keep = _LEVELS[: _LEVELS.index(severity) + 1]
+        findings = tuple(f for f in self.findings if f.severity in keep or f.rule == "input-error")
+        return LintResult(findings, self.summary, self.usage_errors, self.context)
+
     @property
     def exit_code(self) -> int:
         """2 for usage or input errors (it wins), 1 for findings at error severity, else 0."""
@@ -50,8 +62,32 @@ class LintResult:
         return 1 if any(f.severity == "error" for f in self.findings) else 0
 
 
-def load_documents(files: Sequence[Path], base: Path, max_bytes: int) -> list[Document]:
-    return [read_document(file, display_path(file, base), max_bytes=max_bytes) for file in files]
+def load_documents(
+    files: Sequence[Path], base: Path, max_bytes: int, config: KbConfig | None = None
+) -> list[Document]:
+    """Read and parse each file, with the configuration's ID syntax and declaring fields."""
+    syntax = IdSyntax(config.id_pattern if config else None)
+    fields = frozenset(config.declare_fields if config else DECLARE_FIELDS)
+    # Parsing allocates millions of short-lived tokens that reference counting frees (they
+    # hold no cycles); the cyclic collector would only rescan the growing model again and
+    # again, a tenth of the run on a large knowledge base.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return [
+            read_document(
+                file,
+                display_path(file, base),
+                max_bytes=max_bytes,
+                syntax=syntax,
+                declare_fields=fields,
+                keep_text=False,
+            )
+            for file in files
+        ]
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def lint(
@@ -67,7 +103,7 @@ def lint(
             for path in tests
             if not path.exists()
         ]
-    documents = load_documents(files, base, config.max_bytes)
+    documents = load_documents(files, base, config.max_bytes, config)
     index = scan_tests(test_paths, base)
     context = build_context(config, documents, index, base=base.resolve())
     findings = []
@@ -125,6 +161,6 @@ def _summary(context: Context) -> Summary:
                 enforced += 1
             elif context.waived.get(key):
                 waived += 1
-    refs = {entry.key for document in context.documents for entry in document.entries}
+    keys = {entry.key for document in context.documents for entry in document.entries}
     files = len(context.documents)
-    return Summary(files, len(refs), items, enforced, waived, items - enforced - waived)
+    return Summary(files, len(keys), items, enforced, waived, items - enforced - waived)

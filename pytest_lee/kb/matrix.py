@@ -220,7 +220,7 @@ def _load(args: argparse.Namespace) -> _Source:
     files, missing = markdown_files(paths)
     if missing:
         raise _UsageError(relative_line(missing[0], cwd))
-    documents = load_documents(files, cwd, config.max_bytes)
+    documents = load_documents(files, cwd, config.max_bytes, config)
     problems = [f"{d.display}: {d.problem}" for d in documents if d.problem]
     index = scan_tests([p for p in config.tests if p.exists()], cwd)
     problems += [f"{p.path}:{p.line}: {p.message}" for p in index.problems]

@@ -8,9 +8,11 @@ the file as it is on disk (lines inside multi-line paragraphs and inside re-pars
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pytest_lee.kb.encoding import Damage
 from pytest_lee.kb.ids import RefId
 
 __all__ = [
@@ -27,7 +29,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Field:
     """A ``**NAME:** value`` line: ``name`` upper-cased (``REF``, ``PRIORITY``, ``FILE``…),
     ``value`` without HTML comments and trailing spaces."""
@@ -37,7 +39,7 @@ class Field:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """An ID named where it must resolve: a ``**RELATED:**`` field (``context="related"``),
     a ``## Related Topics`` section (``"related-topics"``), a cross-reference section,
@@ -52,7 +54,7 @@ class Mention:
     owner: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChecklistItem:
     """One checklist item. ``text`` is as written minus its marker and any HTML comment;
     ``shape`` is ``"task"`` (``- [ ]``/``- [x]``, also inside ```` ```markdown ````),
@@ -68,7 +70,7 @@ class ChecklistItem:
     waiver: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Checklist:
     """Items grouped under one title. ``owner`` is the key of the REF'd entry the checklist
     sits in, or None — then tests name its items by the file's stem (``Document.stem``)."""
@@ -80,7 +82,7 @@ class Checklist:
     owner: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One declared lesson/bug/decision. ``ref`` has its family filled in (from the file
     name for a short ID, when the name starts with ``NMdd``); ``written`` is the ID as the
@@ -102,6 +104,7 @@ class Entry:
     keywords: tuple[str, ...] = ()
     related: tuple[Mention, ...] = ()
     waiver: str | None = None
+    valid: bool = True  # False: the ID field holds no valid ID (``ref-format`` says what to write)
 
     @property
     def key(self) -> str:
@@ -109,20 +112,22 @@ class Entry:
         return self.ref.full
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Route:
     """An index line routing IDs to a file: ``NM06-BUG-01 → NM06-BUGS-Critical.md``, a
     ``### LESS-09: …`` heading with ``- **File:** `x.md```, or a table cell naming a
     ``.md`` file. ``ids`` may be empty (``Bug queries → NM06-BUGS-Critical.md``);
-    ``kind`` is ``"arrow"``, ``"file"`` or ``"table"``."""
+    ``kind`` is ``"arrow"``, ``"file"`` (an ID heading's field), ``"field"`` (a
+    ``**File:**``/``**Index:**`` field under any other heading) or ``"table"``."""
 
     ids: tuple[RefId, ...]
     target: str
     line: int
     kind: str = "arrow"
+    span: bool = False  # the ids are a range (``### ARCH-01 to ARCH-06:``): one entry each
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatCount:
     """``- Lesson Count: 2 deployment lessons`` → (``Lesson Count``, 2, line)."""
 
@@ -131,7 +136,7 @@ class StatCount:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatsBlock:
     """A ``**FILE STATISTICS:**`` block (``kind="file"``: counts and ``Reference IDs``
     compared with the file's entries) or an index's ``**Items:** N`` (``kind="index"``:
@@ -145,7 +150,7 @@ class StatsBlock:
     ids_line: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Directive:
     """An HTML comment addressed to lee-kb: ``disable`` (rules off on this line and the
     next), ``disable-file`` (rules off in the whole file) or ``waive`` (``reason``)."""
@@ -156,16 +161,21 @@ class Directive:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One parsed file. ``display`` is the path as findings print it; ``family`` the
     ``NMdd`` its name starts with; ``problem`` a one-line reason the file could not be
-    read (then everything else is empty); ``unclosed_fences`` lines of fences never closed."""
+    read (then everything else is empty); ``unclosed_fences`` lines of fences never closed.
+    ``damage`` is the file's encoding damage and ``symbols`` how often each non-ASCII
+    character occurs (to rank ambiguous repairs), both found while the text is at hand:
+    ``lee-kb lint`` keeps this compact model, not the text (``text`` is then empty)."""
 
     path: Path
     display: str
     family: str | None
     text: str = ""
+    damage: tuple[Damage, ...] = ()
+    symbols: Mapping[str, int] = field(default_factory=dict)
     entries: tuple[Entry, ...] = ()
     checklists: tuple[Checklist, ...] = ()
     mentions: tuple[Mention, ...] = ()

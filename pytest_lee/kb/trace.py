@@ -118,10 +118,10 @@ def build_matrix(context: Context, junit: JUnitReport | None = None) -> Matrix:
                     entry.heading or entry.key,
                     None,
                     document.display,
-                    entry.line,
-                    tests,
-                    context.waived.get(entry.key),
-                    junit,
+                    line=entry.line,
+                    tests=tests,
+                    waiver=context.waived.get(entry.key),
+                    junit=junit,
                 )
             )
         for checklist in document.checklists:
@@ -136,10 +136,10 @@ def build_matrix(context: Context, junit: JUnitReport | None = None) -> Matrix:
                         item.text,
                         item.section or checklist.title,
                         document.display,
-                        item.line,
-                        tests,
-                        context.waived.get(key),
-                        junit,
+                        line=item.line,
+                        tests=tests,
+                        waiver=context.waived.get(key),
+                        junit=junit,
                     )
                 )
         rows += sorted(found, key=lambda row: row.line)  # each REF, then its items
@@ -163,6 +163,7 @@ def _row(
     label: str,
     section: str | None,
     path: str,
+    *,
     line: int,
     tests: tuple[TestLink, ...],
     waiver: str | None,

@@ -21,12 +21,15 @@ def index_route(context: Context) -> Iterator[Finding]:
     for document in context.documents:
         by_name.setdefault(document.path.name, []).append(document)
     names = sorted(by_name)
+    hints: dict[str, str] = {}  # an index routes to the same missing file many times
     for document in context.documents:
         for route in document.routes:
             targets = _targets(document, route.target, by_name)
             if targets is None:
-                close = difflib.get_close_matches(route.target, names, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'? " if close else ""
+                if route.target not in hints:
+                    close = difflib.get_close_matches(route.target, names, n=1, cutoff=0.6)
+                    hints[route.target] = f"did you mean '{close[0]}'? " if close else ""
+                hint = hints[route.target]
                 yield Finding(
                     "index-route",
                     document.display,

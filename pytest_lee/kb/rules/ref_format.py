@@ -1,9 +1,12 @@
-"""``ref-format``: a declared REF must be a well-formed ID.
+"""``ref-format``: a declared ID must be a valid one.
 
-Full IDs are ``NMdd-KIND-NN`` (``NM06-LESS-09``); a single-entry file may declare the short
-``KIND-NN`` in its heading when its name starts with the family (``NM06-…``). Placeholders
-(``NM06-LESS-XX``, ``NM06-LESS-[NEW]``) and one-digit numbers are what this catches: no
-test can name a lesson whose ID is still a placeholder.
+What valid means is ``[tool.lee.kb] id_pattern``; the default accepts every convention of
+the SIMA knowledge base — ``NM06-LESS-09``, ``LESS-09`` (the family from the file name, or
+none in the newest layout), ``LANG-PY-02``, ``NMP01-LEE-02``, and IDs without a number
+(``NM02-CACHE-DEP``, ``ARCH-DD``). Placeholders (``NM06-LESS-XX``, ``NM06-LESS-[NEW]``) and
+one-digit numbers are what this catches: no test can name a lesson whose ID is still a
+placeholder. A template (a file whose name or folder says ``template``) is placeholders
+on purpose, and is not reported.
 """
 
 from __future__ import annotations
@@ -12,38 +15,37 @@ import re
 from collections.abc import Iterator
 
 from pytest_lee.kb.context import Context, Finding
-from pytest_lee.kb.ids import is_well_formed
 
-_LOOSE = re.compile(r"^(?:(NM\d{1,2})-)?([A-Za-z]+(?:-[A-Za-z]+)?)-(\d{1,3})$")
+_LOOSE = re.compile(r"^(?:([A-Za-z]{2,4}\d{1,2})-)?([A-Za-z]+(?:-[A-Za-z]+)?)-(\d{1,3})$")
+_TEMPLATE = re.compile(r"template", re.I)
 
 
 def ref_format(context: Context) -> Iterator[Finding]:
     for document in context.documents:
+        if _TEMPLATE.search(document.display):
+            continue
         for entry in document.entries:
-            written = entry.written
-            if is_well_formed(written):
-                continue
-            if is_well_formed(written, short_allowed=True) and document.family:
+            if entry.valid:
                 continue
             yield Finding(
-                "ref-format", document.display, entry.line, _message(written, document.family)
+                "ref-format",
+                document.display,
+                entry.line,
+                _message(entry.written, context.config.id_pattern),
             )
 
 
-def _message(written: str, family: str | None) -> str:
+def _message(written: str, pattern: str | None) -> str:
     loose = _LOOSE.match(written)
-    if loose and family is None and loose.group(1) is None:
-        return (
-            f"REF '{written}' is a short ID in a file whose name gives no family; "
-            f"write the full ID (NMdd-{written.upper()}) or name the file NMdd-…"
-        )
-    if loose:
-        fam = (loose.group(1) or family or "NMdd").upper()
-        if re.fullmatch(r"NM\d", fam):
-            fam = "NM0" + fam[2]
-        suggestion = f"{fam}-{loose.group(2).upper()}-{int(loose.group(3)):02d}"
-        return f"REF '{written}' is not a well-formed ID; write '{suggestion}'"
+    if loose and pattern is None:
+        family = loose.group(1).upper() if loose.group(1) else None
+        if family and re.fullmatch(r"NM\d", family):
+            family = "NM0" + family[2]
+        suggestion = f"{loose.group(2).upper()}-{int(loose.group(3)):02d}"
+        suggestion = f"{family}-{suggestion}" if family else suggestion
+        return f"REF '{written}' is not a valid ID; write '{suggestion}'"
+    expected = f"matching id_pattern {pattern!r}" if pattern else "e.g. NM06-LESS-09 or LESS-09"
     return (
-        f"REF '{written}' is not a well-formed ID (expected NMdd-KIND-NN, e.g. NM06-LESS-09); "
+        f"REF '{written}' is not a valid ID ({expected}); "
         "give the entry its real number before tests can name it"
     )

@@ -12,7 +12,7 @@ from pytest_lee.kb.context import Context, Finding
 def ref_unenforced(context: Context) -> Iterator[Finding]:
     for document in context.documents:
         for entry in document.entries:
-            if not entry.ref.number:  # a malformed REF: ref-format says what to write first
+            if not entry.valid:  # a malformed REF: ref-format says what to write first
                 continue
             if entry.key in context.enforced or context.waived.get(entry.key):
                 continue

@@ -25,6 +25,10 @@ def related_unknown(context: Context) -> Iterator[Finding]:
             resolution = context.ids.resolve(mention.ref, document.family)
             if resolution.status == "declared":
                 continue
+            if mention.ref.named:
+                # ``SUGA-ISP``, ``HTTP-CLIENT``: words shaped like an ID without a number
+                # count only where the knowledge base declares them
+                continue
             where = _where(mention.context)
             if resolution.status == "ambiguous":
                 yield Finding(

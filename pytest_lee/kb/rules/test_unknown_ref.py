@@ -23,6 +23,6 @@ def test_unknown_ref(context: Context) -> Iterator[Finding]:
         yield Finding(
             "test-unknown-ref", test.path, test.line, f"lee_ref({test.ref!r}, …) {problem}"
         )
-    for problem in context.tests.problems:
-        if not problem.fatal:
-            yield Finding("test-unknown-ref", problem.path, problem.line, problem.message)
+    for scan in context.tests.problems:
+        if not scan.fatal:
+            yield Finding("test-unknown-ref", scan.path, scan.line, scan.message)
