@@ -73,6 +73,7 @@ def build_package(
             files=tuple(manifest),
             manifest=MappingProxyType(manifest),
             warnings=tuple(warnings),
+            left_out=tuple(selection.left_out),
         )
         write_atomic(package.manifest_path, manifest_json(package, source_dir, verified=verify))
     except OSError as error:  # the output side: a full disk, a read-only or missing directory
@@ -135,6 +136,7 @@ def manifest_json(package: model.Package, source: Path, *, verified: bool) -> st
         "zlib": zlib.ZLIB_RUNTIME_VERSION,
         "files": dict(package.manifest),
         "warnings": list(package.warnings),
+        "left_out": list(package.left_out),
     }
     return json.dumps(document, indent=2) + "\n"
 
@@ -147,9 +149,15 @@ def _apply_omit(
         for pattern in omit
         if not any(match_path(item.name, pattern) for item in files)
     ]
-    kept = [item for item in files if not any(match_path(item.name, pattern) for pattern in omit)]
-    omitted = tuple(item.name for item in files if item not in kept)
-    return kept, omitted, errors
+    if not omit:
+        return files, (), errors
+    kept, left_out = [], []
+    for item in files:  # one pass: a membership test against a list was quadratic
+        if any(match_path(item.name, pattern) for pattern in omit):
+            left_out.append(item.name)
+        else:
+            kept.append(item)
+    return kept, tuple(left_out), errors
 
 
 def _zip_info(item: SourceFile) -> zipfile.ZipInfo:
@@ -180,9 +188,10 @@ def _write_zip(
             except UnicodeEncodeError:
                 errors.append(f"{item.name!r}: file name is not valid UTF-8")
                 continue
-            manifest[item.name] = hashlib.sha256(data).hexdigest()
+            digest = hashlib.sha256(data).hexdigest()
+            manifest[item.name] = digest
             if verifier is not None:
-                verifier.add_file(item.name, data)
+                verifier.add_file(item.name, data, vendored=item.vendored, digest=digest)
     return manifest, errors
 
 
