@@ -44,6 +44,7 @@ __all__ = ["CHILD_SCRIPT", "ChildRun", "ImportTiming", "run_handler"]
 
 CHILD_SCRIPT = Path(__file__).with_name("child_main.py")
 _STDERR_TAIL_LINES = 20
+_BLOCKED = "lee-network: blocked "  # network_guard.PREFIX
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class ChildRun:
     # Number of stdout lines printed by the end of the import, then of each invocation:
     # ``stdout_lines[:stdout_marks[1]]`` is what the cold start printed.
     stdout_marks: tuple[int, ...] = ()
+    # Connections the network guard refused (``host:port``), in order, even when swallowed.
+    blocked: tuple[str, ...] = ()
 
     @property
     def cold_start_ms(self) -> float | None:
@@ -364,6 +367,9 @@ def _assemble(
     if error is None and garbage:
         error = f"unreadable record from the child: {garbage[0]!r}"
     lines, imports = _split_stderr(stderr)
+    blocked = tuple(
+        dict.fromkeys(line[len(_BLOCKED) :] for line in lines if line.startswith(_BLOCKED))
+    )
     return ChildRun(
         ok=error is None,
         error=error,
@@ -378,6 +384,7 @@ def _assemble(
         stdout_lines=tuple(line.decode("utf-8", "replace") for line in stdout.splitlines()),
         stderr_tail="\n".join(lines[-_STDERR_TAIL_LINES:]),
         imports=imports,
+        blocked=blocked,
     )
 
 

@@ -19,9 +19,7 @@ from typing import Any
 
 from pytest_lee._atomic import write_atomic
 from pytest_lee.errors import LeeError, PackageError
-from pytest_lee.settings import FunctionSettings
-
-HEALTH_EVENT = {"test": "true"}
+from pytest_lee.settings import FunctionSettings, Settings
 
 
 def code_sha256(data: bytes) -> str:
@@ -111,21 +109,32 @@ def invocation_errors(child: Any, count: int) -> list[str | None]:
 
 
 def health_check(
-    store: CodeStore, sha: str, handler: str, event: Any, function: FunctionSettings
+    store: CodeStore,
+    sha: str,
+    handler: str,
+    event: Any,
+    function: FunctionSettings,
+    *,
+    settings: Settings | None = None,
 ) -> HealthCheck:
-    """Invoke the bytes under *sha* once, cold, with *event*; any error fails the check."""
+    """Invoke the bytes under *sha* once, cold, with *event*; any error fails the check,
+    and with *settings* so does a response the health rules refuse (see ``health``)."""
     try:
         child = run_events(store, sha, handler, [event], function)
     except PackageError as error:
         return HealthCheck("failed", event=event, error=one_line(error))
     except LeeError as error:
         return HealthCheck("failed", event=event, error=str(error))
-    error = invocation_errors(child, 1)[0]
+    problem = invocation_errors(child, 1)[0]
+    if settings is not None and child.responses:
+        from pytest_lee.rehearsal.health import judge
+
+        problem = judge(settings, child.responses[0], problem, child.blocked)
     return HealthCheck(
-        "failed" if error else "passed",
+        "failed" if problem else "passed",
         event=event,
         response=child.responses[0] if child.responses else None,
-        error=error,
+        error=problem,
         stderr_tail=child.stderr_tail,
         import_ms=child.import_ms,
         first_invoke_ms=child.first_invoke_ms,

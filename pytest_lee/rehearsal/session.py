@@ -19,17 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from pytest_lee.errors import LeeError
+from pytest_lee.lambda_runtime.offline import rehearsal_child
 from pytest_lee.rehearsal.canary import (
     CanaryResult,
     check_canary_arguments,
     routed_weight,
     run_canary,
 )
-from pytest_lee.rehearsal.credentials import DEAD_ENDPOINT, child_function
 from pytest_lee.rehearsal.deploy import Deployment, StepFailed, StepLog
 from pytest_lee.rehearsal.function import ALIAS, LambdaFunction
+from pytest_lee.rehearsal.health import health_event
 from pytest_lee.rehearsal.local import (
-    HEALTH_EVENT,
     CodeStore,
     HealthCheck,
     health_check,
@@ -65,8 +65,7 @@ class Rehearsal:
         self._report = report
         self._work = work_dir
         self._store = CodeStore(work_dir / "code")
-        child_endpoint = {"moto": DEAD_ENDPOINT, "local": target.endpoint}.get(target.mode)
-        self._child = child_function(settings.function, work_dir / "child-aws", child_endpoint)
+        self._child = rehearsal_child(settings, target.mode, target.endpoint, work_dir)
         self._history: list[str] = []  # versions production has pointed at, in order
         self._runs = 0
         self.deployments: list[Deployment] = []
@@ -105,7 +104,7 @@ class Rehearsal:
         if canary_events is not None and not list(canary_events):
             raise LeeError("canary_events: expected at least one event, got none")
         self._guard()
-        event = HEALTH_EVENT if event is None else event
+        event = health_event(self.settings) if event is None else event
         canary_events = list(canary_events) if canary_events is not None else [event]
         run = self._start_run("deploy")
         try:
@@ -159,7 +158,9 @@ class Rehearsal:
                 step.detail = self._function.point_alias(run.version)
             self._history.append(run.version)
             if health:
-                self._health_check(run, HEALTH_EVENT if event is None else event, fail=False)
+                self._health_check(
+                    run, health_event(self.settings) if event is None else event, fail=False
+                )
         except _failures() as error:
             return run.finish(reason=one_line(error))
         return run.finish(rolled_back=True, reason=run.health.error)
@@ -229,7 +230,12 @@ class Rehearsal:
                 )
             else:
                 run.health = health_check(
-                    self._store, run.sha, configuration["Handler"], event, self._child
+                    self._store,
+                    run.sha,
+                    configuration["Handler"],
+                    event,
+                    self._child,
+                    settings=self.settings,
                 )
             shown = json.dumps(event, default=str)[:60]
             if not run.health.passed:
