@@ -78,7 +78,11 @@ def test_a_swallowed_refusal_is_still_reported(tmp_path: Path):
 def test_loopback_stays_open(tmp_path: Path):
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    accepted = threading.Thread(target=lambda: listener.accept()[0].close(), daemon=True)
+
+    def accept_one() -> None:
+        listener.accept()[0].close()
+
+    accepted = threading.Thread(target=accept_one, daemon=True)
     accepted.start()
     code = handler_dir(
         tmp_path,

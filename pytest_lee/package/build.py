@@ -31,6 +31,7 @@ from pytest_lee.errors import PackageError
 from pytest_lee.package import model
 from pytest_lee.package._glob import match_path
 from pytest_lee.package.select import SourceFile, select_files
+from pytest_lee.package.vendor import merge, vendored_files
 from pytest_lee.package.verify import Verifier
 
 if TYPE_CHECKING:
@@ -56,7 +57,8 @@ def build_package(
     if isinstance(omit, str):  # omit="a.py" would otherwise omit the letters
         omit = (omit,)
     selection = select_files(source_dir, settings.exclude, skip=out_dir)
-    files, omitted, omit_errors = _apply_omit(selection.files, tuple(omit))
+    own = merge(selection.files, vendored_files(settings))
+    files, omitted, omit_errors = _apply_omit(own, tuple(omit))
     errors = selection.errors + omit_errors
     if errors:
         raise PackageError(errors, during="build")
