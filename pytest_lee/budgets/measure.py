@@ -110,6 +110,16 @@ def package_code(
     return extract_package(package.path, workdir / "task"), package.left_out
 
 
+def layers_dir(settings: Settings, workdir: Path) -> Path | None:
+    """The ``[[tool.lee.layer]]`` zips built and unzipped in order: the child's ``/opt``."""
+    if not settings.layers:
+        return None
+    from pytest_lee.package.layers import build_layers, extract_layers
+
+    layers = build_layers(settings, workdir / "layers")
+    return extract_layers([layer.path for layer in layers], workdir / "opt")
+
+
 def measure(
     settings: Settings,
     *,
@@ -133,13 +143,20 @@ def measure(
     try:
         if code_dir is None:
             code_dir, left_out = package_code(settings, source, workdir)
+        opt_dir = layers_dir(settings, workdir)
         with offline_children(settings, workdir, function, code_dir) as child:
             traced = run_handler(
-                code_dir, handler, plan[:1], child, timeout_s=timeout_s, importtime=True
+                code_dir,
+                handler,
+                plan[:1],
+                child,
+                timeout_s=timeout_s,
+                importtime=True,
+                opt_dir=opt_dir,
             )
             _require_completed(traced, handler, left_out)
             collected = [
-                run_handler(code_dir, handler, plan, child, timeout_s=timeout_s)
+                run_handler(code_dir, handler, plan, child, timeout_s=timeout_s, opt_dir=opt_dir)
                 for _ in range(runs)
             ]
         notes = runtime_notes(code_dir, function)

@@ -101,9 +101,11 @@ def run_handler(
     *,
     timeout_s: float | None = None,
     importtime: bool = False,
+    opt_dir: Path | None = None,
 ) -> ChildRun:
     """Import *handler* (``module.function``) from *code_dir* in a fresh interpreter,
     invoke it with ``events[0]`` (cold) and the rest (warm), and report what happened.
+    *opt_dir* holds the function's layers, unzipped in order (Lambda's ``/opt``).
 
     Raises ``LeeConfigError`` for a malformed handler string or a configured
     ``runtime_provides`` distribution that is not installed; everything the child does
@@ -141,6 +143,7 @@ def run_handler(
             timeout=timeout,
             importtime=importtime,
             count=len(events),
+            opt_dir=opt_dir,
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -205,9 +208,14 @@ def _run_child(
     timeout: float,
     importtime: bool,
     count: int,
+    opt_dir: Path | None = None,
 ) -> ChildRun:
     read_fd, write_fd = os.pipe()
     paths = [str(code_dir)] + ([str(provides)] if provides is not None else [])
+    if opt_dir is not None:  # layers: after the function's code, before the runtime's own
+        from pytest_lee.package.layers import opt_paths
+
+        paths[1:1] = opt_paths(opt_dir, function.runtime)
     argv = [
         sys.executable,
         "-I",

@@ -63,6 +63,10 @@ def build_package(
     if errors:
         raise PackageError(errors, during="build")
     verifier = Verifier(settings, source_dir, omitted) if verify else None
+    if verifier is not None and settings.layers:
+        from pytest_lee.package.layers import layers_unzipped
+
+        verifier.layers_unzipped = layers_unzipped(settings)
     zip_path = out_dir / f"{source_dir.resolve().name or 'package'}.zip"
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

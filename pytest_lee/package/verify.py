@@ -48,6 +48,7 @@ class Verifier:
         self.omitted = omitted
         self.names: list[str] = []
         self.unzipped = 0
+        self.layers_unzipped = 0  # [[tool.lee.layer]]s: Lambda's 250 MB counts them too
         self.sizes: dict[str, int] = {}
         self.problems: list[str] = []
         self.warnings: list[str] = []
@@ -223,9 +224,11 @@ class Verifier:
                 f"package is {_mb(zipped_size)} zipped, over Lambda's {_mb(model.ZIPPED_LIMIT)} "
                 f"limit; largest files: {self._largest()}"
             )
-        if self.unzipped > model.UNZIPPED_LIMIT:
+        total = self.unzipped + self.layers_unzipped
+        if total > model.UNZIPPED_LIMIT:
+            what = "package is" if not self.layers_unzipped else "package and its layers are"
             problems.append(
-                f"package is {_mb(self.unzipped)} unzipped, over Lambda's {_mb(model.UNZIPPED_LIMIT)} "
+                f"{what} {_mb(total)} unzipped, over Lambda's {_mb(model.UNZIPPED_LIMIT)} "
                 f"limit; largest files: {self._largest()}"
             )
         return problems

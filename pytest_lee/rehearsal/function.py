@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from pytest_lee.errors import LeeError
@@ -90,15 +91,27 @@ class LambdaFunction:
 
     # --- changing -------------------------------------------------------------------
 
-    def upload(self, data: bytes) -> tuple[dict[str, Any], str]:
-        """(response, what was done): ``update_function_code``, or ``create_function`` the first time."""
+    def upload(self, data: bytes, *, layers: Sequence[str] = ()) -> tuple[dict[str, Any], str]:
+        """(response, what was done): ``update_function_code``, or ``create_function`` the
+        first time; *layers* (ARNs, in order) attached when they differ from the function's."""
         if self.exists():
             response = self.client.update_function_code(FunctionName=self._name, ZipFile=data)
             done = f"update_function_code {self._name} ({len(data)} bytes)"
+            self._wait_until_updated(response)
+            attached = [entry["Arn"] for entry in response.get("Layers") or ()]
+            if attached != list(layers):
+                self._wait_until_updated(
+                    self.client.update_function_configuration(
+                        FunctionName=self._name, Layers=list(layers)
+                    )
+                )
+                done += f", {len(layers)} layer{'s' if len(layers) != 1 else ''} attached"
         else:
-            response = self._create(data)
+            response = self._create(data, layers)
             done = f"create_function {self._name} from [tool.lee.function] ({len(data)} bytes)"
-        self._wait_until_updated(response)
+            if layers:
+                done += f" with {len(layers)} layer{'s' if len(layers) != 1 else ''}"
+            self._wait_until_updated(response)
         return response, done
 
     def publish(self, sha: str) -> str:
@@ -145,7 +158,7 @@ class LambdaFunction:
             raise StepFailed(f"{ALIAS} alias still exists after delete_alias")
         return f"first deployment: {ALIAS} alias not created (verified)"
 
-    def _create(self, data: bytes) -> dict[str, Any]:
+    def _create(self, data: bytes, layers: Sequence[str] = ()) -> dict[str, Any]:
         function = self.settings.function
         response = self.client.create_function(
             FunctionName=self._name,
@@ -157,6 +170,7 @@ class LambdaFunction:
             MemorySize=function.memory_mb,
             Environment={"Variables": dict(function.environment)},
             Publish=False,
+            **({"Layers": list(layers)} if layers else {}),
         )
         self._exists = True
         return response

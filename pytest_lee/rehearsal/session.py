@@ -29,6 +29,7 @@ from pytest_lee.rehearsal.canary import (
 from pytest_lee.rehearsal.deploy import Deployment, StepFailed, StepLog
 from pytest_lee.rehearsal.function import ALIAS, LambdaFunction
 from pytest_lee.rehearsal.health import health_event
+from pytest_lee.rehearsal.layers import LayerPublisher
 from pytest_lee.rehearsal.local import (
     CodeStore,
     HealthCheck,
@@ -65,6 +66,7 @@ class Rehearsal:
         self._report = report
         self._work = work_dir
         self._store = CodeStore(work_dir / "code")
+        self._layers = LayerPublisher(settings, lambda_client, self._store, work_dir / "layers")
         self._child = rehearsal_child(settings, target.mode, target.endpoint, work_dir)
         self._history: list[str] = []  # versions production has pointed at, in order
         self._runs = 0
@@ -193,8 +195,12 @@ class Rehearsal:
             step.detail = f"{ALIAS} → v{run.previous} ({run.previous_arn})"
 
     def _upload(self, run: _Run, candidate: Candidate) -> None:
+        layers: list[str] = []
+        if self.settings.layers:
+            with run.log.step("deployment", "publish layers") as step:
+                layers, step.detail = self._layers.publish()
         with run.log.step("deployment", "upload package") as step:
-            response, step.detail = self._function.upload(candidate.data)
+            response, step.detail = self._function.upload(candidate.data, layers=layers)
         with run.log.step("deployment", "check CodeSha256") as step:
             # moto stores whatever arrives and never compares hashes; we do.
             reported = response.get("CodeSha256")
@@ -236,6 +242,7 @@ class Rehearsal:
                     event,
                     self._child,
                     settings=self.settings,
+                    layers=self._layers.shas_for(configuration),
                 )
             shown = json.dumps(event, default=str)[:60]
             if not run.health.passed:
@@ -273,7 +280,7 @@ class Rehearsal:
             if self._store.holds(old_config["CodeSha256"]):
 
                 def run_old(batch):
-                    return self._errors(old_config["CodeSha256"], old_config["Handler"], batch)
+                    return self._errors(old_config, batch)
 
             run.canary = run_canary(
                 weight=routed,
@@ -281,9 +288,7 @@ class Rehearsal:
                 events=events,
                 new_version=new,
                 old_version=old,
-                run_new=lambda batch: self._errors(
-                    new_config["CodeSha256"], new_config["Handler"], batch
-                ),
+                run_new=lambda batch: self._errors(new_config, batch),
                 run_old=run_old,
             )
             step.detail = _canary_detail(run.canary)
@@ -327,9 +332,18 @@ class Rehearsal:
             raise StepFailed(f"no version older than v{current} to roll back to")
         return older[-1]
 
-    def _errors(self, sha: str, handler: str, events: Sequence[Any]) -> list[str | None]:
+    def _errors(self, configuration: dict[str, Any], events: Sequence[Any]) -> list[str | None]:
+        """One error (or None) per event, run on a version's bytes and its layers."""
         try:
-            child = run_events(self._store, sha, handler, events, self._child)
+            layers = self._layers.shas_for(configuration)
+            child = run_events(
+                self._store,
+                configuration["CodeSha256"],
+                configuration["Handler"],
+                events,
+                self._child,
+                layers=layers,
+            )
         except LeeError as error:
             return [one_line(error)] * len(events)
         return invocation_errors(child, len(events))
