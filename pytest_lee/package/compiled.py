@@ -67,3 +67,45 @@ class CompileCache:
         except OSError:
             pass
         self._new.clear()
+
+
+def feature_for(runtime_version: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The feature version to check syntax against: the runtime's, when older than ours."""
+    if runtime_version is not None and runtime_version < sys.version_info[:2]:
+        return runtime_version
+    return None
+
+
+def compiles(data: bytes, name: str, feature: tuple[int, int] | None) -> None:
+    """Compile *data* (and parse it as *feature*'s Python); raises what the compiler raises."""
+    import ast
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not a failure
+        compile(data, name, "exec", dont_inherit=True)
+        if feature is not None:
+            ast.parse(data, name, feature_version=feature)
+
+
+def warm(tree: Path, runtime_version: tuple[int, int] | None) -> None:
+    """Compile every ``.py`` of a freshly vendored *tree* once, so the builds that ship it
+    find them in the cache; a file that does not compile is left for the build to report."""
+    import hashlib
+
+    feature = feature_for(runtime_version)
+    cache = CompileCache(cache_key(feature))
+    for path in sorted(tree.rglob("*.py")):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in cache:
+            continue
+        try:
+            compiles(data, str(path), feature)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        cache.add(digest)
+    cache.save()

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from pytest_lee._atomic import write_atomic
 from pytest_lee.errors import PackageError
-from pytest_lee.package.compiled import cache_dir
+from pytest_lee.package.compiled import cache_dir, warm
 
 if TYPE_CHECKING:
     from pytest_lee.package.select import SourceFile
@@ -228,6 +228,7 @@ def _install(
             for entry in json.loads(report.read_text(encoding="utf-8")).get("install", [])
         )
         _clean(installed)
+        warm(installed, (3, _minor(runtime)))  # verified once, as it enters the cache
         key = _digest({"resolved": resolved, **target})
         tree = root / "trees" / key
         if not (tree / _COMPLETE).is_file():

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from pytest_lee.errors import LeeError
 from pytest_lee.package import model
 from pytest_lee.package._glob import match_path
-from pytest_lee.package.compiled import CompileCache, cache_key
+from pytest_lee.package.compiled import CompileCache, cache_key, compiles, feature_for
 
 if TYPE_CHECKING:
     from pytest_lee.settings import Settings
@@ -57,8 +57,7 @@ class Verifier:
         self.handler_tree: ast.Module | None = None
         self.handler_file: str | None = None
         self.runtime_version = _runtime_version(settings.function.runtime)
-        feature = self.runtime_version
-        self._feature = feature if feature is not None and feature < sys.version_info[:2] else None
+        self._feature = feature_for(self.runtime_version)
         self._compiled = CompileCache(cache_key(self._feature))
         self._runtime_note()
 
@@ -140,16 +139,11 @@ class Verifier:
             return None
         tree: ast.Module | None = None
         try:
-            with _warnings.catch_warnings():
-                _warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not a failure
-                if want_tree:
+            if want_tree:
+                with _warnings.catch_warnings():
+                    _warnings.simplefilter("ignore")  # SyntaxWarning is not a failure
                     tree = ast.parse(data, name)
-                    compile(tree, name, "exec", dont_inherit=True)
-                else:
-                    compile(data, name, "exec", dont_inherit=True)
-                if self._feature is not None:
-                    # Syntax newer than the runtime (best effort: CPython's feature_version).
-                    ast.parse(data, name, feature_version=self._feature)
+            compiles(data, name, self._feature)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             self.problems.append(f"{_where(name, error)}: does not compile: {_describe(error)}")
             return None
