@@ -114,3 +114,11 @@ def test_the_guard_costs_the_handler_nothing_until_it_imports_socket(tmp_path: P
     )
     run = run_handler(code, "app.handler", [{}], NO_PROVIDES, timeout_s=20)
     assert run.responses == ({"socket_loaded": False},)
+
+
+@pytest.mark.parametrize("body", ["object()", "{1, 2}"])
+def test_a_response_lambda_cannot_serialise_is_a_function_error(tmp_path: Path, body: str):
+    code = handler_dir(tmp_path, f"def handler(event, context):\n    return {body}\n")
+    run = run_handler(code, "app.handler", [{}], NO_PROVIDES, timeout_s=20)
+    assert run.invoke_errors[0] is not None
+    assert run.invoke_errors[0].startswith("response not serializable: TypeError: Object of type")

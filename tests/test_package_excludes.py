@@ -109,3 +109,21 @@ def test_verify_zip_still_refuses_the_projects_own_secret_files(tmp_path: Path):
     archive = record_zip(tmp_path / "p.zip", {"app.py": APP.encode(), "Server.PEM": b"x"})
     verdict = verify_zip(settings_for(tmp_path), archive)
     assert verdict.problems == ("Server.PEM: junk or excluded file in the package (never shipped)",)
+
+
+def test_a_handler_failing_to_open_an_excluded_file_at_import_names_it(tmp_path: Path):
+    from pytest_lee.budgets.measure import MeasurementError, measure
+    from pytest_lee.settings import FunctionSettings
+
+    app = "import ssl\n\nssl.create_default_context().load_verify_locations('config/ca.pem')\n\n\ndef handler(event, context):\n    return {}\n"
+    source = write_tree(tmp_path / "src", {"app.py": app, "config/ca.pem": "CERT"})
+    settings = settings_for(source, function=FunctionSettings(runtime_provides=()))
+    with pytest.raises(MeasurementError) as caught:
+        measure(settings, runs=1)
+    message = str(caught.value).splitlines()[0]
+    # ssl's FileNotFoundError names no file; the budget error names the excluded one.
+    assert message.startswith("app.handler: FileNotFoundError: [Errno 2] No such file or directory")
+    assert (
+        "; the package left out config/ca.pem (a secret name or an exclude line: re-include one "
+        "with '!config/ca.pem' in [tool.lee] exclude)"
+    ) in message
