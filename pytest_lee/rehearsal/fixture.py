@@ -26,12 +26,11 @@ def rehearsal_session(
     settings: Settings, report: SessionReport | None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Any]:
     """Yield a :class:`~pytest_lee.rehearsal.session.Rehearsal`; fail in one line when it cannot be had."""
+    problem: str | None = None
     try:
         stack_factory = _prepare(settings, report, tmp_path_factory)
     except LeeError as error:
         problem = str(error)
-    else:
-        problem = None
     if problem is not None:  # outside the except block: no "during handling" chain in the report
         pytest.fail(problem, pytrace=False)
     with stack_factory() as rehearsal:

@@ -30,7 +30,7 @@ _TRUST_POLICY = json.dumps(
         ],
     }
 )
-_NO_ROUTING = {"AdditionalVersionWeights": {}}
+_NO_ROUTING: dict[str, dict[str, float]] = {"AdditionalVersionWeights": {}}
 
 
 class LambdaFunction:
@@ -69,12 +69,16 @@ class LambdaFunction:
         if not self.exists():
             return None
         try:
-            return self.client.get_alias(FunctionName=self._name, Name=ALIAS)
+            alias: dict[str, Any] = self.client.get_alias(FunctionName=self._name, Name=ALIAS)
+            return alias
         except self.client.exceptions.ResourceNotFoundException:
             return None
 
     def configuration(self, version: str) -> dict[str, Any]:
-        return self.client.get_function_configuration(FunctionName=self._name, Qualifier=version)
+        found: dict[str, Any] = self.client.get_function_configuration(
+            FunctionName=self._name, Qualifier=version
+        )
+        return found
 
     def published(self) -> list[dict[str, Any]]:
         """Every published version's configuration, oldest first."""
@@ -118,7 +122,7 @@ class LambdaFunction:
         response = self.client.publish_version(
             FunctionName=self._name, CodeSha256=sha, Description="pytest-lee rehearsal"
         )
-        return response["Version"]
+        return str(response["Version"])
 
     def route(self, stable: str, new: str, weight: float) -> dict[str, Any]:
         """Keep the alias on *stable*, send *weight* of traffic to *new*; the alias as read back."""
@@ -173,15 +177,18 @@ class LambdaFunction:
             **({"Layers": list(layers)} if layers else {}),
         )
         self._exists = True
-        return response
+        created: dict[str, Any] = response
+        return created
 
     def _role_arn(self) -> str:
         try:
-            return self._iam.get_role(RoleName=ROLE_NAME)["Role"]["Arn"]
+            return str(self._iam.get_role(RoleName=ROLE_NAME)["Role"]["Arn"])
         except self._iam.exceptions.NoSuchEntityException:
-            return self._iam.create_role(
-                RoleName=ROLE_NAME, AssumeRolePolicyDocument=_TRUST_POLICY
-            )["Role"]["Arn"]
+            return str(
+                self._iam.create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=_TRUST_POLICY)[
+                    "Role"
+                ]["Arn"]
+            )
 
     def _wait_until_updated(self, response: dict[str, Any], limit_s: float = 120.0) -> None:
         """Real Lambda applies code asynchronously, and publishing before it finishes fails."""

@@ -279,7 +279,7 @@ class Rehearsal:
             run_old = None
             if self._store.holds(old_config["CodeSha256"]):
 
-                def run_old(batch):
+                def run_old(batch: Sequence[Any]) -> list[str | None]:
                     return self._errors(old_config, batch)
 
             run.canary = run_canary(
