@@ -102,3 +102,24 @@ def test_requests_is_vendored_from_the_registry(tmp_path, monkeypatch):
     package = build_package(settings, out_dir=tmp_path / "out")
     assert "certifi/cacert.pem" in package.files
     assert "requests/__init__.py" in package.files
+
+
+def test_budgets_say_when_vendored_extension_modules_target_another_python(tmp_path):
+    import sys
+
+    from pytest_lee.budgets.measure import runtime_notes
+
+    other = 12 if sys.version_info[1] != 12 else 11
+    write_tree(
+        tmp_path,
+        {
+            f"charset_normalizer/md.cpython-3{other}-x86_64-linux-gnu.so": b"\0",
+            f"ok/fast.cpython-3{sys.version_info[1]}-x86_64-linux-gnu.so": b"\0",
+        },
+    )
+    notes = runtime_notes(tmp_path, FunctionSettings(runtime=f"python3.{other}"))
+    assert notes == [
+        f"the child runs Python 3.{sys.version_info[1]}, the runtime is python3.{other}: 1 vendored "
+        f"extension module built for another Python is ignored (charset_normalizer/md.cpython-3"
+        f"{other}-x86_64-linux-gnu.so); their pure-Python fallbacks were measured"
+    ]

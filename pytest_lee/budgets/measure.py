@@ -308,6 +308,7 @@ def runtime_notes(code_dir: Path, function: FunctionSettings) -> list[str]:
     return [
         f"the child runs Python {sys.version_info[0]}.{sys.version_info[1]}, the runtime is "
         f"{function.runtime}: {len(foreign)} vendored extension module"
-        f"{'s' if len(foreign) != 1 else ''} built for another Python are ignored ({shown}); "
+        f"{'s' if len(foreign) != 1 else ''} built for another Python "
+        f"{'are' if len(foreign) != 1 else 'is'} ignored ({shown}); "
         "their pure-Python fallbacks were measured"
     ]
