@@ -31,10 +31,8 @@ def test_state_a_test_creates_in_process_is_there_for_the_child(lee_package, lee
 """
 
 
-def test_budgets_and_health_checks_run_offline_against_the_seeded_table(pytester):
+def test_health_checks_run_offline_against_the_seeded_table(pytester):
+    """(Budgets on the same app, offline: tests/test_your_own_app.py.)"""
     write_app(pytester.path, extra={"tests/test_failures.py": FAILURES})
-    result = pytester.runpytest_subprocess(
-        "-p", "no:cacheprovider", "--lee-budgets", "--lee-runs", "1"
-    )
-    result.assert_outcomes(passed=7)  # package, 2 budgets, 4 rehearsals
-    result.stdout.fnmatch_lines(["*status codes: 200 × *"])
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5, skipped=2)  # package, 4 rehearsals; budgets skipped
