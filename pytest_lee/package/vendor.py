@@ -234,7 +234,11 @@ def _install(
         if not (tree / _COMPLETE).is_file():
             shutil.rmtree(tree, ignore_errors=True)
             (installed / _COMPLETE).write_text("\n".join(resolved) + "\n", encoding="utf-8")
-            os.replace(installed, tree)
+            try:
+                os.replace(installed, tree)
+            except OSError:  # another process (an xdist worker) put the same tree there first
+                if not (tree / _COMPLETE).is_file():
+                    raise
         return tree
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
