@@ -9,6 +9,7 @@ AWS would.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -20,6 +21,7 @@ from typing import Any
 
 from pytest_lee.errors import LeeError
 from pytest_lee.lambda_runtime.offline import rehearsal_child
+from pytest_lee.package.excludes import left_out_hint
 from pytest_lee.rehearsal.canary import (
     CanaryResult,
     check_canary_arguments,
@@ -66,6 +68,7 @@ class Rehearsal:
         self._report = report
         self._work = work_dir
         self._store = CodeStore(work_dir / "code")
+        self._left_out: dict[str, tuple[str, ...]] = {}  # CodeSha256 → files excluded
         self._layers = LayerPublisher(settings, lambda_client, self._store, work_dir / "layers")
         self._child = rehearsal_child(settings, target.mode, target.endpoint, work_dir)
         self._history: list[str] = []  # versions production has pointed at, in order
@@ -210,6 +213,9 @@ class Rehearsal:
                     f"{candidate.code_sha256}: the bytes changed in transit, not published"
                 )
             self._store.put(candidate.data)
+            self._left_out[candidate.code_sha256] = tuple(
+                getattr(candidate.package, "left_out", ())
+            )
             step.detail = f"Lambda reports {reported}, as built"
 
     def _publish(self, run: _Run) -> None:
@@ -244,6 +250,9 @@ class Rehearsal:
                     settings=self.settings,
                     layers=self._layers.shas_for(configuration),
                 )
+                hint = left_out_hint(run.health.error, self._left_out.get(run.sha, ()))
+                if hint:  # a file the package left out is the likeliest cause
+                    run.health = dataclasses.replace(run.health, error=f"{run.health.error}{hint}")
             shown = json.dumps(event, default=str)[:60]
             if not run.health.passed:
                 if fail:
