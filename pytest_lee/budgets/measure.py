@@ -36,6 +36,7 @@ import glob
 import itertools
 import json
 import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -47,7 +48,9 @@ from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
 from pytest_lee.budgets.phases import split_phases
 from pytest_lee.budgets.stats import MetricStats, summarize
 from pytest_lee.errors import LeeConfigError, LeeError
+from pytest_lee.lambda_runtime.offline import offline_children
 from pytest_lee.lambda_runtime.runner import ChildRun, run_handler
+from pytest_lee.package.excludes import left_out_hint
 from pytest_lee.settings import FunctionSettings, Settings
 
 WARM_REQUESTS = 20
@@ -113,12 +116,25 @@ def replay_plan(events: Sequence[Any]) -> list[Any]:
     return [events[0], *itertools.chain.from_iterable(itertools.repeat(list(events), rounds))]
 
 
-def package_code(settings: Settings, source: str | Path | None, workdir: Path) -> Path:
-    """Build the deployment zip of *source* and unzip it: the directory the child runs in."""
+def package_code(
+    settings: Settings, source: str | Path | None, workdir: Path
+) -> tuple[Path, tuple[str, ...]]:
+    """Build the deployment zip of *source* and unzip it: the directory the child runs in,
+    and the files the excludes left out (named when the handler then fails to open one)."""
     from pytest_lee.package import build_package, extract_package
 
     package = build_package(settings, source, verify=False, out_dir=workdir / "zip")
-    return extract_package(package.path, workdir / "task")
+    return extract_package(package.path, workdir / "task"), package.left_out
+
+
+def layers_dir(settings: Settings, workdir: Path) -> Path | None:
+    """The ``[[tool.lee.layer]]`` zips built and unzipped in order: the child's ``/opt``."""
+    if not settings.layers:
+        return None
+    from pytest_lee.package.layers import build_layers, extract_layers
+
+    layers = build_layers(settings, workdir / "layers")
+    return extract_layers([layer.path for layer in layers], workdir / "opt")
 
 
 def measure(
@@ -141,25 +157,39 @@ def measure(
     plan = replay_plan(chosen)
     cpu = settings.cpu
     workdir = Path(tempfile.mkdtemp(prefix="lee-measure-"))
+    left_out: tuple[str, ...] = ()
     try:
         if code_dir is None:
-            code_dir = package_code(settings, source, workdir)
-        traced = run_handler(
-            code_dir, handler, plan[:1], function, timeout_s=timeout_s, importtime=True, cpu=cpu
-        )
-        _require_completed(traced, handler)
-        collected = [
-            run_handler(code_dir, handler, plan, function, timeout_s=timeout_s, cpu=cpu)
-            for _ in range(runs)
-        ]
+            code_dir, left_out = package_code(settings, source, workdir)
+        opt_dir = layers_dir(settings, workdir)
+        with offline_children(settings, workdir, function, code_dir) as child:
+            traced = run_handler(
+                code_dir,
+                handler,
+                plan[:1],
+                child,
+                timeout_s=timeout_s,
+                importtime=True,
+                opt_dir=opt_dir,
+                cpu=cpu,
+            )
+            _require_completed(traced, handler, left_out)
+            collected = [
+                run_handler(
+                    code_dir, handler, plan, child, timeout_s=timeout_s, opt_dir=opt_dir, cpu=cpu
+                )
+                for _ in range(runs)
+            ]
+        notes = runtime_notes(code_dir, function)
         app = app_modules(code_dir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for run in collected:
-        _require_completed(run, handler)
+        _require_completed(run, handler, left_out)
     patterns = settings.budgets.phase_patterns if settings.budgets is not None else ()
     measurement = _from_runs(handler, collected, traced, patterns)
     measurement = replace(measurement, **import_analysis(traced.imports, app))
+    measurement.notes.extend(notes)
     return _with_runtime_notes(measurement, function)
 
 
@@ -176,7 +206,7 @@ def _with_runtime_notes(measurement: Measurement, function: FunctionSettings) ->
     return measurement
 
 
-def _require_completed(run: ChildRun, handler: str) -> None:
+def _require_completed(run: ChildRun, handler: str, left_out: tuple[str, ...] = ()) -> None:
     completed = (
         run.import_ms is not None
         and not run.timed_out
@@ -186,7 +216,8 @@ def _require_completed(run: ChildRun, handler: str) -> None:
     if not completed:
         tail = run.stderr_tail.strip()
         shown = f"\n--- child stderr (last lines) ---\n{tail}" if tail else " (no stderr)"
-        raise MeasurementError(f"{handler}: {run.error}{shown}")
+        hint = left_out_hint(run.error, left_out) if run.import_ms is None else ""
+        raise MeasurementError(f"{handler}: {run.error}{hint}{shown}")
 
 
 def _from_runs(
@@ -236,6 +267,7 @@ def _from_runs(
                 notes.append(note)
     if not samples.get("request_ms"):
         samples.pop("request_ms", None)
+    notes.extend(response_notes(collected))
     first_errors = sorted({error for run in collected for error in run.invoke_errors if error})
     if first_errors:
         notes.append(f"invocation errors: {'; '.join(first_errors[:3])}")
@@ -282,4 +314,56 @@ def slowest_imports(run: ChildRun, count: int = SLOWEST_IMPORTS) -> list[dict[st
             "phase": "import" if t.phase == "import" else "first invoke",
         }
         for t in ordered
+    ]
+
+
+def response_notes(collected: Sequence[ChildRun]) -> list[str]:
+    """The status codes the measured requests answered, and any connection the guard refused.
+
+    ``error_rate`` counts exceptions, unserialisable responses and 5xx; a 4xx is the
+    handler refusing the event — shown here, so a budget never measures an error path
+    without a word.
+    """
+    codes: dict[str, int] = {}
+    for run in collected:
+        for response in run.responses:
+            code = response.get("statusCode") if isinstance(response, dict) else None
+            if isinstance(code, int) and not isinstance(code, bool):
+                codes[str(code)] = codes.get(str(code), 0) + 1
+    notes = []
+    if codes:
+        shown = ", ".join(f"{code} × {count}" for code, count in sorted(codes.items()))
+        client = sum(count for code, count in codes.items() if code.startswith("4"))
+        extra = f" ({client} with 4xx: not in error_rate, check the events)" if client else ""
+        notes.append(f"status codes: {shown}{extra}")
+    blocked = sorted({host for run in collected for host in run.blocked})
+    if blocked:
+        notes.append(
+            f"network guard refused {', '.join(blocked)}: children never reach the internet "
+            "(AWS calls go to the loopback moto server; create state with [tool.lee.aws] setup)"
+        )
+    return notes
+
+
+def runtime_notes(code_dir: Path, function: FunctionSettings) -> list[str]:
+    """A note when vendored extension modules target another Python than the child runs.
+
+    A ``cp312`` extension module is invisible to a 3.11 child: the package then falls
+    back to pure Python (or fails to import), and the figures are not Lambda's.
+    """
+    running = f"{sys.version_info[0]}{sys.version_info[1]}"
+    foreign = sorted(
+        path.relative_to(code_dir).as_posix()
+        for path in code_dir.rglob("*.cpython-3*.so")
+        if not path.name.split(".cpython-", 1)[1].startswith(f"{running}-")
+    )
+    if not foreign:
+        return []
+    shown = ", ".join(foreign[:3]) + (f" (and {len(foreign) - 3} more)" if len(foreign) > 3 else "")
+    return [
+        f"the child runs Python {sys.version_info[0]}.{sys.version_info[1]}, the runtime is "
+        f"{function.runtime}: {len(foreign)} vendored extension module"
+        f"{'s' if len(foreign) != 1 else ''} built for another Python "
+        f"{'are' if len(foreign) != 1 else 'is'} ignored ({shown}); "
+        "their pure-Python fallbacks were measured"
     ]

@@ -73,6 +73,17 @@ def _stdout_at():
         return -1
 
 
+def _install_network_guard() -> None:
+    # Children never reach the internet: network_guard.py (beside this file, standard
+    # library only) is run by path; it patches socket only when the handler imports it.
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "network_guard.py")
+    with open(path, encoding="utf-8") as stream:
+        code = compile(stream.read(), path, "exec")
+    namespace = {"__name__": "_lee_network_guard"}
+    exec(code, namespace)
+    namespace["install"]()  # type: ignore[operator]
+
+
 def main():
     fd = int(sys.argv[1])
     spec_path = sys.argv[2]
@@ -85,6 +96,7 @@ def main():
     sys.stderr.reconfigure(line_buffering=True)
     sys.path[:0] = sys.argv[5:]
     module_name, _, function_name = handler.rpartition(".")
+    _install_network_guard()
 
     _send(fd, b"phase import\n")
     _mark_stderr("import", importtime)
@@ -129,10 +141,14 @@ def main():
         stdout_at = _stdout_at()
         sys.stderr.flush()
         try:
-            encoded = json.dumps(response, default=repr)
-        except (ValueError, TypeError, RecursionError) as caught:  # circular or too deep
-            encoded = json.dumps(repr(response))
+            encoded = json.dumps(response)
+        except (ValueError, TypeError, RecursionError) as caught:  # object(), a set, circular
+            # Lambda fails such an invocation (Runtime.MarshalError): so does the child.
             failure = failure or f"response not serializable: {_one_line(caught)}"
+            try:
+                encoded = json.dumps(response, default=repr)
+            except (ValueError, TypeError, RecursionError):
+                encoded = json.dumps(repr(response))
         record = (
             '{"kind": "invoke", "index": %d, "ms": %r, "stdout_at": %d, "error": %s, "response": %s}\n'
             % (

@@ -46,6 +46,7 @@ __all__ = ["CHILD_SCRIPT", "ChildRun", "ImportTiming", "run_handler"]
 
 CHILD_SCRIPT = Path(__file__).with_name("child_main.py")
 _STDERR_TAIL_LINES = 20
+_BLOCKED = "lee-network: blocked "  # network_guard.PREFIX
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ class ChildRun:
     memory_limit: str = ""
     killed_for_memory: bool = False
     python: str = ""
+    # Connections the network guard refused (``host:port``), in order, even when swallowed.
+    blocked: tuple[str, ...] = ()
 
     @property
     def cold_start_ms(self) -> float | None:
@@ -106,11 +109,13 @@ def run_handler(
     timeout_s: float | None = None,
     importtime: bool = False,
     cpu: str = "host",
+    opt_dir: Path | None = None,
 ) -> ChildRun:
     """Import *handler* (``module.function``) from *code_dir* in a fresh interpreter,
     invoke it with ``events[0]`` (cold) and the rest (warm), and report what happened.
     *cpu* is the CPU model (``host`` or ``lambda``); ``function.memory_mb`` limits memory
-    in both (see ``limits``).
+    in both (see ``limits``). *opt_dir* holds the function's layers, unzipped in order
+    (Lambda's ``/opt``).
 
     Raises ``LeeConfigError`` for a malformed handler string or a configured
     ``runtime_provides`` distribution that is not installed; everything the child does
@@ -149,6 +154,7 @@ def run_handler(
             importtime=importtime,
             count=len(events),
             cpu=cpu,
+            opt_dir=opt_dir,
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -214,6 +220,7 @@ def _run_child(
     importtime: bool,
     count: int,
     cpu: str = "host",
+    opt_dir: Path | None = None,
 ) -> ChildRun:
     python = _interpreter.resolve(function.python)
     read_fd, write_fd = os.pipe()
@@ -221,6 +228,10 @@ def _run_child(
     env = child_environment(code_dir, handler, function, provides)
     env[_reaper.MARK_VARIABLE] = mark  # after the function's own: it cannot be overridden
     paths = [str(code_dir)] + ([str(provides)] if provides is not None else [])
+    if opt_dir is not None:  # layers: after the function's code, before the runtime's own
+        from pytest_lee.package.layers import opt_paths
+
+        paths[1:1] = opt_paths(opt_dir, function.runtime)
     argv = [
         python.executable,
         "-I",
@@ -423,6 +434,9 @@ def _assemble(
     if error is None and garbage:
         error = f"unreadable record from the child: {garbage[0]!r}"
     lines, imports = _split_stderr(stderr)
+    blocked = tuple(
+        dict.fromkeys(line[len(_BLOCKED) :] for line in lines if line.startswith(_BLOCKED))
+    )
     return ChildRun(
         ok=error is None,
         error=error,
@@ -437,6 +451,7 @@ def _assemble(
         stdout_lines=tuple(line.decode("utf-8", "replace") for line in stdout.splitlines()),
         stderr_tail="\n".join(lines[-_STDERR_TAIL_LINES:]),
         imports=imports,
+        blocked=blocked,
     )
 
 

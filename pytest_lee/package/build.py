@@ -13,25 +13,23 @@ older zip.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import os
 import platform
-import stat
-import zipfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-from pytest_lee._atomic import atomic_path, write_atomic
+from pytest_lee._atomic import write_atomic
 from pytest_lee.errors import PackageError
 from pytest_lee.package import model
 from pytest_lee.package._glob import match_path
 from pytest_lee.package._outputs import is_build_output, remove_stale_temporaries
+from pytest_lee.package.archive import write_verified
 from pytest_lee.package.select import SourceFile, select_files
+from pytest_lee.package.vendor import merge, vendored_files
 from pytest_lee.package.verify import Verifier
 
 if TYPE_CHECKING:
@@ -59,15 +57,23 @@ def build_package(
     zip_path = out_dir / f"{source_dir.resolve().name or 'package'}.zip"
     remove_stale_temporaries(zip_path)
     selection = select_files(source_dir, settings.exclude, skip=out_dir)
-    own = [item for item in selection.files if not is_build_output(item.path, zip_path)]
+    own = [
+        item
+        for item in merge(selection.files, vendored_files(settings))
+        if not is_build_output(item.path, zip_path)
+    ]
     files, omitted, omit_errors = _apply_omit(own, tuple(omit))
     errors = selection.errors + omit_errors
     if errors:
         raise PackageError(errors, during="build")
     verifier = Verifier(settings, source_dir, omitted) if verify else None
+    if verifier is not None and settings.layers:
+        from pytest_lee.package.layers import layers_unzipped
+
+        verifier.layers_unzipped = layers_unzipped(settings)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        manifest, code_sha256, warnings = _write_verified(
+        manifest, code_sha256, warnings = write_verified(
             zip_path, files, verifier, selection.link_problems
         )
         package = model.Package(
@@ -76,6 +82,7 @@ def build_package(
             files=tuple(manifest),
             manifest=MappingProxyType(manifest),
             warnings=tuple(warnings),
+            left_out=tuple(selection.left_out),
         )
         write_atomic(package.manifest_path, manifest_json(package, source_dir, verified=verify))
     except OSError as error:  # the output side: a full disk, a read-only or missing directory
@@ -83,27 +90,6 @@ def build_package(
             f"{zip_path}: cannot write the package: {error.strerror or error}", during="build"
         ) from None
     return package
-
-
-def _write_verified(
-    zip_path: Path, files: list[SourceFile], verifier: Verifier | None, link_problems: list[str]
-) -> tuple[dict[str, str], str, list[str]]:
-    """Write the zip beside *zip_path*, verify it, and only then rename it into place."""
-    with atomic_path(zip_path, mode=0o644) as temporary:
-        with open(temporary, "w+b") as stream:
-            manifest, read_errors = _write_zip(stream, files, verifier)
-            stream.flush()
-            os.fsync(stream.fileno())
-            zipped_size = stream.tell()
-            code_sha256 = _code_sha256(stream)
-        found: list[str] = []
-        if verifier is not None:
-            found, warnings = verifier.finish(zipped_size, link_problems)
-        else:
-            warnings = [f"{problem} (not archived)" for problem in link_problems]
-        if read_errors or found:  # leaves the block: the temporary file is removed
-            raise PackageError(read_errors + found, during="verification" if found else "build")
-    return manifest, code_sha256, warnings
 
 
 def resolve_source(settings: Settings, source: str | os.PathLike[str] | None) -> Path:
@@ -138,6 +124,7 @@ def manifest_json(package: model.Package, source: Path, *, verified: bool) -> st
         "zlib": zlib.ZLIB_RUNTIME_VERSION,
         "files": dict(package.manifest),
         "warnings": list(package.warnings),
+        "left_out": list(package.left_out),
     }
     return json.dumps(document, indent=2) + "\n"
 
@@ -150,49 +137,12 @@ def _apply_omit(
         for pattern in omit
         if not any(match_path(item.name, pattern) for item in files)
     ]
-    kept = [item for item in files if not any(match_path(item.name, pattern) for pattern in omit)]
-    omitted = tuple(item.name for item in files if item not in kept)
-    return kept, omitted, errors
-
-
-def _zip_info(item: SourceFile) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(item.name, date_time=model.FIXED_DATE_TIME)
-    info.create_system = 3  # Unix, whatever the build machine, so the modes below are read
-    mode = model.EXECUTABLE_MODE if item.executable else model.FILE_MODE
-    info.external_attr = (stat.S_IFREG | mode) << 16
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
-
-
-def _write_zip(
-    stream: IO[bytes], files: list[SourceFile], verifier: Verifier | None
-) -> tuple[dict[str, str], list[str]]:
-    manifest: dict[str, str] = {}
-    errors: list[str] = []
-    with zipfile.ZipFile(
-        stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=model.COMPRESS_LEVEL
-    ) as archive:
-        for item in files:
-            try:
-                data = item.path.read_bytes()
-            except OSError as error:
-                errors.append(f"{item.name}: cannot read: {error.strerror or error}")
-                continue
-            try:
-                archive.writestr(_zip_info(item), data, compresslevel=model.COMPRESS_LEVEL)
-            except UnicodeEncodeError:
-                errors.append(f"{item.name!r}: file name is not valid UTF-8")
-                continue
-            manifest[item.name] = hashlib.sha256(data).hexdigest()
-            if verifier is not None:
-                verifier.add_file(item.name, data)
-    return manifest, errors
-
-
-def _code_sha256(stream: IO[bytes]) -> str:
-    """base64 of the SHA-256 of the whole file, as Lambda reports ``CodeSha256``."""
-    stream.seek(0)
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: stream.read(1 << 20), b""):
-        digest.update(chunk)
-    return base64.b64encode(digest.digest()).decode("ascii")
+    if not omit:
+        return files, (), errors
+    kept, left_out = [], []
+    for item in files:  # one pass: a membership test against a list was quadratic
+        if any(match_path(item.name, pattern) for pattern in omit):
+            left_out.append(item.name)
+        else:
+            kept.append(item)
+    return kept, tuple(left_out), errors

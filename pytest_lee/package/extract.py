@@ -58,9 +58,9 @@ def extract_package(
         raise PackageError(f"{zip_path}: not a zip file ({error})", during="extraction") from None
     with archive:
         infos = archive.infolist()
-        problems = [problem for info in infos if (problem := _refusal(info))]
+        problems = [problem for info in infos if (problem := entry_refusal(info))]
         problems.extend(_clashes(infos))
-        problems.extend(_oversize(infos, max_bytes))
+        problems.extend(oversize_refusal(infos, max_bytes))
         if problems:
             raise PackageError(
                 [f"{zip_path}: {problem}" for problem in problems], during="extraction"
@@ -99,7 +99,7 @@ def _parts(info: zipfile.ZipInfo) -> tuple[str, ...]:
     return tuple(part for part in info.filename.replace("\\", "/").split("/") if part)
 
 
-def _refusal(info: zipfile.ZipInfo) -> str | None:
+def entry_refusal(info: zipfile.ZipInfo) -> str | None:
     name = info.filename
     normalized = name.replace("\\", "/")
     if normalized.startswith("/") or (len(normalized) > 1 and normalized[1] == ":"):
@@ -142,7 +142,7 @@ def _clashes(infos: list[zipfile.ZipInfo]) -> list[str]:
     return problems
 
 
-def _oversize(infos: list[zipfile.ZipInfo], max_bytes: int) -> list[str]:
+def oversize_refusal(infos: list[zipfile.ZipInfo], max_bytes: int) -> list[str]:
     declared = sum(info.file_size for info in infos)
     if declared <= max_bytes:
         return []
@@ -156,7 +156,7 @@ def _oversize(infos: list[zipfile.ZipInfo], max_bytes: int) -> list[str]:
 
 def _extract_one(archive: zipfile.ZipFile, info: zipfile.ZipInfo, root: Path) -> None:
     target = root.joinpath(*(part for part in _parts(info) if part != "."))
-    if target != root and root not in target.parents:  # belt and braces after _refusal
+    if target != root and root not in target.parents:  # belt and braces after entry_refusal
         raise PackageError(
             f"{info.filename}: path escapes the destination, refused", during="extraction"
         )

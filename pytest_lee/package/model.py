@@ -33,6 +33,8 @@ class Package:
     files: tuple[str, ...]
     manifest: Mapping[str, str]
     warnings: tuple[str, ...] = ()
+    # Files of the source left out by a secret name or an `exclude` line (not junk).
+    left_out: tuple[str, ...] = ()
 
     @property
     def manifest_path(self) -> Path:

@@ -12,11 +12,10 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pytest_lee.package._glob import match_excluded
-
-# Junk and secrets that never ship, matched against every path segment.
-BUILTIN_EXCLUDES = ("__pycache__", "*.pyc", ".git", ".env*", "*.pem", "*.key", "id_rsa*")
+if TYPE_CHECKING:
+    from pytest_lee.package.excludes import Excludes
 
 
 @dataclass(frozen=True)
@@ -26,6 +25,7 @@ class SourceFile:
     name: str
     path: Path
     executable: bool
+    vendored: bool = False  # a dependency pip installed: project-only checks skip it
 
 
 @dataclass
@@ -40,27 +40,41 @@ class Selection:
     files: list[SourceFile] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     link_problems: list[str] = field(default_factory=list)
+    # Left out by a secret name or an `exclude` line (not junk): named when the handler
+    # later fails to open a file at import, the usual cause.
+    left_out: list[str] = field(default_factory=list)
 
 
 def select_files(
-    source: Path, exclude: tuple[str, ...] = (), *, skip: Path | None = None
+    source: Path,
+    exclude: tuple[str, ...] = (),
+    *,
+    skip: Path | None = None,
+    vendored: bool = False,
+    excludes: Excludes | None = None,
 ) -> Selection:
     """Walk *source* and return the files to archive, sorted by archive name.
 
     *skip* is the build's output directory: when it lies inside the source, earlier
-    builds must not end up in the next one.
+    builds must not end up in the next one. *vendored* marks a dependency tree
+    (see ``excludes``).
     """
+    from pytest_lee.package.excludes import Excludes
+
     selection = Selection()
     root = Path(os.path.realpath(source))
-    patterns = BUILTIN_EXCLUDES + tuple(exclude)
     skipped = {Path(os.path.realpath(skip))} if skip is not None else set()
-    _walk(source, "", root=root, patterns=patterns, selection=selection, visited={root} | skipped)
+    _walk(
+        source,
+        "",
+        root=root,
+        excludes=excludes or Excludes(tuple(exclude)),
+        vendored=vendored,
+        selection=selection,
+        visited={root} | skipped,
+    )
     selection.files.sort(key=lambda item: item.name)
     return selection
-
-
-def _is_excluded(name: str, patterns: tuple[str, ...]) -> bool:
-    return any(match_excluded(name, pattern) for pattern in patterns)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -72,7 +86,8 @@ def _walk(
     prefix: str,
     *,
     root: Path,
-    patterns: tuple[str, ...],
+    excludes: Excludes,
+    vendored: bool,
     selection: Selection,
     visited: set[Path],
 ) -> None:
@@ -84,7 +99,14 @@ def _walk(
         return
     for entry in entries:
         name = prefix + entry.name
-        if _is_excluded(name, patterns):
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        why = excludes.reason(name, is_dir=is_dir, vendored=vendored)
+        if why is not None:
+            if why != "junk":
+                selection.left_out.append(name + "/" if is_dir else name)
             continue
         path = Path(entry.path)
         if entry.is_symlink():
@@ -112,11 +134,14 @@ def _walk(
                 path,
                 name + "/",
                 root=root,
-                patterns=patterns,
+                excludes=excludes,
+                vendored=vendored,
                 selection=selection,
                 visited=visited | {real},
             )
         elif stat.S_ISREG(info.st_mode):
-            selection.files.append(SourceFile(name, path, bool(info.st_mode & 0o111)))
+            selection.files.append(
+                SourceFile(name, path, bool(info.st_mode & 0o111), vendored=vendored)
+            )
         else:
             selection.errors.append(f"{name}: not a regular file or directory")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import hashlib
 import re
-import sys
 import warnings as _warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,13 +21,21 @@ from pytest_lee.errors import LeeError
 from pytest_lee.lambda_runtime import interpreter as _interpreter
 from pytest_lee.package import model
 from pytest_lee.package._glob import match_path
+from pytest_lee.package.compiled import CompileCache, cache_key, compiles, feature_for
 
 if TYPE_CHECKING:
     from pytest_lee.settings import Settings
 
-# AWS access key ids (long-term AKIA, temporary ASIA) and PEM private key blocks.
+# AWS access key ids (long-term AKIA, temporary ASIA) and PEM private key blocks, in
+# UTF-8/ASCII and in UTF-16 (either byte order: a Windows editor's "Unicode" file).
 _AWS_KEY = re.compile(rb"(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
+_AWS_KEY_UTF16 = (
+    re.compile(rb"(A\0K\0I\0A\0|A\0S\0I\0A\0)(?:[A-Z0-9]\0){16}"),
+    re.compile(rb"\0(A\0K\0I\0A|A\0S\0I\0A)(?:\0[A-Z0-9]){16}"),
+)
 _PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+# AWS's documented example key ids (AKIAIOSFODNN7EXAMPLE, ...), in botocore's docs: not secrets.
+_EXAMPLE_SUFFIX = "EXAMPLE"
 _RUNTIME = re.compile(r"python(\d+)\.(\d+)\Z")
 
 
@@ -40,6 +48,7 @@ class Verifier:
         self.omitted = omitted
         self.names: list[str] = []
         self.unzipped = 0
+        self.layers_unzipped = 0  # [[tool.lee.layer]]s: Lambda's 250 MB counts them too
         self.sizes: dict[str, int] = {}
         self.problems: list[str] = []
         self.warnings: list[str] = []
@@ -50,6 +59,8 @@ class Verifier:
         self.runtime_version = _runtime_version(settings.function.runtime)
         # [tool.lee.function] python, when it runs: the .py files are compiled with it too.
         self.python = _interpreter.resolve(settings.function.python)
+        self._feature = feature_for(self.runtime_version)
+        self._compiled = CompileCache(cache_key(self._feature))
         self._runtime_note()
 
     def _runtime_note(self) -> None:
@@ -75,19 +86,28 @@ class Verifier:
                 f"not [tool.lee.function] runtime = {runtime!r}"
             )
 
-    def add_file(self, name: str, data: bytes) -> None:
-        """Check one archived file's content."""
+    def add_file(
+        self, name: str, data: bytes, *, vendored: bool = False, digest: str | None = None
+    ) -> None:
+        """Check one archived file's content (*digest*: its hex SHA-256, when known).
+
+        A *vendored* file (a dependency pip installed) is compiled and counted, but the
+        checks meant for the project's own code — secrets, ``min_lines`` — skip it.
+        """
         self.names.append(name)
         self.sizes[name] = len(data)
         self.unzipped += len(data)
-        self._check_secrets(name, data)
+        if not vendored:
+            self._check_secrets(name, data)
         if name.endswith(".py"):
-            tree = self._check_compiles(name, data)
-            if name in self.handler_candidates and (
+            handler = name in self.handler_candidates and (
                 self.handler_file is None or name.endswith("/__init__.py")
-            ):  # a package wins over a module of the same name, as at import time
+            )  # a package wins over a module of the same name, as at import time
+            tree = self._check_compiles(name, data, digest, want_tree=handler)
+            if handler:
                 self.handler_file, self.handler_tree = name, tree
-            self._check_length(name, data)
+            if not vendored:
+                self._check_length(name, data)
 
     def finish(self, zipped_size: int, link_problems: list[str]) -> tuple[list[str], list[str]]:
         """All problems and warnings, once every file has been added and the zip written."""
@@ -100,17 +120,19 @@ class Verifier:
         problems.extend(self.problems)
         problems.extend(self._compile_with_function_python())
         problems.extend(self._check_limits(zipped_size))
+        self._compiled.save()
         return problems, list(self.warnings)
 
     # --- per file ---------------------------------------------------------------------
 
     def _check_secrets(self, name: str, data: bytes) -> None:
-        match = _AWS_KEY.search(data)
-        if match:
-            kind = "long-term" if match.group(1) == b"AKIA" else "temporary"
+        found = _aws_key(data)
+        if found is not None:
+            prefix, line = found
+            kind = "long-term" if prefix.startswith("AKIA") else "temporary"
             self.problems.append(
-                f"{name}:{_line_of(data, match.start())}: contains an AWS {kind} access key id "
-                f"({match.group(1).decode()}...); keys belong in the function's role, not the package"
+                f"{name}:{line}: contains an AWS {kind} access key id ({prefix[:4]}..."
+                f"{prefix[4:]}); keys belong in the function's role, not the package"
             )
         match = _PRIVATE_KEY.search(data)
         if match:
@@ -119,23 +141,26 @@ class Verifier:
                 f"({match.group().decode()})"
             )
 
-    def _check_compiles(self, name: str, data: bytes) -> ast.Module | None:
+    def _check_compiles(
+        self, name: str, data: bytes, digest: str | None, *, want_tree: bool
+    ) -> ast.Module | None:
+        """Compile once (a source that compiled before is not compiled again); the AST
+        only for the handler module, the one file whose definitions are looked into."""
+        digest = digest or hashlib.sha256(data).hexdigest()
+        if digest in self._compiled and not want_tree:
+            return None
+        tree: ast.Module | None = None
         try:
-            with _warnings.catch_warnings():
-                _warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not a failure
-                tree = ast.parse(data, name)  # compiled in ast.py: no __future__ flag of ours
-                compile(tree, name, "exec", dont_inherit=True)
-                if (
-                    self.python.is_running
-                    and self.runtime_version is not None
-                    and self.runtime_version < sys.version_info[:2]
-                ):
-                    # Syntax newer than the runtime (best effort: CPython's feature_version).
-                    ast.parse(data, name, feature_version=self.runtime_version)
+            if want_tree:
+                with _warnings.catch_warnings():
+                    _warnings.simplefilter("ignore")  # SyntaxWarning is not a failure
+                    tree = ast.parse(data, name)
+            compiles(data, name, self._feature)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             if self.python.is_running:  # else the function's Python has the last word
                 self.problems.append(f"{_where(name, error)}: does not compile: {_describe(error)}")
             return None
+        self._compiled.add(digest)
         return tree
 
     def _compile_with_function_python(self) -> list[str]:
@@ -213,9 +238,11 @@ class Verifier:
                 f"package is {_mb(zipped_size)} zipped, over Lambda's {_mb(model.ZIPPED_LIMIT)} "
                 f"limit; largest files: {self._largest()}"
             )
-        if self.unzipped > model.UNZIPPED_LIMIT:
+        total = self.unzipped + self.layers_unzipped
+        if total > model.UNZIPPED_LIMIT:
+            what = "package is" if not self.layers_unzipped else "package and its layers are"
             problems.append(
-                f"package is {_mb(self.unzipped)} unzipped, over Lambda's {_mb(model.UNZIPPED_LIMIT)} "
+                f"{what} {_mb(total)} unzipped, over Lambda's {_mb(model.UNZIPPED_LIMIT)} "
                 f"limit; largest files: {self._largest()}"
             )
         return problems
@@ -283,6 +310,25 @@ def _runtime_version(runtime: str) -> tuple[int, int] | None:
 
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
+
+
+def _line_of_utf16(data: bytes, offset: int, encoding: str) -> int:
+    return data[:offset].decode(encoding, "replace").count("\n") + 1
+
+
+def _aws_key(data: bytes) -> tuple[str, int] | None:
+    """(prefix, line) of the first AWS key id that is not AWS's documented example."""
+    for match in _AWS_KEY.finditer(data):
+        if not match.group().endswith(_EXAMPLE_SUFFIX.encode()):
+            return match.group(1).decode(), _line_of(data, match.start())
+    if b"\0" not in data:  # no UTF-16 text without NUL bytes: skip the slower patterns
+        return None
+    for pattern, encoding in zip(_AWS_KEY_UTF16, ("utf-16-le", "utf-16-be")):
+        for match in pattern.finditer(data):
+            text = match.group().replace(b"\0", b"").decode("ascii")
+            if not text.endswith(_EXAMPLE_SUFFIX):
+                return text[:4] + ", UTF-16", _line_of_utf16(data, match.start(), encoding)
+    return None
 
 
 def _where(name: str, error: BaseException) -> str:

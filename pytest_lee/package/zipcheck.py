@@ -11,19 +11,21 @@ manifest is given, every file's content as the manifest records it.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
+import posixpath
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pytest_lee.errors import PackageError
-from pytest_lee.package._glob import match_excluded
-from pytest_lee.package.extract import extract_package
-from pytest_lee.package.select import BUILTIN_EXCLUDES
+from pytest_lee.package.extract import entry_refusal, oversize_refusal
+from pytest_lee.package.model import UNZIPPED_LIMIT
 from pytest_lee.package.verify import Verifier
 
 if TYPE_CHECKING:
@@ -48,47 +50,113 @@ def verify_zip(
     Each problem starts with the file it is about (the zip's own name for problems
     of the archive as a whole). *manifest* (archive name → hex SHA-256, as
     ``Package.manifest``) makes every entry that is not in it, or whose content
-    differs, a problem too.
+    differs, a problem too. Each entry is read once (its CRC checked as it is read);
+    the files are written to disk only when a contract registry must be looked into.
+    Files a ``*.dist-info/RECORD`` lists are vendored dependencies: the project-only
+    checks (secret names and content, ``min_lines``) skip them, as the builder does.
     """
     zip_path = Path(zip_path)
     with tempfile.TemporaryDirectory(prefix="lee-verify-zip-") as scratch:
         unzipped = Path(scratch) / "unzipped"
         try:
-            extract_package(zip_path, unzipped)
+            problems, warnings = _verify(settings, zip_path, unzipped, manifest)
         except PackageError as error:
             return ZipVerdict(error.problems, ())
         except (
             zlib.error,
             zipfile.BadZipFile,
             EOFError,
+            OSError,
+            ValueError,
+            NotImplementedError,
         ) as error:  # damage the zip's own checks missed
             return ZipVerdict((f"{zip_path}: corrupt zip ({error})",), ())
-        verifier = Verifier(settings, unzipped)
-        excluded = BUILTIN_EXCLUDES + tuple(settings.exclude)
-        problems: list[str] = []
-        with zipfile.ZipFile(zip_path) as archive:
-            for info in sorted(archive.infolist(), key=lambda item: item.filename):
-                if info.is_dir():
-                    continue
-                data = archive.read(info)
-                verifier.add_file(info.filename, data)
-                if any(match_excluded(info.filename, pattern) for pattern in excluded):
-                    problems.append(
-                        f"{info.filename}: junk or excluded file in the package (never shipped)"
-                    )
-                if manifest is not None:
-                    claimed = manifest.get(info.filename)
-                    if claimed != hashlib.sha256(data).hexdigest():
-                        what = (
-                            "not in the manifest"
-                            if claimed is None
-                            else "content differs from the manifest"
-                        )
-                        problems.append(f"{info.filename}: {what}")
-        found, warnings = verifier.finish(zip_path.stat().st_size, [])
     # The scratch directory is gone once this returns: name the zip instead.
-    shown = [
-        p.replace(f"{unzipped}/", "").replace(str(unzipped), str(zip_path))
-        for p in problems + found
-    ]
+    shown = [p.replace(f"{unzipped}/", "").replace(str(unzipped), str(zip_path)) for p in problems]
     return ZipVerdict(tuple(shown), tuple(warnings))
+
+
+def _verify(
+    settings: Settings, zip_path: Path, unzipped: Path, manifest: Mapping[str, str] | None
+) -> tuple[list[str], list[str]]:
+    from pytest_lee.package.excludes import Excludes
+
+    try:
+        archive = zipfile.ZipFile(zip_path)
+    except FileNotFoundError:
+        raise PackageError(f"{zip_path}: no such file", during="extraction") from None
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise PackageError(f"{zip_path}: not a zip file ({error})", during="extraction") from None
+    write = bool(settings.contracts)
+    excludes = Excludes(tuple(settings.exclude))
+    problems: list[str] = []
+    with archive:
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+        refused = [f"{zip_path}: {problem}" for info in infos if (problem := entry_refusal(info))]
+        # A bomb is refused on the sizes it declares, before anything is read.
+        refused += [f"{zip_path}: {problem}" for problem in oversize_refusal(infos, UNZIPPED_LIMIT)]
+        if refused:
+            raise PackageError(refused, during="extraction")
+        vendored = vendored_names(archive, infos)
+        verifier = Verifier(settings, unzipped)
+        root = unzipped.resolve() if write else unzipped
+        for info in sorted(infos, key=lambda item: item.filename):
+            try:
+                data = archive.read(info)
+            except zipfile.BadZipFile:
+                raise PackageError(
+                    f"{zip_path}: {info.filename}: corrupt entry (checksum mismatch)",
+                    during="extraction",
+                ) from None
+            digest = hashlib.sha256(data).hexdigest()
+            name = info.filename
+            if write:
+                _write_entry(root, info, data)
+            is_vendored = name in vendored
+            verifier.add_file(name, data, vendored=is_vendored, digest=digest)
+            if excludes.excluded(name, vendored=is_vendored) or _under_excluded(
+                excludes, name, is_vendored
+            ):
+                problems.append(f"{name}: junk or excluded file in the package (never shipped)")
+            if manifest is not None:
+                claimed = manifest.get(name)
+                if claimed != digest:
+                    what = (
+                        "not in the manifest"
+                        if claimed is None
+                        else "content differs from the manifest"
+                    )
+                    problems.append(f"{name}: {what}")
+    found, warnings = verifier.finish(zip_path.stat().st_size, [])
+    return problems + found, warnings
+
+
+def _under_excluded(excludes: Any, name: str, vendored: bool) -> bool:
+    """A file inside an excluded directory (``__pycache__/x.pyc``, ``.git/config``)."""
+    parts = name.split("/")[:-1]
+    return any(
+        excludes.excluded("/".join(parts[: index + 1]), is_dir=True, vendored=vendored)
+        for index in range(len(parts))
+    )
+
+
+def vendored_names(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> set[str]:
+    """Archive names a ``*.dist-info/RECORD`` of the zip lists (with its own dist-info)."""
+    names: set[str] = set()
+    for info in infos:
+        directory, _, base = info.filename.rpartition("/")
+        if base != "RECORD" or not directory.endswith(".dist-info"):
+            continue
+        prefix = directory.rpartition("/")[0]
+        prefix = prefix + "/" if prefix else ""
+        text = archive.read(info).decode("utf-8", "replace")
+        for row in csv.reader(io.StringIO(text)):
+            if row and row[0] and not row[0].startswith(("/", "..")):
+                names.add(posixpath.normpath(prefix + row[0]))
+    return names
+
+
+def _write_entry(root: Path, info: zipfile.ZipInfo, data: bytes) -> None:
+    target = root / info.filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)

@@ -9,6 +9,7 @@ function, so a test run that never rehearses never loads them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -25,12 +26,11 @@ def rehearsal_session(
     settings: Settings, report: SessionReport | None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Any]:
     """Yield a :class:`~pytest_lee.rehearsal.session.Rehearsal`; fail in one line when it cannot be had."""
+    problem: str | None = None
     try:
         stack_factory = _prepare(settings, report, tmp_path_factory)
     except LeeError as error:
         problem = str(error)
-    else:
-        problem = None
     if problem is not None:  # outside the except block: no "during handling" chain in the report
         pytest.fail(problem, pytrace=False)
     with stack_factory() as rehearsal:
@@ -48,6 +48,7 @@ def _prepare(
 
     @contextmanager
     def opened() -> Iterator[Any]:
+        from pytest_lee.lambda_runtime.offline import run_setup
         from pytest_lee.rehearsal.credentials import masked_credentials
         from pytest_lee.rehearsal.session import Rehearsal
 
@@ -55,8 +56,11 @@ def _prepare(
             stack.enter_context(
                 masked_credentials(work_dir / "no-credentials", fake=target.fake_credentials)
             )
+            if target.fake_credentials:  # the region children and moto use
+                os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = settings.aws.region
             if mock_aws is not None:
                 stack.enter_context(mock_aws(config={"lambda": {"use_docker": False}}))
+                run_setup(settings)  # [tool.lee.aws] setup, inside moto, before any child
             lambda_client, iam_client = target.clients()
             yield Rehearsal(
                 settings,

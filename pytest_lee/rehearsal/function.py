@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from pytest_lee.errors import LeeError
@@ -29,7 +30,7 @@ _TRUST_POLICY = json.dumps(
         ],
     }
 )
-_NO_ROUTING = {"AdditionalVersionWeights": {}}
+_NO_ROUTING: dict[str, dict[str, float]] = {"AdditionalVersionWeights": {}}
 
 
 class LambdaFunction:
@@ -68,12 +69,16 @@ class LambdaFunction:
         if not self.exists():
             return None
         try:
-            return self.client.get_alias(FunctionName=self._name, Name=ALIAS)
+            alias: dict[str, Any] = self.client.get_alias(FunctionName=self._name, Name=ALIAS)
+            return alias
         except self.client.exceptions.ResourceNotFoundException:
             return None
 
     def configuration(self, version: str) -> dict[str, Any]:
-        return self.client.get_function_configuration(FunctionName=self._name, Qualifier=version)
+        found: dict[str, Any] = self.client.get_function_configuration(
+            FunctionName=self._name, Qualifier=version
+        )
+        return found
 
     def published(self) -> list[dict[str, Any]]:
         """Every published version's configuration, oldest first."""
@@ -90,22 +95,34 @@ class LambdaFunction:
 
     # --- changing -------------------------------------------------------------------
 
-    def upload(self, data: bytes) -> tuple[dict[str, Any], str]:
-        """(response, what was done): ``update_function_code``, or ``create_function`` the first time."""
+    def upload(self, data: bytes, *, layers: Sequence[str] = ()) -> tuple[dict[str, Any], str]:
+        """(response, what was done): ``update_function_code``, or ``create_function`` the
+        first time; *layers* (ARNs, in order) attached when they differ from the function's."""
         if self.exists():
             response = self.client.update_function_code(FunctionName=self._name, ZipFile=data)
             done = f"update_function_code {self._name} ({len(data)} bytes)"
+            self._wait_until_updated(response)
+            attached = [entry["Arn"] for entry in response.get("Layers") or ()]
+            if attached != list(layers):
+                self._wait_until_updated(
+                    self.client.update_function_configuration(
+                        FunctionName=self._name, Layers=list(layers)
+                    )
+                )
+                done += f", {len(layers)} layer{'s' if len(layers) != 1 else ''} attached"
         else:
-            response = self._create(data)
+            response = self._create(data, layers)
             done = f"create_function {self._name} from [tool.lee.function] ({len(data)} bytes)"
-        self._wait_until_updated(response)
+            if layers:
+                done += f" with {len(layers)} layer{'s' if len(layers) != 1 else ''}"
+            self._wait_until_updated(response)
         return response, done
 
     def publish(self, sha: str) -> str:
         response = self.client.publish_version(
             FunctionName=self._name, CodeSha256=sha, Description="pytest-lee rehearsal"
         )
-        return response["Version"]
+        return str(response["Version"])
 
     def route(self, stable: str, new: str, weight: float) -> dict[str, Any]:
         """Keep the alias on *stable*, send *weight* of traffic to *new*; the alias as read back."""
@@ -145,7 +162,7 @@ class LambdaFunction:
             raise StepFailed(f"{ALIAS} alias still exists after delete_alias")
         return f"first deployment: {ALIAS} alias not created (verified)"
 
-    def _create(self, data: bytes) -> dict[str, Any]:
+    def _create(self, data: bytes, layers: Sequence[str] = ()) -> dict[str, Any]:
         function = self.settings.function
         response = self.client.create_function(
             FunctionName=self._name,
@@ -157,17 +174,21 @@ class LambdaFunction:
             MemorySize=function.memory_mb,
             Environment={"Variables": dict(function.environment)},
             Publish=False,
+            **({"Layers": list(layers)} if layers else {}),
         )
         self._exists = True
-        return response
+        created: dict[str, Any] = response
+        return created
 
     def _role_arn(self) -> str:
         try:
-            return self._iam.get_role(RoleName=ROLE_NAME)["Role"]["Arn"]
+            return str(self._iam.get_role(RoleName=ROLE_NAME)["Role"]["Arn"])
         except self._iam.exceptions.NoSuchEntityException:
-            return self._iam.create_role(
-                RoleName=ROLE_NAME, AssumeRolePolicyDocument=_TRUST_POLICY
-            )["Role"]["Arn"]
+            return str(
+                self._iam.create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=_TRUST_POLICY)[
+                    "Role"
+                ]["Arn"]
+            )
 
     def _wait_until_updated(self, response: dict[str, Any], limit_s: float = 120.0) -> None:
         """Real Lambda applies code asynchronously, and publishing before it finishes fails."""

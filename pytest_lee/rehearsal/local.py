@@ -19,9 +19,7 @@ from typing import Any
 
 from pytest_lee._atomic import write_atomic
 from pytest_lee.errors import LeeError, PackageError
-from pytest_lee.settings import FunctionSettings
-
-HEALTH_EVENT = {"test": "true"}
+from pytest_lee.settings import FunctionSettings, Settings
 
 
 def code_sha256(data: bytes) -> str:
@@ -84,15 +82,36 @@ class CodeStore:
         destination = self.root / "run" / f"{next(self._counter):03d}"
         return extract_package(self._zips[sha], destination)
 
+    def unpack_all(self, shas: Sequence[str]) -> Path:
+        """A fresh directory with the bytes under each of *shas* unzipped into it, in order."""
+        from pytest_lee.package import extract_package
+
+        destination = self.root / "run" / f"{next(self._counter):03d}-opt"
+        for sha in shas:
+            if sha not in self._zips:
+                raise LeeError(f"no bytes held locally for layer CodeSha256 {sha}")
+            extract_package(self._zips[sha], destination)
+        return destination
+
 
 def run_events(
-    store: CodeStore, sha: str, handler: str, events: Sequence[Any], function: FunctionSettings
+    store: CodeStore,
+    sha: str,
+    handler: str,
+    events: Sequence[Any],
+    function: FunctionSettings,
+    *,
+    layers: Sequence[str] = (),
 ) -> Any:
-    """One fresh child process running *events* (the first cold) on the bytes under *sha*."""
+    """One fresh child process running *events* (the first cold) on the bytes under *sha*,
+    with the layers stored under the hashes *layers* unzipped in order as its ``/opt``."""
     from pytest_lee.lambda_runtime.runner import run_handler
 
     code_dir = store.unpack(sha)
-    return run_handler(code_dir, handler, list(events), function, timeout_s=function.timeout_s)
+    opt_dir = store.unpack_all(layers) if layers else None
+    return run_handler(
+        code_dir, handler, list(events), function, timeout_s=function.timeout_s, opt_dir=opt_dir
+    )
 
 
 def invocation_errors(child: Any, count: int) -> list[str | None]:
@@ -111,21 +130,33 @@ def invocation_errors(child: Any, count: int) -> list[str | None]:
 
 
 def health_check(
-    store: CodeStore, sha: str, handler: str, event: Any, function: FunctionSettings
+    store: CodeStore,
+    sha: str,
+    handler: str,
+    event: Any,
+    function: FunctionSettings,
+    *,
+    settings: Settings | None = None,
+    layers: Sequence[str] = (),
 ) -> HealthCheck:
-    """Invoke the bytes under *sha* once, cold, with *event*; any error fails the check."""
+    """Invoke the bytes under *sha* once, cold, with *event*; any error fails the check,
+    and with *settings* so does a response the health rules refuse (see ``health``)."""
     try:
-        child = run_events(store, sha, handler, [event], function)
+        child = run_events(store, sha, handler, [event], function, layers=layers)
     except PackageError as error:
         return HealthCheck("failed", event=event, error=one_line(error))
     except LeeError as error:
         return HealthCheck("failed", event=event, error=str(error))
-    error = invocation_errors(child, 1)[0]
+    problem = invocation_errors(child, 1)[0]
+    if settings is not None and child.responses:
+        from pytest_lee.rehearsal.health import judge
+
+        problem = judge(settings, child.responses[0], problem, child.blocked)
     return HealthCheck(
-        "failed" if error else "passed",
+        "failed" if problem else "passed",
         event=event,
         response=child.responses[0] if child.responses else None,
-        error=error,
+        error=problem,
         stderr_tail=child.stderr_tail,
         import_ms=child.import_ms,
         first_invoke_ms=child.first_invoke_ms,

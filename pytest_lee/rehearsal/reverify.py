@@ -23,6 +23,7 @@ class Candidate:
     """The bytes ``deploy()`` was handed, with what the caller claims about them."""
 
     def __init__(self, package: Any) -> None:
+        self.package = package
         path = getattr(package, "path", package)
         if not isinstance(path, (str, os.PathLike)):
             raise PackageError(

@@ -9,6 +9,7 @@ AWS would.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -19,17 +20,19 @@ from pathlib import Path
 from typing import Any
 
 from pytest_lee.errors import LeeError
+from pytest_lee.lambda_runtime.offline import rehearsal_child
+from pytest_lee.package.excludes import left_out_hint
 from pytest_lee.rehearsal.canary import (
     CanaryResult,
     check_canary_arguments,
     routed_weight,
     run_canary,
 )
-from pytest_lee.rehearsal.credentials import DEAD_ENDPOINT, child_function
 from pytest_lee.rehearsal.deploy import Deployment, StepFailed, StepLog
 from pytest_lee.rehearsal.function import ALIAS, LambdaFunction
+from pytest_lee.rehearsal.health import health_event
+from pytest_lee.rehearsal.layers import LayerPublisher
 from pytest_lee.rehearsal.local import (
-    HEALTH_EVENT,
     CodeStore,
     HealthCheck,
     health_check,
@@ -65,8 +68,9 @@ class Rehearsal:
         self._report = report
         self._work = work_dir
         self._store = CodeStore(work_dir / "code")
-        child_endpoint = {"moto": DEAD_ENDPOINT, "local": target.endpoint}.get(target.mode)
-        self._child = child_function(settings.function, work_dir / "child-aws", child_endpoint)
+        self._left_out: dict[str, tuple[str, ...]] = {}  # CodeSha256 → files excluded
+        self._layers = LayerPublisher(settings, lambda_client, self._store, work_dir / "layers")
+        self._child = rehearsal_child(settings, target.mode, target.endpoint, work_dir)
         self._history: list[str] = []  # versions production has pointed at, in order
         self._runs = 0
         self.deployments: list[Deployment] = []
@@ -105,7 +109,7 @@ class Rehearsal:
         if canary_events is not None and not list(canary_events):
             raise LeeError("canary_events: expected at least one event, got none")
         self._guard()
-        event = HEALTH_EVENT if event is None else event
+        event = health_event(self.settings) if event is None else event
         canary_events = list(canary_events) if canary_events is not None else [event]
         run = self._start_run("deploy")
         try:
@@ -159,7 +163,9 @@ class Rehearsal:
                 step.detail = self._function.point_alias(run.version)
             self._history.append(run.version)
             if health:
-                self._health_check(run, HEALTH_EVENT if event is None else event, fail=False)
+                self._health_check(
+                    run, health_event(self.settings) if event is None else event, fail=False
+                )
         except _failures() as error:
             return run.finish(reason=one_line(error))
         return run.finish(rolled_back=True, reason=run.health.error)
@@ -192,8 +198,12 @@ class Rehearsal:
             step.detail = f"{ALIAS} → v{run.previous} ({run.previous_arn})"
 
     def _upload(self, run: _Run, candidate: Candidate) -> None:
+        layers: list[str] = []
+        if self.settings.layers:
+            with run.log.step("deployment", "publish layers") as step:
+                layers, step.detail = self._layers.publish()
         with run.log.step("deployment", "upload package") as step:
-            response, step.detail = self._function.upload(candidate.data)
+            response, step.detail = self._function.upload(candidate.data, layers=layers)
         with run.log.step("deployment", "check CodeSha256") as step:
             # moto stores whatever arrives and never compares hashes; we do.
             reported = response.get("CodeSha256")
@@ -203,6 +213,9 @@ class Rehearsal:
                     f"{candidate.code_sha256}: the bytes changed in transit, not published"
                 )
             self._store.put(candidate.data)
+            self._left_out[candidate.code_sha256] = tuple(
+                getattr(candidate.package, "left_out", ())
+            )
             step.detail = f"Lambda reports {reported}, as built"
 
     def _publish(self, run: _Run) -> None:
@@ -229,8 +242,17 @@ class Rehearsal:
                 )
             else:
                 run.health = health_check(
-                    self._store, run.sha, configuration["Handler"], event, self._child
+                    self._store,
+                    run.sha,
+                    configuration["Handler"],
+                    event,
+                    self._child,
+                    settings=self.settings,
+                    layers=self._layers.shas_for(configuration),
                 )
+                hint = left_out_hint(run.health.error, self._left_out.get(run.sha, ()))
+                if hint:  # a file the package left out is the likeliest cause
+                    run.health = dataclasses.replace(run.health, error=f"{run.health.error}{hint}")
             shown = json.dumps(event, default=str)[:60]
             if not run.health.passed:
                 if fail:
@@ -266,8 +288,8 @@ class Rehearsal:
             run_old = None
             if self._store.holds(old_config["CodeSha256"]):
 
-                def run_old(batch):
-                    return self._errors(old_config["CodeSha256"], old_config["Handler"], batch)
+                def run_old(batch: Sequence[Any]) -> list[str | None]:
+                    return self._errors(old_config, batch)
 
             run.canary = run_canary(
                 weight=routed,
@@ -275,9 +297,7 @@ class Rehearsal:
                 events=events,
                 new_version=new,
                 old_version=old,
-                run_new=lambda batch: self._errors(
-                    new_config["CodeSha256"], new_config["Handler"], batch
-                ),
+                run_new=lambda batch: self._errors(new_config, batch),
                 run_old=run_old,
             )
             step.detail = _canary_detail(run.canary)
@@ -321,9 +341,18 @@ class Rehearsal:
             raise StepFailed(f"no version older than v{current} to roll back to")
         return older[-1]
 
-    def _errors(self, sha: str, handler: str, events: Sequence[Any]) -> list[str | None]:
+    def _errors(self, configuration: dict[str, Any], events: Sequence[Any]) -> list[str | None]:
+        """One error (or None) per event, run on a version's bytes and its layers."""
         try:
-            child = run_events(self._store, sha, handler, events, self._child)
+            layers = self._layers.shas_for(configuration)
+            child = run_events(
+                self._store,
+                configuration["CodeSha256"],
+                configuration["Handler"],
+                events,
+                self._child,
+                layers=layers,
+            )
         except LeeError as error:
             return [one_line(error)] * len(events)
         return invocation_errors(child, len(events))

@@ -1,0 +1,189 @@
+"""Offline children: AWS calls go to a loopback moto server that shares the test's moto state.
+
+Every child — budget run, health check, canary invocation — gets ``AWS_ENDPOINT_URL``
+pointing at a ``ThreadedMotoServer`` on 127.0.0.1. moto's threaded server serves the
+same in-process backends as ``mock_aws``, so a DynamoDB table a test (or
+``[tool.lee.aws] setup``) created in-process is there for the handler in the child.
+The network guard (``network_guard.py``, in the child) does the rest: anything else
+the handler tries to reach fails at once, by name.
+
+One server per process, started on first use and left running until the process
+ends (a daemon thread): its state is whatever ``mock_aws`` holds at the time.
+Without moto's server extra the children get a closed loopback port instead, so an
+AWS call fails fast, never reaching the internet. boto3 and moto load only here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pytest_lee.errors import LeeConfigError, LeeError, MissingExtraError
+from pytest_lee.settings import FunctionSettings, Settings
+
+# Where a child's AWS calls go when no moto server can run: a closed loopback port.
+DEAD_ENDPOINT = "http://127.0.0.1:1"
+FAKE_VALUE = "testing"
+
+_SERVER: dict[str, Any] = {}
+
+
+def moto_server_url() -> str | None:
+    """The loopback moto server's URL (started once per process), or None without moto[server]."""
+    if "url" not in _SERVER:
+        try:
+            from moto.server import ThreadedMotoServer
+        except ImportError:  # moto without its server extra (flask, werkzeug)
+            return None
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        _SERVER.update(server=server, url=f"http://{host}:{port}")
+    return str(_SERVER["url"])
+
+
+def child_aws_environment(
+    function: FunctionSettings, region: str, endpoint: str | None, empty_dir: Path
+) -> FunctionSettings:
+    """*function* with the AWS environment a child must have, over the function's own.
+
+    Fake credentials (Lambda's role credentials stand in for them), empty config and
+    credentials files (botocore would find ``~/.aws`` through the password database),
+    no instance metadata, the region, and ``AWS_ENDPOINT_URL`` on this machine (the
+    moto server, else a closed port). These win over ``[tool.lee.function]
+    environment``, as Lambda's reserved variables do.
+    """
+    empty_dir.mkdir(parents=True, exist_ok=True)
+    safety = {
+        "AWS_ACCESS_KEY_ID": FAKE_VALUE,
+        "AWS_SECRET_ACCESS_KEY": FAKE_VALUE,
+        "AWS_SESSION_TOKEN": FAKE_VALUE,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_ENDPOINT_URL": endpoint or DEAD_ENDPOINT,
+    }
+    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        empty = empty_dir / name.lower()
+        empty.write_text("")
+        safety[name] = str(empty)
+    return dataclasses.replace(
+        function, environment=MappingProxyType({**function.environment, **safety})
+    )
+
+
+def run_setup(settings: Settings) -> None:
+    """Call ``[tool.lee.aws] setup`` (``module:function``, importable from the rootdir)."""
+    reference = settings.aws.setup
+    if reference is None:
+        return
+    module_name, _, attribute = reference.partition(":")
+    root = str(settings.rootdir)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    try:
+        function = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as error:
+        raise LeeConfigError(
+            f"{settings.pyproject}: tool.lee.aws.setup = {reference!r}: cannot be imported "
+            f"({type(error).__name__}: {error})"
+        ) from None
+    try:
+        function()
+    except Exception as error:
+        raise LeeError(
+            f"tool.lee.aws.setup {reference}: raised {type(error).__name__}: {error}"
+        ) from None
+
+
+@contextmanager
+def offline_children(
+    settings: Settings,
+    work_dir: Path,
+    function: FunctionSettings | None = None,
+    code_dir: Path | None = None,
+) -> Iterator[FunctionSettings]:
+    """For children started outside a rehearsal (budgets, ``lee_cold_start``).
+
+    Starts moto in-process (credentials masked first, so nothing here can sign for a
+    real account), calls ``[tool.lee.aws] setup`` inside it, and yields *function*
+    (default ``[tool.lee.function]``) with the offline AWS environment. Without moto installed
+    the children still get a closed loopback endpoint; a configured ``setup`` then
+    needs the ``aws`` extra. Moto starts only when something may call AWS: a ``setup``,
+    code in *code_dir* that mentions boto3/botocore, or a ``mock_aws`` the test has
+    open (starting moto costs about a second, which a handler that never calls AWS
+    should not pay).
+    """
+    region = settings.aws.region
+    function = function or settings.function
+    if not _may_call_aws(settings, code_dir):
+        yield child_aws_environment(function, region, None, work_dir / "child-aws")
+        return
+    try:
+        from moto import mock_aws
+    except ImportError:
+        if settings.aws.setup is not None:
+            raise MissingExtraError("[tool.lee.aws] setup", "aws", "moto") from None
+        yield child_aws_environment(function, region, None, work_dir / "child-aws")
+        return
+    from pytest_lee.rehearsal.credentials import masked_credentials
+
+    with ExitStack() as stack:
+        stack.enter_context(masked_credentials(work_dir / "no-credentials"))
+        stack.enter_context(_region(region))
+        stack.enter_context(mock_aws(config={"lambda": {"use_docker": False}}))
+        run_setup(settings)
+        endpoint = moto_server_url()
+        yield child_aws_environment(function, region, endpoint, work_dir / "child-aws")
+
+
+@contextmanager
+def _region(region: str) -> Iterator[None]:
+    """``AWS_REGION``/``AWS_DEFAULT_REGION`` for the block (inside masked credentials,
+    which restore both)."""
+    import os
+
+    os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = region
+    yield
+
+
+def rehearsal_child(
+    settings: Settings, mode: str, endpoint: str | None, work_dir: Path
+) -> FunctionSettings:
+    """``[tool.lee.function]`` as a rehearsal's children run it: against the loopback moto
+    server sharing the rehearsal's state (moto mode), the ``--lee-endpoint`` server (a
+    loopback one), and never real AWS (a closed port: the network guard stops the rest)."""
+    if mode == "moto":
+        endpoint = moto_server_url()
+    elif mode != "local":
+        endpoint = None
+    return child_aws_environment(
+        settings.function, settings.aws.region, endpoint, work_dir / "child-aws"
+    )
+
+
+def _may_call_aws(settings: Settings, code_dir: Path | None) -> bool:
+    if settings.aws.setup is not None or code_dir is None:
+        return True
+    moto_core = sys.modules.get("moto.core.models")
+    if moto_core is not None and getattr(moto_core.MockAWS, "_nested_count", 0) > 0:
+        return True  # the test is inside mock_aws: its state is the handler's
+    return mentions_aws(code_dir)
+
+
+def mentions_aws(code_dir: Path) -> bool:
+    """True when a ``.py`` file of *code_dir* names boto3 or botocore (a byte search)."""
+    for path in code_dir.rglob("*.py"):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if b"boto3" in data or b"botocore" in data:
+            return True
+    return False

@@ -1,0 +1,88 @@
+"""Writing a package's zip: deterministic entries, verified before it is renamed into place.
+
+Shared by the function's package (``build``) and its layers (``layers``): the same tree
+gives the same bytes, and so the same ``CodeSha256``, for a given Python and zlib.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import stat
+import zipfile
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from pytest_lee._atomic import atomic_path
+from pytest_lee.errors import PackageError
+from pytest_lee.package import model
+from pytest_lee.package.select import SourceFile
+
+if TYPE_CHECKING:
+    from pytest_lee.package.verify import Verifier
+
+
+def write_verified(
+    zip_path: Path, files: list[SourceFile], verifier: Verifier | None, link_problems: list[str]
+) -> tuple[dict[str, str], str, list[str]]:
+    """Write the zip beside *zip_path*, verify it, and only then rename it into place."""
+    with atomic_path(zip_path, mode=0o644) as temporary:
+        with open(temporary, "w+b") as stream:
+            manifest, read_errors = _write_zip(stream, files, verifier)
+            stream.flush()
+            os.fsync(stream.fileno())
+            zipped_size = stream.tell()
+            code_sha256 = _code_sha256(stream)
+        found: list[str] = []
+        if verifier is not None:
+            found, warnings = verifier.finish(zipped_size, link_problems)
+        else:
+            warnings = [f"{problem} (not archived)" for problem in link_problems]
+        if read_errors or found:  # leaves the block: the temporary file is removed
+            raise PackageError(read_errors + found, during="verification" if found else "build")
+    return manifest, code_sha256, warnings
+
+
+def _zip_info(item: SourceFile) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(item.name, date_time=model.FIXED_DATE_TIME)
+    info.create_system = 3  # Unix, whatever the build machine, so the modes below are read
+    mode = model.EXECUTABLE_MODE if item.executable else model.FILE_MODE
+    info.external_attr = (stat.S_IFREG | mode) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def _write_zip(
+    stream: IO[bytes], files: list[SourceFile], verifier: Verifier | None
+) -> tuple[dict[str, str], list[str]]:
+    manifest: dict[str, str] = {}
+    errors: list[str] = []
+    with zipfile.ZipFile(
+        stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=model.COMPRESS_LEVEL
+    ) as archive:
+        for item in files:
+            try:
+                data = item.path.read_bytes()
+            except OSError as error:
+                errors.append(f"{item.name}: cannot read: {error.strerror or error}")
+                continue
+            try:
+                archive.writestr(_zip_info(item), data, compresslevel=model.COMPRESS_LEVEL)
+            except UnicodeEncodeError:
+                errors.append(f"{item.name!r}: file name is not valid UTF-8")
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            manifest[item.name] = digest
+            if verifier is not None:
+                verifier.add_file(item.name, data, vendored=item.vendored, digest=digest)
+    return manifest, errors
+
+
+def _code_sha256(stream: IO[bytes]) -> str:
+    """base64 of the SHA-256 of the whole file, as Lambda reports ``CodeSha256``."""
+    stream.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(chunk)
+    return base64.b64encode(digest.digest()).decode("ascii")

@@ -1,0 +1,66 @@
+"""docs/your-own-app.md, run as written: its files, then its commands.
+
+``requests`` comes from a wheel this test builds (``--no-index --find-links``), so CI does
+not need the registry; with ``LEE_NETWORK=1`` the real one is fetched from PyPI instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from wheels import make_wheel, use_wheels
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "your-own-app.md"
+FILE_BLOCK = re.compile(r'^```\w+ title="(?P<name>[^"]+)"\n(?P<body>.*?)^```$', re.S | re.M)
+CONSOLE_BLOCK = re.compile(r"^```console\n(?P<body>.*?)^```$", re.S | re.M)
+
+
+def doc_files() -> dict[str, str]:
+    return {match["name"]: match["body"] for match in FILE_BLOCK.finditer(DOC.read_text())}
+
+
+def doc_commands() -> list[list[str]]:
+    lines = "".join(match["body"] for match in CONSOLE_BLOCK.finditer(DOC.read_text()))
+    return [shlex.split(line[2:]) for line in lines.splitlines() if line.startswith("$ ")]
+
+
+def test_the_page_shows_an_app_its_configuration_its_state_and_a_rehearsal():
+    assert set(doc_files()) == {
+        "src/app.py",
+        "requirements.txt",
+        "pyproject.toml",
+        "tests/aws_state.py",
+        "tests/test_deploy.py",
+    }
+    assert doc_commands() == [["pytest"], ["pytest", "--lee-budgets"]]
+
+
+def test_your_own_app_in_five_minutes(pytester, monkeypatch):
+    pytest.importorskip("moto.server", reason="needs moto[server] (the aws extra)")
+    outside = pytester.path.parent  # the cache and pytest's temp dirs, as for a user: not collected
+    if os.environ.get("LEE_NETWORK") == "1":
+        monkeypatch.setenv("LEE_CACHE_DIR", str(outside / "cache"))
+    else:
+        version = "__version__ = '2.99.0'\n"
+        make_wheel(
+            outside / "wheels", "requests", "2.99.0", files={"requests/__init__.py": version}
+        )
+        use_wheels(monkeypatch, outside / "wheels", outside / "cache")
+    for name, body in doc_files().items():
+        path = pytester.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body)
+    plain, budgets = doc_commands()
+    first = pytester.runpytest_subprocess(
+        *plain[1:], "-p", "no:cacheprovider", f"--basetemp={outside / 'tmp1'}"
+    )
+    first.assert_outcomes(passed=3, skipped=2)  # package, 2 rehearsals; budgets skipped
+    second = pytester.runpytest_subprocess(
+        *budgets[1:], "-p", "no:cacheprovider", f"--basetemp={outside / 'tmp2'}"
+    )
+    second.assert_outcomes(passed=5)
+    second.stdout.fnmatch_lines(["*lee budgets*", "*cold_start_ms*", "*status codes: 200 × *"])
