@@ -10,6 +10,9 @@ Protocol on the inherited pipe FD (never the app's stdout, which the parent capt
 raw for metric lines): ``phase <name>`` lines before each timed phase (the parent
 restarts its timeout at each), then one JSON record per phase, then ``{"kind": "done"}``.
 The spec file (JSON: events, context fields, timeout) is read only after the import.
+
+Typed with builtins and string annotations only: no ``typing`` import, no
+``from __future__`` (both would be imported before the handler is timed).
 """
 
 import os
@@ -17,14 +20,14 @@ import sys
 import time
 
 
-def _send(fd, data):
+def _send(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
         view = view[written:]
 
 
-def _one_line(error):
+def _one_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     message = text[0] if text else ""
     name = type(error).__name__
@@ -34,7 +37,7 @@ def _one_line(error):
 class LambdaContext:
     """The attributes a Lambda handler's ``context`` has, with a per-invocation deadline."""
 
-    def __init__(self, fields, request_id, timeout_s):
+    def __init__(self, fields: "dict[str, str]", request_id: str, timeout_s: float) -> None:
         self.function_name = fields["function_name"]
         self.function_version = fields["function_version"]
         self.memory_limit_in_mb = fields["memory_limit_in_mb"]
@@ -46,16 +49,16 @@ class LambdaContext:
         self.client_context = None
         self._deadline = time.monotonic() + timeout_s
 
-    def get_remaining_time_in_millis(self):
+    def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-def _request_id():
+def _request_id() -> str:
     raw = os.urandom(16).hex()
     return f"{raw[:8]}-{raw[8:12]}-4{raw[13:16]}-a{raw[17:20]}-{raw[20:32]}"
 
 
-def _mark_stderr(phase, importtime):
+def _mark_stderr(phase: str, importtime: bool) -> None:
     # Separates -X importtime lines by phase; os.write keeps the order with the
     # interpreter's own unbuffered writes to fd 2.
     if importtime:
@@ -63,7 +66,7 @@ def _mark_stderr(phase, importtime):
         os.write(2, f"lee-phase: {phase}\n".encode())
 
 
-def _stdout_at():
+def _stdout_at() -> int:
     # Where the app's output stands (stdout is a file the parent reads afterwards),
     # so the parent can tell which lines the cold start printed.
     sys.stdout.flush()
@@ -84,7 +87,7 @@ def _install_network_guard() -> None:
     namespace["install"]()  # type: ignore[operator]
 
 
-def main():
+def main() -> int:
     fd = int(sys.argv[1])
     spec_path = sys.argv[2]
     handler = sys.argv[3]
@@ -92,8 +95,8 @@ def main():
     os.set_inheritable(fd, False)
     # The Lambda runtime flushes stdout/stderr after every write; so do we (per line), and
     # the lines a handler printed before a timeout or a crash are not lost in a buffer.
-    sys.stdout.reconfigure(line_buffering=True)
-    sys.stderr.reconfigure(line_buffering=True)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    sys.stderr.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     sys.path[:0] = sys.argv[5:]
     module_name, _, function_name = handler.rpartition(".")
     _install_network_guard()
@@ -115,8 +118,8 @@ def main():
 
     import json  # only now: the handler's import above paid for its own json
 
-    record = {"kind": "import", "ms": import_ms, "error": error, "stdout_at": _stdout_at()}
-    _send(fd, (json.dumps(record) + "\n").encode())
+    imported = {"kind": "import", "ms": import_ms, "error": error, "stdout_at": _stdout_at()}
+    _send(fd, (json.dumps(imported) + "\n").encode())
     if error is not None:
         return 1
     with open(spec_path, encoding="utf-8") as stream:
@@ -129,8 +132,8 @@ def main():
         _mark_stderr(f"invoke {index}", importtime)
         context = LambdaContext(fields, request_id, timeout_s)
         start = time.perf_counter()
-        failure = None
-        response = None
+        failure: str | None = None
+        response: object = None
         try:
             response = function(event, context)
         except (
