@@ -22,21 +22,15 @@ Paths are relative to the directory of that pyproject.toml; without one, to the 
 
 from __future__ import annotations
 
-import difflib
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from pytest_lee._toml import TableReader, closest, load_pyproject
 from pytest_lee.errors import LeeConfigError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 __all__ = ["SEVERITIES", "KbConfig", "Waiver", "find_pyproject", "load_kb_config"]
 
@@ -103,21 +97,20 @@ def load_kb_config(start: Path, *, known_rules: tuple[str, ...] | None = None) -
         root = start.resolve()
         return KbConfig(root=root, paths=(root / "kb",), tests=(root / "tests",))
     root = pyproject.parent
+    data = load_pyproject(pyproject) or {}
     try:
-        text = pyproject.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        text = pyproject.read_text(encoding="utf-8")  # for the line of each waiver
+    except (OSError, UnicodeDecodeError) as error:
         raise LeeConfigError(f"{pyproject}: cannot read: {error}") from None
-    raw = data.get("tool", {}).get("lee", {}).get("kb", {})
+    read = TableReader(pyproject)
     key = "tool.lee.kb"
-    if not isinstance(raw, dict):
-        raise LeeConfigError(f"{pyproject}: {key}: expected a table, got {raw!r}")
-    for name in raw:
-        if name not in _KEYS:
-            raise LeeConfigError(f"{pyproject}: {key}: unknown key {name!r}{_closest(name, _KEYS)}")
-    paths = _strings(pyproject, raw.get("paths", ["kb"]), f"{key}.paths")
-    tests = _strings(pyproject, raw.get("tests", ["tests"]), f"{key}.tests")
-    external = _strings(pyproject, raw.get("external", []), f"{key}.external")
+    tool = data.get("tool", {})
+    lee = tool.get("lee", {}) if isinstance(tool, dict) else {}
+    raw = read.table(lee.get("kb", {}) if isinstance(lee, dict) else {}, key)
+    read.known_keys(raw, _KEYS, key)
+    paths = read.strings(raw.get("paths", ["kb"]), f"{key}.paths")
+    tests = read.strings(raw.get("tests", ["tests"]), f"{key}.tests")
+    external = read.strings(raw.get("external", []), f"{key}.external")
     max_mb = raw.get("max_file_mb", 5)
     # The chained comparison also refuses nan and inf (int() of either was a traceback).
     if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or not 0 < max_mb < 1e9:
@@ -137,17 +130,11 @@ def load_kb_config(start: Path, *, known_rules: tuple[str, ...] | None = None) -
         id_pattern=_pattern(pyproject, raw.get("id_pattern"), f"{key}.id_pattern"),
         declare_fields=tuple(
             name.upper()
-            for name in _strings(
-                pyproject, raw.get("declare_fields", list(DECLARE_FIELDS)), f"{key}.declare_fields"
+            for name in read.strings(
+                raw.get("declare_fields", list(DECLARE_FIELDS)), f"{key}.declare_fields"
             )
         ),
     )
-
-
-def _strings(pyproject: Path, value: Any, key: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise LeeConfigError(f"{pyproject}: {key}: expected a list of strings, got {value!r}")
-    return tuple(value)
 
 
 def _pattern(pyproject: Path, value: Any, key: str) -> str | None:
@@ -179,7 +166,7 @@ def _severity(pyproject: Path, value: Any, known_rules: tuple[str, ...] | None) 
     for rule, level in value.items():
         if rule not in known_rules:
             raise LeeConfigError(
-                f"{pyproject}: {key}: unknown rule {rule!r}{_closest(rule, known_rules)}"
+                f"{pyproject}: {key}: unknown rule {rule!r}{closest(rule, known_rules)}"
             )
         if level not in SEVERITIES:
             raise LeeConfigError(
@@ -200,11 +187,7 @@ def _waivers(pyproject: Path, text: str, value: Any) -> tuple[Waiver, ...]:
         where = f"{key}[{number}]"
         if not isinstance(table, dict):
             raise LeeConfigError(f"{pyproject}: {where}: expected a table, got {table!r}")
-        for name in table:
-            if name not in _WAIVER_KEYS:
-                raise LeeConfigError(
-                    f"{pyproject}: {where}: unknown key {name!r}{_closest(name, _WAIVER_KEYS)}"
-                )
+        TableReader(pyproject).known_keys(table, _WAIVER_KEYS, where)
         ref = table.get("ref")
         reason = table.get("reason")
         if not isinstance(ref, str) or not ref.strip():
@@ -215,7 +198,7 @@ def _waivers(pyproject: Path, text: str, value: Any) -> tuple[Waiver, ...]:
             raise LeeConfigError(
                 f"{pyproject}: {where}.reason: a waiver needs a reason: say why no test can enforce it"
             )
-        items = _strings(pyproject, table.get("items", []), f"{where}.items")
+        items = TableReader(pyproject).strings(table.get("items", []), f"{where}.items")
         waivers.append(
             Waiver(ref.strip(), items, reason.strip(), str(pyproject), _line_of(text, ref, number))
         )
@@ -231,8 +214,3 @@ def _line_of(text: str, ref: str, number: int) -> int:
     start = tables[number] if number < len(tables) else 0
     match = pattern.search(text, start) or pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else 1
-
-
-def _closest(name: str, known: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(name, known, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
