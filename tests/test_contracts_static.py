@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from pytest_lee.contracts.probes import call_site_probes
-from pytest_lee.contracts.required import registry_module_files
 from pytest_lee.contracts.signatures import classify, compare_file, functions
+from pytest_lee.registry_files import registry_module_files
 from pytest_lee.settings import ContractSettings, Settings
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "lee_engine"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -286,7 +285,7 @@ def test_compiling_with_another_python_than_the_runtime_is_a_warning(tmp_path: P
 
 @pytest.fixture
 def registry_files(monkeypatch: pytest.MonkeyPatch):
-    """Stand in for the contracts feature's static registry scan."""
+    """Stand in for the static registry scan (pytest_lee.registry_files)."""
     calls = []
 
     def registry_module_files(settings):
@@ -297,13 +296,7 @@ def registry_files(monkeypatch: pytest.MonkeyPatch):
             )
         return ("interface_cache.py", "interface_http.py")
 
-    module = types.ModuleType("pytest_lee.contracts.required")
-    module.registry_module_files = registry_module_files  # type: ignore[attr-defined]
-    if "pytest_lee.contracts" not in sys.modules:
-        monkeypatch.setitem(
-            sys.modules, "pytest_lee.contracts", types.ModuleType("pytest_lee.contracts")
-        )
-    monkeypatch.setitem(sys.modules, "pytest_lee.contracts.required", module)
+    monkeypatch.setattr("pytest_lee.package.verify.registry_module_files", registry_module_files)
     return calls
 
 

@@ -310,8 +310,8 @@ def _signature_changes(
     import functools
 
     from pytest_lee.contracts.hazards import exports, module_names
-    from pytest_lee.contracts.required import registry_module_files
     from pytest_lee.contracts.signatures import compare_file
+    from pytest_lee.registry_files import registry_module_files
 
     leaf_patterns = [pattern for contract in settings.contracts for pattern in contract.leaves]
     handler_files = set(registry_module_files(settings)) if not leaf_patterns else set()

@@ -22,6 +22,7 @@ from pytest_lee.lambda_runtime import interpreter as _interpreter
 from pytest_lee.package import model
 from pytest_lee.package._glob import match_path
 from pytest_lee.package.compiled import CompileCache, cache_key, compiles, feature_for
+from pytest_lee.registry_files import registry_module_files
 
 if TYPE_CHECKING:
     from pytest_lee.settings import Settings
@@ -199,12 +200,6 @@ class Verifier:
     def _check_registry_modules(self) -> list[str]:
         if not self.settings.contracts:
             return []
-        try:
-            from pytest_lee.contracts.required import registry_module_files
-        except ModuleNotFoundError as error:  # the contracts feature is not installed yet
-            if error.name and error.name.startswith("pytest_lee.contracts"):
-                return []
-            raise
         try:
             wanted = registry_module_files(dataclasses.replace(self.settings, source=self.source))
         except LeeError as error:
