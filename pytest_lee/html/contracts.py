@@ -86,29 +86,55 @@ def contracts_section(report: Any, settings: Any) -> str:
     probes = {ident: probes_of(row["status"], row["message"]) for ident, row in keys.items()}
     columns = list(dict.fromkeys(p.column for found in probes.values() for p in found))
     statuses = [s for s in ORDER if any(row["status"] == s for row in keys.values())]
-    rows = [_row(ident, row, probes[ident], columns) for ident, row in keys.items()]
     counts = {s: sum(1 for row in keys.values() if row["status"] == s) for s in statuses}
     bound = sum(ok_count(row["message"]) or 0 for row in keys.values())
+    registries = list(dict.fromkeys(registry for registry, _ in keys))
+    several = len(registries) > 1
+    rows = [_row(ident, row, probes[ident], columns, several) for ident, row in keys.items()]
     head = "".join(f"<th class='site'>{e(column)}</th>" for column in columns)
     options = "".join(f"<option value='{s}'>{s}</option>" for s in statuses)
     summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+    of = "" if several else f" of <code>{e(registries[0])}</code>"
     return (
-        f"<p class='caption'>{len(keys)} keys: {e(summary)}; {bound} probes of ok keys bound. "
-        "Columns are the files the non-ok probes were written in; each mark is one call site "
-        "(hover it for its message).</p>"
+        _headline(keys, probes)
+        + f"<p class='caption'>{len(keys)} keys{of}: {e(summary)}; {bound} probes of ok keys "
+        "bound. Columns are the files the non-ok probes were written in; each mark is one call "
+        "site (hover it for its message).</p>"
         "<div class='filters'><label>status <select data-filter='contracts' data-attr='status'>"
         f"<option value=''>all</option>{options}</select></label>"
         "<label>key <input type='search' data-filter='contracts' data-attr='key' placeholder='e.g. CACHE'></label>"
         "<span class='count' data-filter-count='contracts'></span></div>"
-        "<div class='scroll'><table class='grid' id='contract-matrix'><thead><tr><th>registry</th>"
-        f"<th>key</th><th>status</th><th>probes</th>{head}<th>messages</th></tr></thead><tbody>"
+        "<div class='scroll'><table class='grid' id='contract-matrix'><thead><tr>"
+        f"{'<th>registry</th>' if several else ''}<th>key</th><th>status</th><th>probes</th>{head}<th>messages</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></div>"
     )
 
 
+def _headline(keys: dict[tuple[str, str], dict[str, Any]], probes: dict[Any, list[Probe]]) -> str:
+    """What a maintainer reads first: the failing keys and where their calls were written."""
+    failing = [ident for ident, row in keys.items() if row["status"] == "fail"]
+    if not failing:
+        return ""
+    shown = []
+    for ident in failing:
+        sites = [
+            f"{p.column}:{p.line}" if p.line else p.column
+            for p in probes[ident]
+            if p.status == "fail"
+        ]
+        where = f" ({', '.join(dict.fromkeys(sites))})" if sites else ""
+        shown.append(f"<strong>{e(ident[1])}</strong>{e(where)}")
+    count = f"{len(failing)} key{'s' if len(failing) != 1 else ''} fail"
+    return f"<p class='headline'>✗ {count}: {'; '.join(shown)}</p>"
+
+
 def _row(
-    ident: tuple[str, str], row: dict[str, Any], found: list[Probe], columns: list[str]
+    ident: tuple[str, str],
+    row: dict[str, Any],
+    found: list[Probe],
+    columns: list[str],
+    several: bool,
 ) -> str:
     registry, key = ident
     status = row["status"]
@@ -127,7 +153,8 @@ def _row(
         cells.append(f"<td class='cell c-{e(worst)}'>{marks}</td>")
     return (
         f"<tr data-filter-item='contracts' data-status='{e(status)}' data-key='{e(key)}'>"
-        f"<td class='name'>{e(registry)}</td><td class='name'>{e(key)}</td>"
+        + (f"<td class='name'>{e(registry)}</td>" if several else "")
+        + f"<td class='name'>{e(key)}</td>"
         f"<td><span class='badge c-{e(status)}'>{e(status)}</span></td>"
         f"<td class='num'>{e(_tally(row['message'], found))}</td>{''.join(cells)}"
         f"<td class='msg'>{_messages(status, row['message'], found)}</td></tr>"

@@ -30,8 +30,9 @@ table.grid { border-collapse: collapse; margin: 6px 0; }
 .grid th { font-size: 12px; color: var(--muted); font-weight: 600; background: var(--soft); }
 .grid td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .grid td.name { font-family: ui-monospace, monospace; font-size: 12px; white-space: nowrap; }
-.grid td.msg { font-size: 12px; color: #7b341e; max-width: 520px; }
-.grid th.site { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 180px;
+.grid td.msg { font-size: 12px; color: #7b341e; max-width: 720px; }
+.headline { color: #c62828; font-size: 15px; margin: 4px 0; }
+.grid th.site { writing-mode: vertical-rl; transform: rotate(180deg);
                 font-family: ui-monospace, monospace; font-weight: 400; }
 td.cell { text-align: center; font-weight: 700; white-space: nowrap; }
 .mark { cursor: help; margin: 0 2px; font-size: 12px; }
