@@ -3,9 +3,13 @@
 A small project with every section: the contract test engine (``tests/data/contracts/engine``)
 with the incident applied (``CACHE`` fails: its core lost ``timeout``), a handler
 ``app.handler`` measured by ``--lee-budgets``, and a test module that rehearses a good
-deployment then a version that raises in its health check (rolled back). It runs once per
-test process, as a user runs it (``python -m pytest`` in a fresh interpreter), with
-``--lee-html`` and ``--lee-json``; the tests read what it wrote.
+deployment then a version that raises in its health check (rolled back). Against the
+unedited engine (``v1/engine``, ``--lee-baseline v1``) the change set has a real group
+(``http_core.py`` renamed ``retries`` to ``attempts``, and ``wrappers.py`` passes the new
+name: neither ships alone), a file safe alone (a comment in ``gw.py``) and a failure of
+the new version whatever ships (``CACHE``). It runs once per test process, as a user runs
+it (``python -m pytest`` in a fresh interpreter), with ``--lee-html`` and ``--lee-json``;
+the tests read what it wrote.
 """
 
 from __future__ import annotations
@@ -88,11 +92,19 @@ def html_session(tmp_path_factory: pytest.TempPathFactory) -> Session:
     return _SESSIONS["session"]
 
 
+# The new version against the baseline (the unedited engine): the incident, a group, a comment.
+CHANGES = {
+    "cache_core.py": [("def get_impl(key, timeout=30):", "def get_impl(key):")],
+    "http_core.py": [("def fetch_impl(url, retries=0,", "def fetch_impl(url, attempts=0,")],
+    "wrappers.py": [("url=url, retries=retries)", "url=url, attempts=retries)")],
+    "gw.py": [("import importlib\n", "import importlib  # v2\n")],
+}
+
+
 def _run(root: Path) -> Session:
-    engine = copy_engine(
-        root / "engine",
-        {"cache_core.py": [("def get_impl(key, timeout=30):", "def get_impl(key):")]},
-    )
+    baseline = copy_engine(root / "v1" / "engine")
+    (baseline / "app.py").write_text(APP)
+    engine = copy_engine(root / "engine", CHANGES)
     (engine / "app.py").write_text(APP)
     broken = root / "broken"
     shutil.copytree(engine, broken)
@@ -109,6 +121,8 @@ def _run(root: Path) -> Session:
             "-p",
             "no:cacheprovider",
             "--lee-budgets",
+            "--lee-baseline",
+            "v1",
             "--lee-html",
             "report.html",
             "--lee-json",

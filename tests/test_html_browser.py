@@ -100,7 +100,7 @@ def test_every_section_and_chart_is_drawn(page: Any, tmp_path: Path) -> None:
     height = page.execute_script("return document.body.scrollHeight")
     page.set_window_size(1280, min(height + 40, 8000))  # whole sections in the screenshots
     try:
-        for anchor in ("budgets", "contracts", "rehearsals", "package"):
+        for anchor in ("budgets", "contracts", "deploy-groups", "rehearsals", "package"):
             section = page.find_element("id", anchor)
             assert section.is_displayed() and section.size["height"] > 50, anchor
             section.screenshot(str(tmp_path / f"report-{anchor}.png"))
@@ -118,6 +118,11 @@ def test_every_section_and_chart_is_drawn(page: Any, tmp_path: Path) -> None:
         chart = page.find_element("css selector", f"svg[aria-label='{label}']")
         assert chart.size["width"] > 100 and chart.size["height"] > 10, label
     assert page.find_elements("css selector", "svg .ice.chain")  # the heaviest chain, marked
+    mark = page.find_element("css selector", "#contract-matrix .mark.m-fail")
+    assert mark.is_displayed() and "(call site wrappers.py:7)" in mark.get_attribute("title")
+    group = page.find_element("css selector", "#deploy-groups li.group")
+    assert group.is_displayed() and "http_core.py + wrappers.py" in group.text
+    assert "memory limit" in page.find_element("css selector", ".ran-under").text
 
 
 def test_contracts_filter_by_status_and_key(page: Any) -> None:

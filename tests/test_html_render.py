@@ -1,6 +1,7 @@
 """Each section of the HTML report renders what is present, skips what it does not know,
-and never fails the page: entries change shape as features grow (per-call-site contract
-detail, deploy-group reasons under new keys, budget status codes, rehearsal layers)."""
+and never fails the page (an entry of the wrong type costs its line, not the section);
+the contract matrix and the deploy groups read what the checker and the search really
+write (messages from ``summarise``, entries from ``fill_outcome``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from pytest_lee.budgets.baselines import save_baseline
+from pytest_lee.contracts.baseline import Outcome
+from pytest_lee.contracts.deploy_report import fill_outcome
+from pytest_lee.contracts.groups import find_groups
+from pytest_lee.contracts.results import ProbeResult, summarise
+from pytest_lee.contracts.treecheck import CallResult
 from pytest_lee.html import render_html, writer
+from pytest_lee.html.contracts import ok_count, probes_of
 from pytest_lee.html.rehearsals import alias_history
 from pytest_lee.report import SessionReport
 from pytest_lee.settings import Settings
@@ -37,12 +44,25 @@ def report_of(**sections: list) -> SessionReport:
         {"contracts": [{}, {"key": "CACHE"}, "not a dict"]},
         {"contracts": [{"registry": "r", "key": "K", "status": "fail", "call_sites": [{}, "x"]}]},
         {"deploy_groups": [[], ["a.py"], "nonsense"], "baseline": [{}]},
-        {"deploy_group_reasons": [{"files": ["a.py"], "reason": "why"}, {"b.py": "because"}, 3]},
         {
-            "safe_alone": [["c.py"], "d.py", {"file": "e.py"}],
-            "new_tree_failures": [{"message": "boom"}],
+            "baseline": [
+                {
+                    "groups": [["a.py", "b.py"], "x"],
+                    "group_reasons": [3, {"files": ["a.py", "b.py"], "ties": ["x", {}]}],
+                    "alternatives": ["a.py"],
+                    "safe_alone": ["c.py"],
+                    "safe_alone_checks": "c.py",
+                    "new_version_failures": [{}, 4],
+                    "not_judged": None,
+                    "signatures": [{"kind": 1}, None],
+                    "seconds": "slow",
+                }
+            ]
         },
+        {"budget_measurement": [{"cpu": 1, "memory_limit": None, "warm_phases": [1]}]},
         {"rehearsals": [{}, {"steps": [{}, {"ms": "slow"}], "canary": {"weight": "a"}}]},
+        {"rehearsals": [{"health": {"outcome": "failed", "response": [1], "stderr_tail": 3}}]},
+        {"rehearsals": [{"canary": {"new": {"errors": None}, "old": "x"}}]},
         {
             "rehearsals": [
                 {"layers": [{"name": "deps"}], "alias_weights": {"2": "x"}, "alias_version": 1}
@@ -58,33 +78,57 @@ def test_a_section_renders_whatever_its_entries_hold(sections: dict, tmp_path: P
     assert "could not be drawn" not in page
 
 
-def test_new_keys_are_drawn_when_present(tmp_path: Path) -> None:
-    report = report_of(
-        contracts=[
-            {
-                "registry": "gw:ROUTERS",
-                "key": "CACHE",
-                "status": "fail",
-                "message": "m",
-                "call_sites": [
-                    {"file": "wrappers.py", "line": 7, "status": "fail", "message": "no timeout"},
-                    {"file": "gateway.py", "line": 12, "status": "ok"},
-                ],
-            }
-        ],
-        deploy_groups=[["gateway_core.py", "interface_cache.py"]],
-        deploy_group_reasons=[{"files": ["gateway_core.py"], "reason": "passes timeout="}],
-        safe_alone=[["utils.py"]],
-        new_tree_failures=[{"message": "HTTP still fails"}],
-        budgets=[{"name": "cold_start_ms", "median": 5, "verdict": "target", "status": "E_COLD"}],
-        budget_measurement=[
-            {"cold_start_ms": 5, "import_ms": 3, "first_invoke_ms": 2, "cpu": "lambda"}
+def test_each_non_ok_probe_is_read_back_from_the_message_the_checker_writes() -> None:
+    def probe(status: str, origin: str, text: str) -> ProbeResult:
+        where = "configured probe" if origin == "[configured]" else f"call site {origin}"
+        return ProbeResult(
+            "gw:R", "CACHE", "call", origin, status, f"gw.dispatch() ({where}) {text}"
+        )
+
+    verdict = summarise(
+        "gw:R",
+        "CACHE",
+        [
+            probe("ok", "wrappers.py:3", "bound"),
+            probe("fail", "wrappers.py:7", "got an unexpected keyword argument 'timeout'"),
+            probe("fail", "gateway.py:12", "requires 'connection'"),
+            probe("inconclusive", "[configured]", "'key' must be str"),
         ],
     )
-    page = render_html(report, Settings(rootdir=tmp_path))
-    assert "wrappers.py:7" in page and "gateway.py:12" in page and "no timeout" in page
-    assert "passes timeout=" in page and "utils.py" in page and "HTTP still fails" in page
-    assert "E_COLD" in page and "CPU model lambda" in page
+    found = probes_of(verdict.status, verdict.message)
+    assert [(p.status, p.column, p.line) for p in found] == [
+        ("fail", "wrappers.py", "7"),
+        ("fail", "gateway.py", "12"),
+        ("inconclusive", "configured probe", ""),
+    ]
+    assert found[0].message.endswith("'timeout'")
+    ok = summarise("gw:R", "HTTP", [probe("ok", "w.py:1", "bound"), probe("ok", "w.py:2", "bound")])
+    assert ok_count(ok.message) == 2 and probes_of(ok.status, ok.message) == []
+
+
+def test_alternative_partners_and_ties_come_from_the_search(tmp_path: Path) -> None:
+    def call(status: str) -> CallResult:
+        return CallResult(
+            "gw:R", "K", "gw.dispatch(K, 'a')", status, "boom", "w.py:3", ("a.py",), "boom"
+        )
+
+    def rule(files: frozenset[str]) -> list[CallResult]:
+        return [call("fail" if "a.py" in files and not {"b.py", "c.py"} & files else "ok")]
+
+    class Oracle:
+        def prefetch(self, sets: object) -> None:
+            pass
+
+        def results(self, files: frozenset[str]) -> list[CallResult]:
+            return rule(files)
+
+    changed = ["a.py", "b.py", "c.py", "d.py"]
+    outcome = Outcome("v1 (directory)", changed=tuple(changed))
+    fill_outcome(outcome, find_groups(changed, Oracle(), changed), ["gw:R"])
+    page = render_html(report_of(baseline=[outcome.as_entry()]), Settings(rootdir=tmp_path))
+    assert "alternative partners: a.py + b.py | a.py + c.py" in page
+    assert "<code>a.py</code> alone breaks: gw.dispatch(K, &#x27;a&#x27;) at w.py:3: boom" in page
+    assert "<code title='checked: baseline + this file" in page  # d.py, and how it was checked
 
 
 def test_a_renderer_that_raises_costs_its_section_only(

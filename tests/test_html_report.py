@@ -10,6 +10,7 @@ import re
 
 import pytest
 from html_project import Session, html_session
+from lee_helpers import write_tree
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +20,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Session:
 
 def test_the_session_writes_one_report_with_every_section(session: Session) -> None:
     page = session.html.read_text(encoding="utf-8")
-    for anchor in ("budgets", "contracts", "rehearsals", "package"):
+    for anchor in ("budgets", "contracts", "deploy-groups", "rehearsals", "package"):
         assert f"<section id='{anchor}'>" in page, anchor
     assert "could not be drawn" not in page
     assert not list(
@@ -40,8 +41,32 @@ def test_the_contract_matrix_shows_the_failing_key_with_its_message(session: Ses
         r"<tr data-filter-item='contracts' data-status='fail' data-key='CACHE'>.*?</tr>", page
     )
     assert row is not None
-    assert "unexpected keyword argument" in row.group(0)
-    assert "data-status='ok' data-key='HTTP'" in page
+    # the call site's file is a column; its line is the mark; its own message the tooltip
+    assert "<th class='site'>wrappers.py</th>" in page
+    mark = re.search(r"<span class='mark m-fail' title='([^']*)'>✗7</span>", row.group(0))
+    assert mark is not None and "(call site wrappers.py:7)" in mark.group(1)
+    assert "got an unexpected keyword argument &#x27;timeout&#x27;" in row.group(0)
+    http = re.search(r"data-status='ok' data-key='HTTP'>.*?</tr>", page)
+    assert http is not None and "2 ok" in http.group(0) and "bound to http_core" in http.group(0)
+
+
+def test_deploy_groups_show_the_real_reasons_safe_files_and_the_new_versions_failures(
+    session: Session,
+) -> None:
+    page = session.html.read_text(encoding="utf-8")
+    section = page[
+        page.index("<section id='deploy-groups'>") : page.index("<section id='rehearsals'>")
+    ]
+    entry = json.loads(session.json.read_text(encoding="utf-8"))["baseline"][0]
+    assert entry["groups"] == [["http_core.py", "wrappers.py"]]
+    assert "<code>http_core.py</code> + <code>wrappers.py</code>" in section
+    assert "<code>http_core.py</code> alone breaks" in section
+    assert "got an unexpected keyword argument &#x27;retries&#x27;" in section  # the tie's cause
+    check = entry["safe_alone_checks"]["gw.py"]
+    assert f"<code title='{check}'>gw.py</code>" in section.replace("&#x27;", "'")
+    assert "Broken in the new version whatever ships (1)" in section
+    assert "at wrappers.py:7" in section  # CACHE's failure, not blamed on cache_core.py
+    assert "renamed `retries` → `attempts`" in section and "badge c-fail'>breaking" in section
 
 
 def test_budgets_show_verdicts_runs_the_cold_start_the_import_tree_and_the_trend(
@@ -55,6 +80,12 @@ def test_budgets_show_verdicts_runs_the_cold_start_the_import_tree_and_the_trend
     assert "Cold-start advisor" in page and "estimate" in page
     assert 'aria-label="trend across saved baselines"' in page
     assert "ci-runner (x86_64, 2 CPUs)" in page  # the old baseline's record, in the tooltip
+    detail = json.loads(session.json.read_text(encoding="utf-8"))["budget_measurement"][0]
+    ran = re.search(r"<p class='ran-under'>.*?</p>", page)
+    assert ran is not None
+    assert f"CPU <strong>{detail['cpu']}</strong>" in ran.group(0)
+    assert f"memory limit <strong>{detail['memory_limit']}</strong>" in ran.group(0)
+    assert page.count("<td class='cpu' title='host'>host</td>") == 3  # each figure's CPU model
 
 
 def test_rehearsals_show_each_deployment_and_where_production_pointed(session: Session) -> None:
@@ -64,6 +95,9 @@ def test_rehearsals_show_each_deployment_and_where_production_pointed(session: S
     assert page.count('aria-label="deployment timeline"') == 2
     assert 'aria-label="production alias over time"' in page
     assert "broken on purpose" in page
+    health = re.findall(r"<p class='health'>(.*?)</p>", page)
+    assert "passed" in health[0] and "statusCode <strong>200</strong>" in health[0]
+    assert "failed" in health[1] and "RuntimeError: broken on purpose" in health[1]
 
 
 def test_the_package_lists_its_files_by_size(session: Session) -> None:
@@ -100,3 +134,24 @@ def test_the_report_is_written_once_by_the_controller_under_xdist(
     page = (pytester.path / "out" / "report.html").read_text(encoding="utf-8")
     assert "data-key='CACHE'" in page and "data-key='HTTP'" in page  # both workers' keys
     assert [path.name for path in (pytester.path / "out").iterdir()] == ["report.html"]
+
+
+def test_a_registry_loading_at_neither_end_is_shown_as_not_judged(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyprojecttoml(
+        '[tool.lee]\nsource = "src"\n\n[[tool.lee.contract]]\nregistry = "gateway_core:ROUTERS"\n'
+    )
+    write_tree(pytester.path / "src", {"app.py": "x = 1\n"})
+    write_tree(pytester.path / "old" / "src", {"app.py": "x = 0\n"})
+    pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "--lee-baseline", "old", "--lee-html", "report.html"
+    )
+    page = (pytester.path / "report.html").read_text(encoding="utf-8")
+    assert (
+        "<p class='warn not-judged'>not judged: contract gateway_core:ROUTERS loads at neither end"
+        in page
+    )
+    assert "Safe alone" not in page  # nothing is called safe when nothing was checked
+    row = re.search(r"data-status='fail' data-key='\*'>.*?</tr>", page)
+    assert row is not None and "gateway_core" in row.group(0)  # the registry's own failure

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_lee.budgets.imports import describe_chain, describe_saving
+from pytest_lee.budgets.render import cpu_label
 from pytest_lee.budgets.verdicts import format_value
 from pytest_lee.html import svg
 from pytest_lee.html.svg import COLORS, e
@@ -43,6 +44,9 @@ def budgets_section(report: Any, settings: Any) -> str:
 def verdict_table(entries: list[dict[str, Any]]) -> str:
     if not entries:
         return ""
+    unthrottled = sorted(
+        {str(x.get("cpu")) for x in entries if str(x.get("cpu") or "").startswith("unthrottled")}
+    )
     present = [v for v in VERDICT_ORDER if any(entry.get("verdict") == v for entry in entries)]
     options = "".join(f"<option value='{v}'>{v}</option>" for v in present)
     rows = []
@@ -57,15 +61,15 @@ def verdict_table(entries: list[dict[str, Any]]) -> str:
         if isinstance(baseline, dict) and isinstance(baseline.get("median"), (int, float)):
             change = f"{format_value(baseline['median'])} → {format_value(entry.get('median'))}"
         flags = " <span class='flag'>unreliable</span>" if entry.get("unreliable") else ""
-        status = entry.get("status")  # a status code another feature may add
+        cpu = str(entry.get("cpu") or "host")
         rows.append(
             f"<tr data-filter-item='budgets' data-verdict='{e(verdict)}' data-key='{e(entry.get('name', ''))}'>"
             f"<td class='name'>{e(entry.get('name', '?'))}</td>"
             f"<td class='num'>{e(format_value(_num(entry.get('median'))))}</td>"
             f"<td class='num'>{e(format_value(_num(entry.get('p95'))))}</td>"
             f"<td>{e(shown_levels)}</td>"
-            f"<td><span class='badge v-{e(verdict)}'>{e(verdict)}</span>{flags}"
-            f"{f' <small>{e(status)}</small>' if status else ''}</td>"
+            f"<td class='cpu' title='{e(cpu)}'>{e(cpu_label(cpu))}</td>"
+            f"<td><span class='badge v-{e(verdict)}'>{e(verdict)}</span>{flags}</td>"
             f"<td>{svg.distribution(entry.get('samples') or [], levels, _num(entry.get('median')))}</td>"
             f"<td class='num'>{e(change)}</td></tr>"
         )
@@ -75,8 +79,11 @@ def verdict_table(entries: list[dict[str, Any]]) -> str:
         f"<option value=''>all</option>{options}</select></label>"
         "<span class='count' data-filter-count='budgets'></span></div>"
         "<table class='grid' id='budget-table'><thead><tr><th>metric</th><th>median</th><th>p95</th>"
-        "<th>levels (target / acceptable / critical)</th><th>verdict</th><th>runs (dots), median (bar), levels (dashes)</th>"
-        "<th>baseline → now</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        "<th>levels (target / acceptable / critical)</th><th>cpu</th><th>verdict</th><th>runs (dots), median (bar), levels (dashes)</th>"
+        "<th>baseline → now</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+        + "".join(f"<p class='warn'>cpu: lambda asked for, {e(model)}</p>" for model in unthrottled)
     )
 
 
@@ -107,15 +114,36 @@ def cold_start_waterfall(detail: dict[str, Any]) -> str:
     if first is not None:
         rows.append(("first invocation", imported or 0.0, first, "#26a69a"))
     runs = detail.get("runs")
-    cpu = detail.get("cpu")
     caption = f"median of {e(runs)} runs" if runs else "medians"
-    if cpu:
-        caption += f", CPU model {e(cpu)}"
     return (
-        f"<h3>Cold start</h3><p class='caption'>{caption} of <code>{e(detail.get('handler', ''))}</code>; "
-        "the app's phases are placed end to end in the order it reported them (a phase named "
-        "<em>total</em> from zero).</p>" + svg.waterfall(rows, cold)
+        f"<h3>Cold start</h3>{ran_under(detail)}<p class='caption'>{caption} of "
+        f"<code>{e(detail.get('handler', ''))}</code>; the app's phases are placed end to end in "
+        "the order it reported them (a phase named <em>total</em> from zero).</p>"
+        + svg.waterfall(rows, cold)
+        + warm_phases(detail)
     )
+
+
+def ran_under(detail: dict[str, Any]) -> str:
+    """The CPU model, memory limit and interpreter the children ran under (coldstart's keys)."""
+    facts = []
+    if detail.get("cpu"):
+        facts.append(f"<span class='fact'>CPU <strong>{e(detail['cpu'])}</strong></span>")
+    if detail.get("memory_limit"):
+        facts.append(
+            f"<span class='fact'>memory limit <strong>{e(detail['memory_limit'])}</strong></span>"
+        )
+    if detail.get("python"):
+        facts.append(f"<span class='fact'><strong>{e(detail['python'])}</strong></span>")
+    return f"<p class='ran-under'>ran under: {' · '.join(facts)}</p>" if facts else ""
+
+
+def warm_phases(detail: dict[str, Any]) -> str:
+    warm = detail.get("warm_phases")
+    if not isinstance(warm, dict) or not warm:
+        return ""
+    shown = ", ".join(f"{e(name)} {e(format_value(_num(value)))}" for name, value in warm.items())
+    return f"<p class='caption'>warm requests, same phases (median ms): {shown}</p>"
 
 
 def import_icicle(detail: dict[str, Any]) -> str:

@@ -30,10 +30,17 @@ table.grid { border-collapse: collapse; margin: 6px 0; }
 .grid th { font-size: 12px; color: var(--muted); font-weight: 600; background: var(--soft); }
 .grid td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .grid td.name { font-family: ui-monospace, monospace; font-size: 12px; white-space: nowrap; }
-.grid td.msg { font-size: 12px; color: #7b341e; max-width: 520px; }
-.grid th.site { writing-mode: vertical-rl; transform: rotate(180deg); max-height: 180px;
+.grid td.msg { font-size: 12px; color: #7b341e; max-width: 720px; }
+.headline { color: #c62828; font-size: 15px; margin: 4px 0; }
+.grid th.site { writing-mode: vertical-rl; transform: rotate(180deg);
                 font-family: ui-monospace, monospace; font-weight: 400; }
-td.cell { text-align: center; font-weight: 700; cursor: help; }
+td.cell { text-align: center; font-weight: 700; white-space: nowrap; }
+.mark { cursor: help; margin: 0 2px; font-size: 12px; }
+.mark.m-fail { color: #c62828; } .mark.m-inconclusive { color: #616161; }
+ul.probes { margin: 0; padding-left: 16px; } ul.probes li { margin-bottom: 4px; white-space: pre-wrap; }
+li.p-inconclusive { color: var(--muted); } .okmsg { color: var(--muted); }
+ul.groups > li { margin-bottom: 8px; } ul.ties { margin: 2px 0; font-size: 12px; color: #7b341e; }
+ul.broken li { font-size: 12px; margin-bottom: 3px; } .safe code { cursor: help; }
 .badge { display: inline-block; padding: 0 7px; border-radius: 9px; font-size: 12px;
          font-weight: 600; color: #fff; background: #829ab1; }
 .v-target, .c-ok, .o-promoted { background: #2e7d32; } .v-acceptable { background: #f9a825; color: #222; }
@@ -60,6 +67,10 @@ ol.advisor li { margin-bottom: 6px; }
 .deployment { margin-bottom: 10px; }
 .hidden { display: none !important; }
 .error { color: #c62828; }
+.ran-under { margin: 2px 0 6px; font-size: 13px; } .fact { white-space: nowrap; }
+p.health { margin: 2px 0; font-size: 13px; } .h-passed { color: #2e7d32; } .h-failed { color: #c62828; }
+details pre { font-size: 11px; background: var(--soft); padding: 6px; overflow-x: auto; }
+.not-judged { font-weight: 600; }
 """
 
 # Each control ``[data-filter=S][data-attr=A]`` filters the items ``[data-filter-item=S]``

@@ -15,6 +15,7 @@ from pytest_lee.budgets.verdicts import format_value
 from pytest_lee.html import svg
 from pytest_lee.html.svg import e, num
 
+STDERR_LINES = 5
 OUTCOMES = ("promoted", "rolled back", "refused", "unchanged", "failed")
 LARGEST_FILES = 25
 
@@ -70,8 +71,55 @@ def _deployment(entry: dict[str, Any]) -> str:
         f"<div class='deployment' data-filter-item='rehearsals' data-outcome='{e(outcome)}'>"
         f"<h3>{e(title)} <span class='badge o-{e(outcome.replace(' ', '-'))}'>{e(outcome)}</span></h3>"
         f"<p class='caption'>{e(' · '.join(facts))}</p>{reason}"
+        f"{health_line(entry.get('health'))}{canary_line(entry.get('canary'))}"
         f"<div class='scroll'>{svg.timeline(steps)}</div></div>"
     )
+
+
+def health_line(health: Any) -> str:
+    """The health check of the published bytes: its outcome, the status code it returned,
+    its cold figures, and when it failed the error and the child's last stderr lines."""
+    if not isinstance(health, dict) or not health.get("outcome"):
+        return ""
+    outcome = str(health["outcome"])
+    facts = [f"health check <strong class='h-{e(outcome)}'>{e(outcome)}</strong>"]
+    response = health.get("response")
+    if isinstance(response, dict) and "statusCode" in response:
+        facts.append(f"statusCode <strong>{e(response['statusCode'])}</strong>")
+    for key, label in (("import_ms", "import"), ("first_invoke_ms", "first invocation")):
+        if isinstance(health.get(key), (int, float)):
+            facts.append(f"{label} {e(format_value(float(health[key])))} ms")
+    if health.get("error"):
+        facts.append(f"<span class='why'>{e(health['error'])}</span>")
+    tail = [line for line in str(health.get("stderr_tail") or "").splitlines() if line.strip()]
+    stderr = (
+        f"<details><summary>stderr (last {len(tail[-STDERR_LINES:])} lines)</summary>"
+        f"<pre>{e(chr(10).join(tail[-STDERR_LINES:]))}</pre></details>"
+        if outcome == "failed" and tail
+        else ""
+    )
+    return f"<p class='health'>{' · '.join(facts)}</p>{stderr}"
+
+
+def canary_line(canary: Any) -> str:
+    if not isinstance(canary, dict):
+        return ""
+    parts = []
+    for side in ("new", "old"):
+        half = canary.get(side)
+        if not isinstance(half, dict):
+            continue
+        errors = [str(error) for error in half.get("errors") or [] if error]
+        parts.append(
+            f"v{e(half.get('version', '?'))} ({side}) routed {e(half.get('routed', 0))}, "
+            f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+            + (f": {e(errors[0])}" if errors else "")
+        )
+    if not parts:
+        return ""
+    weight = canary.get("weight")
+    shown = f"{weight:g}" if isinstance(weight, (int, float)) else "?"
+    return f"<p class='caption'>canary {e(shown)}: {'; '.join(parts)}</p>"
 
 
 def alias_history(entries: list[dict[str, Any]]) -> list[tuple[str, dict[str, float]]]:

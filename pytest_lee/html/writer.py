@@ -16,7 +16,8 @@ from typing import Any
 
 from pytest_lee._atomic import write_atomic
 from pytest_lee.html.budgets import budgets_section
-from pytest_lee.html.contracts import contracts_section, deploy_groups_section
+from pytest_lee.html.contracts import contracts_section
+from pytest_lee.html.deploy import deploy_groups_section
 from pytest_lee.html.page import SCRIPT, STYLE, TEMPLATE
 from pytest_lee.html.rehearsals import package_section, rehearsals_section
 from pytest_lee.html.svg import e
