@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pytest_lee._parse import parse_source
+
 if TYPE_CHECKING:
     from pytest_lee.settings import Settings
 
@@ -48,7 +50,7 @@ def registry_module_names(source: Path, registry_module: str, attribute: str) ->
     """Modules the registry ``registry_module:attribute`` names, in order of appearance."""
     path = source / module_file(source, registry_module)
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = parse_source(path.read_text(encoding="utf-8"), str(path))
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return []  # a missing or broken registry module is reported by the items and the verifier
     imported = _imported_names(tree)

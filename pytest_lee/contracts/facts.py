@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from pytest_lee._parse import parse_source
+
 _SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", "node_modules", "tests", "test"}
 _PARSED: dict[bytes, ast.Module | None] = {}
 _EDGES: dict[tuple[bytes, str], frozenset[str]] = {}
@@ -63,7 +65,7 @@ def parse(path: Path, digest: bytes, data: bytes) -> ast.Module | None:
         if len(_PARSED) >= _LIMIT:
             _PARSED.clear()
         try:
-            _PARSED[digest] = ast.parse(data, filename=str(path))
+            _PARSED[digest] = parse_source(data, str(path))
         except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
             _PARSED[digest] = None
     return _PARSED[digest]

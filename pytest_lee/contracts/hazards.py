@@ -24,6 +24,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from pytest_lee._parse import parse_source
 from pytest_lee.contracts.treecheck import CallResult
 
 HANDLER = "[tool.lee] handler"
@@ -76,7 +77,7 @@ def facts(module: str, source: bytes) -> ModuleFacts:
 def _read(module: str, source: bytes) -> ModuleFacts:
     found = ModuleFacts()
     try:
-        tree = ast.parse(source)
+        tree = parse_source(source)
     except (SyntaxError, ValueError) as error:
         found.error = f"{type(error).__name__}: {error}"
         return found

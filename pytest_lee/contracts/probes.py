@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pytest_lee._parse import parse_expression
 from pytest_lee.contracts import _wire
 from pytest_lee.contracts.facts import parse, read, source_files, tree_files
 
@@ -291,7 +292,7 @@ def _from_annotation(annotation: ast.expr | None, name: str) -> tuple[Any, str]:
         return name, "<str>"
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         try:
-            annotation = ast.parse(annotation.value, mode="eval").body
+            annotation = parse_expression(annotation.value)
         except SyntaxError:
             return name, "<str>"
     if isinstance(annotation, ast.Subscript):

@@ -25,6 +25,8 @@ import ast
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
+from pytest_lee._parse import parse_source
+
 _ORDER = {"compatible": 0, "deprecating": 1, "breaking": 2}
 
 
@@ -63,7 +65,7 @@ class SignatureChange:
 def functions(text: str) -> dict[str, tuple[int, tuple[Parameter, ...], str]]:
     """qualname → (line, parameters, shown) for module-level functions and class methods."""
     try:
-        tree = ast.parse(text)
+        tree = parse_source(text)
     except (SyntaxError, ValueError):
         return {}
     found: dict[str, tuple[int, tuple[Parameter, ...], str]] = {}
