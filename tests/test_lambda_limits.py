@@ -88,6 +88,16 @@ def test_a_handler_allocating_past_memory_mb_is_reported_killed_as_lambda_does(t
     assert own_cgroups() == []
 
 
+def test_a_big_parent_does_not_inflate_the_childs_memory_figure(tmp_path):
+    # wait4's ru_maxrss keeps the peak of the forked copy of the parent (pytest holding
+    # hundreds of MB late in a session); the figure is the child's own VmHWM.
+    code = write_app(tmp_path, "def handler(event, context):\n    return 1\n")
+    held = b"x" * (300 << 20)  # touched, so it is resident in this process
+    run = run_handler(code, "app.handler", [{}], FUNCTION)
+    assert len(held) and run.ok, run.error
+    assert run.max_rss_mb is not None and run.max_rss_mb < 150
+
+
 def test_a_handler_within_memory_mb_is_not_killed(tmp_path):
     code = write_app(
         tmp_path,

@@ -66,6 +66,19 @@ def _mark_stderr(phase: str, importtime: bool) -> None:
         os.write(2, f"lee-phase: {phase}\n".encode())
 
 
+def _high_water_kb() -> int:
+    # The child's own peak RSS (VmHWM), reset by exec. The parent's ru_maxrss from wait4 is
+    # not: it keeps the peak of the forked copy of pytest, hundreds of MB in a big session.
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return -1
+
+
 def _stdout_at() -> int:
     # Where the app's output stands (stdout is a file the parent reads afterwards),
     # so the parent can tell which lines the cold start printed.
@@ -118,7 +131,13 @@ def main() -> int:
 
     import json  # only now: the handler's import above paid for its own json
 
-    imported = {"kind": "import", "ms": import_ms, "error": error, "stdout_at": _stdout_at()}
+    imported = {
+        "kind": "import",
+        "ms": import_ms,
+        "error": error,
+        "stdout_at": _stdout_at(),
+        "hwm_kb": _high_water_kb(),
+    }
     _send(fd, (json.dumps(imported) + "\n").encode())
     if error is not None:
         return 1
@@ -153,11 +172,13 @@ def main() -> int:
             except (ValueError, TypeError, RecursionError):
                 encoded = json.dumps(repr(response))
         record = (
-            '{"kind": "invoke", "index": %d, "ms": %r, "stdout_at": %d, "error": %s, "response": %s}\n'
+            '{"kind": "invoke", "index": %d, "ms": %r, "stdout_at": %d, "hwm_kb": %d, '
+            '"error": %s, "response": %s}\n'
             % (
                 index,
                 elapsed_ms,
                 stdout_at,
+                _high_water_kb(),
                 json.dumps(failure),
                 encoded,
             )

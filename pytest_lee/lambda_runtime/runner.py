@@ -447,12 +447,24 @@ def _assemble(
         request_ms=tuple(durations[1:]),
         responses=responses,
         invoke_errors=invoke_errors,
-        max_rss_mb=rusage.ru_maxrss / 1024 if rusage is not None else None,  # KiB on Linux
+        max_rss_mb=_max_rss_mb(records, rusage),
         stdout_lines=tuple(line.decode("utf-8", "replace") for line in stdout.splitlines()),
         stderr_tail="\n".join(lines[-_STDERR_TAIL_LINES:]),
         imports=imports,
         blocked=blocked,
     )
+
+
+def _max_rss_mb(records: list[dict[str, Any]], rusage: Any) -> float | None:
+    """The child's peak RSS: the highest VmHWM it reported (its own, reset by exec), else —
+    a child that died before reporting — ``ru_maxrss`` from ``wait4``, which can include
+    the peak of the forked copy of the parent."""
+    reported = [
+        r["hwm_kb"] for r in records if isinstance(r.get("hwm_kb"), int) and r["hwm_kb"] > 0
+    ]
+    if reported:
+        return float(max(reported)) / 1024
+    return float(rusage.ru_maxrss) / 1024 if rusage is not None else None  # KiB on Linux
 
 
 def _server_error(response: Any) -> str | None:
