@@ -71,15 +71,15 @@ class Target:
 def bare_function_name(identifier: str) -> str:
     """The function name in any form Lambda's ``FunctionName`` accepts.
 
-    ``LEE``, ``LEE:production`` (a qualifier), ``123456789012:function:LEE`` (a partial
-    ARN) and ``arn:aws:lambda:us-east-1:123456789012:function:LEE[:qualifier]`` all name
-    the function ``LEE``: the production guard compares this, not the spelling.
+    ``LEE``, ``LEE:production`` (a qualifier), the partial ARNs ``function:LEE``,
+    ``123456789012:function:LEE`` and ``us-east-1:123456789012:function:LEE``, and
+    ``arn:aws:lambda:us-east-1:123456789012:function:LEE[:qualifier]`` all name the
+    function ``LEE``: the production guard compares this, not the spelling. Whatever
+    precedes it, the name is the part after ``function``.
     """
     parts = identifier.strip().split(":")
-    if parts[0] == "arn" and len(parts) >= 7:
-        return parts[6]
-    if len(parts) >= 3 and parts[1] == "function":
-        return parts[2]
+    if "function" in parts[:-1]:
+        return parts[parts.index("function") + 1]
     return parts[0]
 
 
