@@ -14,7 +14,7 @@ from pytest_lee.budgets.measure import measure
 from pytest_lee.budgets.phases import line_phases, phase_name, split_phases
 from pytest_lee.settings import BudgetSettings, FunctionSettings, Settings
 
-# PRODUCT.md's example pattern, the one docs/budgets.md gives for the real engine.
+# The example pattern docs/budgets.md gives for the real engine's [TIMING] lines.
 TIMING = r"\[TIMING\] (?P<name>.+?): \+?(?P<value>\d+(?:\.\d+)?) ?ms$"
 
 

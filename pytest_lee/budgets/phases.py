@@ -8,7 +8,7 @@ first pattern that matches a line wins, and a line no pattern matches is ignored
 ``HA-SUGA import failed after 12.00ms: error`` is not a phase with the usual pattern,
 whose ``ms$`` wants the figure at the end).
 
-Names, as PRODUCT.md fixes them: the ``name`` group in snake_case, with ``_ms`` added
+Names, as docs/budgets.md documents them: the ``name`` group in snake_case, with ``_ms`` added
 when missing (``Gateway imports complete`` → ``gateway_imports_complete_ms``, ``Mode
 selection (normal)`` → ``mode_selection_normal_ms``, ``HA-SUGA loaded`` →
 ``ha_suga_loaded_ms``). A name that is one of the harness's metrics is kept as

@@ -1,8 +1,8 @@
 """Output formats of ``lee-kb lint``: ``text``, ``json``, ``github``, ``sarif``.
 
 Each is a function ``LintResult → str`` with output sorted and stable (``lint`` sorts the
-findings), so a diff between two runs shows only what changed. The JSON shape is fixed by
-PRODUCT.md; SARIF is 2.1.0 with one ``reportingDescriptor`` per rule (its id is the rule's
+findings), so a diff between two runs shows only what changed. The JSON shape is the one
+docs/outputs.md documents; SARIF is 2.1.0 with one ``reportingDescriptor`` per rule (its id is the rule's
 stable name) and a ``partialFingerprints`` entry per result that ignores line numbers, so a
 finding keeps its identity when lines above it move.
 """
