@@ -37,7 +37,22 @@ def render_contract_summary(report: Any, settings: Any) -> list[str]:
                 first = entry["message"].split("\n")[0]
                 counts = _counts(entry)
                 lines.append(f"  {_MARKS.get(entry['status'], '?')} {key}{counts}: {_short(first)}")
+        if _spies_at_handlers(settings, registry):
+            lines.append(LEAVES_HINT)
     return lines
+
+
+# With the default leaves a router taking (operation, **kwargs) binds every call, and its
+# dispatch never runs: unknown operations and misnamed parameters go unseen.
+LEAVES_HINT = (
+    "  note: no leaves set, so spies sit at the registry's handlers and what they dispatch "
+    'is not run; set leaves = ["*_core"] (the modules the handlers call) to check that too'
+)
+
+
+def _spies_at_handlers(settings: Any, registry: str) -> bool:
+    contracts = getattr(settings, "contracts", ())
+    return any(c.registry == registry and not c.leaves and c.dispatcher for c in contracts)
 
 
 def render_baseline_summary(report: Any, settings: Any) -> list[str]:
