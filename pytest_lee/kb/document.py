@@ -21,7 +21,9 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytest_lee.kb._text import _directives, _split_list
 from pytest_lee.kb._walk import _Section, _Walker, markdown_parser
@@ -38,6 +40,11 @@ from pytest_lee.kb.model import (
     StatCount,
     StatsBlock,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from pytest_lee.kb.encoding import Damage
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -151,17 +158,34 @@ def parse_document(
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     walker = _Walker(text, path.name, family_of_name(path.name), syntax, declare_fields)
     walker.walk(markdown_parser().parse(text))
-    document = _assemble(walker, path, display if display is not None else path.as_posix())
+    damage: tuple[Damage, ...] = ()
+    symbols: Mapping[str, int] = {}
     if not text.isascii():
-        from pytest_lee.kb.encoding import find_damage
-
         symbols = Counter(_NON_ASCII.findall(text))
-        document = replace(document, damage=tuple(find_damage(text)), symbols=symbols)
-    return document if keep_text else replace(document, text="")
+        if not _lead_characters().isdisjoint(symbols):  # no lead character, no damage
+            from pytest_lee.kb.encoding import find_damage
+
+            damage = tuple(find_damage(text))
+    display = display if display is not None else path.as_posix()
+    return _assemble(walker, path, display, (damage, symbols, text if keep_text else ""))
 
 
-def _assemble(walker: _Walker, path: Path, display: str) -> Document:
-    """The frozen model from what the walk collected."""
+@lru_cache(maxsize=1)
+def _lead_characters() -> frozenset[str]:
+    from pytest_lee.kb.encoding import lead_characters
+
+    return lead_characters()
+
+
+def _assemble(
+    walker: _Walker,
+    path: Path,
+    display: str,
+    found: tuple[tuple[Damage, ...], Mapping[str, int], str],
+) -> Document:
+    """The frozen model from what the walk collected, with what the text showed (its
+    encoding damage, its non-ASCII symbols, the text itself or ``""``)."""
+    damage, symbols, text = found
     routed_refs: list[tuple[RefId, str, int, str]] = []
     file_routes: list[Route] = []
     entries = _restated(_entries(walker, routed_refs, file_routes), path.name)
@@ -202,7 +226,9 @@ def _assemble(walker: _Walker, path: Path, display: str) -> Document:
         path=path,
         display=display,
         family=walker.family,
-        text=walker.text,
+        text=text,
+        damage=damage,
+        symbols=symbols,
         entries=tuple(entries),
         checklists=checklists,
         mentions=mentions,
