@@ -18,7 +18,9 @@ re-exported from ``pytest_lee.kb.model``.
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import stat
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
@@ -88,27 +90,31 @@ def read_document(
     """Read and parse one file; a file that cannot be read as UTF-8 markdown gives a
     ``Document`` with ``problem`` set (one line saying what is wrong) instead of raising."""
     family = family_of_name(path.name)
-    if path.is_dir():  # a directory markdown_files could not list
-        from pytest_lee.kb._paths import directory_problem
-
-        reason = directory_problem(path) or "a directory, not a markdown file"
-        return Document(path, display, family, problem=reason)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return Document(
-                path,
-                display,
-                family,
-                problem=(
-                    f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit "
-                    "([tool.lee.kb] max_file_mb); split it or raise the limit"
-                ),
-            )
-        data = path.read_bytes()
+        with open(path, "rb") as handle:  # one open and one fstat, not stat, stat, open
+            status = os.fstat(handle.fileno())
+            if stat.S_ISDIR(status.st_mode):  # a directory markdown_files could not list
+                raise IsADirectoryError
+            size = status.st_size
+            if size > max_bytes:
+                return Document(
+                    path,
+                    display,
+                    family,
+                    problem=(
+                        f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit "
+                        "([tool.lee.kb] max_file_mb); split it or raise the limit"
+                    ),
+                )
+            data = handle.read()
     except OSError as error:
+        if isinstance(error, IsADirectoryError) or path.is_dir():
+            from pytest_lee.kb._paths import directory_problem
+
+            reason = directory_problem(path) or "a directory, not a markdown file"
+            return Document(path, display, family, problem=reason)
         return Document(path, display, family, problem=f"cannot read: {error.strerror or error}")
-    if b"\0" in data[:8192]:
+    if data.find(b"\0", 0, 8192) != -1:
         return Document(
             path,
             display,
