@@ -36,6 +36,8 @@ _CROSS_REF = re.compile(
     r"^cross[- ]?ref(?:erence)?s?(?:\s*$|\s*[(:]|\s+(?:with|to|by|for)\b)", re.I
 )
 _RELATED_TOPICS = re.compile(r"^(?:related\b|see also\b|further reading\b)", re.I)
+# Words a heading with a meaning holds (case folded: a superset of what ``re.I`` matches)
+_MEANING_WORDS = ("cross", "related", "see also", "further reading")
 _STATS = re.compile(r"^\W*FILE STATISTICS\W*$", re.I)
 _COUNT = re.compile(r"^\s*([A-Za-z][A-Za-z /-]*?count)\s*:\s*(\d+)\b", re.I)
 _REF_IDS = re.compile(r"^\s*(?:reference ids|ref ids|ref-ids)\s*:\s*(.+)$", re.I)
@@ -429,7 +431,10 @@ def _meaning(title: str) -> str | None:
     """What a heading says its content is: a cross-reference list, a related section, or
     neither (then IDs in it are prose, not claims). A cross-reference heading anywhere up
     the stack wins over a related one."""
-    stripped = _HEADING_LEAD.sub("", title) if title else ""
+    folded = title.casefold() if title else ""
+    if not any(word in folded for word in _MEANING_WORDS):  # what the patterns below need
+        return None
+    stripped = _HEADING_LEAD.sub("", title)
     if not stripped:
         return None
     if _CROSS_REF.match(stripped):
