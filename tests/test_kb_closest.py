@@ -20,7 +20,7 @@ def test_it_suggests_what_difflib_suggests(long_names: bool) -> None:
     chance = random.Random(12)
     alphabet = "NM0156-_LESSONBUGabcdé✅/."
     names = sorted(
-        {"".join(chance.choices(alphabet, k=chance.randint(1, 40))) for _ in range(120)}
+        {"".join(chance.choices(alphabet, k=chance.randint(1, 40))) for _ in range(80)}
         | {"NM06-LESSONS-Deployment.md", "NM06-BUGS-Critical.md", "NM06-BUG-Critical.md"}
     )
     if long_names:  # a name of 256 characters or more is counted without the byte columns
@@ -31,7 +31,7 @@ def test_it_suggests_what_difflib_suggests(long_names: bool) -> None:
         "NM06-LESSONS-Deploy.md",
         "",
         "zzz",
-        *("".join(chance.choices(alphabet, k=chance.randint(1, 50))) for _ in range(60)),
+        *("".join(chance.choices(alphabet, k=chance.randint(1, 50))) for _ in range(40)),
     ]
     for cutoff in (0.0, 0.6, 0.9):
         assert [closest.match(w, cutoff) for w in words] == [
