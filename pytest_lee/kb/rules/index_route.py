@@ -9,6 +9,7 @@ knowledge base, then on disk next to the index (existence only).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from pytest_lee.kb._closest import Closest
@@ -78,7 +79,8 @@ def _targets(
     None if it reaches nothing."""
     name = target.rsplit("/", 1)[-1]
     candidates = by_name.get(name, [])
-    beside = [d for d in candidates if d.path.parent == document.path.parent]
+    folder = os.path.dirname(document.path)  # strings: Path.parent builds and compares parts
+    beside = [d for d in candidates if os.path.dirname(d.path) == folder]
     if beside or candidates:
         return beside or candidates
     try:
