@@ -257,7 +257,7 @@ class _Walker:
                 if match:
                     field_name = match.group(1).upper()
                     self._field(Field(field_name, _strip_comment(match.group(2)), here))
-                    if _STATS.match(match.group(1) + ":") and not match.group(2):
+                    if not match.group(2) and _STATS.match(match.group(1) + ":"):
                         self.stats_pending = here
                     continue
                 if _STATS.match(text):

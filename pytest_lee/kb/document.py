@@ -74,6 +74,8 @@ _ID_HEADING = re.compile(
 )
 # A declaring field naming several IDs cites them (``**REF:** BUG-01, LESS-08``) unless
 # it says they are one entry (``NM06-LESS-27 (combined with LESS-39)``).
+_RANGE_WORD = re.compile(r"\s(?:to|through|thru|–|—)\s")  # ``ARCH-01 to ARCH-06``
+_HEAD_END = re.compile(r"[\s,;(]")  # where the first ID of a declaring field ends
 _COMBINED = re.compile(r"\bcombined\b|\bmerged\b|\balso\b", re.I)
 
 
@@ -274,7 +276,7 @@ def _heading_ids(walker: _Walker, section: _Section) -> tuple[list[RefId], bool]
     if match is None:
         return [], False
     written = match.group(1)
-    if re.search(r"\s(?:to|through|thru|–|—)\s", written):
+    if _RANGE_WORD.search(written):
         ids = expand_ranges(written)
         return (ids, True) if len(ids) > 1 else ([], False)
     single = walker.syntax.parse(written)
@@ -383,7 +385,7 @@ def _declared(
     """Read a declaring field: (the ID as written, the ID if it is a valid one, the other
     IDs it names, whether the field is a citation rather than a declaration)."""
     value = value.strip()
-    head_written = re.split(r"[\s,;(]", value, maxsplit=1)[0].strip("`*")
+    head_written = _HEAD_END.split(value, maxsplit=1)[0].strip("`*")
     rest = value[len(head_written) :] if value.startswith(head_written) else value
     others = [(ref, written) for ref, _, written in walker.syntax.find(rest)]
     parsed = walker.syntax.parse(head_written)
