@@ -25,10 +25,16 @@ def markdown_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
         elif path.is_dir():
             # resolve the directory once, not each file (realpath costs a syscall per part)
             real, given = path.resolve(), str(path)
+            below: dict[str, str] = {}  # directory → relative to ``given`` (relpath is slow)
             for file in sorted(_walk(path)):
-                key = (
-                    file.resolve() if os.path.islink(file) else real / os.path.relpath(file, given)
-                )
+                if os.path.islink(file):
+                    key = file.resolve()
+                else:
+                    directory, name = os.path.split(file)
+                    relative = below.get(directory)
+                    if relative is None:
+                        relative = below[directory] = os.path.relpath(directory, given)
+                    key = real / relative / name
                 files.setdefault(key, file)
         else:
             errors.append(f"{path}: no such file or directory")

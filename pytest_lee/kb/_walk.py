@@ -36,6 +36,8 @@ _CROSS_REF = re.compile(
     r"^cross[- ]?ref(?:erence)?s?(?:\s*$|\s*[(:]|\s+(?:with|to|by|for)\b)", re.I
 )
 _RELATED_TOPICS = re.compile(r"^(?:related\b|see also\b|further reading\b)", re.I)
+# Words a heading with a meaning holds (case folded: a superset of what ``re.I`` matches)
+_MEANING_WORDS = ("cross", "related", "see also", "further reading")
 _STATS = re.compile(r"^\W*FILE STATISTICS\W*$", re.I)
 _COUNT = re.compile(r"^\s*([A-Za-z][A-Za-z /-]*?count)\s*:\s*(\d+)\b", re.I)
 _REF_IDS = re.compile(r"^\s*(?:reference ids|ref ids|ref-ids)\s*:\s*(.+)$", re.I)
@@ -44,22 +46,45 @@ _REF_COUNT = re.compile(r"^[~≈]?\s*(\d+)\+?(?:\s|$)")
 _FILE_COLUMN = re.compile(r"file|location|route|path|target|document|where|see", re.I)
 _ROUTE_FIELDS = frozenset({"FILE", "LOCATION", "INDEX", "PATH"})
 _CONTINUED = frozenset({"RELATED", "TAGS", "KEYWORDS"})
-# Tokens that change nothing the walk tracks: skipped before the dispatch below (most are these)
-_PASSIVE = frozenset(
-    {
-        "paragraph_open",
-        "paragraph_close",
-        "heading_close",
-        "hr",
-        "code_block",
-        "html_block",
-        "blockquote_open",
-        "blockquote_close",
-        "tbody_open",
-        "tbody_close",
-        "tr_open",
-    }
-)
+# What the walk does per token type, one dict look-up instead of a chain of comparisons;
+# every other type (paragraph_open/close, heading_close, hr, code_block, html_block,
+# blockquotes, tbody, tr_open) changes nothing the walk tracks and is skipped.
+(
+    _INLINE,
+    _CELL_OPEN,
+    _CELL_CLOSE,
+    _ITEM_OPEN,
+    _ITEM_CLOSE,
+    _HEADING,
+    _LIST_OPEN,
+    _LIST_CLOSE,
+    _FENCE,
+    _TABLE_OPEN,
+    _TABLE_CLOSE,
+    _ROW_CLOSE,
+    _HEAD_OPEN,
+    _HEAD_CLOSE,
+) = range(14)
+_CODES = {
+    "inline": _INLINE,
+    "td_open": _CELL_OPEN,
+    "th_open": _CELL_OPEN,
+    "td_close": _CELL_CLOSE,
+    "th_close": _CELL_CLOSE,
+    "list_item_open": _ITEM_OPEN,
+    "list_item_close": _ITEM_CLOSE,
+    "heading_open": _HEADING,
+    "bullet_list_open": _LIST_OPEN,
+    "ordered_list_open": _LIST_OPEN,
+    "bullet_list_close": _LIST_CLOSE,
+    "ordered_list_close": _LIST_CLOSE,
+    "fence": _FENCE,
+    "table_open": _TABLE_OPEN,
+    "table_close": _TABLE_CLOSE,
+    "tr_close": _ROW_CLOSE,
+    "thead_open": _HEAD_OPEN,
+    "thead_close": _HEAD_CLOSE,
+}
 
 
 @lru_cache(maxsize=1)
@@ -142,10 +167,12 @@ class _Walker:
         fresh_item = pending_heading = False
         table: _Table | None = None
         for token in tokens:
-            kind = token.type
-            if kind in _PASSIVE:
+            code = _CODES.get(token.type)
+            if code is None:  # tokens that change nothing the walk tracks (most of them)
                 continue
-            if kind == "inline" and token.map is not None:
+            if code == _INLINE:
+                if token.map is None:
+                    continue
                 line = token.map[0] + 1
                 content = token.content
                 if pending_heading:
@@ -162,35 +189,34 @@ class _Walker:
                     self._inline(content, line, in_item > 0, list_kind)
                     if not in_item and content[:2] == "**" and _BOLD_LABEL.match(content):
                         self.label = _plain(content).rstrip(":")
-            elif kind == "heading_open":
-                pending_heading, heading_level = True, int(token.tag[1])
-            elif kind in ("bullet_list_open", "ordered_list_open"):
-                lists.append("bullet" if kind[0] == "b" else "ordered")
-            elif kind in ("bullet_list_close", "ordered_list_close"):
-                lists.pop()
-            elif kind == "list_item_open":
+            elif code == _CELL_OPEN:
+                in_cell += 1
+            elif code == _CELL_CLOSE:
+                in_cell -= 1
+            elif code == _ITEM_OPEN:
                 in_item += 1
                 fresh_item = True
-            elif kind == "list_item_close":
+            elif code == _ITEM_CLOSE:
                 in_item -= 1
                 fresh_item = False
-            elif kind == "table_open":
-                table = _Table()
-            elif kind == "thead_open" and table is not None:
-                table.in_head = True
-            elif kind == "thead_close" and table is not None:
-                table.in_head = False
-            elif kind in ("td_open", "th_open"):
-                in_cell += 1
-            elif kind in ("td_close", "th_close"):
-                in_cell -= 1
-            elif kind == "tr_close" and table is not None:
-                self._row(table)
-                table.row = []
-            elif kind == "table_close":
-                table = None
-            elif kind == "fence":
+            elif code == _HEADING:
+                pending_heading, heading_level = True, int(token.tag[1])
+            elif code == _LIST_OPEN:
+                lists.append("bullet" if token.type[0] == "b" else "ordered")
+            elif code == _LIST_CLOSE:
+                lists.pop()
+            elif code == _FENCE:
                 self._fence(token)
+            elif code == _TABLE_OPEN:
+                table = _Table()
+            elif code == _TABLE_CLOSE:
+                table = None
+            elif table is not None:
+                if code == _ROW_CLOSE:
+                    self._row(table)
+                    table.row = []
+                else:
+                    table.in_head = code == _HEAD_OPEN
 
     def _open_section(self, level: int, title: str, line: int) -> None:
         while self.stack and self.stack[-1].level >= level and len(self.stack) > 1:
@@ -231,7 +257,7 @@ class _Walker:
                 if match:
                     field_name = match.group(1).upper()
                     self._field(Field(field_name, _strip_comment(match.group(2)), here))
-                    if _STATS.match(match.group(1) + ":") and not match.group(2):
+                    if not match.group(2) and _STATS.match(match.group(1) + ":"):
                         self.stats_pending = here
                     continue
                 if _STATS.match(text):
@@ -405,7 +431,10 @@ def _meaning(title: str) -> str | None:
     """What a heading says its content is: a cross-reference list, a related section, or
     neither (then IDs in it are prose, not claims). A cross-reference heading anywhere up
     the stack wins over a related one."""
-    stripped = _HEADING_LEAD.sub("", title) if title else ""
+    folded = title.casefold() if title else ""
+    if not any(word in folded for word in _MEANING_WORDS):  # what the patterns below need
+        return None
+    stripped = _HEADING_LEAD.sub("", title)
     if not stripped:
         return None
     if _CROSS_REF.match(stripped):

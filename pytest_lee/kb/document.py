@@ -18,10 +18,13 @@ re-exported from ``pytest_lee.kb.model``.
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import stat
 from collections import Counter
-from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytest_lee.kb._text import _directives, _split_list
 from pytest_lee.kb._walk import _Section, _Walker, markdown_parser
@@ -38,6 +41,11 @@ from pytest_lee.kb.model import (
     StatCount,
     StatsBlock,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from pytest_lee.kb.encoding import Damage
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -66,6 +74,8 @@ _ID_HEADING = re.compile(
 )
 # A declaring field naming several IDs cites them (``**REF:** BUG-01, LESS-08``) unless
 # it says they are one entry (``NM06-LESS-27 (combined with LESS-39)``).
+_RANGE_WORD = re.compile(r"\s(?:to|through|thru|–|—)\s")  # ``ARCH-01 to ARCH-06``
+_HEAD_END = re.compile(r"[\s,;(]")  # where the first ID of a declaring field ends
 _COMBINED = re.compile(r"\bcombined\b|\bmerged\b|\balso\b", re.I)
 
 
@@ -81,27 +91,31 @@ def read_document(
     """Read and parse one file; a file that cannot be read as UTF-8 markdown gives a
     ``Document`` with ``problem`` set (one line saying what is wrong) instead of raising."""
     family = family_of_name(path.name)
-    if path.is_dir():  # a directory markdown_files could not list
-        from pytest_lee.kb._paths import directory_problem
-
-        reason = directory_problem(path) or "a directory, not a markdown file"
-        return Document(path, display, family, problem=reason)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return Document(
-                path,
-                display,
-                family,
-                problem=(
-                    f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit "
-                    "([tool.lee.kb] max_file_mb); split it or raise the limit"
-                ),
-            )
-        data = path.read_bytes()
+        with open(path, "rb") as handle:  # one open and one fstat, not stat, stat, open
+            status = os.fstat(handle.fileno())
+            if stat.S_ISDIR(status.st_mode):  # a directory markdown_files could not list
+                raise IsADirectoryError
+            size = status.st_size
+            if size > max_bytes:
+                return Document(
+                    path,
+                    display,
+                    family,
+                    problem=(
+                        f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:g} MB limit "
+                        "([tool.lee.kb] max_file_mb); split it or raise the limit"
+                    ),
+                )
+            data = handle.read()
     except OSError as error:
+        if isinstance(error, IsADirectoryError) or path.is_dir():
+            from pytest_lee.kb._paths import directory_problem
+
+            reason = directory_problem(path) or "a directory, not a markdown file"
+            return Document(path, display, family, problem=reason)
         return Document(path, display, family, problem=f"cannot read: {error.strerror or error}")
-    if b"\0" in data[:8192]:
+    if data.find(b"\0", 0, 8192) != -1:
         return Document(
             path,
             display,
@@ -151,31 +165,50 @@ def parse_document(
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     walker = _Walker(text, path.name, family_of_name(path.name), syntax, declare_fields)
     walker.walk(markdown_parser().parse(text))
-    document = _assemble(walker, path, display if display is not None else path.as_posix())
+    damage: tuple[Damage, ...] = ()
+    symbols: Mapping[str, int] = {}
     if not text.isascii():
-        from pytest_lee.kb.encoding import find_damage
-
         symbols = Counter(_NON_ASCII.findall(text))
-        document = replace(document, damage=tuple(find_damage(text)), symbols=symbols)
-    return document if keep_text else replace(document, text="")
+        if not _lead_characters().isdisjoint(symbols):  # no lead character, no damage
+            from pytest_lee.kb.encoding import find_damage
+
+            damage = tuple(find_damage(text))
+    display = display if display is not None else path.as_posix()
+    return _assemble(walker, path, display, (damage, symbols, text if keep_text else ""))
 
 
-def _assemble(walker: _Walker, path: Path, display: str) -> Document:
-    """The frozen model from what the walk collected."""
+@lru_cache(maxsize=1)
+def _lead_characters() -> frozenset[str]:
+    from pytest_lee.kb.encoding import lead_characters
+
+    return lead_characters()
+
+
+def _assemble(
+    walker: _Walker,
+    path: Path,
+    display: str,
+    found: tuple[tuple[Damage, ...], Mapping[str, int], str],
+) -> Document:
+    """The frozen model from what the walk collected, with what the text showed (its
+    encoding damage, its non-ASCII symbols, the text itself or ``""``)."""
+    damage, symbols, text = found
     routed_refs: list[tuple[RefId, str, int, str]] = []
     file_routes: list[Route] = []
-    entries = _restated(_entries(walker, routed_refs, file_routes), path.name)
+    entries = _restated(_entries(walker, routed_refs, file_routes), walker.name)
     by_start = sorted(entries, key=lambda e: e.heading_line or e.line)
     starts = [e.heading_line or e.line for e in by_start]
     parents = _parents(by_start, starts)
+    ends = [e.end_line for e in by_start]
+    keys = [e.key for e in by_start]
 
     def owner(line: int) -> str | None:
         # the latest-starting entry whose section still holds the line: bisect, then up
         # the (short) chain of enclosing entries, so thousands of entries stay fast
         position = bisect.bisect_right(starts, line) - 1
-        while position >= 0 and by_start[position].end_line < line:
+        while position >= 0 and ends[position] < line:
             position = parents[position]
-        return by_start[position].key if position >= 0 else None
+        return keys[position] if position >= 0 else None
 
     mentions = tuple(
         Mention(r, w, line, c, owner(line))
@@ -185,9 +218,8 @@ def _assemble(walker: _Walker, path: Path, display: str) -> Document:
     for mention in mentions:
         if mention.owner and mention.context in ("related", "related-topics"):
             related.setdefault(mention.owner, []).append(mention)
-    entries = [
-        replace(e, related=tuple(related[e.key])) if e.key in related else e for e in entries
-    ]
+    if related:
+        entries = [_with_related(e, related[e.key]) if e.key in related else e for e in entries]
     checklists = tuple(
         Checklist(group.title, group.line, group.shape, tuple(group.items), owner(group.line))
         for group in walker.groups.values()
@@ -202,7 +234,9 @@ def _assemble(walker: _Walker, path: Path, display: str) -> Document:
         path=path,
         display=display,
         family=walker.family,
-        text=walker.text,
+        text=text,
+        damage=damage,
+        symbols=symbols,
         entries=tuple(entries),
         checklists=checklists,
         mentions=mentions,
@@ -210,6 +244,26 @@ def _assemble(walker: _Walker, path: Path, display: str) -> Document:
         stats=tuple(stats),
         directives=directives,
         unclosed_fences=tuple(walker.unclosed),
+    )
+
+
+def _with_related(e: Entry, related: list[Mention]) -> Entry:
+    """``e`` with its related mentions (``dataclasses.replace`` costs ten times this)."""
+    return Entry(
+        e.ref,
+        e.written,
+        e.line,
+        e.heading,
+        e.heading_line,
+        e.end_line,
+        e.aliases,
+        e.fields,
+        e.priority,
+        e.tags,
+        e.keywords,
+        tuple(related),
+        e.waiver,
+        e.valid,
     )
 
 
@@ -222,7 +276,7 @@ def _heading_ids(walker: _Walker, section: _Section) -> tuple[list[RefId], bool]
     if match is None:
         return [], False
     written = match.group(1)
-    if re.search(r"\s(?:to|through|thru|–|—)\s", written):
+    if _RANGE_WORD.search(written):
         ids = expand_ranges(written)
         return (ids, True) if len(ids) > 1 else ([], False)
     single = walker.syntax.parse(written)
@@ -331,7 +385,7 @@ def _declared(
     """Read a declaring field: (the ID as written, the ID if it is a valid one, the other
     IDs it names, whether the field is a citation rather than a declaration)."""
     value = value.strip()
-    head_written = re.split(r"[\s,;(]", value, maxsplit=1)[0].strip("`*")
+    head_written = _HEAD_END.split(value, maxsplit=1)[0].strip("`*")
     rest = value[len(head_written) :] if value.startswith(head_written) else value
     others = [(ref, written) for ref, _, written in walker.syntax.find(rest)]
     parsed = walker.syntax.parse(head_written)

@@ -404,6 +404,14 @@ def _line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
+def lead_characters() -> frozenset[str]:
+    """Every character a damaged span starts with (a UTF-8 lead byte read as Windows-1252 or
+    Mac Roman): a text holding none of them has no damage, whatever else it holds."""
+    return frozenset(
+        _codepage(name).table[b] for name in (WINDOWS_1252, MAC_ROMAN) for b in range(0xC2, 0xF5)
+    )
+
+
 def find_damage(text: str) -> list[Damage]:
     """Every damaged span of *text*, in order; columns count characters, both 1-based."""
     _, spans = _spans(text)

@@ -129,8 +129,12 @@ def find_ids(text: str, *, named: bool = False) -> Iterator[tuple[RefId, int, st
     A combined mention (``LESS-34-38-42``) yields one ID per number, all at its offset.
     With ``named``, IDs without a number (``NM02-CACHE-DEP``) are yielded too.
     """
-    if "-" not in text:
-        return
+    if "-" not in text:  # most lines of prose: no generator, no regex
+        return iter(())
+    return _find_ids(text, named)
+
+
+def _find_ids(text: str, named: bool) -> Iterator[tuple[RefId, int, str]]:
     for match in _ANY.finditer(text):
         family, kind, numbers = match.groups()
         if numbers:
@@ -164,10 +168,13 @@ class IdSyntax:
 
     def find(self, text: str, *, named: bool = False) -> Iterator[tuple[RefId, int, str]]:
         if self.pattern is None:
-            yield from find_ids(text, named=named)
-            return
+            return find_ids(text, named=named)
+        return self._find_configured(self.pattern, text, named)
+
+    @staticmethod
+    def _find_configured(pattern: str, text: str, named: bool) -> Iterator[tuple[RefId, int, str]]:
         seen = set()
-        for match in _finder(self.pattern).finditer(text):
+        for match in _finder(pattern).finditer(text):
             seen.add(match.start())
             yield split_id(match.group(0)), match.start(), match.group(0)
         for ref, offset, written in find_ids(text, named=named):

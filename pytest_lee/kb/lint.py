@@ -9,7 +9,8 @@ next; ``<!-- lee-kb: disable-file=rule -->`` in the whole file (``all`` names ev
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,12 +69,7 @@ def load_documents(
     """Read and parse each file, with the configuration's ID syntax and declaring fields."""
     syntax = IdSyntax(config.id_pattern if config else None)
     fields = frozenset(config.declare_fields if config else DECLARE_FIELDS)
-    # Parsing allocates millions of short-lived tokens that reference counting frees (they
-    # hold no cycles); the cyclic collector would only rescan the growing model again and
-    # again, a tenth of the run on a large knowledge base.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with _collector_paused():
         return [
             read_document(
                 file,
@@ -85,6 +81,18 @@ def load_documents(
             )
             for file in files
         ]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Parsing allocates millions of short-lived tokens that reference counting frees (they
+    hold no cycles), and the model, the context and the findings are built once and kept
+    till the end: the cyclic collector would only rescan the growing model again and again
+    (a tenth of the run on a large knowledge base), so it waits until lint is done."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -95,6 +103,13 @@ def lint(
 ) -> LintResult:
     """Lint the markdown under ``paths`` against the tests under ``tests``; paths in
     findings are relative to ``base`` (the working directory)."""
+    with _collector_paused():
+        return _lint(paths, config, tests, base=base)
+
+
+def _lint(
+    paths: Sequence[Path], config: KbConfig, tests: Sequence[Path], *, base: Path
+) -> LintResult:
     files, usage_errors = markdown_files(paths)
     test_paths = [path for path in tests if path.exists()]
     if config.tests_configured:

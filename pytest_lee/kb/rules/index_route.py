@@ -9,9 +9,10 @@ knowledge base, then on disk next to the index (existence only).
 
 from __future__ import annotations
 
-import difflib
+import os
 from collections.abc import Iterator
 
+from pytest_lee.kb._closest import Closest
 from pytest_lee.kb.context import Context, Finding
 from pytest_lee.kb.model import Document
 
@@ -20,15 +21,15 @@ def index_route(context: Context) -> Iterator[Finding]:
     by_name: dict[str, list[Document]] = {}
     for document in context.documents:
         by_name.setdefault(document.path.name, []).append(document)
-    names = sorted(by_name)
+    names = Closest(sorted(by_name))
     hints: dict[str, str] = {}  # an index routes to the same missing file many times
     for document in context.documents:
         for route in document.routes:
             targets = _targets(document, route.target, by_name)
             if targets is None:
                 if route.target not in hints:
-                    close = difflib.get_close_matches(route.target, names, n=1, cutoff=0.6)
-                    hints[route.target] = f"did you mean '{close[0]}'? " if close else ""
+                    close = names.match(route.target, cutoff=0.6)
+                    hints[route.target] = f"did you mean '{close}'? " if close else ""
                 hint = hints[route.target]
                 yield Finding(
                     "index-route",
@@ -78,7 +79,8 @@ def _targets(
     None if it reaches nothing."""
     name = target.rsplit("/", 1)[-1]
     candidates = by_name.get(name, [])
-    beside = [d for d in candidates if d.path.parent == document.path.parent]
+    folder = os.path.dirname(document.path)  # strings: Path.parent builds and compares parts
+    beside = [d for d in candidates if os.path.dirname(d.path) == folder]
     if beside or candidates:
         return beside or candidates
     try:
