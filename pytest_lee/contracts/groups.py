@@ -132,6 +132,14 @@ def find_groups(
 
     found = map_parallel(one, anchors) if map_parallel else [one(a) for a in anchors]
     seen: dict[frozenset[str], Group] = {}
+    oracle.prefetch(  # every "all but this partner" tree of the alternatives, side by side
+        [
+            judge.everything - {name}
+            for group in found
+            if len(group.files) - 1 <= _EXACT
+            for name in group.files[1:]
+        ]
+    )
     for anchor, group in zip(anchors, found):
         seen.setdefault(frozenset(group.files), group)
         for other in _alternatives(anchor, group, judge, changed):
