@@ -82,7 +82,7 @@ def test_a_failure_names_a_leaf_module_and_paths_inside_a_mixed_tree() -> None:
     )
     assert named_files(leaf, paths) == {"cache_core.py"}
     frame = CallResult(
-        REG, "LOG", "*", "fail", 'File "/tmp/lee-baseline-x/mix-ab12/logging_core.py", line 3'
+        REG, "LOG", "*", "fail", 'File "/tmp/mix-3/lee-baseline-x/mix-12/logging_core.py", line 3'
     )
     assert named_files(frame, paths) == {"logging_core.py"}
 

@@ -4,8 +4,10 @@ Skipped when ``../shared`` is absent. The groups asserted here were checked by h
 building the mixed trees (``bench/bench_deploy_groups.py`` prints them with the
 failure that ties each file). The handler-import checks are static and cheap, so
 the two large change sets run through the whole search with them alone; the
-contract checker (a fresh interpreter per tree) is run on the few trees that show
-the registry-level group of pull request 6.
+contract checker (a fresh interpreter per tree) is run on the three trees that show
+why pull request 6's split wrappers need 7 new routers (operations only the new
+routers dispatch), and on the fa7e120 snapshot with an operation renamed in a router
+and its wrapper, with the default leaves (spies on the routers).
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ _MODULE_PATTERNS = (
     re.compile(r"'([\w.]+)' for \w+"),
 )
 _FILE = re.compile(r"([\w./-]+\.py)\b")
-_MIXED = re.compile(r"/mix-[^/]+/(.+)$")  # a mixed tree's absolute path: the part inside it
+_MIXED = re.compile(r".*/mix-\d+/(.+)$")  # a mixed tree's absolute path: the part inside it
 
 
 Sites = Mapping[tuple[str, str], set[str]]

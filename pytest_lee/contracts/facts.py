@@ -18,11 +18,16 @@ import ast
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 _SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", "node_modules", "tests", "test"}
 _PARSED: dict[bytes, ast.Module | None] = {}
+# ast.parse is not thread-safe in CPython 3.11 ("SystemError: AST constructor recursion
+# depth mismatch" when two threads parse at once); the deploy-group simulation checks
+# mixed trees from threads, so every parse in this process takes this lock.
+AST_LOCK = threading.Lock()
 _EDGES: dict[tuple[bytes, str], frozenset[str]] = {}
 _LIMIT = 20_000  # parses kept; a deploy-group simulation sees each distinct file once
 
@@ -59,14 +64,18 @@ def module_name(source: Path, path: Path) -> str | None:
 def parse(path: Path, digest: bytes, data: bytes) -> ast.Module | None:
     """The tree of *path* (content *data*, hash *digest*), parsed once per content; None
     when it does not parse (an unparseable file is the package verifier's business)."""
-    if digest not in _PARSED:
+    with AST_LOCK:
+        if digest in _PARSED:
+            return _PARSED[digest]
         if len(_PARSED) >= _LIMIT:
             _PARSED.clear()
+        tree: ast.Module | None
         try:
-            _PARSED[digest] = ast.parse(data, filename=str(path))
+            tree = ast.parse(data, filename=str(path))
         except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
-            _PARSED[digest] = None
-    return _PARSED[digest]
+            tree = None
+        _PARSED[digest] = tree
+        return tree
 
 
 def read(path: Path) -> tuple[bytes, bytes]:

@@ -23,9 +23,15 @@ import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from pytest_lee.contracts.facts import AST_LOCK
 from pytest_lee.contracts.treecheck import CallResult
 
 HANDLER = "[tool.lee] handler"
+# What every module has without defining it (`initialization_core.__file__`).
+_MODULE_ATTRIBUTES = frozenset(
+    {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__", "__dict__"}
+    | {"__cached__", "__builtins__", "__path__", "__class__"}
+)
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 
@@ -81,8 +87,9 @@ def facts(module: str, source: bytes) -> ModuleFacts:
 def _read(module: str, source: bytes) -> ModuleFacts:
     found = ModuleFacts()
     try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError) as error:
+        with AST_LOCK:  # not thread-safe in CPython 3.11; mixed trees are checked from threads
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         found.error = f"{type(error).__name__}: {error}"
         return found
     package = module.rpartition(".")[0]
@@ -242,7 +249,7 @@ def handler_hazards(
             reached.add(lazy)
             pending.append(lazy)
         for target, name, line in [*known.names, *known.attributes]:
-            if target not in modules:
+            if target not in modules or name in _MODULE_ATTRIBUTES:
                 continue
             if f"{target}.{name}" in modules:
                 if f"{target}.{name}" not in reached:
