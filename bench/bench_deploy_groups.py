@@ -3,36 +3,51 @@
 For each of the four change sets under ``../shared/realworld/engine/history``
 (old → new), copied to a temporary directory, prints the changed files, the
 groups found (with the failure that ties each), the files safe alone, what is
-not judged, the new version's own failures, the number of mixed trees and the
-seconds; then the cost of one mixed tree on the real engine (the contract
-checker through ``treecheck.check_tree`` and the static handler hazards,
-medians side by side).
+not judged, the new version's own failures, the number of mixed trees, and the
+wall and CPU seconds (this process and its contract children; medians of
+``--runs``); then the cost of one mixed tree on the real engine: distinct mixed
+trees of pull request 6 (baseline + one changed file each) checked as the
+simulation checks them (tree built from the content store, the contract child,
+the static handler hazards), wall and CPU, medians, the first tree (which fills
+the store) shown apart.
 
-With ``--scenarios``, two changes injected into the engine at fa7e120 as well: the
-LESS-09 incident (the gateway starts passing ``timeout=``, the strict cache core it
-reaches is not redeployed) and an operation renamed in a router and its wrapper.
+With ``--scenarios``, two changes injected into the engine at fa7e120 as well, each
+with ``leaves = ["*_core"]`` and with the default leaves: the LESS-09 incident (the
+gateway starts passing ``timeout=``, the strict cache core it reaches is not
+redeployed) and an operation renamed in a router and its wrapper.
 
-Run: ``python bench/bench_deploy_groups.py [--only 693b303] [--workers N] [--scenarios]``
+The machine is shared: wall time depends on its load, CPU time much less; both are
+printed, with the load average at the start.
+
+Run: ``python bench/bench_deploy_groups.py [--only 693b303] [--workers N] [--runs 3] [--scenarios]``
 (``--only none --scenarios`` runs only the injections).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pytest_lee.contracts.baseline import Baseline, simulate, tree_files  # noqa: E402
+from pytest_lee.contracts.baseline import (  # noqa: E402
+    Baseline,
+    Outcome,
+    changed_files,
+    simulate,
+    tree_files,
+)
 from pytest_lee.contracts.check import ContractSpec  # noqa: E402
-from pytest_lee.contracts.hazards import handler_hazards  # noqa: E402
-from pytest_lee.contracts.treecheck import check_tree  # noqa: E402
+from pytest_lee.contracts.trees import TreeRunner  # noqa: E402
 from pytest_lee.settings import ContractSettings, Settings  # noqa: E402
 
 HISTORY = ROOT.parent / "shared" / "realworld" / "engine" / "history"
@@ -52,10 +67,36 @@ def project(pair: Path, scratch: Path) -> tuple[Settings, Baseline]:
     return settings, Baseline("directory", "old", scratch / "old")
 
 
-def report(name: str, workers: int | None) -> None:
-    with tempfile.TemporaryDirectory(prefix="lee-bench-dg-") as scratch:
-        settings, baseline = project(HISTORY / name, Path(scratch))
-        outcome = simulate(baseline, settings, workers=workers)
+def cpu_seconds() -> float:
+    """CPU time of this process (all threads) and of its waited-for children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_runs(run: Callable[[], Outcome], runs: int) -> tuple[Outcome, str]:
+    """The outcome of the last of *runs* runs and "wall … s, CPU … s" (medians)."""
+    walls, cpus = [], []
+    outcome = None
+    for _ in range(runs):
+        started, cpu = time.perf_counter(), cpu_seconds()
+        outcome = run()
+        walls.append(time.perf_counter() - started)
+        cpus.append(cpu_seconds() - cpu)
+    assert outcome is not None
+    many = f" (medians of {runs})" if runs > 1 else ""
+    return outcome, (
+        f"wall {statistics.median(walls):.1f} s, CPU {statistics.median(cpus):.1f} s{many}"
+    )
+
+
+def report(name: str, workers: int | None, runs: int) -> None:
+    def run() -> Outcome:
+        with tempfile.TemporaryDirectory(prefix="lee-bench-dg-") as scratch:
+            settings, baseline = project(HISTORY / name, Path(scratch))
+            return simulate(baseline, settings, workers=workers)
+
+    outcome, took = timed_runs(run, runs)
     print(f"== {name}: {len(outcome.changed)} changed files")
     for what in outcome.not_judged:
         print(f"  not judged: {what}")
@@ -74,8 +115,11 @@ def report(name: str, workers: int | None) -> None:
     )
     removed = [s for s in outcome.signatures if s.details == ("removed",)]
     print(f"  signature changes: {len(outcome.signatures)} ({len(removed)} removed)")
-    per_tree = outcome.seconds / max(outcome.trees, 1)
-    print(f"  {outcome.trees} mixed trees in {outcome.seconds:.1f} s ({per_tree:.2f} s per tree)")
+    extra = outcome.trees - len(outcome.changed) - 2
+    print(
+        f"  {outcome.trees} mixed trees (n + 2 + {extra}); {took}; "
+        f"{outcome.seconds / max(len(outcome.changed), 1):.2f} s wall per changed file"
+    )
 
 
 SNAPSHOT = HISTORY.parent / "snapshot-fa7e120" / "src"
@@ -87,7 +131,7 @@ GET_TIMEOUT = (
     "def _execute_get_implementation(key: str)",
     "def _execute_get_implementation(key: str, timeout: int = 30)",
 )
-# scenario → (baseline edits, new edits, leaves): edits are {file: [(old, new), ...]}
+# scenario → (baseline edits, new edits): edits are {file: [(old, new), ...]}
 SCENARIOS = {
     "LESS-09 injected (gateway passes timeout=, the strict cache core not redeployed)": (
         {"cache_core.py": [GET_STRICT]},
@@ -103,7 +147,6 @@ SCENARIOS = {
                 )
             ],
         },
-        ("*_core",),
     ),
     "operation renamed in a router and its wrapper (cache 'get' → 'lookup')": (
         {},
@@ -119,9 +162,9 @@ SCENARIOS = {
                 )
             ],
         },
-        ("*_core",),
     ),
 }
+LEAVES = {"leaves *_core": ("*_core",), "default leaves (the routers)": ()}
 
 
 def _edit(root: Path, edits: dict[str, list[tuple[str, ...]]]) -> None:
@@ -135,8 +178,10 @@ def _edit(root: Path, edits: dict[str, list[tuple[str, ...]]]) -> None:
         path.write_text(text)
 
 
-def scenario(title: str, workers: int | None) -> None:
-    base_edits, new_edits, leaves = SCENARIOS[title]
+def scenario(title: str, leaves_title: str, workers: int | None) -> None:
+    base_edits, new_edits = SCENARIOS[title]
+    leaves = LEAVES[leaves_title]
+    started, cpu = time.perf_counter(), cpu_seconds()
     with tempfile.TemporaryDirectory(prefix="lee-bench-sc-") as scratch:
         root = Path(scratch)
         shutil.copytree(SNAPSHOT, root / "old", ignore=shutil.ignore_patterns("__pycache__"))
@@ -148,13 +193,14 @@ def scenario(title: str, workers: int | None) -> None:
             rootdir=root, source=root / "src", handler=HANDLER, contracts=(contract,)
         )
         outcome = simulate(Baseline("directory", "old", root / "old"), settings, workers=workers)
-    print(f"== fa7e120, {title}")
+    took = f"wall {time.perf_counter() - started:.1f} s, CPU {cpu_seconds() - cpu:.1f} s"
+    print(f"== fa7e120, {title}, {leaves_title}")
     for entry in outcome.group_reasons:
         print(f"  group: {' + '.join(entry['files'])}")
         for tie in entry["ties"]:
             print(f"    {tie['file']} {tie['when']}: {tie['cause'][:150]}")
     print(f"  safe alone: {', '.join(outcome.safe_alone)}")
-    print(f"  {outcome.trees} mixed trees in {outcome.seconds:.1f} s")
+    print(f"  {outcome.trees} mixed trees; {took}")
 
 
 def zip_baseline(extra: int, workers: int | None) -> tuple[int, float]:
@@ -178,24 +224,28 @@ def zip_baseline(extra: int, workers: int | None) -> tuple[int, float]:
 
 
 def one_tree(name: str, repeat: int) -> None:
-    source = HISTORY / name / "new" / "src"
+    """Distinct mixed trees (baseline + one changed file), checked as the simulation does."""
+    pair = HISTORY / name
+    base, current = tree_files(pair / "old" / "src"), tree_files(pair / "new" / "src")
+    changed = [n for n in changed_files(base, current) if n in current]
     spec = ContractSpec.from_settings(CONTRACT).as_dict()
-    files = tree_files(source)
-    checks, hazards = [], []
+    walls, cpus = [], []
     with tempfile.TemporaryDirectory(prefix="lee-bench-tree-") as scratch:
-        tree = Path(scratch, "src")
-        shutil.copytree(source, tree)
-        for _ in range(repeat):
-            started = time.perf_counter()
-            check_tree(tree, [spec])
-            checks.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            handler_hazards(files, HANDLER, ())
-            hazards.append(time.perf_counter() - started)
+        root = Path(scratch)
+        runner = TreeRunner(root, base, current, [spec], handler=HANDLER, workers=1)
+        try:
+            for changed_file in changed[: repeat + 1]:
+                started, cpu = time.perf_counter(), cpu_seconds()
+                runner.results(frozenset({changed_file}))
+                walls.append(time.perf_counter() - started)
+                cpus.append(cpu_seconds() - cpu)
+        finally:
+            runner.close()
     print(
-        f"one mixed tree of {name} ({len(files)} files): contract check "
-        f"{statistics.median(checks):.2f} s, handler hazards {statistics.median(hazards) * 1000:.1f} ms "
-        f"(medians of {repeat})"
+        f"one mixed tree of {name} ({len(current)} files, baseline + one changed file): "
+        f"wall {statistics.median(walls[1:]):.2f} s, CPU {statistics.median(cpus[1:]):.2f} s "
+        f"(medians of {len(walls) - 1} distinct trees; the first, filling the content store: "
+        f"wall {walls[0]:.2f} s, CPU {cpus[0]:.2f} s)"
     )
 
 
@@ -203,17 +253,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default="")
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=9, help="distinct trees timed")
+    parser.add_argument("--runs", type=int, default=1, help="runs of each change set")
     parser.add_argument("--scenarios", action="store_true", help="also the fa7e120 injections")
     arguments = parser.parse_args()
     if not HISTORY.is_dir():
         sys.exit(f"no real material at {HISTORY}")
     names = sorted(p.name for p in HISTORY.iterdir() if p.is_dir() and arguments.only in p.name)
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"{os.cpu_count()} CPUs, load average {load}; {time.strftime('%Y-%m-%d %H:%M')}")
     for name in names:
-        report(name, arguments.workers)
+        report(name, arguments.workers, arguments.runs)
     if arguments.scenarios:
         for title in SCENARIOS:
-            scenario(title, arguments.workers)
+            for leaves_title in LEAVES:
+                scenario(title, leaves_title, arguments.workers)
     for extra in (50, 100, 200):
         trees, seconds = zip_baseline(extra, arguments.workers)
         print(f"zip baseline with {extra} files only it has: {trees} trees, {seconds:.1f} s")

@@ -4,8 +4,10 @@ Skipped when ``../shared`` is absent. The groups asserted here were checked by h
 building the mixed trees (``bench/bench_deploy_groups.py`` prints them with the
 failure that ties each file). The handler-import checks are static and cheap, so
 the two large change sets run through the whole search with them alone; the
-contract checker (a fresh interpreter per tree) is run on the few trees that show
-the registry-level group of pull request 6.
+contract checker (a fresh interpreter per tree) is run on the three trees that show
+why pull request 6's split wrappers need 7 new routers (operations only the new
+routers dispatch), and on the fa7e120 snapshot with an operation renamed in a router
+and its wrapper, with the default leaves (spies on the routers).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_lee.contracts.attribution import regressions
 from pytest_lee.contracts.baseline import Baseline, changed_files, simulate, tree_files
 from pytest_lee.contracts.check import ContractSpec
 from pytest_lee.contracts.groups import find_groups
@@ -117,3 +120,71 @@ def test_early_uploads_without_a_registry_are_not_judged(name: str, tmp_path: Pa
         "contract gateway_core:_INTERFACE_ROUTERS loads at neither end"
     )
     assert ContractSpec.from_settings(CONTRACT).registry in outcome.not_judged[0]
+
+
+SNAPSHOT = SHARED / "realworld" / "engine" / "snapshot-fa7e120" / "src"
+SPEC = ContractSpec.from_settings(CONTRACT).as_dict()  # the default leaves: spies on the routers
+
+
+def test_pull_request_6_the_split_wrappers_need_the_routers_that_dispatch_their_new_operations(
+    tmp_path: Path,
+) -> None:
+    base, current = ends("693b303-16175be", tmp_path)
+    split = frozenset(
+        ["gateway.py", "gateway_wrappers.py"] + [f"gateway_wrappers_{n}.py" for n in WRAPPERS]
+    )
+    runner = TreeRunner(tmp_path, base, current, [SPEC], handler=HANDLER, workers=2)
+    try:
+        runner.prefetch([frozenset(), frozenset(changed_files(base, current)), split])
+        new = regressions(
+            runner.results(split),
+            runner.results(frozenset()),
+            runner.results(frozenset(changed_files(base, current))),
+        )
+    finally:
+        runner.close()
+    # Checked by hand: each new wrapper calls an operation only the new router dispatches
+    # (grep "GatewayInterface.CONFIG, 'reset'" and "'reset'" in interface_config.py at each end).
+    unknown = {
+        (r.files[-1], r.cause.split("operation ")[1].split(" ")[0])
+        for r in new
+        if "does not dispatch" in r.cause
+    }
+    routers = (
+        "circuit_breaker",
+        "config",
+        "debug",
+        "http",
+        "initialization",
+        "singleton",
+        "websocket",
+    )
+    assert {router for router, _ in unknown} == {f"interface_{name}.py" for name in routers}
+    assert {
+        ("interface_circuit_breaker.py", "'get_stats'"),
+        ("interface_config.py", "'reset'"),
+        ("interface_debug.py", "'check_initialization_health'"),
+        ("interface_singleton.py", "'reset'"),
+    } <= unknown
+
+
+def test_an_operation_renamed_in_a_router_and_its_wrapper_is_a_group_with_the_default_leaves(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(SNAPSHOT, tmp_path / "old", ignore=shutil.ignore_patterns("__pycache__"))
+    base = tree_files(tmp_path / "old")
+    current = dict(base)
+    current["interface_cache.py"] = base["interface_cache.py"].replace(
+        b"'get': lambda", b"'lookup': lambda"
+    )
+    current["gateway_wrappers_cache.py"] = base["gateway_wrappers_cache.py"].replace(
+        b"GatewayInterface.CACHE, 'get'", b"GatewayInterface.CACHE, 'lookup'"
+    )
+    changed = changed_files(base, current)
+    runner = TreeRunner(tmp_path, base, current, [SPEC], handler=HANDLER, workers=2)
+    try:
+        search = find_groups(changed, runner, set(base), map_parallel=runner.map)
+    finally:
+        runner.close()
+    assert [g.files for g in search.groups] == [("gateway_wrappers_cache.py", "interface_cache.py")]
+    assert "does not dispatch operation 'lookup'" in search.groups[0].ties[0][1].cause

@@ -99,3 +99,8 @@ def test_the_handler_reaches_imported_and_lazily_named_modules_only() -> None:
         "interface_cache.py",
     }
     assert reachable_files(files, "app.handler") is None
+
+
+def test_a_module_s_own_attributes_always_resolve() -> None:
+    caller = b"import lambda_failsafe\n\ndef lambda_handler(e, c):\n    return lambda_failsafe.__file__\n"
+    assert hazards({"lambda_function.py": caller, "lambda_failsafe.py": FAILSAFE_OLD}) == []

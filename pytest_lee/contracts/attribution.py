@@ -4,12 +4,14 @@ A mixed tree (the baseline with some changed files swapped in) is judged only by
 what it breaks that *neither* end breaks: a call site failing in the baseline
 is production's old problem, one failing in the complete new tree ships whatever
 the order — neither is the fault of shipping a file alone. Comparison is per call
-site; a key that fails as a whole (its router does not import) fails every call
+site (the call as written, without its line or file: functions move between files); a key that fails as a whole (its router does not import) fails every call
 site of that key, and a registry that does not load fails every key, so a key
 broken at the baseline never makes its call sites look newly broken in a mixed
-tree. ``inconclusive`` counts as broken here: a call that bound at both ends and
-stops before any handler in a mixed tree (an operation the old router does not
-dispatch) is exactly a partial-deployment break.
+tree. An operation the router does not dispatch, or a parameter it requires
+and does not get, is a ``fail`` naming both files (the call site and the
+router). ``inconclusive`` counts as broken too: a call that the wiring accepted at
+both ends and refuses in a mixed tree, even for a reason the checker cannot
+pin on the call site, is a change only the partial deployment brings.
 
 Attribution reads the files a failure names — both ends of a failed call, an
 ``ImportError`` naming a module, a ``(at file.py:12)`` frame, a leaf
@@ -28,16 +30,20 @@ BROKEN = frozenset({"fail", "inconclusive"})
 _MODULE_PATTERNS = (
     re.compile(r"No module named '([\w.]+)'"),
     re.compile(r"cannot import name '\w+' from '([\w.]+)'"),
-    re.compile(r"module '([\w.]+)' (?:does not import|has no attribute|has no function)"),
+    re.compile(r"\bmodule '([\w.]+)'"),  # does not import, did not finish importing, leaf module
     re.compile(r"`([\w.]+)`"),
     re.compile(r"\bfrom `?([\w.]+)`?"),
     re.compile(r"'([\w.]+)' for \w+"),
 )
 _FILE = re.compile(r"([\w./-]+\.py)\b")
+_MIXED = re.compile(r".*/mix-\d+/(.+)$")  # a mixed tree's absolute path: the part inside it
 
 
-def _sites(trees: Iterable[Sequence[CallResult]]) -> dict[tuple[str, str], set[str]]:
-    """(registry, key) → every call-site description seen for it in any of *trees*."""
+Sites = Mapping[tuple[str, str], set[str]]
+
+
+def call_sites(trees: Iterable[Sequence[CallResult]]) -> dict[tuple[str, str], set[str]]:
+    """(registry, key) → every call (as written, without line or file) seen in any of *trees*."""
     sites: dict[tuple[str, str], set[str]] = {}
     for results in trees:
         for result in results:
@@ -45,9 +51,7 @@ def _sites(trees: Iterable[Sequence[CallResult]]) -> dict[tuple[str, str], set[s
     return sites
 
 
-def broken(
-    results: Sequence[CallResult], sites: Mapping[tuple[str, str], set[str]]
-) -> dict[Identity, CallResult]:
+def broken(results: Sequence[CallResult], sites: Sites) -> dict[Identity, CallResult]:
     """Every call-site identity *results* break, whole-key and whole-registry failures expanded."""
     found: dict[Identity, CallResult] = {}
     for result in results:
@@ -71,7 +75,7 @@ def regressions(
     tree: Sequence[CallResult], base: Sequence[CallResult], full: Sequence[CallResult]
 ) -> list[CallResult]:
     """The failures of *tree* that neither the baseline (*base*) nor the new tree (*full*) has."""
-    sites = _sites((tree, base, full))
+    sites = call_sites((tree, base, full))
     before, after = broken(base, sites), broken(full, sites)
     new: dict[CallResult, None] = {}
     for identity, result in broken(tree, sites).items():
@@ -93,7 +97,11 @@ def named_files(result: CallResult, paths: Collection[str]) -> set[str]:
     """The files among *paths* that *result* names: its own files, frames, modules it mentions."""
     text = f"{result.message}\n{result.cause}\n{result.origin}"
     named = {name for name in result.files if name in paths}
-    named |= {match for match in _FILE.findall(text) if match in paths}
+    for match in _FILE.findall(text):
+        inside = _MIXED.search(match)
+        relative = inside.group(1) if inside else match
+        if relative in paths:
+            named.add(relative)
     for pattern in _MODULE_PATTERNS:
         for dotted in pattern.findall(text):
             parts = dotted.split(".")

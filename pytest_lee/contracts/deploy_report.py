@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pytest_lee.contracts.attribution import BROKEN
+from pytest_lee.contracts.attribution import BROKEN, broken, call_sites
 from pytest_lee.contracts.hazards import HANDLER
 from pytest_lee.contracts.treecheck import CallResult
 
@@ -53,7 +53,7 @@ def fill_outcome(outcome: Outcome, search: Search, registries: Sequence[str]) ->
     outcome.alternatives = {
         name: [list(files) for files in options] for name, options in search.alternatives.items()
     }
-    at_baseline = {r.identity for r in search.base if r.status == "fail"}
+    at_baseline = broken(search.base, call_sites((search.base, search.full)))
     outcome.preexisting = tuple(
         sorted({r.call for r in search.base if r.status == "fail" and r.call != "*"})
     )

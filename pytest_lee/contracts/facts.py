@@ -18,6 +18,7 @@ import ast
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from pytest_lee._parse import parse_source
 
 _SKIP_DIRS = {"__pycache__", ".git", ".venv", "venv", "node_modules", "tests", "test"}
 _PARSED: dict[bytes, ast.Module | None] = {}
+# The parse cache is shared by the deploy-group simulation's threads (the parse itself is
+# serialised in pytest_lee._parse: ast.parse is not thread-safe in CPython 3.11).
+AST_LOCK = threading.Lock()
 _EDGES: dict[tuple[bytes, str], frozenset[str]] = {}
 _LIMIT = 20_000  # parses kept; a deploy-group simulation sees each distinct file once
 
@@ -61,14 +65,18 @@ def module_name(source: Path, path: Path) -> str | None:
 def parse(path: Path, digest: bytes, data: bytes) -> ast.Module | None:
     """The tree of *path* (content *data*, hash *digest*), parsed once per content; None
     when it does not parse (an unparseable file is the package verifier's business)."""
-    if digest not in _PARSED:
+    with AST_LOCK:
+        if digest in _PARSED:
+            return _PARSED[digest]
         if len(_PARSED) >= _LIMIT:
             _PARSED.clear()
+        tree: ast.Module | None
         try:
-            _PARSED[digest] = parse_source(data, str(path))
+            tree = parse_source(data, str(path))
         except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
-            _PARSED[digest] = None
-    return _PARSED[digest]
+            tree = None
+        _PARSED[digest] = tree
+        return tree
 
 
 def read(path: Path) -> tuple[bytes, bytes]:

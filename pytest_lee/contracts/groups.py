@@ -13,7 +13,8 @@ Why it stays tractable on a 50-file change set (2^49 subsets per file):
 1. one tree per changed file (plus both ends), in parallel; files present only in
    the baseline are removed in one tree, then singly only when that tree fails;
 2. a file that fails alone grows by the files its failures *name* (attribution),
-   which is one or two trees in practice;
+   which is one or two trees in practice; each named file is then left out once,
+   side by side (they are nearly always all needed);
 3. when the failures name no other changed file, the group is cut out of the
    whole change set by bisection (QuickXplain: O(k log n) trees for k partners);
 4. a group of up to four partners is checked exactly (every smaller subset), a
@@ -131,6 +132,14 @@ def find_groups(
 
     found = map_parallel(one, anchors) if map_parallel else [one(a) for a in anchors]
     seen: dict[frozenset[str], Group] = {}
+    oracle.prefetch(  # every "all but this partner" tree of the alternatives, side by side
+        [
+            judge.everything - {name}
+            for group in found
+            if len(group.files) - 1 <= _EXACT
+            for name in group.files[1:]
+        ]
+    )
     for anchor, group in zip(anchors, found):
         seen.setdefault(frozenset(group.files), group)
         for other in _alternatives(anchor, group, judge, changed):
@@ -168,12 +177,16 @@ def _group_for(anchor: str, judge: _Judge, changed: Sequence[str], paths: Collec
             grown = None
             break
         grown |= named
-    if grown is None or not judge.clean(grown):
+    attributed = grown is not None and judge.clean(grown)
+    if not attributed:
         grown = judge.everything
+    assert grown is not None
     pool = sorted(grown - start, key=changed.index)
-    if len(pool) <= _SIDE_BY_SIDE:
+    if attributed or len(pool) <= _SIDE_BY_SIDE:
         # Leave each one out, side by side: the ones that cannot be left out stay for sure,
-        # and bisection only runs over the rest (a 13-file re-export is 13 parallel trees).
+        # and bisection only runs over the rest. Files the failures named are nearly all
+        # needed, so this is one parallel batch where bisection would cost O(k log n) trees
+        # in turn (pull request 6's gateway split, 26 files: 25 trees, not over a hundred).
         judge.oracle.prefetch([grown - {name} for name in pool])
         needed = [name for name in pool if not judge.clean(grown - {name})]
         spare = [name for name in pool if name not in needed]
@@ -216,6 +229,7 @@ def _minimal(anchor: str, partners: list[str], judge: _Judge, changed: Sequence[
         if smaller is not None:
             partners = sorted(smaller - {anchor}, key=changed.index)
     else:
+        judge.oracle.prefetch([frozenset({anchor, *partners}) - {p} for p in partners])
         for partner in list(partners):
             if judge.clean(frozenset({anchor, *partners}) - {partner}):
                 partners.remove(partner)

@@ -19,15 +19,19 @@ them per reference with both ends like any call site.
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
-from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from pytest_lee._parse import parse_source
 from pytest_lee.contracts.treecheck import CallResult
 
 HANDLER = "[tool.lee] handler"
+# What every module has without defining it (`initialization_core.__file__`).
+_MODULE_ATTRIBUTES = frozenset(
+    {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__", "__dict__"}
+    | {"__cached__", "__builtins__", "__path__", "__class__"}
+)
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 
@@ -48,7 +52,8 @@ class ModuleFacts:
     error: str | None = None
 
 
-_FACTS: dict[str, ModuleFacts] = {}
+_FACTS: dict[tuple[str, bytes], ModuleFacts] = {}
+_FACTS_LIMIT = 20_000  # modules kept; a simulation sees each distinct file once
 
 
 def module_names(paths: Collection[str]) -> dict[str, str]:
@@ -66,19 +71,24 @@ def module_names(paths: Collection[str]) -> dict[str, str]:
 
 
 def facts(module: str, source: bytes) -> ModuleFacts:
-    """The :class:`ModuleFacts` of *source*, memoised by content (mixed trees share files)."""
-    digest = hashlib.sha1(module.encode() + b"\0" + source).hexdigest()
-    known = _FACTS.get(digest)
+    """The :class:`ModuleFacts` of *source*, memoised by content (mixed trees share files).
+
+    Keyed by the content itself: a ``bytes`` object keeps its hash once computed, and
+    mixed trees pass the same objects, so a lookup costs no hashing of the file.
+    """
+    known = _FACTS.get((module, source))
     if known is None:
-        known = _FACTS[digest] = _read(module, source)
+        if len(_FACTS) >= _FACTS_LIMIT:
+            _FACTS.clear()
+        known = _FACTS[(module, source)] = _read(module, source)
     return known
 
 
 def _read(module: str, source: bytes) -> ModuleFacts:
     found = ModuleFacts()
     try:
-        tree = parse_source(source)
-    except (SyntaxError, ValueError) as error:
+        tree = parse_source(source)  # serialised: not thread-safe in CPython 3.11
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         found.error = f"{type(error).__name__}: {error}"
         return found
     package = module.rpartition(".")[0]
@@ -208,6 +218,7 @@ def handler_hazards(
             return []  # no handler at either end (the default name, unused): nothing to follow
         return [_hazard(module_name, f"handler module {module_name} is missing", "", (), "missing")]
     pending, reached = [module_name], {module_name}
+    offered: dict[str, set[str] | None] = {}
     while pending:
         current = pending.pop()
         path = modules[current]
@@ -237,14 +248,16 @@ def handler_hazards(
             reached.add(lazy)
             pending.append(lazy)
         for target, name, line in [*known.names, *known.attributes]:
-            if target not in modules:
+            if target not in modules or name in _MODULE_ATTRIBUTES:
                 continue
             if f"{target}.{name}" in modules:
                 if f"{target}.{name}" not in reached:
                     reached.add(f"{target}.{name}")
                     pending.append(f"{target}.{name}")
                 continue
-            available = exports(target, files, modules)
+            if target not in offered:  # once per module and tree: re-exports chain (import *)
+                offered[target] = exports(target, files, modules)
+            available = offered[target]
             if available is None or name in available:
                 continue
             results.append(
@@ -331,3 +344,57 @@ def _installed(module: str) -> bool:
         except (ImportError, ValueError):
             _INSTALLED[top] = False
     return _INSTALLED[top]
+
+
+def unknown_operations(
+    results: Sequence[CallResult], files: Mapping[str, bytes], registries: Collection[str]
+) -> list[CallResult]:
+    """*results* with each call whose router names no such operation turned into a failure.
+
+    For *registries* checked with the default leaves: the spies sit on the routers
+    themselves, so every call binds to ``execute_x_operation(operation, **kwargs)``
+    and an operation renamed in a router and its wrapper passes in every mixed
+    tree. A router that dispatches by name writes its operations as strings
+    (``'get': _get``, ``operation == 'get'``); a call whose operation is not
+    among them — while the router names other operations the tree calls, so it
+    does dispatch on literals — is what the router's own ``Unknown operation``
+    would refuse. Read from the router's source, compared with both ends like
+    any call.
+    """
+    by_router: dict[str, list[int]] = {}
+    for index, result in enumerate(results):
+        if (
+            result.status == "ok"
+            and result.registry in registries
+            and result.reached
+            and not result.origin.startswith("[")  # the configured probe: n/a where unknown
+            and _DOTTED.match(result.reached[0][2])
+        ):
+            by_router.setdefault(result.reached[0][1], []).append(index)
+    checked = list(results)
+    for path, indexes in by_router.items():
+        if path not in files or not path.endswith(".py"):
+            continue
+        module = path[:-3].replace("/", ".").removesuffix(".__init__")
+        named = facts(module, files[path]).strings
+        if not any(results[i].reached[0][2] in named for i in indexes):
+            continue  # no operation written out: it dispatches some other way
+        for index in indexes:
+            result = results[index]
+            router, _, operation = result.reached[0]
+            if operation in named:
+                continue
+            site = result.origin.rpartition(":")[0] or result.origin
+            cause = (
+                f"the router `{router}` ({path}) does not dispatch operation {operation!r} "
+                f"(no {operation!r} among the operations written in {path})"
+            )
+            checked[index] = replace(
+                result,
+                status="fail",
+                message=f"{result.call} (call site {result.origin}): {cause}. Fix: call an "
+                f"operation {path} dispatches, or ship the {path} that adds {operation!r}.",
+                files=tuple(dict.fromkeys((site, path))),
+                cause=cause,
+            )
+    return checked

@@ -6,8 +6,11 @@ records, so the checker behind :func:`check_tree` (today
 and checks every key) can change without touching the search. What the search needs from a checker, per tree:
 
 - one record per (registry, key, call site), with a ``call`` that names the call
-  without its line number (lines move when a file is edited; the same call in the
-  baseline and in a mixed tree must compare equal);
+  without its line number or file (lines move when a file is edited, and whole
+  functions move between files — pull request 6 moved 91 into
+  ``gateway_wrappers_*.py`` —; the same call in the baseline and in a mixed
+  tree must compare equal, so a call already failing at the baseline does not
+  look new once it moved);
 - a key that cannot be set up: one record with ``call == "*"``; a registry that
   cannot be loaded: ``key == "*"`` too;
 - ``status`` ``ok`` / ``fail`` / ``inconclusive``; ``files``: the source files
@@ -18,6 +21,7 @@ and checks every key) can change without touching the search. What the search ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +44,8 @@ class CallResult:
     origin: str = ""  # "gateway_wrappers_cache.py:23" when known
     files: tuple[str, ...] = ()  # source files the failure names
     cause: str = ""  # the failure in one line
+    # the leaves the call reached: (function, its file, the first argument as shown)
+    reached: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def identity(self) -> Identity:
@@ -76,6 +82,8 @@ def check_tree(
         return [_crash(f"contract check failed: {error}")]
     records: list[CallResult] = []
     for result in results:
+        if not result.probes and result.status == "inconclusive":
+            continue  # no probe applies to the key (no call site reaches it): nothing was checked
         if not result.probes:  # a key (or a registry: key "*") that cannot be set up
             records.append(
                 CallResult(
@@ -98,6 +106,10 @@ def check_tree(
                 origin=probe.origin,
                 files=probe.implicated,
                 cause=probe.cause or probe.message.split("\n", maxsplit=1)[0],
+                reached=tuple(
+                    (leaf.leaf, leaf.where.rpartition(":")[0], _first(leaf.arguments))
+                    for leaf in probe.reached
+                ),
             )
             for probe in result.probes
         )
@@ -117,6 +129,15 @@ def from_record(record: Mapping[str, Any]) -> CallResult:
         files=tuple(record.get("implicated", record.get("files", ())) or ()),
         cause=str(record.get("cause") or message.split("\n", maxsplit=1)[0]),
     )
+
+
+_STRING = re.compile(r"""^(?:'([^'\\]*)'|"([^"\\]*)")(?:,|$)""")
+
+
+def _first(arguments: str) -> str:
+    """The first argument when it is a string as shown (``'reset', key='k'`` → ``reset``), else ""."""
+    found = _STRING.match(arguments)
+    return (found.group(1) or found.group(2) or "") if found else ""
 
 
 def _crash(message: str) -> CallResult:
