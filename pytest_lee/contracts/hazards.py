@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+import threading
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -48,6 +49,10 @@ class ModuleFacts:
 
 
 _FACTS: dict[str, ModuleFacts] = {}
+# Mixed trees are read on a thread pool, and CPython 3.11's AST converter keeps its recursion
+# depth per interpreter, not per thread: two parses interleaved by a garbage collection raise
+# "SystemError: AST constructor recursion depth mismatch". One parse at a time.
+_PARSE = threading.Lock()
 
 
 def module_names(paths: Collection[str]) -> dict[str, str]:
@@ -76,7 +81,8 @@ def facts(module: str, source: bytes) -> ModuleFacts:
 def _read(module: str, source: bytes) -> ModuleFacts:
     found = ModuleFacts()
     try:
-        tree = ast.parse(source)
+        with _PARSE:
+            tree = ast.parse(source)
     except (SyntaxError, ValueError) as error:
         found.error = f"{type(error).__name__}: {error}"
         return found
