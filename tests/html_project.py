@@ -108,6 +108,8 @@ def _run(root: Path) -> Session:
             "pytest",
             "-p",
             "no:cacheprovider",
+            "-p",
+            "no:hypothesispytest",  # it imports all of Hypothesis: ~1 s for no property test
             "--lee-budgets",
             "--lee-html",
             "report.html",
