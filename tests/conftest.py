@@ -1,4 +1,6 @@
-"""Hypothesis profiles for the property tests (tests/test_hostile_*.py).
+"""Hypothesis profiles for the property tests (tests/test_hostile_*.py); pytester runs
+made lean (the AWS stack imported once per test process, no Hypothesis plugin in
+subprocess runs).
 
 ``ci`` (chosen when ``CI=true``, as GitHub Actions sets it): the same examples on every
 run (``derandomize``), no per-example deadline (machines run at load 10), and a bounded
@@ -8,8 +10,10 @@ examples each run, with the same no-deadline rule. ``HYPOTHESIS_PROFILE`` overri
 
 from __future__ import annotations
 
+import importlib
 import os
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("ci", deadline=None, derandomize=True, max_examples=60, database=None)
@@ -17,3 +21,38 @@ settings.register_profile("dev", deadline=None, max_examples=60)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
 )
+
+
+# What a rehearsal imports (boto3, botocore, moto and the moto backends its Lambda model pulls
+# in, ~600 modules). Pytester's in-process runs drop every module imported during the run, so
+# each rehearsal test paid for importing them all again (~1 s of CPU each); imported here,
+# before pytester takes its snapshot, they are imported once per test process. The plugin's
+# own modules are left out: each run still gets fresh pytest_lee state.
+AWS_STACK = (
+    "boto3",
+    "moto",
+    "moto.awslambda.urls",
+    "moto.awslambda_simple.models",
+    "moto.iam.urls",
+    "moto.sts.models",
+)
+
+
+@pytest.fixture(scope="session")
+def _aws_stack_imported() -> None:
+    for name in AWS_STACK:
+        importlib.import_module(name)
+
+
+@pytest.fixture(autouse=True)
+def _lean_pytester(request: pytest.FixtureRequest) -> None:
+    """Autouse fixtures run first in their scope: this one runs before ``pytester``.
+
+    Pytester's subprocess runs leave out Hypothesis's pytest plugin (a user without
+    Hypothesis has none): it imports all of Hypothesis in every pytest process it loads in,
+    ~1 s of CPU per run and ~3 s per ``-n 2`` run, for projects without a single property test.
+    """
+    if "pytester" in request.fixturenames:
+        request.getfixturevalue("_aws_stack_imported")
+        pytester: pytest.Pytester = request.getfixturevalue("pytester")
+        pytester.plugins.append("no:hypothesispytest")

@@ -120,6 +120,8 @@ def _run(root: Path) -> Session:
             "pytest",
             "-p",
             "no:cacheprovider",
+            "-p",
+            "no:hypothesispytest",  # it imports all of Hypothesis: ~1 s for no property test
             "--lee-budgets",
             "--lee-baseline",
             "v1",

@@ -96,9 +96,7 @@ def history(pytester: pytest.Pytester) -> pytest.Pytester:
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess(
-        "-p", "no:cacheprovider", "-k", "contract or deploy", *args
-    )
+    return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-k", "contract or deploy", *args)
 
 
 def make_baseline(pytester: pytest.Pytester, kind: str) -> str:

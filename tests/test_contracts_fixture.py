@@ -38,7 +38,7 @@ def test_check_makes_exactly_the_call_it_is_given(project: pytest.Pytester) -> N
             assert "Fix: add `verify` to `http_core.fetch_impl` or accept `**kwargs`." in result.message
         """
     )
-    project.runpytest_subprocess("-p", "no:cacheprovider", "test_one_call.py").assert_outcomes(
+    project.runpytest_inprocess("-p", "no:cacheprovider", "test_one_call.py").assert_outcomes(
         passed=2
     )
     assert not (project.path / "LEAF_RAN").exists()
@@ -56,7 +56,7 @@ def test_a_failing_check_explains_itself_in_the_assertion(project: pytest.Pytest
             assert lee_contract.check("gw:ROUTERS", Iface.CACHE)
         """
     )
-    result = project.runpytest_subprocess("-p", "no:cacheprovider", "test_incident.py")
+    result = project.runpytest_inprocess("-p", "no:cacheprovider", "test_incident.py")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -80,7 +80,7 @@ def test_matrix_lists_every_key_and_probe(project: pytest.Pytester) -> None:
             ]
         """
     )
-    result = project.runpytest_subprocess("-p", "no:cacheprovider", "test_matrix.py")
+    result = project.runpytest_inprocess("-p", "no:cacheprovider", "test_matrix.py")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*lee contracts*", "gw:ROUTERS  ✗ CACHE  ✓ HTTP"])
 
@@ -97,7 +97,7 @@ def test_an_unconfigured_registry_binds_its_handlers_directly(project: pytest.Py
         """
     )
     project.makepyprojecttoml('[tool.lee]\nsource = "engine"\n')
-    project.runpytest_subprocess("-p", "no:cacheprovider", "test_direct.py").assert_outcomes(
+    project.runpytest_inprocess("-p", "no:cacheprovider", "test_direct.py").assert_outcomes(
         passed=1
     )
 
@@ -113,6 +113,6 @@ def test_a_registry_that_is_not_module_colon_attribute_is_a_failed_result(
             assert result.message == "registry 'ROUTERS': expected 'module:attribute'"
         """
     )
-    project.runpytest_subprocess("-p", "no:cacheprovider", "test_malformed.py").assert_outcomes(
+    project.runpytest_inprocess("-p", "no:cacheprovider", "test_malformed.py").assert_outcomes(
         passed=1
     )

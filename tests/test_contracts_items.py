@@ -30,8 +30,10 @@ def make_project(
     )
 
 
-def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "contract", "-rs", *args)
+def run(pytester: pytest.Pytester, *args: str, subprocess: bool = False) -> pytest.RunResult:
+    """In-process (user code runs in the checker's child either way); *subprocess* for xdist."""
+    runpytest = pytester.runpytest_subprocess if subprocess else pytester.runpytest_inprocess
+    return runpytest("-p", "no:cacheprovider", "-k", "contract", "-rs", *args)
 
 
 INCIDENT = {"cache_core": ("def get_impl(key, timeout=30):", "def get_impl(key):")}
@@ -231,7 +233,7 @@ def test_everything_is_restored_after_a_failing_check(pytester: pytest.Pytester)
             assert engine == [entry for entry in before["path"] if entry.endswith("engine")]
         """
     )
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "contract")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-k", "contract")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*FAILED pyproject.toml::contract[[]gw:ROUTERS/CACHE[]]*"])
 
@@ -401,7 +403,7 @@ def test_under_xdist_the_controller_prints_the_matrix_and_writes_the_json(
     import json
 
     make_project(pytester, **INCIDENT)
-    result = run(pytester, "-n", "2", "--lee-json", "out.json")
+    result = run(pytester, "-n", "2", "--lee-json", "out.json", subprocess=True)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["gw:ROUTERS  ✗ CACHE  ✓ HTTP"])
     entries = json.loads((pytester.path / "out.json").read_text())["contracts"]

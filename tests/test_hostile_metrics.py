@@ -52,7 +52,7 @@ def test_a_budget_run_on_hostile_output_fails_no_item_and_prints_a_summary(pytes
             return {{"statusCode": 200}}
     """
     budgets_project(pytester, app, "runs = 1\nphases = { cache_warm_ms = { acceptable = 20 } }\n")
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget")
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*cache_warm_ms*"])
     assert "Error" not in result.stdout.str() and "Traceback" not in result.stdout.str()

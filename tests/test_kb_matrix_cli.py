@@ -158,7 +158,7 @@ def test_outcomes_from_a_real_pytest_junit_report(
     pytester.makefile(".toml", pyproject=PYPROJECT)
     pytester.mkdir("kb").joinpath("NM06-LESSONS-Test.md").write_text(LESSONS, encoding="utf-8")
     pytester.mkdir("tests").joinpath("test_enforce.py").write_text(TESTS, encoding="utf-8")
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "tests", "--junit-xml=report.xml", "-p", "no:cacheprovider"
     )
     result.assert_outcomes(passed=1, failed=1, skipped=2)

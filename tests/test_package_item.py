@@ -157,7 +157,7 @@ def test_a_bad_source_is_one_usage_error_line(pytester: pytest.Pytester, value: 
     make_project(pytester)
     pyproject = pytester.path / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('source = "src"', f"source = {value}"))
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest_inprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: {message}"])
     assert "Traceback" not in result.stderr.str()

@@ -13,7 +13,12 @@ MAIN_JOB = (
     "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[aws]' "
     "&& pytest --lee-budgets examples"
 )
-TEST_SUITE = "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' && pytest"
+# The suite runs on every core (pytest-xdist is in the test extra): one interpreter takes twice
+# as long on a 2-core machine.
+TEST_SUITE = (
+    "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' && pytest -n auto"
+)
+CI_RUN = (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
 def test_the_readme_has_at_most_150_lines():
@@ -24,6 +29,11 @@ def test_the_readme_gives_both_set_up_commands_whole_on_one_line():
     lines = README.splitlines()
     assert MAIN_JOB in lines
     assert TEST_SUITE in lines
+
+
+def test_ci_runs_the_pytest_commands_the_readme_gives():
+    assert "python -m pytest -p no:cacheprovider --lee-budgets examples" in CI_RUN
+    assert "python -m pytest -p no:cacheprovider -n auto\n" in CI_RUN
 
 
 def test_every_link_of_the_readme_to_a_file_of_the_repository_exists():

@@ -86,7 +86,7 @@ def test_the_summary_table_points_at_the_leak(pytester):
     pytester.makefile(".toml", pyproject=tool_lee)
     leaky_engine(pytester.path / "examples" / "lee_engine")
     shutil.copytree(ROOT / "examples" / "events", pytester.path / "examples" / "events")
-    result = pytester.runpytest_subprocess("--lee-budgets", "-k", "budget", "--lee-runs", "3")
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget", "--lee-runs", "3")
     # What the leak makes fail and where the breakdown points; no figure a busy machine
     # changes (at load 11 the leak's share of the cold start was 81 %, not 9?).
     result.stdout.fnmatch_lines_random(

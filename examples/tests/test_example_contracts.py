@@ -53,9 +53,8 @@ def drop_timeout_from_cache_core(engine: Path) -> None:
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess(
-        "-p", "no:cacheprovider", "-k", "contract or deploy", *args
-    )
+    # In-process: the checks run the engine in their own child interpreter anyway.
+    return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-k", "contract or deploy", *args)
 
 
 @pytest.mark.lee_ref("NM06-LESS-09", "Local tests passing")
