@@ -61,12 +61,19 @@ def test_lambda_at_128_mb_runs_a_cpu_bound_import_several_times_slower(tmp_path)
     host = run_handler(code, "app.handler", [{}], FUNCTION, cpu="host")
     assert throttled.ok and host.ok, (throttled.error, host.error)
     assert host.cpu_model == "host"
-    measured = throttled.responses[0]
-    # The quota predicts ~14x; load only makes the wall time longer.
-    assert measured["wall_ms"] >= 4 * measured["cpu_ms"], measured
-    assert throttled.import_ms is not None and host.import_ms is not None
-    assert throttled.import_ms >= 2 * host.import_ms, (throttled.import_ms, host.import_ms)
+    # How far the import's wall time stretches its CPU time, in each model. The quota
+    # predicts ~14x under lambda; load stretches both, so the two are compared with each
+    # other (same run), never with a fixed time: a busy machine cannot make this fail
+    # unless it starves the host child below Lambda's 7 % of a core.
+    throttled_stretch = _stretch(throttled.responses[0])
+    host_stretch = _stretch(host.responses[0])
+    assert throttled_stretch >= 4, throttled.responses[0]
+    assert throttled_stretch >= 2 * host_stretch, (throttled.responses[0], host.responses[0])
     assert own_cgroups() == []
+
+
+def _stretch(measured: dict[str, float]) -> float:
+    return measured["wall_ms"] / max(measured["cpu_ms"], 1.0)
 
 
 def test_a_handler_allocating_past_memory_mb_is_reported_killed_as_lambda_does(tmp_path):
