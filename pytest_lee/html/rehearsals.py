@@ -14,6 +14,7 @@ from typing import Any
 from pytest_lee.budgets.verdicts import format_value
 from pytest_lee.html import svg
 from pytest_lee.html.svg import e, num
+from pytest_lee.rehearsal.render import outcome_name
 
 STDERR_LINES = 5
 OUTCOMES = ("promoted", "rolled back", "refused", "unchanged", "failed")
@@ -21,16 +22,7 @@ LARGEST_FILES = 25
 
 
 def outcome_of(entry: dict[str, Any]) -> str:
-    if entry.get("outcome"):
-        return str(entry["outcome"])
-    for key, name in (
-        ("promoted", "promoted"),
-        ("rolled_back", "rolled back"),
-        ("refused", "refused"),
-    ):
-        if entry.get(key):
-            return name
-    return "unchanged" if entry.get("unchanged") else "failed"
+    return str(entry["outcome"]) if entry.get("outcome") else outcome_name(entry)
 
 
 def rehearsals_section(report: Any, settings: Any) -> str:

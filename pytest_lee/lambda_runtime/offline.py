@@ -16,7 +16,6 @@ AWS call fails fast, never reaching the internet. boto3 and moto load only here.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -24,7 +23,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from pytest_lee.errors import LeeConfigError, LeeError, MissingExtraError
+from pytest_lee._reference import load_reference
+from pytest_lee.errors import LeeError, MissingExtraError
 from pytest_lee.settings import FunctionSettings, Settings
 
 # Where a child's AWS calls go when no moto server can run: a closed loopback port.
@@ -83,17 +83,7 @@ def run_setup(settings: Settings) -> None:
     reference = settings.aws.setup
     if reference is None:
         return
-    module_name, _, attribute = reference.partition(":")
-    root = str(settings.rootdir)
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    try:
-        function = getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError) as error:
-        raise LeeConfigError(
-            f"{settings.pyproject}: tool.lee.aws.setup = {reference!r}: cannot be imported "
-            f"({type(error).__name__}: {error})"
-        ) from None
+    function = load_reference(settings, reference, "tool.lee.aws.setup")
     try:
         function()
     except Exception as error:

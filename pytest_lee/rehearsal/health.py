@@ -11,13 +11,11 @@ line saying which rule the response broke.
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
 from collections.abc import Mapping
 from typing import Any
 
-from pytest_lee.errors import LeeConfigError
+from pytest_lee._reference import load_reference
 from pytest_lee.settings import Settings
 
 # Lambda's limit on a synchronous invocation's response payload.
@@ -84,17 +82,7 @@ def subset_mismatch(actual: Any, expected: Any, where: str) -> str | None:
 
 def _run_check(settings: Settings, response: Any) -> str | None:
     reference = settings.rehearsal.check or ""
-    module_name, _, attribute = reference.partition(":")
-    root = str(settings.rootdir)
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    try:
-        check = getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError) as error:
-        raise LeeConfigError(
-            f"{settings.pyproject}: tool.lee.rehearsal.check = {reference!r}: cannot be imported "
-            f"({type(error).__name__}: {error})"
-        ) from None
+    check = load_reference(settings, reference, "tool.lee.rehearsal.check")
     try:
         check(response)
     except Exception as error:

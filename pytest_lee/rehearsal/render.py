@@ -30,7 +30,7 @@ def render_rehearsal_summary(report: SessionReport, settings: Any) -> list[str]:
 
 
 def _render_one(entry: dict[str, Any]) -> list[str]:
-    outcome = entry.get("outcome") or _outcome(entry)
+    outcome = entry.get("outcome") or outcome_name(entry)
     version = entry.get("version")
     what = "rollback" if entry.get("kind") == "rollback" else "deploy"
     head = f"{entry.get('function', '?')} {what}{f' v{version}' if version is not None else ''}: {outcome}"
@@ -73,7 +73,7 @@ def _health_stderr(health: dict[str, Any]) -> list[str]:
 def _totals(entries: list[dict[str, Any]]) -> str:
     deploys = [entry for entry in entries if entry.get("kind", "deploy") == "deploy"]
     counts = {
-        name: sum(1 for entry in deploys if (entry.get("outcome") or _outcome(entry)) == name)
+        name: sum(1 for entry in deploys if (entry.get("outcome") or outcome_name(entry)) == name)
         for name in ("promoted", "rolled back", "refused", "unchanged", "failed")
     }
     shown = ", ".join(f"{count} {name}" for name, count in counts.items() if count)
@@ -103,7 +103,8 @@ def _left_on_failed(entry: dict[str, Any]) -> bool:
     )
 
 
-def _outcome(entry: dict[str, Any]) -> str:
+def outcome_name(entry: dict[str, Any]) -> str:
+    """promoted, rolled back, refused, unchanged or failed (the summary's words)."""
     for key, name in (
         ("promoted", "promoted"),
         ("rolled_back", "rolled back"),
