@@ -87,13 +87,18 @@ def _baseline_has(baseline: Baseline, settings: Settings, name: str) -> bool:
         inner = f"{baseline.subdir}/{name}" if baseline.subdir else name
         return _git(baseline.repo, "cat-file", "-e", f"{baseline.commit}:{inner}") is not None
     assert baseline.path is not None
+    return (_inner_dir(baseline.path, settings) / name).is_file() or (
+        baseline.path / name
+    ).is_file()
+
+
+def _inner_dir(tree: Path, settings: Settings) -> Path:
+    """Where the source directory sits inside a baseline *tree* (a copy of the project);
+    the tree itself when the source is not under the rootdir."""
     try:
-        inner_dir = baseline.path / _source(settings).resolve().relative_to(
-            settings.rootdir.resolve()
-        )
+        return tree / _source(settings).resolve().relative_to(settings.rootdir.resolve())
     except ValueError:
-        inner_dir = baseline.path
-    return (inner_dir / name).is_file() or (baseline.path / name).is_file()
+        return tree
 
 
 def _resolve(ref: str, settings: Settings, invocation_dir: Path) -> Baseline:
@@ -148,12 +153,7 @@ def materialize(baseline: Baseline, settings: Settings, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     if baseline.kind == "directory":
         assert baseline.path is not None
-        try:
-            inner = baseline.path / _source(settings).resolve().relative_to(
-                settings.rootdir.resolve()
-            )
-        except ValueError:
-            inner = baseline.path
+        inner = _inner_dir(baseline.path, settings)
         origin = inner if inner.is_dir() and inner != baseline.path else baseline.path
         shutil.copytree(
             origin, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*_SKIP, "*.pyc")
