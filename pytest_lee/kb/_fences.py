@@ -18,7 +18,7 @@ from pytest_lee.kb._checklist import BOX_CELL, item_of_line
 from pytest_lee.kb._text import _clean, _plain, _strip_comment
 
 if TYPE_CHECKING:
-    from pytest_lee.kb._walk import _Walker
+    from pytest_lee.kb._walk import Walker
 
 __all__ = ["MARKDOWN_FENCES", "MAX_DEPTH", "PLAIN_FENCES", "scan_fence"]
 
@@ -31,9 +31,7 @@ _LABEL_LINE = re.compile(r"^\s*([^\s✅✔✓☑☐⬜❌#\[|][^:]{0,60}):\s*$")
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 
 
-def scan_fence(
-    walker: _Walker, content: str, start: int, title: str | None, markdown: bool
-) -> None:
+def scan_fence(walker: Walker, content: str, start: int, title: str | None, markdown: bool) -> None:
     """Read the ``content`` of a fence whose opening line is file line ``start + 1``;
     ``title`` names its checklists (the label or heading above it)."""
     container = start + 1
@@ -69,7 +67,7 @@ def scan_fence(
         found = item_of_line(text)
         if found is not None:
             shape, item, checked = found
-            walker._item((container, title, label), shape, _clean(item), here, checked)
+            walker.add_item((container, title, label), shape, _clean(item), here, checked)
         elif not markdown:
             labelled = _LABEL_LINE.match(text)
             if labelled:
@@ -78,14 +76,14 @@ def scan_fence(
             for ref, _, written in walker.syntax.find(text, named=True):
                 walker.raw_mentions.append((ref, written, here, context))
         if "→" in text or "->" in text or "⇒" in text:
-            walker._arrow(text, here)
+            walker.add_arrow(text, here)
 
 
-def _row(walker: _Walker, text: str, group: tuple[int, str | None, str | None], line: int) -> None:
+def _row(walker: Walker, text: str, group: tuple[int, str | None, str | None], line: int) -> None:
     """A table row of a ```` ```markdown ```` fence: an item if a cell holds only a box."""
     cells = [_plain(cell) for cell in text.strip().strip("|").split("|")]
     first = next((cell for cell in cells if cell and not BOX_CELL.match(cell)), None)
     box = next((cell for cell in cells if cell and BOX_CELL.match(cell)), None)
     if first is not None and box is not None and not set(first) <= set("-: "):
         checked = not any(mark in box for mark in ("[ ]", "⬜", "☐"))
-        walker._item(group, "table", _clean(first), line, checked)
+        walker.add_item(group, "table", _clean(first), line, checked)

@@ -101,7 +101,7 @@ def markdown_parser() -> MarkdownIt:
 
 
 @dataclass
-class _Section:
+class Section:
     level: int
     title: str | None
     line: int | None
@@ -130,7 +130,7 @@ class _Table:
     in_head: bool = False
 
 
-class _Walker:
+class Walker:
     def __init__(
         self,
         text: str,
@@ -146,8 +146,8 @@ class _Walker:
         self.declare_fields = declare_fields
         self.line_count = text.count("\n") + 1
         self._lines: list[str] | None = None  # split on demand: only fences need them
-        self.sections: list[_Section] = [_Section(0, None, None)]
-        self.stack: list[_Section] = [self.sections[0]]
+        self.sections: list[Section] = [Section(0, None, None)]
+        self.stack: list[Section] = [self.sections[0]]
         self.raw_mentions: list[tuple[RefId, str, int, str]] = []
         self.routes: list[Route] = []
         self.groups: dict[tuple[Any, ...], _Pending] = {}
@@ -221,7 +221,7 @@ class _Walker:
     def _open_section(self, level: int, title: str, line: int) -> None:
         while self.stack and self.stack[-1].level >= level and len(self.stack) > 1:
             self.stack.pop()
-        section = _Section(level, title, line, meaning=_meaning(title))
+        section = Section(level, title, line, meaning=_meaning(title))
         self.sections.append(section)
         self.stack.append(section)
         meanings = [s.meaning for s in self.stack if s.meaning]
@@ -251,7 +251,7 @@ class _Walker:
             found = item_of_line(text, list_kind if number == 0 else None)
             if found is not None:
                 shape, item, checked = found
-                self._item(self._group(), shape, _clean(item), here, checked)
+                self.add_item(self._group(), shape, _clean(item), here, checked)
             elif text.startswith("**"):
                 match = _FIELD.match(text)
                 if match:
@@ -272,7 +272,7 @@ class _Walker:
                 for ref, _, written in self.syntax.find(text, named=True):
                     self.raw_mentions.append((ref, written, here, context))
             if "→" in text or "->" in text or "⇒" in text:
-                self._arrow(text, here)
+                self.add_arrow(text, here)
         if not in_item and self.stats_pending is not None and not _STATS.match(_plain(content)):
             self.stats_pending = None
 
@@ -301,7 +301,7 @@ class _Walker:
             for ref, _, written in self.syntax.find(text, named=True):
                 self.raw_mentions.append((ref, written, line, "related"))
 
-    def _arrow(self, text: str, line: int) -> None:
+    def add_arrow(self, text: str, line: int) -> None:
         parts = _ARROW.split(" " + _plain(text) + " ", maxsplit=1)
         if len(parts) != 2:
             return
@@ -348,7 +348,7 @@ class _Walker:
                 ids = tuple(ref for ref, _, _ in self.syntax.find(cells[0][0])) if column else ()
                 self.routes.append(Route(ids, target, line, "table"))
         if first is not None and item_line is not None:
-            self._item(self._group(), "table", _clean(first), item_line, checked)
+            self.add_item(self._group(), "table", _clean(first), item_line, checked)
 
     def _stat_line(self, content: str, line: int) -> None:
         block = self.stats[-1] if self.stats and self.stats[-1].line == self.stats_pending else None
@@ -409,7 +409,7 @@ class _Walker:
         )
         return not closed
 
-    def _item(
+    def add_item(
         self,
         group: tuple[Any, str | None, str | None],
         shape: str,

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytest_lee.kb._text import _directives, _split_list
-from pytest_lee.kb._walk import _Section, _Walker, markdown_parser
+from pytest_lee.kb._walk import Section, Walker, markdown_parser
 from pytest_lee.kb.ids import DEFAULT_SYNTAX, IdSyntax, RefId, expand_ranges, family_of_name
 from pytest_lee.kb.model import (
     Checklist,
@@ -163,7 +163,7 @@ def parse_document(
     ``keep_text`` the document does not hold the text (the linter keeps thousands)."""
     if "\r" in text:  # markdown-it breaks lines at \r\n and a lone \r too: count lines as it does
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    walker = _Walker(text, path.name, family_of_name(path.name), syntax, declare_fields)
+    walker = Walker(text, path.name, family_of_name(path.name), syntax, declare_fields)
     walker.walk(markdown_parser().parse(text))
     damage: tuple[Damage, ...] = ()
     symbols: Mapping[str, int] = {}
@@ -185,7 +185,7 @@ def _lead_characters() -> frozenset[str]:
 
 
 def _assemble(
-    walker: _Walker,
+    walker: Walker,
     path: Path,
     display: str,
     found: tuple[tuple[Damage, ...], Mapping[str, int], str],
@@ -267,7 +267,7 @@ def _with_related(e: Entry, related: list[Mention]) -> Entry:
     )
 
 
-def _heading_ids(walker: _Walker, section: _Section) -> tuple[list[RefId], bool]:
+def _heading_ids(walker: Walker, section: Section) -> tuple[list[RefId], bool]:
     """The IDs a heading starts with (``### 1. DEC-04: …``, ``### ARCH-01 to ARCH-06: …``,
     ``# LESS-34-38-42: …``) and whether they are a range. An ID without a number counts in
     a heading only when the file is named after it (``…_CACHE-DEP.md``): headings such as
@@ -291,7 +291,7 @@ def _heading_ids(walker: _Walker, section: _Section) -> tuple[list[RefId], bool]
 
 
 def _entries(
-    walker: _Walker,
+    walker: Walker,
     routed_refs: list[tuple[RefId, str, int, str]],
     routes: list[Route],
 ) -> list[Entry]:
@@ -380,7 +380,7 @@ def _heading_written(title: str) -> str:
 
 
 def _declared(
-    walker: _Walker, value: str
+    walker: Walker, value: str
 ) -> tuple[str, RefId | None, list[tuple[RefId, str]], bool]:
     """Read a declaring field: (the ID as written, the ID if it is a valid one, the other
     IDs it names, whether the field is a citation rather than a declaration)."""
@@ -396,8 +396,8 @@ def _declared(
 
 
 def _entry(
-    walker: _Walker,
-    section: _Section,
+    walker: Walker,
+    section: Section,
     declared: tuple[RefId, str, bool],
     lines: tuple[int, int],
     aliases: tuple[RefId, ...],
@@ -425,7 +425,7 @@ def _entry(
     )
 
 
-def _section_ends(sections: list[_Section], total: int) -> list[int]:
+def _section_ends(sections: list[Section], total: int) -> list[int]:
     """Last line of each section: the line before the next heading of the same or a
     higher level (one pass with a stack, so a file of thousands of headings stays linear)."""
     ends = [total] * len(sections)
