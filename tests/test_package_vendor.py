@@ -104,6 +104,20 @@ def test_requests_is_vendored_from_the_registry(tmp_path, monkeypatch):
     assert "requests/__init__.py" in package.files
 
 
+def test_the_note_judges_extension_modules_by_the_childs_python_not_pytests(tmp_path, monkeypatch):
+    import sys
+
+    from pytest_lee.budgets.measure import runtime_notes
+    from pytest_lee.lambda_runtime import interpreter
+
+    other = 12 if sys.version_info[1] != 12 else 11
+    child = interpreter.Interpreter(f"/usr/bin/python3.{other}", (3, other))
+    monkeypatch.setattr(interpreter, "resolve", lambda python: child)
+    write_tree(tmp_path, {f"charset_normalizer/md.cpython-3{other}-x86_64-linux-gnu.so": b"\0"})
+    function = FunctionSettings(runtime=f"python3.{other}", python=f"python3.{other}")
+    assert runtime_notes(tmp_path, function) == []
+
+
 def test_budgets_say_when_vendored_extension_modules_target_another_python(tmp_path):
     import sys
 

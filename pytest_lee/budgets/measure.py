@@ -36,7 +36,6 @@ import glob
 import itertools
 import json
 import shutil
-import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -349,9 +348,13 @@ def runtime_notes(code_dir: Path, function: FunctionSettings) -> list[str]:
     """A note when vendored extension modules target another Python than the child runs.
 
     A ``cp312`` extension module is invisible to a 3.11 child: the package then falls
-    back to pure Python (or fails to import), and the figures are not Lambda's.
+    back to pure Python (or fails to import), and the figures are not Lambda's. The child
+    runs ``[tool.lee.function] python`` when that works, else the running interpreter.
     """
-    running = f"{sys.version_info[0]}{sys.version_info[1]}"
+    from pytest_lee.lambda_runtime import interpreter
+
+    major, minor = interpreter.resolve(function.python).version
+    running = f"{major}{minor}"
     foreign = sorted(
         path.relative_to(code_dir).as_posix()
         for path in code_dir.rglob("*.cpython-3*.so")
@@ -361,7 +364,7 @@ def runtime_notes(code_dir: Path, function: FunctionSettings) -> list[str]:
         return []
     shown = ", ".join(foreign[:3]) + (f" (and {len(foreign) - 3} more)" if len(foreign) > 3 else "")
     return [
-        f"the child runs Python {sys.version_info[0]}.{sys.version_info[1]}, the runtime is "
+        f"the child runs Python {major}.{minor}, the runtime is "
         f"{function.runtime}: {len(foreign)} vendored extension module"
         f"{'s' if len(foreign) != 1 else ''} built for another Python "
         f"{'are' if len(foreign) != 1 else 'is'} ignored ({shown}); "
