@@ -80,14 +80,19 @@ def test_renames_across_two_files_are_groups_and_the_rest_ships_alone(
     assert entry["new_version_failures"] == []
 
 
-def test_require_compatible_with_a_registry_at_neither_end_is_a_usage_error(
-    pytester: pytest.Pytester,
-) -> None:
+def _registry_at_neither_end(pytester: pytest.Pytester) -> None:
+    """A project whose contract registry exists in neither the baseline nor the new tree."""
     pytester.makepyprojecttoml(
         '[tool.lee]\nsource = "src"\n\n[[tool.lee.contract]]\nregistry = "gateway_core:ROUTERS"\n'
     )
     write_tree(pytester.path / "src", {"app.py": "x = 1\n"})
     write_tree(pytester.path / "old" / "src", {"app.py": "x = 0\n"})
+
+
+def test_require_compatible_with_a_registry_at_neither_end_is_a_usage_error(
+    pytester: pytest.Pytester,
+) -> None:
+    _registry_at_neither_end(pytester)
     result = pytester.runpytest_inprocess(
         "-p", "no:cacheprovider", "--lee-baseline", "old", "--lee-require-compatible"
     )
@@ -100,11 +105,7 @@ def test_require_compatible_with_a_registry_at_neither_end_is_a_usage_error(
 def test_a_registry_at_neither_end_is_not_judged_rather_than_safe(
     pytester: pytest.Pytester,
 ) -> None:
-    pytester.makepyprojecttoml(
-        '[tool.lee]\nsource = "src"\n\n[[tool.lee.contract]]\nregistry = "gateway_core:ROUTERS"\n'
-    )
-    write_tree(pytester.path / "src", {"app.py": "x = 1\n"})
-    write_tree(pytester.path / "old" / "src", {"app.py": "x = 0\n"})
+    _registry_at_neither_end(pytester)
     result = pytester.runpytest_inprocess(
         "-p", "no:cacheprovider", "-k", "deploy", "--lee-baseline", "old"
     )
