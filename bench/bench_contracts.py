@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT.parent / "shared" / "realworld" / "engine" / "snapshot-fa7e120" / "src"
 sys.path.insert(0, str(ROOT))
 
-from pytest_lee.contracts import facts, probes, runner  # noqa: E402
-from pytest_lee.contracts.baseline import Baseline, simulate  # noqa: E402
 from pytest_lee.contracts.check import ContractSpec, check_tree, registries_keys  # noqa: E402
+from pytest_lee.contracts.child import facts, probes, runner  # noqa: E402
+from pytest_lee.deploy_groups.baseline import Baseline, simulate  # noqa: E402
 from pytest_lee.package.select import select_files  # noqa: E402
 from pytest_lee.settings import CommandLine, ContractSettings, Settings  # noqa: E402
 

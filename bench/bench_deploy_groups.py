@@ -39,15 +39,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pytest_lee.contracts.baseline import (  # noqa: E402
+from pytest_lee.contracts.check import ContractSpec  # noqa: E402
+from pytest_lee.deploy_groups.baseline import (  # noqa: E402
     Baseline,
     Outcome,
     changed_files,
     simulate,
     tree_files,
 )
-from pytest_lee.contracts.check import ContractSpec  # noqa: E402
-from pytest_lee.contracts.trees import TreeRunner  # noqa: E402
+from pytest_lee.deploy_groups.trees import TreeRunner  # noqa: E402
 from pytest_lee.settings import ContractSettings, Settings  # noqa: E402
 
 HISTORY = ROOT.parent / "shared" / "realworld" / "engine" / "history"

@@ -46,6 +46,9 @@ def lee_items(session: pytest.Session, settings: Settings) -> list[pytest.Item]:
         from pytest_lee.contracts.items import contract_items
 
         items.extend(contract_items(node, settings))
+        from pytest_lee.deploy_groups.items import deploy_group_items
+
+        items.extend(deploy_group_items(node, settings))
     if settings.budgets is not None:
         from pytest_lee.budgets.items import budget_items
 

@@ -26,7 +26,7 @@ FIXED_SECTIONS = ("budgets", "contracts", "deploy_groups", "rehearsals")
 _RENDERERS: dict[str, str] = {
     "package": "pytest_lee.package.render:render_package_summary",
     "contracts": "pytest_lee.contracts.render:render_contract_summary",
-    "baseline": "pytest_lee.contracts.render:render_baseline_summary",
+    "baseline": "pytest_lee.deploy_groups.render:render_baseline_summary",
     "budgets": "pytest_lee.budgets.render:render_budget_summary",
     "rehearsals": "pytest_lee.rehearsal.render:render_rehearsal_summary",
 }

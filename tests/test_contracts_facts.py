@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from pytest_lee.contracts.facts import import_graph, reach, source_files
+from pytest_lee.contracts.child.facts import import_graph, reach, source_files
 
 
 def write(directory: Path, files: dict[str, str]) -> None:
@@ -65,7 +65,8 @@ def test_the_child_side_imports_only_the_standard_library() -> None:
     root = Path(__file__).resolve().parents[1]
     script = (
         f"import sys; sys.path.insert(0, {str(root)!r}); "
-        "import pytest_lee.contracts._child, pytest_lee.contracts._inchild; "
+        "import importlib, pkgutil, pytest_lee.contracts.child as c; "
+        "[importlib.import_module(f'{c.__name__}.{m.name}') for m in pkgutil.iter_modules(c.__path__)]; "
         "print(sorted({m.split('.')[0] for m in sys.modules} - set(sys.stdlib_module_names) - {'__main__'}))"
     )
     done = subprocess.run(

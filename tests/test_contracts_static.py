@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pytest_lee.contracts.probes import call_site_probes
-from pytest_lee.contracts.signatures import classify, compare_file, functions
+from pytest_lee.deploy_groups.signatures import classify, compare_file, functions
 from pytest_lee.registry_files import registry_module_files
 from pytest_lee.settings import ContractSettings, Settings
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pytest_lee.contracts.check import ContractSpec, KeyResult, check_tree
-from pytest_lee.contracts.verdict import classify
+from pytest_lee.contracts.child.verdict import classify
 
 PATTERNS = Path(__file__).parent / "data" / "contracts" / "patterns"
 SPEC = ContractSpec(

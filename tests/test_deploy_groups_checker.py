@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from pytest_lee.contracts import treecheck
-from pytest_lee.contracts.attribution import named_files
-from pytest_lee.contracts.hazards import unknown_operations
+from pytest_lee.contracts.child.spies import LeafCall
 from pytest_lee.contracts.results import KeyResult, ProbeResult
-from pytest_lee.contracts.spies import LeafCall
-from pytest_lee.contracts.treecheck import CallResult
-from pytest_lee.contracts.trees import ContentStore
+from pytest_lee.deploy_groups import treecheck
+from pytest_lee.deploy_groups.attribution import named_files
+from pytest_lee.deploy_groups.hazards import unknown_operations
+from pytest_lee.deploy_groups.treecheck import CallResult
+from pytest_lee.deploy_groups.trees import ContentStore
 
 REG = "gw:ROUTERS"
 ROUTER = (

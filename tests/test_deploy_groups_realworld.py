@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from pytest_lee.contracts.attribution import regressions
-from pytest_lee.contracts.baseline import Baseline, changed_files, simulate, tree_files
 from pytest_lee.contracts.check import ContractSpec
-from pytest_lee.contracts.groups import find_groups
-from pytest_lee.contracts.trees import TreeRunner
+from pytest_lee.deploy_groups.attribution import regressions
+from pytest_lee.deploy_groups.baseline import Baseline, changed_files, simulate, tree_files
+from pytest_lee.deploy_groups.groups import find_groups
+from pytest_lee.deploy_groups.trees import TreeRunner
 from pytest_lee.settings import ContractSettings, Settings
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -94,7 +94,7 @@ WRAPPERS = [
 def test_pull_request_6_moved_functions_are_not_removed(tmp_path: Path) -> None:
     shutil.copytree(HISTORY / "693b303-16175be" / "new" / "src", tmp_path / "src")
     shutil.copytree(HISTORY / "693b303-16175be" / "old" / "src", tmp_path / "old")
-    from pytest_lee.contracts.baseline import _signature_changes
+    from pytest_lee.deploy_groups.baseline import _signature_changes
 
     settings = Settings(rootdir=tmp_path, source=tmp_path / "src", contracts=(CONTRACT,))
     base, current = tree_files(tmp_path / "old"), tree_files(tmp_path / "src")

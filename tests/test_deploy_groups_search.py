@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
-from pytest_lee.contracts.attribution import named_files, regressions
-from pytest_lee.contracts.deploy_report import not_judged
-from pytest_lee.contracts.groups import find_groups
-from pytest_lee.contracts.treecheck import CallResult
+from pytest_lee.deploy_groups.attribution import named_files, regressions
+from pytest_lee.deploy_groups.groups import find_groups
+from pytest_lee.deploy_groups.report import not_judged
+from pytest_lee.deploy_groups.treecheck import CallResult
 
 REG = "gateway_core:_INTERFACE_ROUTERS"
 

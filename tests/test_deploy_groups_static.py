@@ -7,8 +7,8 @@ Small trees reproduce the patterns of the engine's history: a renamed
 
 from __future__ import annotations
 
-from pytest_lee.contracts.hazards import handler_hazards
-from pytest_lee.contracts.signatures import compare_file
+from pytest_lee.deploy_groups.hazards import handler_hazards
+from pytest_lee.deploy_groups.signatures import compare_file
 
 FUNCTION_OLD = (
     b"def lambda_handler(event, context):\n"
@@ -85,7 +85,7 @@ def test_methods_of_a_private_class_are_private() -> None:
 
 
 def test_the_handler_reaches_imported_and_lazily_named_modules_only() -> None:
-    from pytest_lee.contracts.hazards import reachable_files
+    from pytest_lee.deploy_groups.hazards import reachable_files
 
     files = {
         "lambda_function.py": b"import gateway\n\ndef lambda_handler(e, c):\n    pass\n",

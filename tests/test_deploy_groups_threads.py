@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from pytest_lee import _parse
-from pytest_lee.contracts import hazards
+from pytest_lee.deploy_groups import hazards
 
 
 def test_module_facts_never_parse_two_sources_at_once(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from pytest_lee.budgets.baselines import save_baseline
-from pytest_lee.contracts.baseline import Outcome
-from pytest_lee.contracts.deploy_report import fill_outcome
-from pytest_lee.contracts.groups import find_groups
 from pytest_lee.contracts.results import ProbeResult, summarise
-from pytest_lee.contracts.treecheck import CallResult
+from pytest_lee.deploy_groups.baseline import Outcome
+from pytest_lee.deploy_groups.groups import find_groups
+from pytest_lee.deploy_groups.report import fill_outcome
+from pytest_lee.deploy_groups.treecheck import CallResult
 from pytest_lee.html import render_html, writer
 from pytest_lee.html.contracts import ok_count, probes_of
 from pytest_lee.html.rehearsals import alias_history

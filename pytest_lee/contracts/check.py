@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pytest_lee.contracts.child.registry import ContractSetupError
 from pytest_lee.contracts.probes import Probe
-from pytest_lee.contracts.registry import ContractSetupError
 from pytest_lee.contracts.results import (
     DEFAULT_TIMEOUT_S,
     STATUS_ORDER,

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pytest_lee.contracts._wire import CALLABLE, WireError
 from pytest_lee.contracts.check import ContractSpec, KeyResult, ProbeResult, check_key, check_tree
+from pytest_lee.contracts.child.registry import ContractSetupError, key_label
+from pytest_lee.contracts.child.wire import CALLABLE, WireError
 from pytest_lee.contracts.items import check_options, contract_source, packaged_files
 from pytest_lee.contracts.probes import EXPLICIT, Probe
-from pytest_lee.contracts.registry import ContractSetupError, key_label
 from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""The auto-collected contract items: one per registry key, plus ``deploy-groups``.
+"""The auto-collected contract items: one per registry key.
 
 Ids read ``pyproject.toml::contract[gateway_core:_INTERFACE_ROUTERS/CACHE]``. A
 registry that cannot be loaded becomes one failing item,
@@ -9,12 +9,6 @@ reported as skipped with the reason ("inconclusive: ..."): not a pass, not a fai
 No user code runs in pytest's process: collection asks a child process for the
 keys, and the first item checks every key of every contract of the tree in one
 more child (``check.check_tree``); the other items read its verdicts.
-
-With ``--lee-baseline REF`` one more item, ``deploy-groups``, runs the
-partial-deployment simulation once per session; it fails under
-``--lee-require-compatible`` when a changed file cannot ship alone or a signature
-change breaks. A baseline that does not exist is a usage error, raised here,
-before anything runs.
 """
 
 from __future__ import annotations
@@ -98,20 +92,6 @@ def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.It
                     node, name=name, spec=spec, label=label, source=source, index=index
                 )
             )
-    if settings.options.require_compatible and not settings.options.baseline:
-        raise pytest.UsageError(
-            "--lee-require-compatible needs --lee-baseline REF (what to compare against)"
-        )
-    if settings.options.baseline:
-        from pytest_lee.contracts.baseline import BaselineError, resolve_baseline
-
-        try:
-            baseline = resolve_baseline(
-                settings.options.baseline, settings, node.config.invocation_params.dir
-            )
-        except BaselineError as error:
-            raise pytest.UsageError(str(error)) from None
-        items.append(DeployGroupsItem.from_parent(node, name="deploy-groups", baseline=baseline))
     return items
 
 
@@ -177,32 +157,3 @@ class ContractSetupItem(LeeItem):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"contract {self.spec.registry}"
-
-
-class DeployGroupsItem(LeeItem):
-    """The partial-deployment simulation against ``--lee-baseline``, once per session."""
-
-    def __init__(self, *, baseline: Any, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.baseline = baseline
-
-    def runtest(self) -> None:
-        from pytest_lee._stash import lee_report, lee_settings
-        from pytest_lee.contracts.baseline import simulate
-
-        settings = lee_settings(self.config)
-        report = lee_report(self.config)
-        outcome = simulate(self.baseline, settings)
-        for group in outcome.groups:
-            report.add("deploy_groups", list(group))
-        report.add("baseline", outcome.as_entry())
-        if settings.options.require_compatible:
-            problems = outcome.incompatibilities()
-            if problems:
-                raise ContractFailure(
-                    f"--lee-require-compatible: {len(problems)} problem{'s' if len(problems) != 1 else ''} "
-                    f"against {self.baseline.label}:\n" + "\n".join(f"  - {p}" for p in problems)
-                )
-
-    def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, None, f"deploy groups against {self.baseline.label}"

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from pytest_lee._parse import parse_expression
-from pytest_lee.contracts import _wire
-from pytest_lee.contracts.facts import parse, read, source_files, tree_files
+from pytest_lee.contracts.child import wire as _wire
+from pytest_lee.contracts.child.facts import parse, read, source_files, tree_files
 
 __all__ = ["Probe", "call_site_probes", "configured_probe", "source_files"]
 
@@ -51,7 +51,7 @@ class Probe:
         return self.operation, tuple(sorted(self.kwargs))
 
     def to_wire(self) -> dict[str, Any]:
-        """JSON-able; raises :class:`~pytest_lee.contracts._wire.WireError` naming the argument."""
+        """JSON-able; raises :class:`~pytest_lee.contracts.child.wire.WireError` naming the argument."""
         kwargs = {
             name: _wire.encode(value, f"argument {name!r}") for name, value in self.kwargs.items()
         }

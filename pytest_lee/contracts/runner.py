@@ -24,11 +24,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_lee.contracts.facts import import_graph, reach, tree_files
+from pytest_lee.contracts.child.facts import import_graph, reach, tree_files
+from pytest_lee.contracts.child.registry import ContractSetupError
+from pytest_lee.contracts.child.spies import LeafCall
 from pytest_lee.contracts.probes import Probe, call_site_probes, configured_probe
-from pytest_lee.contracts.registry import ContractSetupError
 from pytest_lee.contracts.results import ContractSpec, KeyResult, ProbeResult, summarise
-from pytest_lee.contracts.spies import LeafCall
 from pytest_lee.contracts.watch import Events, run_child
 
 MAX_CHILDREN = 50

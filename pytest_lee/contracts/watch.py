@@ -24,9 +24,7 @@ from pathlib import Path
 from typing import Any
 
 _ROOT = str(Path(__file__).resolve().parents[2])
-_COMMAND = (
-    "import sys; sys.path.insert(0, {root!r}); from pytest_lee.contracts._child import main; main()"
-)
+_COMMAND = "import sys; sys.path.insert(0, {root!r}); from pytest_lee.contracts.child.main import main; main()"
 OWN_LIMIT_S = 60.0  # pytest-lee's own work between two steps of user code, start-up included
 GRACE_S = 2.0  # past a step's limit before the watchdog stops a child that ignored SIGALRM
 

@@ -1,7 +1,7 @@
 """The report's deploy-groups section, from the ``baseline`` entries ``--lee-baseline`` adds.
 
-Each entry (``contracts/baseline.py`` ``Outcome.as_entry``, filled by
-``contracts/deploy_report.py``) has ``groups`` with ``group_reasons`` (per group:
+Each entry (``deploy_groups/baseline.py`` ``Outcome.as_entry``, filled by
+``deploy_groups/report.py``) has ``groups`` with ``group_reasons`` (per group:
 ``files``, ``exact``, and ``ties`` — the anchor's failure alone, each partner's
 failure when left out: ``file``, ``when``, ``registry``, ``key``, ``call``,
 ``origin``, ``cause``), ``alternatives``, ``fail_alone``, ``safe_alone`` with

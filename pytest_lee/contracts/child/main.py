@@ -1,6 +1,6 @@
 """The contract child process: user code runs here, never in pytest's own process.
 
-``python -I -B -c "...; from pytest_lee.contracts._child import main; main()"``
+``python -I -B -c "...; from pytest_lee.contracts.child.main import main; main()"``
 reads one JSON request line on stdin, imports what it names, then reads a second
 line with the probes (the parent finds the call sites while the child imports). Before any user code runs it keeps a private
 copy of stdout for its reports, points file descriptors 0, 1 and 2 at
@@ -58,7 +58,7 @@ def main() -> None:
         return probes
 
     try:
-        from pytest_lee.contracts._inchild import Child
+        from pytest_lee.contracts.child.checker import Child
 
         Child(request, emit, read_probes).run()
     except BaseException as error:

@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from pytest_lee._parse import parse_source
-from pytest_lee.contracts.treecheck import CallResult
+from pytest_lee.deploy_groups.treecheck import CallResult
 
 HANDLER = "[tool.lee] handler"
 # What every module has without defining it (`initialization_core.__file__`).

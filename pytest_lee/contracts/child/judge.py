@@ -22,12 +22,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pytest_lee.contracts.registry import describe_signature, key_source, one_line
-from pytest_lee.contracts.spies import LeafCall, SpySet, fix_for, qualified_name
-from pytest_lee.contracts.verdict import classify
+from pytest_lee.contracts.child.registry import describe_signature, key_source, one_line
+from pytest_lee.contracts.child.spies import LeafCall, SpySet, fix_for, qualified_name
+from pytest_lee.contracts.child.verdict import classify
 
 if TYPE_CHECKING:
-    from pytest_lee.contracts._inchild import Child
+    from pytest_lee.contracts.child.checker import Child
 
 CONFIGURED = "[tool.lee.contract]"
 

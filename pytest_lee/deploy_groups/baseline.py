@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:
-    from pytest_lee.contracts.signatures import SignatureChange
+    from pytest_lee.deploy_groups.signatures import SignatureChange
     from pytest_lee.settings import Settings
 
 _SKIP = {"__pycache__", ".git", ".lee"}
@@ -266,9 +266,9 @@ class Outcome:
 
 def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = None) -> Outcome:
     from pytest_lee.contracts.check import ContractSpec
-    from pytest_lee.contracts.deploy_report import fill_outcome
-    from pytest_lee.contracts.groups import find_groups
-    from pytest_lee.contracts.trees import TreeRunner
+    from pytest_lee.deploy_groups.groups import find_groups
+    from pytest_lee.deploy_groups.report import fill_outcome
+    from pytest_lee.deploy_groups.trees import TreeRunner
 
     started = time.perf_counter()
     specs = [ContractSpec.from_settings(contract).as_dict() for contract in settings.contracts]
@@ -309,8 +309,8 @@ def _signature_changes(
     import fnmatch
     import functools
 
-    from pytest_lee.contracts.hazards import exports, module_names
-    from pytest_lee.contracts.signatures import compare_file
+    from pytest_lee.deploy_groups.hazards import exports, module_names
+    from pytest_lee.deploy_groups.signatures import compare_file
     from pytest_lee.registry_files import registry_module_files
 
     leaf_patterns = [pattern for contract in settings.contracts for pattern in contract.leaves]

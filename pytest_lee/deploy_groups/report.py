@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pytest_lee.contracts.attribution import BROKEN, broken, call_sites
-from pytest_lee.contracts.hazards import HANDLER
-from pytest_lee.contracts.treecheck import CallResult
+from pytest_lee.deploy_groups.attribution import BROKEN, broken, call_sites
+from pytest_lee.deploy_groups.hazards import HANDLER
+from pytest_lee.deploy_groups.treecheck import CallResult
 
 if TYPE_CHECKING:
-    from pytest_lee.contracts.baseline import Outcome
-    from pytest_lee.contracts.groups import Search
+    from pytest_lee.deploy_groups.baseline import Outcome
+    from pytest_lee.deploy_groups.groups import Search
 
 
 def fill_outcome(outcome: Outcome, search: Search, registries: Sequence[str]) -> None:

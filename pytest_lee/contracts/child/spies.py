@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_lee.contracts.registry import describe_signature
+from pytest_lee.contracts.child.registry import describe_signature
 
 _REPR = reprlib.Repr()
 _REPR.maxstring = 40

@@ -27,10 +27,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_lee.contracts import _wire
-from pytest_lee.contracts.facts import reach
-from pytest_lee.contracts.judge import EXPLICIT, Judge, ProbeCall, TimeLimit
-from pytest_lee.contracts.registry import (
+from pytest_lee.contracts.child import wire as _wire
+from pytest_lee.contracts.child.facts import reach
+from pytest_lee.contracts.child.judge import EXPLICIT, Judge, ProbeCall, TimeLimit
+from pytest_lee.contracts.child.registry import (
     ContractSetupError,
     import_reference,
     key_label,
@@ -38,7 +38,7 @@ from pytest_lee.contracts.registry import (
     one_line,
     resolve_entry,
 )
-from pytest_lee.contracts.spies import SpySet
+from pytest_lee.contracts.child.spies import SpySet
 
 Emit = Callable[[dict[str, Any]], None]
 

@@ -36,13 +36,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pytest_lee.contracts.hazards import (
+from pytest_lee.deploy_groups.hazards import (
     handler_hazards,
     module_names,
     reachable_files,
     unknown_operations,
 )
-from pytest_lee.contracts.treecheck import CallResult, check_tree
+from pytest_lee.deploy_groups.treecheck import CallResult, check_tree
 
 Checker = Callable[[Path, Sequence[Mapping[str, Any]]], list[CallResult]]
 

@@ -31,8 +31,8 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from pytest_lee.contracts.attribution import named_files, regressions
-from pytest_lee.contracts.treecheck import CallResult
+from pytest_lee.deploy_groups.attribution import named_files, regressions
+from pytest_lee.deploy_groups.treecheck import CallResult
 
 _EXACT = 4  # partners up to which minimality is checked over every subset
 _SIDE_BY_SIDE = 16  # candidates up to which each is left out in parallel before bisecting

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from pytest_lee.contracts.treecheck import CallResult, Identity
+from pytest_lee.deploy_groups.treecheck import CallResult, Identity
 
 BROKEN = frozenset({"fail", "inconclusive"})
 
