@@ -98,8 +98,9 @@ def pytest_collection_modifyitems(
 ) -> None:
     from pytest_lee.collect import lee_items, wants_lee_items
 
-    if wants_lee_items(config):
-        items[:0] = lee_items(session, lee_settings(config))
+    settings = config.stash.get(settings_key, None)  # None: no [tool.lee], no --lee-* option
+    if settings is not None and wants_lee_items(config, settings):
+        items[:0] = lee_items(session, settings)
 
 
 def _is_xdist_worker(config: pytest.Config) -> bool:
