@@ -58,7 +58,7 @@ def pytest_configure(config: pytest.Config) -> None:
         if moved is not None:
             raise pytest.UsageError(moved)
     if _mentions_lee(config.rootpath / "pyproject.toml") or given_options(config):
-        from pytest_lee.report import SessionReport
+        from pytest_lee.findings import SessionReport
         from pytest_lee.settings import load_settings
 
         try:
@@ -125,7 +125,9 @@ def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.C
     report = config.stash.get(report_key, None)
     if report is None or _is_xdist_worker(config):
         return
-    for title, lines in report.summary_lines(lee_settings(config)):
+    from pytest_lee.report import summary_lines
+
+    for title, lines in summary_lines(report, lee_settings(config)):
         terminalreporter.write_sep("=", f"lee {title}")
         for line in lines:
             terminalreporter.write_line(line)
