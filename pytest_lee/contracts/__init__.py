@@ -2,8 +2,8 @@
 
 Modules by responsibility, all in pytest's process: ``probes`` (the dispatcher's call
 sites, found statically), ``runner`` (one child process per tree, restarted past a step
-that hangs or ends it), ``watch`` (one child: start, feed, watchdog, stop), ``check`` (a
-key's verdict from its probes, and the entry points), ``results``, ``items`` and
+that hangs or ends it), ``watch`` (one child: start, feed, watchdog, stop), ``results`` (a
+key's verdict from its probes), ``items`` and
 ``fixture`` (pytest faces), ``render``. What runs inside the child is ``child/`` (standard
 library only); the partial-deployment simulation built on these checks is
 ``pytest_lee.deploy_groups``.
