@@ -240,3 +240,14 @@ def test_the_graph_sees_function_level_and_type_checking_imports(tmp_path, monke
     (package / "c.py").write_text("thing = 1\n")
     monkeypatch.setattr(__import__(__name__), "PACKAGE", package)
     assert import_graph()["a"] == {"b", "c"}
+
+
+def test_no_function_of_the_package_is_named_like_a_test():
+    # A test module that imports one (a kb rule, a helper) would collect and run it as a test.
+    named = [
+        f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test")
+    ]
+    assert not named, "rename: " + ", ".join(named)

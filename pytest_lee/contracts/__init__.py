@@ -8,7 +8,9 @@ key's verdict from its probes), ``items`` and
 library only); the partial-deployment simulation built on these checks is
 ``pytest_lee.deploy_groups``.
 
-Nothing here is imported by ``pytest_lee.plugin`` at start-up.
+Nothing is re-exported here: the child imports ``child/`` through this package, which
+must stay free to import. The public names live in ``results`` (``ContractSpec``,
+``KeyResult``) and ``runner`` (``run_tree``, ``run_key``, ``run_keys``).
 """
 
 from __future__ import annotations

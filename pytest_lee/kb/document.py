@@ -26,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pytest_lee.kb._text import _directives, _split_list
+from pytest_lee.kb._markup import _directives, _split_list
 from pytest_lee.kb._walk import Section, Walker, markdown_parser
 from pytest_lee.kb.ids import DEFAULT_SYNTAX, IdSyntax, RefId, expand_ranges, family_of_name
 from pytest_lee.kb.model import (
