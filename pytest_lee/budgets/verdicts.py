@@ -20,7 +20,6 @@ from pytest_lee.settings import Levels
 if TYPE_CHECKING:
     from pytest_lee.budgets.measure import Measurement
 
-VERDICTS = ("target", "acceptable", "over", "critical")
 FAILING = frozenset({"over", "critical"})
 # Four distinct marks for the terminal table, best to worst.
 MARKS = {"target": "✓", "acceptable": "~", "over": "✗", "critical": "‼"}

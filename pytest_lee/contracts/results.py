@@ -16,7 +16,6 @@ from typing import Any
 from pytest_lee.contracts.child.spies import LeafCall
 
 STATUS_ORDER = {"ok": 0, "inconclusive": 1, "fail": 2}
-DEFAULT_TIMEOUT_S = 3.0  # [tool.lee.function] timeout_s's own default, Lambda's
 
 
 @dataclass(frozen=True)
