@@ -8,7 +8,7 @@ graph is read from the source with ``ast``: every ``import``/``from … import``
 type-only import still couples the two modules both ways: one cannot be understood, or
 moved, without the other).
 
-The layers, lowest first, are those of ``notes/COMMON.md`` (the team's charter); a module
+The layers, lowest first, are the team's charter's (``docs/how-it-works.md``, Layout); a module
 imports only from its own layer or lower ones. ``kb/`` stands apart: it imports only the
 lowest layer, and only the docs generator imports it. A new top-level module must be
 placed in :data:`LAYERS` (the test says so).
