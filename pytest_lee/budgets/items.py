@@ -61,8 +61,17 @@ class BudgetItem(LeeItem):
         stats = measurement.stats(self.metric)
         if stats is None:
             raise BudgetFailure(_not_reported(self.metric, measurement))
-        entry = budget_entry(self.metric, stats, levels, runs=measurement.runs, cpu=measurement.cpu)
+        entry = budget_entry(
+            self.metric,
+            stats,
+            levels,
+            runs=measurement.runs,
+            cpu=measurement.cpu_kind,
+            scaled=self.metric in measurement.scaled,
+            calibrated=bool(measurement.calibration),
+        )
         regression = self._compare(settings, entry)
+        entry["passed"] = entry["passed"] and not regression
         report = lee_report(self.config)
         report.add("budgets", entry)
         detail = measurement_entry(measurement)

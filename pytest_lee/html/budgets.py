@@ -62,13 +62,14 @@ def verdict_table(entries: list[dict[str, Any]]) -> str:
             change = f"{format_value(baseline['median'])} → {format_value(entry.get('median'))}"
         flags = " <span class='flag'>unreliable</span>" if entry.get("unreliable") else ""
         cpu = str(entry.get("cpu") or "host")
+        label = str(entry.get("cpu_label") or cpu_label(cpu))
         rows.append(
             f"<tr data-filter-item='budgets' data-verdict='{e(verdict)}' data-key='{e(entry.get('name', ''))}'>"
             f"<td class='name'>{e(entry.get('name', '?'))}</td>"
             f"<td class='num'>{e(format_value(_num(entry.get('median'))))}</td>"
             f"<td class='num'>{e(format_value(_num(entry.get('p95'))))}</td>"
             f"<td>{e(shown_levels)}</td>"
-            f"<td class='cpu' title='{e(cpu)}'>{e(cpu_label(cpu))}</td>"
+            f"<td class='cpu' title='{e(cpu)}'>{e(label)}</td>"
             f"<td><span class='badge v-{e(verdict)}'>{e(verdict)}</span>{flags}</td>"
             f"<td>{svg.distribution(entry.get('samples') or [], levels, _num(entry.get('median')))}</td>"
             f"<td class='num'>{e(change)}</td></tr>"
@@ -129,6 +130,17 @@ def ran_under(detail: dict[str, Any]) -> str:
     facts = []
     if detail.get("cpu"):
         facts.append(f"<span class='fact'>CPU <strong>{e(detail['cpu'])}</strong></span>")
+    if detail.get("runtime_init_ms") is not None:
+        facts.append(
+            "<span class='fact'>runtime bootstrap "
+            f"<strong>{e(format_value(_num(detail['runtime_init_ms'])))} ms</strong></span>"
+        )
+    calibration = detail.get("calibration") or {}
+    if calibration.get("cold_starts"):
+        facts.append(
+            f"<span class='fact'>calibrated to <strong>{e(calibration['cold_starts'])} real cold "
+            f"starts</strong> ({e(calibration.get('date', '?'))})</span>"
+        )
     if detail.get("memory_limit"):
         facts.append(
             f"<span class='fact'>memory limit <strong>{e(detail['memory_limit'])}</strong></span>"
