@@ -206,8 +206,11 @@ def trend_charts(entries: list[dict[str, Any]], settings: Any) -> str:
         for baseline in baselines:
             if baseline["name"] == saved_now:
                 continue  # saved by this very run: it is the last point already
-            figure = (baseline["metrics"].get(name) or {}).get("median")
-            if isinstance(figure, (int, float)):
+            saved = baseline["metrics"].get(name) or {}
+            figure = saved.get("median")
+            # Like with like: a host wall time is not a point on a modelled Lambda trend.
+            same_kind = str(saved.get("cpu", "host")) == str(entry.get("cpu", "host"))
+            if isinstance(figure, (int, float)) and same_kind:
                 points.append(
                     (baseline["name"], float(figure), _describe_recorded(baseline["recorded"]))
                 )
