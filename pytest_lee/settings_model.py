@@ -32,7 +32,7 @@ HIGHER_IS_BETTER_METRICS = frozenset({"cache_hit_rate"})
 LEVEL_NAMES = ("target", "acceptable", "critical")
 
 ARCHITECTURES = ("x86_64", "arm64")
-CPU_MODELS = ("host", "lambda")
+CPU_MODELS = ("host", "lambda", "lambda-throttled")
 # Lambda's own bounds: a value outside them is a typo, and would make a run misbehave
 # (a timeout of 1e18 s never fires, 1e17 MB of memory is no limit at all).
 MEMORY_MB_RANGE = (128, 10_240)
@@ -134,6 +134,7 @@ class CommandLine:
     allow_real_aws: bool = False
     html_path: Path | None = None
     cpu: str | None = None
+    calibrate: Path | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,6 +17,7 @@ import pytest
 
 from pytest_lee._item import LeeItem
 from pytest_lee.budgets.baselines import load_baseline, regression_pct, unlike
+from pytest_lee.budgets.calibration import CALIBRATED_METRICS
 from pytest_lee.budgets.marker import budget_overrides, configured_levels
 from pytest_lee.budgets.measure import Measurement
 from pytest_lee.budgets.shared import session_measurement
@@ -68,7 +69,7 @@ class BudgetItem(LeeItem):
             runs=measurement.runs,
             cpu=measurement.cpu_kind,
             scaled=self.metric in measurement.scaled,
-            calibrated=bool(measurement.calibration),
+            calibrated=bool(measurement.calibration) and self.metric in CALIBRATED_METRICS,
         )
         regression = self._compare(settings, entry)
         entry["passed"] = entry["passed"] and not regression

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pytest_lee.budgets.calibrated import with_calibration
 from pytest_lee.budgets.imports import app_modules, import_analysis
 from pytest_lee.budgets.lambda_time import LAMBDA_MODELS
 from pytest_lee.budgets.model import CpuModel, runtime_init_ms
@@ -217,6 +218,12 @@ def measure(
     )
     measurement = replace(measurement, **import_analysis(traced.imports, app))
     measurement.notes.extend(notes)
+    measurement = with_calibration(
+        measurement,
+        rootdir=settings.rootdir,
+        function=function,
+        calibrate=settings.options.calibrate,
+    )
     return _with_runtime_notes(measurement, function)
 
 
