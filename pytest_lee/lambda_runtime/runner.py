@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_lee.errors import LeeConfigError
+from pytest_lee.lambda_runtime import bytecode as _bytecode
 from pytest_lee.lambda_runtime import interpreter as _interpreter
 from pytest_lee.lambda_runtime import limits as _limits
 from pytest_lee.lambda_runtime import provides as _provides
@@ -230,6 +231,7 @@ def _run_child(
     init_cpu: float = 1.0,
 ) -> ChildRun:
     python = _interpreter.resolve(function.python)
+    provides = _bytecode.runtime_packages(provides, python)  # compiled, as Lambda ships them
     read_fd, write_fd = os.pipe()
     mark = _reaper.new_mark()
     env = child_environment(code_dir, handler, function, provides)
