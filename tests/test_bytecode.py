@@ -143,3 +143,34 @@ def test_shipped_bytecode_is_what_the_child_imports(tmp_path, monkeypatch):
     run = run_handler(code, "app.handler", [{}], function)
     assert run.ok, run.error
     assert run.responses == ("bytecode",)
+
+
+def test_the_advisor_measures_what_shipped_bytecode_would_save(pytester):
+    from budgets_project import budgets_project
+
+    # A module that is mostly source to compile: thousands of small functions.
+    body = "\n".join(
+        f"def f{number}(x):\n    return [x + {number}, x * {number}, str(x)]\n"
+        for number in range(10000)
+    )
+    project = budgets_project(
+        pytester,
+        "from big import f1\n\ndef handler(event, context):\n    return f1(1)\n",
+        "runs = 1\nimport_ms = { acceptable = 1000000 }\n",
+    )
+    (project.path / "src" / "big.py").write_text(body)
+    result = pytester.runpytest_inprocess("--lee-budgets", "--lee-cpu", "lambda", "-k", "budget")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*note: shipping bytecode (*compile = true) would save * ms of the * ms "
+            "import (* % of the init), measured with one extra cold start*"
+        ]
+    )
+
+
+def test_the_advisor_says_nothing_under_its_thresholds():
+    from pytest_lee.budgets.bytecode_advice import advice_note
+
+    assert advice_note(300.0, 290.0, 90.0) is None  # 10 ms of a 390 ms init
+    assert advice_note(300.0, 100.0, 90.0) is not None  # 200 ms: half the init

@@ -37,15 +37,17 @@ import glob
 import itertools
 import json
 import shutil
+import statistics
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pytest_lee.budgets.bytecode_advice import IMPORT_MS, advice_note, compiled_copy, ships_bytecode
 from pytest_lee.budgets.calibrated import with_calibration
 from pytest_lee.budgets.imports import app_modules, import_analysis
-from pytest_lee.budgets.lambda_time import LAMBDA_MODELS
+from pytest_lee.budgets.lambda_time import LAMBDA_MODELS, run_figures
 from pytest_lee.budgets.model import CpuModel, runtime_init_ms
 from pytest_lee.budgets.samples import from_runs
 from pytest_lee.budgets.stats import MetricStats, summarize
@@ -165,6 +167,14 @@ def measure(
     plan = replay_plan(chosen)
     cpu = settings.cpu
     init_cpu = budget_option(settings, "init_cpu", 1.0)
+    timeout = float(timeout_s if timeout_s is not None else function.timeout_s)
+    model = CpuModel(function.memory_mb, init_cpu, timeout)
+    bootstrap = (
+        runtime_init_ms(function.runtime, budget_option(settings, "runtime_init_ms", None))
+        if cpu in LAMBDA_MODELS
+        else 0.0
+    )
+    advice: str | None = None
     workdir = Path(tempfile.mkdtemp(prefix="lee-measure-"))
     left_out: tuple[str, ...] = ()
     try:
@@ -197,20 +207,31 @@ def measure(
                 )
                 for _ in range(runs)
             ]
-        notes = runtime_notes(code_dir, function)
+            if all(run.import_ms is not None for run in collected):
+
+                def once(directory: Path) -> float | None:
+                    run = run_handler(
+                        directory, handler, plan[:1], child, timeout_s=timeout_s,
+                        opt_dir=opt_dir, cpu=cpu, init_cpu=init_cpu,
+                    )  # fmt: skip
+                    return run_figures(run, cpu, model, bootstrap).import_ms
+
+                imports = [run_figures(run, cpu, model, bootstrap).import_ms for run in collected]
+                advice = _bytecode_advice(
+                    [value for value in imports if value is not None],
+                    code_dir=code_dir,
+                    workdir=workdir,
+                    function=function,
+                    once=once,
+                    bootstrap=bootstrap,
+                )
+        notes = runtime_notes(code_dir, function) + ([advice] if advice else [])
         app = app_modules(code_dir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for run in collected:
         _require_completed(run, handler, left_out)
     patterns = settings.budgets.phase_patterns if settings.budgets is not None else ()
-    timeout = float(timeout_s if timeout_s is not None else function.timeout_s)
-    model = CpuModel(function.memory_mb, init_cpu, timeout)
-    bootstrap = (
-        runtime_init_ms(function.runtime, budget_option(settings, "runtime_init_ms", None))
-        if cpu in LAMBDA_MODELS
-        else 0.0
-    )
     measurement = Measurement(
         **from_runs(
             handler, collected, traced, patterns, cpu=cpu, model=model, bootstrap_ms=bootstrap
@@ -225,6 +246,35 @@ def measure(
         calibrate=settings.options.calibrate,
     )
     return _with_runtime_notes(measurement, function)
+
+
+def _bytecode_advice(
+    imports: list[float],
+    *,
+    code_dir: Path,
+    workdir: Path,
+    function: FunctionSettings,
+    once: Callable[[Path], float | None],
+    bootstrap: float,
+) -> str | None:
+    """One extra cold start with bytecode when the import is over 200 ms (``bytecode_advice``)."""
+    from pytest_lee.lambda_runtime import interpreter
+
+    if not imports or statistics.median(imports) <= IMPORT_MS:
+        return None
+    python = interpreter.resolve(function.python)
+    if ships_bytecode(code_dir, python.version):
+        return None
+    try:
+        compiled = compiled_copy(
+            code_dir, workdir / "compiled", python=python.executable, version=python.version
+        )
+    except (OSError, LeeError):
+        return None
+    measured = once(compiled)
+    if measured is None:
+        return None
+    return advice_note(statistics.median(imports), measured, bootstrap)
 
 
 def budget_option(settings: Settings, name: str, default: Any) -> Any:
