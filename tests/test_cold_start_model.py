@@ -95,13 +95,15 @@ def test_at_one_full_vcpu_the_handler_costs_what_the_import_costs(tmp_path):
 def test_waiting_for_a_cpu_on_a_busy_host_is_left_out():
     quiet = PhaseUse(wall_ms=100, cpu_ms=90, wait_ms=0)
     busy = PhaseUse(wall_ms=400, cpu_ms=90, wait_ms=300)  # same work, a crowded run queue
-    # 10 ms blocked; 10 ms of CPU in the period's unspent quota, 80 ms at half a core.
-    assert modelled_ms(quiet, 0.5) == pytest.approx(modelled_ms(busy, 0.5)) == 180.0
+    assert modelled_ms(quiet, 0.5) == pytest.approx(modelled_ms(busy, 0.5)) == 190.0
+    # A warm request: 10 ms of CPU in the period's unspent quota, 80 ms at half a core.
+    assert modelled_ms(busy, 0.5, burst=True) == pytest.approx(180.0)
 
 
 def test_a_phase_within_its_period_quota_runs_at_full_speed_as_under_a_cfs_quota():
     tiny = PhaseUse(wall_ms=0.04, cpu_ms=0.04, wait_ms=0)
-    assert modelled_ms(tiny, 128 / 1769) == pytest.approx(0.04)
+    assert modelled_ms(tiny, 128 / 1769, burst=True) == pytest.approx(0.04)
+    assert modelled_ms(tiny, 128 / 1769) == pytest.approx(0.04 * 1769 / 128)
 
 
 def test_one_thread_never_uses_more_than_one_vcpu_and_parallel_threads_can():

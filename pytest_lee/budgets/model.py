@@ -95,23 +95,25 @@ class PhaseUse:
         return max(0.0, self.wall_ms - self.cpu_ms - self.wait_ms)
 
 
-def modelled_ms(phase: PhaseUse, vcpus: float) -> float:
+def modelled_ms(phase: PhaseUse, vcpus: float, *, burst: bool = False) -> float:
     """The phase's time at *vcpus* of a core; its wall time when its CPU is not known.
 
     Below one vCPU the share is a CFS quota (Lambda's is one, and so is the throttled
-    check's): a phase that starts with its period's quota unspent — after a sleep, between
-    requests — runs its first ``vcpus × 20 ms`` of CPU at full speed, the rest at the
-    share. A 40 µs warm request at 128 MB takes 40 µs, not 0.55 ms.
+    check's): with *burst*, a phase that starts with its period's quota unspent — a warm
+    request, after the time between requests — runs its first ``vcpus × 20 ms`` of CPU at
+    full speed, the rest at the share (a 40 µs warm request at 128 MB takes 40 µs, not
+    0.55 ms). The first invocation follows the init at once, which spent the period's
+    quota: no burst.
     """
     if phase.cpu_ms is None:
         return phase.wall_ms
     usable = min(vcpus, float(phase.threads))  # one thread never uses more than one vCPU
-    if usable >= 1:
+    if usable >= 1 or not burst:
         return phase.cpu_ms / usable + phase.blocked_ms
-    burst = usable * QUOTA_PERIOD_MS
-    if phase.cpu_ms <= burst:
+    unspent = usable * QUOTA_PERIOD_MS
+    if phase.cpu_ms <= unspent:
         return phase.cpu_ms + phase.blocked_ms
-    return burst + (phase.cpu_ms - burst) / usable + phase.blocked_ms
+    return unspent + (phase.cpu_ms - unspent) / usable + phase.blocked_ms
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def model_run(import_phase: PhaseUse, invokes: Sequence[PhaseUse], model: CpuMod
         restarted = True
         timed_out = (rerun + first) > model.timeout_s * 1000
         init = INIT_LIMIT_MS + rerun
-    rest = tuple(modelled_ms(phase, model.invoke_vcpus) for phase in invokes[1:])
+    rest = tuple(modelled_ms(phase, model.invoke_vcpus, burst=True) for phase in invokes[1:])
     return ModelledRun(
         import_ms=init,
         first_invoke_ms=first,
