@@ -19,6 +19,7 @@ from typing import Any
 
 from pytest_lee._atomic import write_atomic
 from pytest_lee.errors import LeeError, PackageError
+from pytest_lee.rehearsal.canary import Invocation
 from pytest_lee.settings import FunctionSettings, Settings
 
 
@@ -127,6 +128,31 @@ def invocation_errors(child: Any, count: int) -> list[str | None]:
         else:
             errors.append(None)
     return errors
+
+
+def invocations(child: Any, count: int) -> list[Invocation]:
+    """One :class:`Invocation` per event: its error, its response and its time."""
+    times = invocation_times(child)
+    return [
+        Invocation(
+            error,
+            child.responses[index] if index < len(child.responses) else None,
+            times[index] if index < len(times) else None,
+        )
+        for index, error in enumerate(invocation_errors(child, count))
+    ]
+
+
+def invocation_times(child: Any) -> list[float]:
+    """Each invocation's time, first (cold) then warm, in the child's own time where the
+    runner reports it (CPU plus blocked time, the budgets' model), never the host's wall
+    clock stretched by the machine's load."""
+    modelled = getattr(child, "invoke_model_ms", None)
+    if modelled:
+        return [float(value) for value in modelled]
+    if child.first_invoke_ms is None:
+        return []
+    return [float(child.first_invoke_ms), *(float(value) for value in child.request_ms)]
 
 
 def health_check(
