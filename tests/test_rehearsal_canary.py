@@ -169,3 +169,34 @@ def test_it(lee_rehearsal, lee_package):
 """,
     )
     result.assert_outcomes(passed=1)
+
+
+DIRECTIVE_APP = """
+def handler(event, context):
+    if event.get("directive") == "broken":
+        return {"event": {"header": {"namespace": "Alexa", "name": "ErrorResponse"},
+                          "payload": {"type": "INTERNAL_ERROR", "message": "no endpoint"}}}
+    return {"event": {"header": {"namespace": "Alexa", "name": "Response"}, "payload": {}}}
+"""
+
+
+def test_budgets_name_error_responses_next_to_error_rate(pytester: pytest.Pytester) -> None:
+    from budgets_project import budgets_project
+
+    events = pytester.path / "events"
+    events.mkdir()
+    (events / "a.json").write_text('{"directive": "ok"}')
+    (events / "b.json").write_text('{"directive": "broken"}')
+    budgets_project(
+        pytester,
+        DIRECTIVE_APP,
+        'runs = 1\nevents = "events/*.json"\nerror_rate = { acceptable = 0.5 }\n',
+    )
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)  # error_rate is 0: no exception, no 5xx
+    result.stdout.fnmatch_lines(
+        [
+            "*error_rate counts exceptions and 5xx only: of * responses, * were error responses "
+            "(first: ErrorResponse: INTERNAL_ERROR: no endpoint) and * had no statusCode*"
+        ]
+    )
