@@ -47,6 +47,7 @@ from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
 from pytest_lee.budgets.phases import split_phases
 from pytest_lee.budgets.stats import MetricStats, summarize
 from pytest_lee.errors import LeeConfigError, LeeError
+from pytest_lee.lambda_runtime.evidence import extension_hint, log_tail, python_version
 from pytest_lee.lambda_runtime.offline import offline_children
 from pytest_lee.lambda_runtime.responses import count_responses, error_response
 from pytest_lee.lambda_runtime.runner import ChildRun, run_handler
@@ -175,7 +176,7 @@ def measure(
                 opt_dir=opt_dir,
                 cpu=cpu,
             )
-            _require_completed(traced, handler, left_out)
+            _require_completed(traced, handler, left_out, code_dir)
             collected = [
                 run_handler(
                     code_dir, handler, plan, child, timeout_s=timeout_s, opt_dir=opt_dir, cpu=cpu
@@ -187,7 +188,7 @@ def measure(
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for run in collected:
-        _require_completed(run, handler, left_out)
+        _require_completed(run, handler, left_out, code_dir)
     patterns = settings.budgets.phase_patterns if settings.budgets is not None else ()
     measurement = _from_runs(handler, collected, traced, patterns)
     measurement = replace(measurement, **import_analysis(traced.imports, app))
@@ -208,7 +209,9 @@ def _with_runtime_notes(measurement: Measurement, function: FunctionSettings) ->
     return measurement
 
 
-def _require_completed(run: ChildRun, handler: str, left_out: tuple[str, ...] = ()) -> None:
+def _require_completed(
+    run: ChildRun, handler: str, left_out: tuple[str, ...] = (), code_dir: Path | None = None
+) -> None:
     completed = (
         run.import_ms is not None
         and not run.timed_out
@@ -216,9 +219,17 @@ def _require_completed(run: ChildRun, handler: str, left_out: tuple[str, ...] = 
         and (run.first_invoke_ms is not None)
     )
     if not completed:
-        tail = run.stderr_tail.strip()
-        shown = f"\n--- child stderr (last lines) ---\n{tail}" if tail else " (no stderr)"
+        tail = log_tail(run.stdout_lines, run.stderr_tail)
+        shown = (
+            f"\n--- function log (last {len(tail)} lines: stdout, then stderr) ---\n"
+            + "\n".join(tail)
+            if tail
+            else " (nothing logged)"
+        )
         hint = left_out_hint(run.error, left_out) if run.import_ms is None else ""
+        if code_dir is not None and not hint:
+            files = (path.relative_to(code_dir).as_posix() for path in code_dir.rglob("*.so"))
+            hint = extension_hint(run.error, files, python_version(run.python) or (3, 0))
         raise MeasurementError(f"{handler}: {run.error}{hint}{shown}")
 
 

@@ -112,10 +112,10 @@ def _run_check(settings: Settings, response: Any) -> str | None:
 
 
 def _body(response: Mapping[str, Any]) -> str:
-    body = response.get("body")
-    if body is None:
-        return ""
-    return f": {_short(body)}"
+    from pytest_lee.lambda_runtime.evidence import body_excerpt
+
+    body = body_excerpt(response)
+    return f": {body}" if body else ""
 
 
 def _short(value: Any, limit: int = 100) -> str:

@@ -15,7 +15,7 @@ from pytest_lee.report import SessionReport
 
 SECTIONS = ("pre-deployment", "deployment", "post-deployment", "rollback ready")
 _MARKS = {True: "ok", False: "FAILED", None: "skipped"}
-STDERR_LINES = 5
+STDERR_LINES = 20  # the last lines the function logged, as CloudWatch shows them
 
 
 def render_rehearsal_summary(report: SessionReport, settings: Any) -> list[str]:
@@ -60,12 +60,15 @@ def _render_one(entry: dict[str, Any]) -> list[str]:
 
 
 def _health_stderr(health: dict[str, Any]) -> list[str]:
-    """A failed health check's last stderr lines: the child's own account of the failure."""
-    tail = [line for line in str(health.get("stderr_tail") or "").splitlines() if line.strip()]
+    """A failed health check's last log lines (stdout, then stderr): the function's own
+    account of the failure, as CloudWatch would have it."""
+    tail = [str(line) for line in health.get("log_tail") or []]
+    if not tail:  # an entry written before log tails were kept
+        tail = [line for line in str(health.get("stderr_tail") or "").splitlines() if line.strip()]
     if health.get("outcome") != "failed" or not tail:
         return []
     return [
-        "  health check stderr (last lines):",
+        f"  function log (last {len(tail[-STDERR_LINES:])} lines):",
         *(f"    | {_shorten(line, 110)}" for line in tail[-STDERR_LINES:]),
     ]
 
