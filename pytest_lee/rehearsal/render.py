@@ -80,7 +80,7 @@ def _totals(entries: list[dict[str, Any]]) -> str:
         for name in ("promoted", "rolled back", "refused", "unchanged", "failed")
     }
     shown = ", ".join(f"{count} {name}" for name, count in counts.items() if count)
-    unsafe = [entry for entry in deploys if _left_on_failed(entry)]
+    unsafe = [entry for entry in deploys if left_on_failed(entry)]
     safety = (
         "production never left on a failed version"
         if not unsafe
@@ -91,7 +91,7 @@ def _totals(entries: list[dict[str, Any]]) -> str:
     return f"{len(deploys)} rehearsed deployment{'s' if len(deploys) != 1 else ''} ({shown or 'none'}){manual}; {safety}"
 
 
-def _left_on_failed(entry: dict[str, Any]) -> bool:
+def left_on_failed(entry: dict[str, Any]) -> bool:
     """A version that was not promoted still gets production traffic (all of it, or a weight)."""
     version = entry.get("version")
     if (
