@@ -193,7 +193,7 @@ def test_a_module_only_the_dev_venv_has_fails_every_budget(pytester):
     result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget")
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
-        ["app.handler: ModuleNotFoundError: No module named 'requests' (no stderr)"]
+        ["app.handler: ModuleNotFoundError: No module named 'requests' (nothing logged)"]
     )
     assert (pytester.path / "imports.log").exists() is False
 
@@ -233,7 +233,7 @@ def test_a_child_that_crashes_or_hangs_fails_the_items_with_its_stderr_tail(
     result = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget", "-rN")
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
-        [f"app.handler: {cause}", "--- child stderr (last lines) ---", tail]
+        [f"app.handler: {cause}", "--- function log (last * lines: stdout, then stderr) ---", tail]
     )
     assert result.stdout.str().count(cause) == 2  # measured once, reported by both items
 
