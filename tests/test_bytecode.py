@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from pytest_lee._interpreter import Interpreter
 from pytest_lee.errors import PackageError
 from pytest_lee.lambda_runtime import bytecode
-from pytest_lee.lambda_runtime.interpreter import Interpreter
 from pytest_lee.lambda_runtime.runner import run_handler
 from pytest_lee.package.bytecode import pyc_name, with_bytecode
 from pytest_lee.package.select import SourceFile

@@ -52,6 +52,7 @@ from pytest_lee.budgets.model import CpuModel, runtime_init_ms
 from pytest_lee.budgets.samples import from_runs
 from pytest_lee.budgets.stats import MetricStats, summarize
 from pytest_lee.errors import LeeConfigError, LeeError
+from pytest_lee.lambda_runtime.evidence import extension_hint, log_tail, python_version
 from pytest_lee.lambda_runtime.offline import offline_children
 from pytest_lee.lambda_runtime.runner import ChildRun, run_handler
 from pytest_lee.package.excludes import left_out_hint
@@ -77,6 +78,8 @@ class Measurement:
     phases: list[str] = field(default_factory=list)
     slowest_imports: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # EMF metrics' CloudWatch namespace and dimensions (for --lee-alarms).
+    emf_metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The -X importtime run's tree (pruned) and its heaviest chains: see ``imports``.
     import_tree: list[dict[str, Any]] = field(default_factory=list)
     import_chains: list[dict[str, Any]] = field(default_factory=list)
@@ -193,7 +196,7 @@ def measure(
                 cpu=cpu,
                 init_cpu=init_cpu,
             )
-            _require_completed(traced, handler, left_out)
+            _require_completed(traced, handler, left_out, code_dir)
             collected = [
                 run_handler(
                     code_dir,
@@ -230,7 +233,7 @@ def measure(
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for run in collected:
-        _require_completed(run, handler, left_out)
+        _require_completed(run, handler, left_out, code_dir)
     patterns = settings.budgets.phase_patterns if settings.budgets is not None else ()
     measurement = Measurement(
         **from_runs(
@@ -258,7 +261,7 @@ def _bytecode_advice(
     bootstrap: float,
 ) -> str | None:
     """One extra cold start with bytecode when the import is over 200 ms (``bytecode_advice``)."""
-    from pytest_lee.lambda_runtime import interpreter
+    from pytest_lee import _interpreter as interpreter
 
     if not imports or statistics.median(imports) <= IMPORT_MS:
         return None
@@ -284,7 +287,8 @@ def budget_option(settings: Settings, name: str, default: Any) -> Any:
 
 def _with_runtime_notes(measurement: Measurement, function: FunctionSettings) -> Measurement:
     """The interpreter that was not usable, and what it cannot import, as notes."""
-    from pytest_lee.lambda_runtime import interpreter, provides
+    from pytest_lee import _interpreter as interpreter
+    from pytest_lee.lambda_runtime import provides
 
     python = interpreter.resolve(function.python)
     notes = [interpreter.note(python)]
@@ -295,7 +299,9 @@ def _with_runtime_notes(measurement: Measurement, function: FunctionSettings) ->
     return measurement
 
 
-def _require_completed(run: ChildRun, handler: str, left_out: tuple[str, ...] = ()) -> None:
+def _require_completed(
+    run: ChildRun, handler: str, left_out: tuple[str, ...] = (), code_dir: Path | None = None
+) -> None:
     completed = (
         run.import_ms is not None
         and not run.timed_out
@@ -303,9 +309,17 @@ def _require_completed(run: ChildRun, handler: str, left_out: tuple[str, ...] = 
         and (run.first_invoke_ms is not None)
     )
     if not completed:
-        tail = run.stderr_tail.strip()
-        shown = f"\n--- child stderr (last lines) ---\n{tail}" if tail else " (no stderr)"
+        tail = log_tail(run.stdout_lines, run.stderr_tail)
+        shown = (
+            f"\n--- function log (last {len(tail)} lines: stdout, then stderr) ---\n"
+            + "\n".join(tail)
+            if tail
+            else " (nothing logged)"
+        )
         hint = left_out_hint(run.error, left_out) if run.import_ms is None else ""
+        if code_dir is not None and not hint:
+            files = (path.relative_to(code_dir).as_posix() for path in code_dir.rglob("*.so"))
+            hint = extension_hint(run.error, files, python_version(run.python) or (3, 0))
         raise MeasurementError(f"{handler}: {run.error}{hint}{shown}")
 
 
@@ -316,7 +330,7 @@ def runtime_notes(code_dir: Path, function: FunctionSettings) -> list[str]:
     back to pure Python (or fails to import), and the figures are not Lambda's. The child
     runs ``[tool.lee.function] python`` when that works, else the running interpreter.
     """
-    from pytest_lee.lambda_runtime import interpreter
+    from pytest_lee import _interpreter as interpreter
 
     major, minor = interpreter.resolve(function.python).version
     running = f"{major}{minor}"

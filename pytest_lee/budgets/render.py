@@ -15,7 +15,8 @@ from typing import Any
 
 from pytest_lee._text import count
 from pytest_lee.budgets.imports import advisor_lines
-from pytest_lee.budgets.verdicts import MARKS, describe_levels, format_value, largest_phase
+from pytest_lee.budgets.stats import format_value
+from pytest_lee.budgets.verdicts import MARKS, describe_levels, largest_phase
 from pytest_lee.settings import Levels
 
 LEGEND = "marks: ✓ target  ~ acceptable (passes, above target)  ✗ over  ‼ critical  (? = unreliable: runs straddle a level)"
@@ -53,6 +54,8 @@ def _table(entries: list[dict[str, Any]]) -> list[str]:
         verdict = f"{MARKS[entry['verdict']]} {entry['verdict']}" + (
             " ?" if entry.get("unreliable") else ""
         )
+        if entry.get("passed") is False and entry["verdict"] not in ("over", "critical"):
+            verdict = f"{MARKS['over']} regressed ({entry['verdict']} level)"
         rows.append(
             (
                 entry["name"],

@@ -15,6 +15,7 @@ from pytest_lee.budgets.lambda_time import scaled as scaled_value
 from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
 from pytest_lee.budgets.model import CpuModel
 from pytest_lee.budgets.phases import split_phases
+from pytest_lee.lambda_runtime.responses import count_responses, error_response
 from pytest_lee.lambda_runtime.runner import ChildRun
 
 SLOWEST_IMPORTS = 5
@@ -42,6 +43,7 @@ def from_runs(
     samples: dict[str, list[float]] = {}
     warm_phases: dict[str, list[float]] = {}
     app_names: list[str] = []
+    emf_metrics: dict[str, dict[str, Any]] = {}
     phases: list[str] = []
     notes: list[str] = []
     scaled: list[str] = []
@@ -65,6 +67,8 @@ def from_runs(
         add("error_rate", failures / len(run.invoke_errors) if run.invoke_errors else None)
         reported = parse_app_metrics(run.stdout_lines)
         add("cache_hit_rate", cache_hit_rate(replay_counters(run, reported.values)))
+        for name, location in reported.emf.items():
+            emf_metrics.setdefault(name, location)
         at_init = init_printed(run, patterns)
         cold_names = set(cold_start_phases(run))
 
@@ -119,6 +123,7 @@ def from_runs(
         phases=phases,
         slowest_imports=slowest_imports(traced),
         notes=notes,
+        emf_metrics=emf_metrics,
         warm_phases=warm_phases,
         cpu=collected[0].cpu_model if collected else traced.cpu_model,
         memory_limit=collected[0].memory_limit if collected else traced.memory_limit,
@@ -201,6 +206,19 @@ def response_notes(collected: Sequence[ChildRun]) -> list[str]:
         client = sum(count for code, count in codes.items() if code.startswith("4"))
         extra = f" ({client} with 4xx: not in error_rate, check the events)" if client else ""
         notes.append(f"status codes: {shown}{extra}")
+    answered = [response for run in collected for response in run.responses]
+    counted = count_responses(answered)
+    if counted.error_responses or counted.no_status:
+        first = next(
+            (found for response in answered if (found := error_response(response)) is not None),
+            None,
+        )
+        notes.append(
+            f"error_rate counts exceptions and 5xx only: of {len(answered)} responses, "
+            f"{counted.error_responses} were error responses"
+            + (f" (first: {first})" if first else "")
+            + f" and {counted.no_status} had no statusCode"
+        )
     blocked = sorted({host for run in collected for host in run.blocked})
     if blocked:
         notes.append(

@@ -13,7 +13,7 @@ from typing import Any
 
 from pytest_lee.budgets.imports import describe_chain, describe_saving
 from pytest_lee.budgets.render import cpu_label
-from pytest_lee.budgets.verdicts import format_value
+from pytest_lee.budgets.stats import format_value
 from pytest_lee.html import svg
 from pytest_lee.html.svg import COLORS, e
 
@@ -61,6 +61,9 @@ def verdict_table(entries: list[dict[str, Any]]) -> str:
         if isinstance(baseline, dict) and isinstance(baseline.get("median"), (int, float)):
             change = f"{format_value(baseline['median'])} → {format_value(entry.get('median'))}"
         flags = " <span class='flag'>unreliable</span>" if entry.get("unreliable") else ""
+        if entry.get("passed") is False and verdict not in ("over", "critical"):
+            # the item failed on --lee-compare-fail: one verdict everywhere
+            flags += f" <span class='badge v-over' title='{e(entry.get('regression', ''))}'>regressed</span>"
         cpu = str(entry.get("cpu") or "host")
         label = str(entry.get("cpu_label") or cpu_label(cpu))
         rows.append(

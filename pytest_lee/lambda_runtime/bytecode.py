@@ -29,7 +29,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from pytest_lee.lambda_runtime.interpreter import Interpreter
+from pytest_lee._interpreter import Interpreter
 
 __all__ = ["has_bytecode", "runtime_packages"]
 

@@ -41,6 +41,9 @@ def moto_server_url() -> str | None:
             from moto.server import ThreadedMotoServer
         except ImportError:  # moto without its server extra (flask, werkzeug)
             return None
+        from pytest_lee.lambda_runtime.server_log import keep_server_log
+
+        keep_server_log()
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()
         host, port = server.get_host_and_port()

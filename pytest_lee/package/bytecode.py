@@ -108,7 +108,7 @@ def runtime_version(runtime: str) -> tuple[int, int] | None:
 
 def with_bytecode(settings: Settings, files: list[SourceFile]) -> list[SourceFile]:
     """*files* and their ``.pyc`` for the runtime's Python, in archive-name order."""
-    from pytest_lee.lambda_runtime import interpreter
+    from pytest_lee import _interpreter as interpreter
     from pytest_lee.package.compiled import cache_dir
 
     runtime = settings.function.runtime

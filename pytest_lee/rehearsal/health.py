@@ -32,6 +32,25 @@ def health_event(settings: Settings) -> Any:
     return dict(HEALTH_EVENT)
 
 
+def replayed_events(settings: Settings, health: Any) -> list[Any]:
+    """What the canary replays by default: the budgets' events (``event`` or ``events``)
+    when configured, else the health-check event alone."""
+    budgets = settings.budgets
+    if budgets is None or (budgets.event is None and budgets.events is None):
+        return [health]
+    from pytest_lee.budgets.measure import load_events
+
+    return load_events(settings)
+
+
+def request_limit_ms(settings: Settings) -> float | None:
+    """``request_ms``'s acceptable level, which the canary holds the new version's p95 to."""
+    if settings.budgets is None:
+        return None
+    levels = settings.budgets.metrics.get("request_ms")
+    return None if levels is None else levels.acceptable
+
+
 def judge(
     settings: Settings, response: Any, error: str | None, blocked: tuple[str, ...] = ()
 ) -> str | None:
@@ -93,10 +112,10 @@ def _run_check(settings: Settings, response: Any) -> str | None:
 
 
 def _body(response: Mapping[str, Any]) -> str:
-    body = response.get("body")
-    if body is None:
-        return ""
-    return f": {_short(body)}"
+    from pytest_lee.lambda_runtime.evidence import body_excerpt
+
+    body = body_excerpt(response)
+    return f": {body}" if body else ""
 
 
 def _short(value: Any, limit: int = 100) -> str:
