@@ -174,3 +174,30 @@ def test_the_advisor_says_nothing_under_its_thresholds():
 
     assert advice_note(300.0, 290.0, 90.0) is None  # 10 ms of a 390 ms init
     assert advice_note(300.0, 100.0, 90.0) is not None  # 200 ms: half the init
+
+
+def test_compile_true_in_pyproject_ships_bytecode_in_the_package(pytester, monkeypatch):
+    monkeypatch.setenv("LEE_CACHE_DIR", str(pytester.path / "cache"))
+    runtime = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    pytester.makefile(
+        ".toml",
+        pyproject=(
+            '[tool.lee]\nsource = "src"\nhandler = "app.handler"\nmin_lines = 0\ncompile = true\n'
+            f'[tool.lee.function]\nruntime = "{runtime}"\nruntime_provides = []\n'
+        ),
+    )
+    pytester.mkdir("src")
+    (pytester.path / "src" / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    pytester.makepyfile(
+        test_zip="""
+        import zipfile
+
+        def test_zip(lee_package):
+            package = lee_package()
+            names = zipfile.ZipFile(package.path).namelist()
+            assert "app.py" in names
+            assert any(name.startswith("__pycache__/app.cpython-") for name in names), names
+        """
+    )
+    result = pytester.runpytest_inprocess("-k", "test_zip")
+    result.assert_outcomes(passed=1)

@@ -221,6 +221,7 @@ def test_a_saved_host_run_is_not_compared_with_a_modelled_one(pytester):
     (entry,) = report["budgets"]
     assert entry["passed"] is False
     assert "regressed" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["cold_start_ms *modelled *✗ not compared (target level)"])
 
 
 def test_an_app_timing_printed_by_the_invocation_but_longer_than_it_was_taken_at_init():
@@ -241,3 +242,41 @@ def test_an_app_timing_printed_by_the_invocation_but_longer_than_it_was_taken_at
     assert scaled("cache_warm_ms", 2.0, figures, init=False) == 28.0
     assert scaled("cache_hits", 2.0, figures, init=False) == 2.0  # a counter, never scaled
     assert scaled("boot_ms", 2.0, RunFigures(1, 1, 2, ()), init=True) == 2.0  # host figures
+
+
+def test_the_model_keys_are_read_and_bad_values_named(tmp_path):
+    from pytest_lee.errors import LeeConfigError
+    from pytest_lee.settings_parse import parse_settings
+
+    where = {"rootdir": tmp_path, "pyproject": tmp_path / "pyproject.toml"}
+    settings = parse_settings(
+        {
+            "compile": True,
+            "budgets": {"cpu": "lambda-throttled", "init_cpu": 0.5, "runtime_init_ms": 120},
+        },
+        **where,
+    )
+    assert settings.compile is True
+    assert settings.budgets is not None
+    assert (settings.budgets.cpu, settings.budgets.init_cpu, settings.budgets.runtime_init_ms) == (
+        "lambda-throttled",
+        0.5,
+        120,
+    )
+    default = parse_settings({"budgets": {}}, **where)
+    assert default.compile is False
+    assert default.budgets is not None and default.budgets.init_cpu == 1.0
+    assert default.budgets.runtime_init_ms is None  # the documented constant
+    for table, message in (
+        ({"compile": "yes"}, r"tool\.lee\.compile: expected true or false, got 'yes'"),
+        (
+            {"budgets": {"init_cpu": 0}},
+            r"tool\.lee\.budgets\.init_cpu: expected a finite number > 0",
+        ),
+        (
+            {"budgets": {"cpu": "fast"}},
+            r"tool\.lee\.budgets\.cpu: expected one of 'host', 'lambda', 'lambda-throttled'",
+        ),
+    ):
+        with pytest.raises(LeeConfigError, match=message):
+            parse_settings(table, **where)

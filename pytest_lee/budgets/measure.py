@@ -169,11 +169,14 @@ def measure(
         raise LeeConfigError(f"{handler}: no events to invoke it with (give at least one)")
     plan = replay_plan(chosen)
     cpu = settings.cpu
-    init_cpu = budget_option(settings, "init_cpu", 1.0)
+    init_cpu = settings.budgets.init_cpu if settings.budgets is not None else 1.0
     timeout = float(timeout_s if timeout_s is not None else function.timeout_s)
     model = CpuModel(function.memory_mb, init_cpu, timeout)
     bootstrap = (
-        runtime_init_ms(function.runtime, budget_option(settings, "runtime_init_ms", None))
+        runtime_init_ms(
+            function.runtime,
+            settings.budgets.runtime_init_ms if settings.budgets is not None else None,
+        )
         if cpu in LAMBDA_MODELS
         else 0.0
     )
@@ -278,11 +281,6 @@ def _bytecode_advice(
     if measured is None:
         return None
     return advice_note(statistics.median(imports), measured, bootstrap)
-
-
-def budget_option(settings: Settings, name: str, default: Any) -> Any:
-    """``[tool.lee.budgets] <name>``, or *default* without a budgets table."""
-    return getattr(settings.budgets, name, default) if settings.budgets is not None else default
 
 
 def _with_runtime_notes(measurement: Measurement, function: FunctionSettings) -> Measurement:

@@ -55,7 +55,10 @@ def _table(entries: list[dict[str, Any]]) -> list[str]:
             " ?" if entry.get("unreliable") else ""
         )
         if entry.get("passed") is False and entry["verdict"] not in ("over", "critical"):
-            verdict = f"{MARKS['over']} regressed ({entry['verdict']} level)"
+            # failed on --lee-compare-fail: a regression, or a comparison refused (another
+            # kind of figure, no such baseline), which is not a regression
+            why = "not compared" if (entry.get("baseline") or {}).get("error") else "regressed"
+            verdict = f"{MARKS['over']} {why} ({entry['verdict']} level)"
         rows.append(
             (
                 entry["name"],

@@ -63,7 +63,10 @@ def verdict_table(entries: list[dict[str, Any]]) -> str:
         flags = " <span class='flag'>unreliable</span>" if entry.get("unreliable") else ""
         if entry.get("passed") is False and verdict not in ("over", "critical"):
             # the item failed on --lee-compare-fail: one verdict everywhere
-            flags += f" <span class='badge v-over' title='{e(entry.get('regression', ''))}'>regressed</span>"
+            why = "not compared" if (baseline or {}).get("error") else "regressed"
+            flags += (
+                f" <span class='badge v-over' title='{e(entry.get('regression', ''))}'>{why}</span>"
+            )
         cpu = str(entry.get("cpu") or "host")
         label = str(entry.get("cpu_label") or cpu_label(cpu))
         rows.append(

@@ -66,7 +66,7 @@ def build_package(
     errors = selection.errors + omit_errors
     if errors:
         raise PackageError(errors, during="build")
-    if getattr(settings, "compile", False):  # [tool.lee] compile: ship the runtime's bytecode
+    if settings.compile:  # [tool.lee] compile: ship the runtime's bytecode
         from pytest_lee.package.bytecode import with_bytecode
 
         files = with_bytecode(settings, files)
