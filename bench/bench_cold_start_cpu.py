@@ -13,7 +13,7 @@ out, so the bench refuses to report it when the 1-minute load average is 1 or mo
 prints the measured figures labelled as what they are.
 
 Run: ``python bench/bench_cold_start_cpu.py [--rounds 5] [--app burn|example]
-[--source DIR --handler M.F --env KEY=VALUE ...]`` (default app: a CPU-bound import and
+[--source DIR --handler M.F --provides boto3,pydantic --env KEY=VALUE ...]`` (default app: a CPU-bound import and
 handler; ``example``: the repository's ``[tool.lee]`` project).
 """
 
@@ -61,6 +61,9 @@ def main() -> None:
     parser.add_argument("--handler", help="module.function (with --source)")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the function")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
+    parser.add_argument(
+        "--provides", default="", help="distributions the child may import (with --source)"
+    )
     args = parser.parse_args()
     settings = load_settings(ROOT)
     environment = dict(settings.function.environment)
@@ -73,6 +76,7 @@ def main() -> None:
             source = args.source or settings.source
             shutil.copytree(source, code, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
             handler = args.handler or settings.handler
+            args.app = Path(source).name
             events = load_events(settings)[:1] if args.source is None else [{}]
         else:
             code.mkdir()
@@ -88,7 +92,7 @@ def main() -> None:
                         memory_mb=size,
                         timeout_s=120,
                         environment=environment,
-                        runtime_provides=(),
+                        runtime_provides=tuple(name for name in args.provides.split(",") if name),
                     )
                     figures, label = one_run(code, handler, events, function, model)
                     samples.setdefault((size, model), []).append(figures)

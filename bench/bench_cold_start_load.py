@@ -14,7 +14,8 @@ hide the variation) and under ``host`` (the wall time). Prints, per condition, t
 and each one's change against ``quiet``; the issue's aim is a modelled cold start that
 moves by at most 10 % while the host wall time moves several times.
 
-Run: ``python bench/bench_cold_start_load.py [--rounds 5] [--app burn|example]``.
+Run: ``python bench/bench_cold_start_load.py [--rounds 5] [--app burn|example]
+[--source DIR --handler M.F --provides boto3,botocore,pydantic,requests]``.
 """
 
 from __future__ import annotations
@@ -104,10 +105,26 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--app", choices=("burn", "example"), default="burn")
     parser.add_argument("--memory", type=int, default=128)
+    parser.add_argument("--source", type=Path, help="another app's code directory")
+    parser.add_argument("--handler", default="app.handler", help="module.function (--source)")
+    parser.add_argument(
+        "--provides",
+        default="",
+        help="comma-separated distributions the child may import besides the code "
+        "(--source: e.g. boto3,botocore,pydantic,requests)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lee-bench-") as scratch:
         code = Path(scratch) / "task"
-        if args.app == "example":
+        provides: tuple[str, ...] = ()
+        if args.source is not None:
+            shutil.copytree(
+                args.source, code, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            )
+            handler, events, environment = args.handler, [{}], {}
+            provides = tuple(name for name in args.provides.split(",") if name)
+            args.app = args.source.name
+        elif args.app == "example":
             settings = load_settings(ROOT)
             assert settings.source is not None
             shutil.copytree(
@@ -123,7 +140,7 @@ def main() -> None:
             name="bench",
             memory_mb=args.memory,
             timeout_s=120,
-            runtime_provides=(),
+            runtime_provides=provides,
             environment=environment,
         )
         one(code, handler, events, function)  # page cache
