@@ -65,14 +65,23 @@ def modelled(tmp_path: Path, events: list[object], memory_mb: int = 128):  # typ
     return run, run_figures(run, "lambda", CpuModel(memory_mb, 1.0, 60))
 
 
+def handler_to_import(tmp_path: Path, memory_mb: int) -> float:
+    """The median over three cold starts of modelled handler ÷ modelled import: the CPU
+    clock itself can jump in one run on a busy virtual machine (time the hypervisor took
+    is counted as the guest's CPU), never in two of three."""
+    ratios = []
+    for attempt in range(3):
+        run, figures = modelled(tmp_path / str(attempt), [{}], memory_mb)
+        assert figures.kind == "lambda"
+        assert figures.import_ms is not None and figures.first_invoke_ms is not None
+        ratios.append(figures.first_invoke_ms / figures.import_ms)
+        # Nothing was throttled: the child ran at the host's speed.
+        assert run.cpu_model.startswith("lambda (modelled")
+    return sorted(ratios)[1]
+
+
 def test_the_same_cpu_work_costs_the_memory_share_in_the_handler_and_one_vcpu_at_init(tmp_path):
-    run, figures = modelled(tmp_path, [{}])
-    assert figures.kind == "lambda"
-    assert figures.import_ms is not None and figures.first_invoke_ms is not None
-    ratio = figures.first_invoke_ms / figures.import_ms
-    assert 11 <= ratio <= 17, (ratio, run.sched, run.import_ms, run.first_invoke_ms)
-    # Nothing was throttled: the child ran at the host's speed.
-    assert run.cpu_model.startswith("lambda (modelled")
+    assert 11 <= handler_to_import(tmp_path, 128) <= 17  # 1769 / 128 = 13.8
 
 
 def test_a_sleep_is_not_scaled_while_cpu_work_is(tmp_path):
@@ -87,9 +96,7 @@ def test_a_sleep_is_not_scaled_while_cpu_work_is(tmp_path):
 
 
 def test_at_one_full_vcpu_the_handler_costs_what_the_import_costs(tmp_path):
-    _, figures = modelled(tmp_path, [{}], memory_mb=1769)
-    assert figures.import_ms is not None and figures.first_invoke_ms is not None
-    assert 0.6 <= figures.first_invoke_ms / figures.import_ms <= 1.6
+    assert 0.6 <= handler_to_import(tmp_path, 1769) <= 1.6
 
 
 def test_waiting_for_a_cpu_on_a_busy_host_is_left_out():

@@ -13,16 +13,34 @@ import datetime
 import statistics
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from pytest_lee.budgets import calibration as _calibration
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.settings import FunctionSettings
 
-if TYPE_CHECKING:
-    from pytest_lee.budgets.measure import Measurement
-
 __all__ = ["with_calibration"]
+
+
+class _Figures(Protocol):
+    """What this module reads of a ``measure.Measurement`` (a frozen dataclass, never
+    imported here: ``measure`` calls this module)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def cpu(self) -> str: ...
+    @property
+    def cpu_kind(self) -> str: ...
+    @property
+    def notes(self) -> list[str]: ...
+    @property
+    def samples(self) -> dict[str, list[float]]: ...
+    @property
+    def runtime_init_ms(self) -> float | None: ...
+
+
+Measurement = TypeVar("Measurement", bound=_Figures)
 
 
 def with_calibration(
