@@ -169,7 +169,15 @@ def test_json_and_table_name_each_figure_model(pytester):
         "runs = 2\ncold_start_ms = { acceptable = 100000 }\nphases = { boot_ms = { acceptable = 100000 } }\n",
     )
     result = pytester.runpytest_inprocess(
-        "--lee-budgets", "--lee-cpu", "lambda", "-k", "budget", "--lee-json", "out.json"
+        "--lee-budgets",
+        "--lee-cpu",
+        "lambda",
+        "-k",
+        "budget",
+        "--lee-json",
+        "out.json",
+        "--lee-html",
+        "out.html",
     )
     result.assert_outcomes(passed=2)
     report = json.loads((pytester.path / "out.json").read_text())
@@ -182,6 +190,9 @@ def test_json_and_table_name_each_figure_model(pytester):
     assert entries["boot_ms"]["cpu_label"] == "modelled (scaled)"
     assert all(entry["passed"] and entry["calibrated"] is False for entry in entries.values())
     assert detail["runtime_init_ms"] > 0
+    page = (pytester.path / "out.html").read_text()
+    assert "title='lambda'>modelled (scaled)</td>" in page
+    assert "Lambda time <strong>modelled</strong>" in page
     result.stdout.fnmatch_lines(
         [
             "cold_start_ms *modelled *",

@@ -136,7 +136,16 @@ def ran_under(detail: dict[str, Any]) -> str:
     facts = []
     if detail.get("cpu"):
         facts.append(f"<span class='fact'>CPU <strong>{e(detail['cpu'])}</strong></span>")
-    if detail.get("runtime_init_ms") is not None:
+    kind = str(detail.get("cpu_kind") or "host")
+    if kind == "lambda":
+        facts.append(
+            "<span class='fact'>Lambda time <strong>modelled</strong> from CPU time</span>"
+        )
+    elif str(detail.get("cpu") or "").startswith("lambda (modelled"):
+        facts.append(
+            "<span class='fact'><strong>wall times</strong> (no schedstat here: not modelled)</span>"
+        )
+    if detail.get("runtime_init_ms") is not None and kind != "host":
         facts.append(
             "<span class='fact'>runtime bootstrap "
             f"<strong>{e(format_value(_num(detail['runtime_init_ms'])))} ms</strong></span>"
