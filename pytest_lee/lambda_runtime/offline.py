@@ -36,14 +36,14 @@ _SERVER: dict[str, Any] = {}
 
 def moto_server_url() -> str | None:
     """The loopback moto server's URL (started once per process), or None without moto[server]."""
+    from pytest_lee.lambda_runtime.server_log import keep_server_log
+
+    keep_server_log()  # each time: a re-imported server_log (pytester) keeps its own buffer
     if "url" not in _SERVER:
         try:
             from moto.server import ThreadedMotoServer
         except ImportError:  # moto without its server extra (flask, werkzeug)
             return None
-        from pytest_lee.lambda_runtime.server_log import keep_server_log
-
-        keep_server_log()
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()
         host, port = server.get_host_and_port()

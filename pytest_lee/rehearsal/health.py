@@ -55,6 +55,9 @@ def judge(
     settings: Settings, response: Any, error: str | None, blocked: tuple[str, ...] = ()
 ) -> str | None:
     """Why *response* (or the invocation's *error*) fails the health check, or None."""
+    code = response.get("statusCode") if isinstance(response, Mapping) else None
+    if error and error == f"statusCode {code}":  # the runner's 5xx: say what the body said
+        return f"{error}{_body(response)}"
     if error:
         return error
     if blocked:
@@ -62,7 +65,6 @@ def judge(
             f"the handler tried to reach {', '.join(blocked)}: refused, children never reach "
             "the internet (AWS calls go to the loopback moto server)"
         )
-    code = response.get("statusCode") if isinstance(response, Mapping) else None
     if isinstance(code, int) and not isinstance(code, bool) and code >= 400:
         return f"statusCode {code}{_body(response)}"
     size = len(json.dumps(response, default=repr).encode("utf-8"))
