@@ -105,6 +105,17 @@ KEYS: tuple[Key, ...] = (
         "architecture (wheels only): a requirements file relative to the rootdir, or "
         "the requirement strings themselves.",
     ),
+    Key(
+        _TOP,
+        "compile",
+        "boolean",
+        False,
+        "`true`: the zip ships `__pycache__/*.cpython-3XY.pyc` beside every `.py`, "
+        "compiled by the runtime's Python (`[tool.lee.function] python` must be that "
+        "version) as unchecked-hash bytecode; without it every cold start compiles the "
+        "package, as on Lambda.",
+        type="boolean",
+    ),
     Key(_TOP, "function", "section", None, "What Lambda would run the package as."),
     Key(_TOP, "layer", "tables", (), "Layers shipped as separate zips.", field="layers"),
     Key(_TOP, "contract", "tables", (), "One table per registry to check.", field="contracts"),
@@ -295,9 +306,31 @@ KEYS: tuple[Key, ...] = (
         "cpu",
         "choice",
         "host",
-        "`lambda`: children get `memory_mb / 1769` of a core, as Lambda allots it "
-        "(`--lee-cpu` overrides it).",
-        choices=("host", "lambda"),
+        "`host`: wall times on this machine; `lambda`: Lambda's time modelled from the "
+        "child's CPU time and run-queue wait (init at `init_cpu`, invocations at "
+        "`memory_mb / 1769` of a core); `lambda-throttled`: the same shares as a real CPU "
+        "quota (`--lee-cpu` overrides it).",
+        choices=("host", "lambda", "lambda-throttled"),
+    ),
+    Key(
+        _BUDGETS,
+        "init_cpu",
+        "number",
+        1.0,
+        "vCPUs the init phase (the handler module's import) gets under the Lambda models: "
+        "Lambda boosts init to about one vCPU whatever the memory size (docs/budgets.md "
+        "gives the sources).",
+        bounds=(0, 6.0),
+    ),
+    Key(
+        _BUDGETS,
+        "runtime_init_ms",
+        "integer",
+        None,
+        "The runtime's own start added to `cold_start_ms` under the Lambda models; "
+        "default: the documented constant of the function's runtime (about 90–100 ms).",
+        bounds=(0, 10_000),
+        shown="per runtime",
     ),
     Key(
         _BUDGETS,

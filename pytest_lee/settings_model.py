@@ -93,6 +93,8 @@ class BudgetSettings:
     metrics: Mapping[str, Levels] = field(default_factory=lambda: MappingProxyType({}))
     phases: Mapping[str, Levels] = declared("budgets.phases")
     cpu: str = declared("budgets.cpu")
+    init_cpu: float = declared("budgets.init_cpu")
+    runtime_init_ms: int | None = declared("budgets.runtime_init_ms")
     phase_patterns: tuple[str, ...] = declared("budgets.phase_patterns")  # `name`, `value` groups
 
 
@@ -140,6 +142,7 @@ class CommandLine:
     html_path: Path | None = None
     cpu: str | None = None
     alarms_path: Path | None = None
+    calibrate: Path | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,6 +157,7 @@ class Settings:
     min_lines: int = declared("min_lines")
     exclude: tuple[str, ...] = declared("exclude")
     requirements: Path | tuple[str, ...] | None = declared("requirements")  # file or list
+    compile: bool = declared("compile")  # ship the runtime's bytecode in the zip
     function: FunctionSettings = field(default_factory=FunctionSettings)
     layers: tuple[LayerSettings, ...] = ()
     contracts: tuple[ContractSettings, ...] = ()

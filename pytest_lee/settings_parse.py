@@ -173,7 +173,14 @@ def _patterns(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) 
 
 
 # kind → reader, for the kinds TableReader.value does not read (settings_keys names them).
+def _boolean(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> bool:
+    if not isinstance(value, bool):
+        raise read.fail(key, "true or false", value)
+    return value
+
+
 READERS: dict[str, Callable[[TableReader, Key, Any, str, Path], Any]] = {
+    "boolean": _boolean,
     "directory": _directory,
     "requirements": _requirements,
     "handler": _handler,

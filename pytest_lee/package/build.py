@@ -66,6 +66,10 @@ def build_package(
     errors = selection.errors + omit_errors
     if errors:
         raise PackageError(errors, during="build")
+    if settings.compile:  # [tool.lee] compile: ship the runtime's bytecode
+        from pytest_lee.package.bytecode import with_bytecode
+
+        files = with_bytecode(settings, files)
     verifier = Verifier(settings, source_dir, omitted) if verify else None
     if verifier is not None and settings.layers:
         from pytest_lee.package.layers import layers_unzipped
