@@ -127,7 +127,7 @@ def offline_children(
     with ExitStack() as stack:
         stack.enter_context(masked_credentials(work_dir / "no-credentials"))
         stack.enter_context(_region(region))
-        stack.enter_context(mock_aws(config={"lambda": {"use_docker": False}}))
+        stack.enter_context(mock_aws())  # the default Lambda backend: see rehearsal/fixture.py
         run_setup(settings)
         endpoint = moto_server_url()
         yield child_aws_environment(function, region, endpoint, work_dir / "child-aws")
