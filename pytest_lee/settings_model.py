@@ -17,7 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytest_lee.template.model import CloudResource
 
 BUILTIN_METRICS = (
     "cold_start_ms",
@@ -52,6 +55,12 @@ class FunctionSettings:
     runtime_provides: tuple[str, ...] = ("boto3", "botocore")
     architecture: str = "x86_64"
     python: str | None = None  # the interpreter children run with (default: the running one)
+    logical_id: str | None = None  # the template's function ([tool.lee] template)
+    # From the template (never keys of their own): the function's Api/HttpApi routes as
+    # (METHOD, "/path/{x}"), layer ARNs children run without, and where values came from.
+    api_events: tuple[tuple[str, str], ...] = ()
+    unavailable_layers: tuple[str, ...] = ()
+    origin: str | None = None  # "template.yaml OrdersFunction: handler, code, …"
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,6 +115,7 @@ class AwsSettings:
 
     setup: str | None = None  # "module:function", called inside moto before any child
     region: str = "us-east-1"
+    resources: tuple[CloudResource, ...] = ()  # the template's, created in moto before setup
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,6 +125,11 @@ class RehearsalSettings:
     event: Mapping[str, Any] | None = None  # default: the budgets' event
     expect: Mapping[str, Any] | None = None  # a subset the response must contain
     check: str | None = None  # "module:function" called with the response; raises to fail
+    # From the template: AutoPublishAlias, and DeploymentPreference.Type's first traffic
+    # shift (0.0 for AllAtOnce: no canary).
+    alias: str = "production"
+    canary_weight: float = 0.1
+    deployment: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,6 +163,7 @@ class Settings:
     min_lines: int = 50
     exclude: tuple[str, ...] = ()
     requirements: Path | tuple[str, ...] | None = None  # a file, or requirement strings
+    template: Path | None = None  # a SAM template the function's values come from
     function: FunctionSettings = field(default_factory=FunctionSettings)
     layers: tuple[LayerSettings, ...] = ()
     contracts: tuple[ContractSettings, ...] = ()

@@ -37,6 +37,7 @@ from pytest_lee.settings_model import (
 )
 
 _TOP_KEYS = (
+    "template",
     "source",
     "handler",
     "required",
@@ -60,6 +61,7 @@ _FUNCTION_KEYS = (
     "runtime_provides",
     "architecture",
     "python",
+    "logical_id",
 )
 _LAYER_KEYS = ("name", "requirements", "source")
 _CONTRACT_KEYS = ("registry", "dispatcher", "operation", "kwargs", "leaves")
@@ -90,7 +92,7 @@ def parse_settings(
             "as in the Lambda console"
         )
     read.table(raw.get("kb", {}), "tool.lee.kb")  # lee-kb reads it; here only its type
-    return Settings(
+    settings = Settings(
         rootdir=rootdir,
         pyproject=pyproject,
         source=source,
@@ -104,9 +106,20 @@ def parse_settings(
         contracts=_parse_contracts(read, raw.get("contract", [])),
         budgets=_parse_budgets(read, raw["budgets"]) if "budgets" in raw else None,
         aws=_parse_aws(read, raw.get("aws", {})),
-        rehearsal=_parse_rehearsal(read, raw.get("rehearsal", {})),
+        rehearsal=_parse_rehearsal(read, rootdir, raw.get("rehearsal", {})),
         options=options or CommandLine(),
     )
+    from pytest_lee.settings_template import apply_template, find_template
+
+    template = find_template(raw, rootdir, pyproject)
+    if template is None:
+        if settings.function.logical_id is not None:
+            raise LeeConfigError(
+                f"{pyproject}: tool.lee.function.logical_id: names a template's function, "
+                "but there is no template (set [tool.lee] template)"
+            )
+        return settings
+    return apply_template(settings, raw, template)
 
 
 def _directory(read: TableReader, rootdir: Path, value: Any, key: str) -> Path:
@@ -177,6 +190,9 @@ def _parse_function(read: TableReader, raw: Any) -> FunctionSettings:
             ARCHITECTURES,
         ),
         python=None if python is None else read.string(python, "tool.lee.function.python"),
+        logical_id=None
+        if "logical_id" not in table
+        else read.string(table["logical_id"], "tool.lee.function.logical_id"),
     )
 
 
@@ -308,10 +324,12 @@ def _default_region() -> str:
     return os.environ.get("AWS_REGION") or "us-east-1"
 
 
-def _parse_rehearsal(read: TableReader, raw: Any) -> RehearsalSettings:
+def _parse_rehearsal(read: TableReader, rootdir: Path, raw: Any) -> RehearsalSettings:
     table = read.table(raw, "tool.lee.rehearsal")
     read.known_keys(table, _REHEARSAL_KEYS, "tool.lee.rehearsal")
     event = table.get("event")
+    if isinstance(event, str):  # a JSON file, as SAM users keep events (sam local invoke -e)
+        event = event_file(read, rootdir, event, "tool.lee.rehearsal.event")
     expect = table.get("expect")
     check = table.get("check")
     return RehearsalSettings(
@@ -323,6 +341,27 @@ def _parse_rehearsal(read: TableReader, raw: Any) -> RehearsalSettings:
         else MappingProxyType(dict(read.table(expect, "tool.lee.rehearsal.expect"))),
         check=None if check is None else read.reference(check, "tool.lee.rehearsal.check"),
     )
+
+
+def event_file(read: TableReader, rootdir: Path, value: str, key: str) -> Any:
+    """The JSON object in the event file *value* (relative to the rootdir)."""
+    import json
+
+    path = rootdir / value
+    try:
+        event = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LeeConfigError(
+            f"{read.path}: {key} = {value!r}: no such file (expected a JSON event file "
+            f"relative to {rootdir}, or an inline table)"
+        ) from None
+    except (OSError, ValueError) as error:
+        raise LeeConfigError(f"{read.path}: {key} = {value!r}: not a JSON file: {error}") from None
+    if not isinstance(event, dict):
+        raise LeeConfigError(
+            f"{read.path}: {key} = {value!r}: expected a JSON object, got {type(event).__name__}"
+        )
+    return event
 
 
 def parse_levels(raw: Any, metric: str, where: str) -> Levels:

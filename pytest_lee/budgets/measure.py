@@ -81,6 +81,7 @@ class Measurement:
     cpu: str = "host"  # the CPU model the children ran under, "unthrottled (why)" included
     memory_limit: str = ""
     python: str = ""
+    origin: str = ""  # where the function's values came from (a SAM template), when not [tool.lee]
 
     def stats(self, metric: str) -> MetricStats | None:
         values = self.samples.get(metric)
@@ -187,7 +188,9 @@ def measure(
         _require_completed(run, handler, left_out)
     patterns = settings.budgets.phase_patterns if settings.budgets is not None else ()
     measurement = _from_runs(handler, collected, traced, patterns)
-    measurement = replace(measurement, **import_analysis(traced.imports, app))
+    measurement = replace(
+        measurement, **import_analysis(traced.imports, app), origin=function.origin or ""
+    )
     measurement.notes.extend(notes)
     return _with_runtime_notes(measurement, function)
 

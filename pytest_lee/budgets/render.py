@@ -102,6 +102,8 @@ def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> lis
             f"  ran under: cpu {detail['cpu']}; memory limit {detail.get('memory_limit') or '-'}"
             + (f"; {detail['python']}" if detail.get("python") else "")
         )
+    if detail.get("function_from"):
+        lines.append(f"  function from {detail['function_from']}")
     phases: dict[str, float] = detail.get("phases") or {}
     if phases:
         biggest = largest_phase(phases)

@@ -121,6 +121,7 @@ def measurement_entry(measurement: Measurement) -> dict[str, Any]:
         "cpu": measurement.cpu,
         "memory_limit": measurement.memory_limit,
         "python": measurement.python,
+        "function_from": measurement.origin or None,
     }
 
 

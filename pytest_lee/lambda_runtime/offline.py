@@ -79,7 +79,12 @@ def child_aws_environment(
 
 
 def run_setup(settings: Settings) -> None:
-    """Call ``[tool.lee.aws] setup`` (``module:function``, importable from the rootdir)."""
+    """Create the template's resources, then call ``[tool.lee.aws] setup`` (``module:function``,
+    importable from the rootdir), inside moto, before any child starts."""
+    if settings.aws.resources:
+        from pytest_lee.template.moto_state import create_resources
+
+        create_resources(settings.aws.resources, settings.aws.region)
     reference = settings.aws.setup
     if reference is None:
         return
@@ -120,6 +125,8 @@ def offline_children(
     except ImportError:
         if settings.aws.setup is not None:
             raise MissingExtraError("[tool.lee.aws] setup", "aws", "moto") from None
+        if settings.aws.resources:
+            raise MissingExtraError("the template's resources", "aws", "moto") from None
         yield child_aws_environment(function, region, None, work_dir / "child-aws")
         return
     from pytest_lee.rehearsal.credentials import masked_credentials
@@ -159,7 +166,7 @@ def rehearsal_child(
 
 
 def _may_call_aws(settings: Settings, code_dir: Path | None) -> bool:
-    if settings.aws.setup is not None or code_dir is None:
+    if settings.aws.setup is not None or settings.aws.resources or code_dir is None:
         return True
     moto_core = sys.modules.get("moto.core.models")
     if moto_core is not None and getattr(moto_core.MockAWS, "_nested_count", 0) > 0:
