@@ -26,6 +26,15 @@ LEVELS = "levels"  # the type of a budgeted metric: a number (acceptable) or a l
 
 KEY_DOCS: dict[str, dict[str, KeyDoc]] = {
     "tool.lee": {
+        "template": KeyDoc(
+            "string (file)",
+            "`template.yaml`/`template.yml` beside `pyproject.toml` when `source` is not set",
+            "A SAM template, relative to the rootdir: the function's handler, code directory "
+            "(and its `requirements.txt`), runtime, memory, timeout, architecture, environment, "
+            "layers, alias, canary weight and API routes come from it, and its tables, buckets, "
+            "queues, topics and parameters are created in moto. Keys of `[tool.lee]` override "
+            "it. See [your own app](your-own-app.md).",
+        ),
         "source": KeyDoc(
             "string (directory)",
             "none",
@@ -118,6 +127,12 @@ KEY_DOCS: dict[str, dict[str, KeyDoc]] = {
             "string (interpreter)",
             "the running interpreter",
             "The interpreter children (budget runs, health checks, canaries) run with.",
+        ),
+        "logical_id": KeyDoc(
+            "string",
+            "the template's only function",
+            "The template's `AWS::Serverless::Function` to test, when it has several; the "
+            "other keys of this table override what the template says about it.",
         ),
     },
     "tool.lee.layer": {
@@ -248,9 +263,9 @@ KEY_DOCS: dict[str, dict[str, KeyDoc]] = {
     },
     "tool.lee.rehearsal": {
         "event": KeyDoc(
-            "table",
-            'the budgets\' `event`, else `{"test": "true"}`',
-            "The health-check event.",
+            "table or string (JSON file)",
+            'the budgets\' `event`, else the first `events` file, else `{"test": "true"}`',
+            "The health-check event: an inline table, or a JSON file relative to the rootdir.",
         ),
         "expect": KeyDoc("table", "none", "A subset the health check's response must contain."),
         "check": KeyDoc(
