@@ -20,14 +20,14 @@ import boto3
 CREATE = json.loads(Path("events/10_create.json").read_text())
 
 
-def test_the_app_deploys_to_its_alias_through_its_canary(lee_package, lee_rehearsal):
+def test_the_app_deploys_to_its_alias_through_its_canary(lee_package, lee_rehearsal, tmp_path):
     first = lee_rehearsal.deploy(lee_package())
     assert first.promoted, first.reason
     assert json.loads(first.health.response["body"])["status"] == "ok"
     assert lee_rehearsal.alias_name == "live"
-    shutil.copytree("src", "src_v2")
-    Path("src_v2/app.py").write_text(Path("src/app.py").read_text() + "\\n# v2\\n")
-    second = lee_rehearsal.deploy(lee_package("src_v2"), canary_events=[CREATE])
+    v2 = shutil.copytree("src", tmp_path / "src")
+    (v2 / "app.py").write_text((v2 / "app.py").read_text() + "\\n# v2\\n")
+    second = lee_rehearsal.deploy(lee_package(v2), canary_events=[CREATE])
     assert second.promoted, second.reason
     assert second.canary.weight == 0.1  # Canary10Percent5Minutes
     alias = lee_rehearsal.client.get_alias(FunctionName="OrdersFunction", Name="live")
