@@ -40,23 +40,9 @@ _FUNCTION_FIELDS = {
 }
 
 
-def find_template(raw: Mapping[str, Any], rootdir: Path, pyproject: Path) -> Path | None:
-    """``[tool.lee] template``, else ``template.yaml``/``template.yml`` beside *pyproject*
-    when the table names no ``source`` (a SAM project that has not said otherwise)."""
-    if "template" in raw:
-        value = raw["template"]
-        if not isinstance(value, str):
-            raise LeeConfigError(
-                f"{pyproject}: tool.lee.template: expected a string (a SAM template's path), "
-                f"got {value!r}"
-            )
-        path = rootdir / value
-        if not path.is_file():
-            raise LeeConfigError(
-                f"{pyproject}: tool.lee.template = {value!r}: no such file "
-                f"(expected a SAM template relative to {rootdir})"
-            )
-        return path
+def default_template(raw: Mapping[str, Any], pyproject: Path) -> Path | None:
+    """``template.yaml``/``template.yml`` beside *pyproject* when the ``[tool.lee]`` table
+    names no ``source`` (a SAM project that has not said otherwise), else None."""
     if "source" in raw:
         return None
     for name in DEFAULT_NAMES:

@@ -31,12 +31,26 @@ def health_event(settings: Settings) -> Any:
     if settings.budgets is not None and settings.budgets.event is not None:
         return dict(settings.budgets.event)
     if settings.budgets is not None and settings.budgets.events is not None:
-        from pytest_lee.budgets.measure import load_events
-
-        events = load_events(settings)
-        if events:
-            return events[0]
+        return _first_event_file(settings, settings.budgets.events)
     return dict(HEALTH_EVENT)
+
+
+def _first_event_file(settings: Settings, pattern: str) -> Any:
+    """The first (sorted) file the budgets' ``events`` glob matches: their cold-start event."""
+    import glob
+
+    from pytest_lee.errors import LeeConfigError
+
+    paths = sorted(glob.glob(str(settings.rootdir / pattern), recursive=True))
+    if not paths:
+        raise LeeConfigError(
+            f"{settings.pyproject}: tool.lee.budgets.events = {pattern!r}: matches no file"
+        )
+    try:
+        with open(paths[0], encoding="utf-8") as stream:
+            return json.load(stream)
+    except (OSError, ValueError) as error:
+        raise LeeConfigError(f"{paths[0]}: event file is not JSON: {error}") from None
 
 
 def judge(
