@@ -13,6 +13,9 @@ The difference template − retyped is what the template costs a session (PyYAML
 included): the budget is 50 ms. ``--import-check`` also prints whether ``import
 pytest_lee.plugin`` loads yaml or the template reader (it must not).
 
+Children run with bytecode caching on, as users have it, even when this shell sets
+PYTHONDONTWRITEBYTECODE (the .pyc files go to a temporary PYTHONPYCACHEPREFIX).
+
 Usage: python bench/bench_template.py [--runs N]
 """
 
@@ -94,8 +97,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    env = dict(os.environ, PYTHONPATH=str(REPO))
     with tempfile.TemporaryDirectory() as work:
+        env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONPYCACHEPREFIX=str(Path(work) / "pyc"))
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         template = write_sam_app(Path(work) / "template")
         (template / "pyproject.toml").write_text(
             '[tool.lee]\ntemplate = "template.yaml"\n' + BUDGETS
