@@ -155,3 +155,21 @@ def test_the_sam_app_runs_package_budgets_and_a_rehearsal_from_its_template(pyte
             "*promote live → v2*",
         ]
     )
+
+
+def test_a_contract_child_imports_the_vendored_requirements_the_layers_and_has_a_region(
+    pytester, monkeypatch
+):
+    """The registry module imports ``idgen`` (src/requirements.txt), ``pricing`` (the layer,
+    which imports ``taxes`` from its own requirements) and makes boto3 clients at import."""
+    sam_wheels(monkeypatch, pytester.path.parent)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    write_sam_app(pytester.path)
+    contract = '\n[[tool.lee.contract]]\nregistry = "app:ROUTES"\noperation = false\n'
+    pytester.makefile(".toml", pyproject=PYPROJECT + contract)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-k", "contract")
+    result.stdout.fnmatch_lines(
+        ["app:ROUTES  ? GET /health  ? POST /orders  ? GET /orders/{order_id}"]
+    )
+    assert "does not import" not in result.stdout.str()
