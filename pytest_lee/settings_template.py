@@ -147,4 +147,7 @@ def _origin(
         text += f"; alias {found.alias}"
     if found.deployment_type is not None:
         text += f", {found.deployment_type}"
+    if found.other_events:  # what no API route or event file stands for
+        shown = ", ".join(f"{name} ({kind or '?'})" for name, kind in found.other_events)
+        text += f"; events not simulated: {shown}"
     return text

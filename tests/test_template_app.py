@@ -173,3 +173,18 @@ def test_a_contract_child_imports_the_vendored_requirements_the_layers_and_has_a
         ["app:ROUTES  ? GET /health  ? POST /orders  ? GET /orders/{order_id}"]
     )
     assert "does not import" not in result.stdout.str()
+
+
+def test_events_that_are_not_api_routes_are_listed_where_the_values_came_from(tmp_path):
+    event = (
+        "        Shipped:\n          Type: SQS\n"
+        "          Properties:\n            Queue: !GetAtt ShippingQueue.Arn\n"
+    )
+    template = TEMPLATE.replace("  PricingLayer:\n", event + "\n  PricingLayer:\n")
+    root = write_sam_app(tmp_path, {"template.yaml": template})
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    settings = load_settings(root)
+    assert settings.function.origin.endswith(
+        "; alias live, Canary10Percent5Minutes; events not simulated: Shipped (SQS)"
+    )
+    assert len(settings.function.api_events) == 3
