@@ -188,3 +188,57 @@ def test_events_that_are_not_api_routes_are_listed_where_the_values_came_from(tm
         "; alias live, Canary10Percent5Minutes; events not simulated: Shipped (SQS)"
     )
     assert len(settings.function.api_events) == 3
+
+
+ALL_AT_ONCE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Ping:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src
+      Handler: app.handler
+      Runtime: python3.12
+      AutoPublishAlias: prod
+      DeploymentPreference:
+        Type: AllAtOnce
+      Layers:
+        - arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3:7
+"""
+
+ALL_AT_ONCE_TEST = """\
+import shutil
+
+
+def test_all_at_once_promotes_without_a_canary(lee_package, lee_rehearsal, tmp_path):
+    assert lee_rehearsal.deploy(lee_package()).promoted
+    v2 = shutil.copytree("src", tmp_path / "src")
+    (v2 / "app.py").write_text((v2 / "app.py").read_text() + "# v2\\n")
+    second = lee_rehearsal.deploy(lee_package(v2))
+    assert second.promoted, second.reason
+    assert second.canary is None
+    (skipped,) = [step for step in second.steps if step.name.startswith("canary")]
+    assert skipped.ok is None
+    assert skipped.detail == "the template's DeploymentPreference shifts all traffic at once"
+    alias = lee_rehearsal.client.get_alias(FunctionName="Ping", Name="prod")
+    assert alias["FunctionVersion"] == second.version
+    configuration = lee_rehearsal.client.get_function_configuration(FunctionName="Ping")
+    assert not configuration.get("Layers")  # the outside layer is not attached offline
+"""
+
+
+def test_all_at_once_and_an_outside_layer(pytester):
+    pytest.importorskip("moto")
+    pytester.makefile(".yaml", template=ALL_AT_ONCE)
+    pytester.makefile(".toml", pyproject='[tool.lee]\ntemplate = "template.yaml"\nmin_lines = 0\n')
+    (pytester.path / "src").mkdir()
+    (pytester.path / "src" / "app.py").write_text("def handler(event, context):\n    return {}\n")
+    pytester.makepyfile(test_deploy=ALL_AT_ONCE_TEST)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*warning: layer arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3:7 "
+            "(from template.yaml) is not available offline: children run without it"
+        ]
+    )
