@@ -354,3 +354,32 @@ def test_a_resource_moto_refuses_is_one_line_naming_it(tmp_path):
         "AWS::DynamoDB::Table T (t): could not be created in moto: "
     )
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Globals: [1]\nResources:\n  F: {Type: AWS::Serverless::Function, Properties: {CodeUri: src}}\n",
+        "Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Environment: [1]}}\n",
+        "Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Events: {A: {Type: Api, Properties: [1]}}}}\n",
+        "Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Layers: [!Ref L]}}\n"
+        "  L: {Type: AWS::Serverless::LayerVersion, Metadata: [1], Properties: {ContentUri: src}}\n",
+        "Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Layers: {a: 1}}}\n",
+        "Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Timeout: !Sub [1]}}\n",
+        "Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {CodeUri: [src]}}\n",
+        "Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: !GetAtt F}}\n",
+        "Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {CodeUri: src}}\n"
+        "  T: {Type: AWS::DynamoDB::Table, Properties: {TableName: !Ref T}}\n",
+        "Resources:\n  F: {Type: AWS::Serverless::Function, Properties: !Ref X}\n",
+        "Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {CodeUri: !Ref Nope}}\n",
+    ],
+)
+def test_a_malformed_template_never_gives_a_traceback(tmp_path, text):
+    (tmp_path / "src").mkdir()
+    path = tmp_path / "template.yaml"
+    path.write_text(text)
+    try:
+        read_function(path)
+    except LeeConfigError as error:
+        assert "\n" not in str(error)
+        assert str(error).startswith(str(path))

@@ -43,7 +43,7 @@ def read_function(
     resolver = Resolver(template, path, region)
     logical_id = _choose(path, template["Resources"], logical_id)
     where = f"Resources.{logical_id}.Properties"
-    globals_ = ((template.get("Globals") or {}).get("Function")) or {}
+    globals_ = _mapping(template.get("Globals")).get("Function") or {}
     own = template["Resources"][logical_id].get("Properties") or {}
     if not isinstance(own, dict) or not isinstance(globals_, dict):
         raise LeeConfigError(f"{path}: {where}: expected a mapping")
@@ -209,7 +209,10 @@ class _Reader:
         return directory
 
     def environment(self, keep: frozenset[str]) -> dict[str, str]:
-        raw = (self.properties.get("Environment") or {}).get("Variables") or {}
+        environment = self.properties.get("Environment") or {}
+        if not isinstance(environment, dict):
+            raise self.fail("Environment", "a mapping with Variables", environment)
+        raw = environment.get("Variables") or {}
         if not isinstance(raw, dict):
             raise self.fail("Environment.Variables", "a mapping", raw)
         environment = {}
@@ -265,7 +268,7 @@ def _template_layer(
             f"{path}: {where}.ContentUri: expected a directory relative to {path.parent}, "
             f"got {content!r}"
         )
-    build_method = str((resource.get("Metadata") or {}).get("BuildMethod") or "")
+    build_method = str(_mapping(resource.get("Metadata")).get("BuildMethod") or "")
     requirements = directory / "requirements.txt"
     if build_method.startswith("python"):
         # sam build: the directory's files and its requirements go under python/.
@@ -316,6 +319,8 @@ def _events(read: _Reader) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str
             continue
         where = f"{read.where}.Events.{name}.Properties"
         properties = read.resolver.resolve((event.get("Properties") or {}), where)
+        if not isinstance(properties, dict):
+            raise LeeConfigError(f"{read.path}: {where}: expected a mapping, got {properties!r}")
         method = str(properties.get("Method", "ANY")).upper()
         route_path = properties.get("Path")
         if route_path is None:  # an HttpApi event without a path is the $default route
@@ -324,6 +329,12 @@ def _events(read: _Reader) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str
             ("ANY" if method == "X-AMAZON-APIGATEWAY-ANY-METHOD" else method, str(route_path))
         )
     return tuple(routes), tuple(others)
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """*value* when it is a mapping, else an empty one (a section the template gets wrong
+    is then reported by the property read from it, not as a traceback)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _intrinsic(value: Mapping[str, Any]) -> bool:
