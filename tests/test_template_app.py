@@ -242,3 +242,10 @@ def test_all_at_once_and_an_outside_layer(pytester):
             "(from template.yaml) is not available offline: children run without it"
         ]
     )
+
+
+def test_the_html_report_says_where_the_functions_values_came_from():
+    from pytest_lee.html.budgets import ran_under
+
+    html = ran_under({"cpu": "host", "function_from": "template.yaml Orders: handler & code"})
+    assert "function from template.yaml Orders: handler &amp; code" in html
