@@ -132,7 +132,7 @@ def test_moto_as_a_rehearsal_opens_it_accepts_a_function_with_its_layers(
     with rehearsal_session(settings, None, tmp_path_factory) as rehearsal:
         client = rehearsal.client
         layer = client.publish_layer_version(
-            LayerName="shared", Content={"ZipFile": buffer.getvalue()}
+            LayerName="common", Content={"ZipFile": buffer.getvalue()}
         )
         import boto3
 
