@@ -54,6 +54,19 @@ KEYS: tuple[Key, ...] = (
     # [tool.lee]
     Key(
         _TOP,
+        "template",
+        "template",
+        None,
+        "A SAM template, relative to the rootdir: the function's handler, code directory "
+        "(and its `requirements.txt`), runtime, memory, timeout, architecture, environment, "
+        "layers, alias, canary weight and API routes come from it, and its tables, buckets, "
+        "queues, topics and parameters are created in moto. Keys of `[tool.lee]` override "
+        "it. See [your own app](your-own-app.md).",
+        type="string (file)",
+        shown="`template.yaml`/`template.yml` beside `pyproject.toml` when `source` is not set",
+    ),
+    Key(
+        _TOP,
         "source",
         "directory",
         None,
@@ -195,6 +208,15 @@ KEYS: tuple[Key, ...] = (
         "The interpreter children (budget runs, health checks, canaries) run with.",
         type="string (interpreter)",
         shown="the running interpreter",
+    ),
+    Key(
+        _FUNCTION,
+        "logical_id",
+        "string",
+        None,
+        "The template's `AWS::Serverless::Function` to test, when it has several; the other "
+        "keys of this table override what the template says about it.",
+        shown="the template's only function",
     ),
     # [[tool.lee.layer]]
     Key(
@@ -417,10 +439,12 @@ KEYS: tuple[Key, ...] = (
     Key(
         _REHEARSAL,
         "event",
-        "table",
+        "event",
         None,
-        "The health-check event.",
-        shown='the budgets\' `event`, else `{"test": "true"}`',
+        "The health-check event: an inline table, or a JSON file relative to the rootdir "
+        "(as SAM keeps events).",
+        type="table or string (JSON file)",
+        shown='the budgets\' `event`, else the first `events` file, else `{"test": "true"}`',
     ),
     Key(_REHEARSAL, "expect", "table", None, "A subset the health check's response must contain."),
     Key(

@@ -19,9 +19,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_lee.settings_keys import bounds, choices, default, keys_of
+
+if TYPE_CHECKING:
+    from pytest_lee.template.model import CloudResource
 
 
 def declared(path: str) -> Any:
@@ -55,6 +58,12 @@ class FunctionSettings:
     runtime_provides: tuple[str, ...] = declared("function.runtime_provides")
     architecture: str = declared("function.architecture")
     python: str | None = declared("function.python")  # None: the running interpreter
+    logical_id: str | None = declared("function.logical_id")  # the template's function
+    # From the template (never keys of their own): the function's Api/HttpApi routes as
+    # (METHOD, "/path/{x}"), layer ARNs children run without, and where values came from.
+    api_events: tuple[tuple[str, str], ...] = ()
+    unavailable_layers: tuple[str, ...] = ()
+    origin: str | None = None  # "template.yaml OrdersFunction: handler, code, …"
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,6 +122,7 @@ class AwsSettings:
 
     setup: str | None = declared("aws.setup")  # "module:function", called inside moto first
     region: str = declared("aws.region")
+    resources: tuple[CloudResource, ...] = ()  # the template's, created in moto before setup
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,6 +132,11 @@ class RehearsalSettings:
     event: Mapping[str, Any] | None = declared("rehearsal.event")  # None: the budgets' event
     expect: Mapping[str, Any] | None = declared("rehearsal.expect")  # a subset of the response
     check: str | None = declared("rehearsal.check")  # "module:function"; raises to fail
+    # From the template: AutoPublishAlias, and DeploymentPreference.Type's first traffic
+    # shift (0.0 for AllAtOnce: no canary).
+    alias: str = "production"
+    canary_weight: float = 0.1
+    deployment: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,6 +173,7 @@ class Settings:
     exclude: tuple[str, ...] = declared("exclude")
     requirements: Path | tuple[str, ...] | None = declared("requirements")  # file or list
     compile: bool = declared("compile")  # ship the runtime's bytecode in the zip
+    template: Path | None = declared("template")  # a SAM template the function comes from
     function: FunctionSettings = field(default_factory=FunctionSettings)
     layers: tuple[LayerSettings, ...] = ()
     contracts: tuple[ContractSettings, ...] = ()

@@ -95,6 +95,7 @@ class Measurement:
     runtime_init_ms: float | None = None
     # Set when .lee/calibration.json was applied: its cold_starts, requests, date, factors.
     calibration: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""  # where the function's values came from (a SAM template), when not [tool.lee]
 
     def stats(self, metric: str) -> MetricStats | None:
         values = self.samples.get(metric)
@@ -243,7 +244,9 @@ def measure(
             handler, collected, traced, patterns, cpu=cpu, model=model, bootstrap_ms=bootstrap
         )
     )
-    measurement = replace(measurement, **import_analysis(traced.imports, app))
+    measurement = replace(
+        measurement, **import_analysis(traced.imports, app), origin=function.origin or ""
+    )
     measurement.notes.extend(notes)
     measurement = with_calibration(
         measurement,

@@ -140,6 +140,8 @@ def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> lis
     ]
     if detail.get("cpu"):
         lines.extend(ran_under_line(detail).split("\n"))
+    if detail.get("function_from"):
+        lines.append(f"  function from {detail['function_from']}")
     phases: dict[str, float] = detail.get("phases") or {}
     if phases:
         biggest = largest_phase(phases)

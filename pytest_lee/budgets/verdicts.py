@@ -135,6 +135,7 @@ def measurement_entry(measurement: Measurement) -> dict[str, Any]:
         "emf_metrics": measurement.emf_metrics,
         "memory_limit": measurement.memory_limit,
         "python": measurement.python,
+        "function_from": measurement.origin or None,
     }
 
 

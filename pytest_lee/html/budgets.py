@@ -162,6 +162,8 @@ def ran_under(detail: dict[str, Any]) -> str:
         )
     if detail.get("python"):
         facts.append(f"<span class='fact'><strong>{e(detail['python'])}</strong></span>")
+    if detail.get("function_from"):  # a SAM template: which values came from it
+        facts.append(f"<span class='fact'>function from {e(detail['function_from'])}</span>")
     return f"<p class='ran-under'>ran under: {' · '.join(facts)}</p>" if facts else ""
 
 
