@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("", "errors", "_atomic", "_text", "_toml", "_parse", "_signals", "_interpreter", "_item")
     + ("findings",),
     ("settings", "settings_model", "settings_parse", "settings_keys", "options")
-    + ("_rootdir", "_reference", "_stash", "registry_files"),
+    + ("_rootdir", "_reference", "_stash", "registry_files", "settings_template", "template"),
     ("sandbox",),
     ("package",),
     ("contracts.child",),
@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("deploy_groups",),
     ("budgets", "lambda_runtime"),
     ("rehearsal",),
-    ("report", "html", "outputs"),
+    ("report", "html", "outputs", "alarms"),
     ("plugin", "collect"),
     ("_docs", "_docs_keys"),  # the docs generator: never imported by the plugin
 )
@@ -50,7 +50,7 @@ DOCS_TOOLS = frozenset({"_docs", "_docs_keys"})
 KNOWN_UNTIL_SANDBOX: frozenset[tuple[str, ...]] = frozenset(
     {
         ("against the layers", "lambda_runtime.offline", "rehearsal.credentials"),
-        ("folder cycle", "lambda_runtime", "rehearsal"),
+        ("folder cycle", "budgets", "lambda_runtime", "rehearsal"),
     }
 )
 
