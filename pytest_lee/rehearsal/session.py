@@ -382,7 +382,16 @@ class Rehearsal:
             )
         except LeeError as error:
             return [Invocation(one_line(error))] * len(events)
-        return invocations(child, len(events))
+        return invocations(child, len(events), self._canary_vcpus())
+
+    def _canary_vcpus(self) -> float | None:
+        """The invoke share when the budgets model Lambda (``cpu = "lambda"``), else None:
+        the canary judges latency in the same time as the budgets."""
+        if self.settings.cpu != "lambda":
+            return None
+        from pytest_lee.lambda_runtime.limits import cpu_share
+
+        return cpu_share(self._child.memory_mb)
 
     def _guard(self) -> None:
         __tracebackhide__ = True
