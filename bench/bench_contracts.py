@@ -35,8 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT.parent / "shared" / "realworld" / "engine" / "snapshot-fa7e120" / "src"
 sys.path.insert(0, str(ROOT))
 
-from pytest_lee.contracts.check import ContractSpec, check_tree, registries_keys  # noqa: E402
 from pytest_lee.contracts.child import facts, probes, runner  # noqa: E402
+from pytest_lee.contracts.results import ContractSpec  # noqa: E402
+from pytest_lee.contracts.runner import run_keys, run_tree  # noqa: E402
 from pytest_lee.deploy_groups.baseline import Baseline, simulate  # noqa: E402
 from pytest_lee.package.select import select_files  # noqa: E402
 from pytest_lee.settings import CommandLine, ContractSettings, Settings  # noqa: E402
@@ -123,8 +124,8 @@ def median_of(repeat: int, work: Callable[[], object]) -> float:
 
 
 def check_everything(source: Path, specs: list[ContractSpec], files: list[str] | None) -> None:
-    registries_keys(source, specs)
-    check_tree(source, specs, files=files)
+    run_keys(source, specs)
+    run_tree(source, specs, files=files)
 
 
 def static_part(source: Path, specs: list[ContractSpec], files: list[str] | None) -> None:
@@ -136,14 +137,14 @@ def report_tree(
     title: str, source: Path, spec: ContractSpec, files: list[str] | None, repeat: int
 ) -> None:
     cold()
-    results = check_tree(source, [spec], files=files)
+    results = run_tree(source, [spec], files=files)
     statuses = {
         status: sum(r.status == status for r in results)
         for status in ("ok", "fail", "inconclusive")
     }
     calls = sum(len(r.probes) + len(r.not_applicable) for r in results)
-    keys = median_of(repeat, lambda: registries_keys(source, [spec]))
-    whole = median_of(repeat, lambda: check_tree(source, [spec], files=files))
+    keys = median_of(repeat, lambda: run_keys(source, [spec]))
+    whole = median_of(repeat, lambda: run_tree(source, [spec], files=files))
     static = median_of(repeat, lambda: static_part(source, [spec], files))
     print(
         f"{title}: {len(results)} keys ({statuses}), {calls} probes: collection {keys:.3f} s, "
@@ -210,7 +211,7 @@ def report_scaling(scratch: Path, sizes: list[int], repeat: int) -> None:
             started = time.perf_counter()
             check_everything(source, [spec], None)
             ours.append(time.perf_counter() - started)
-        results = check_tree(source, [spec])
+        results = run_tree(source, [spec])
         assert all(r.status == "ok" for r in results), [r.message for r in results if not r][:3]
         ours_median, floor_median = statistics.median(ours), statistics.median(floors)
         print(

@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pytest_lee.contracts.check import ContractSpec  # noqa: E402
+from pytest_lee.contracts.results import ContractSpec  # noqa: E402
 from pytest_lee.deploy_groups.baseline import (  # noqa: E402
     Baseline,
     Outcome,
@@ -228,7 +228,7 @@ def one_tree(name: str, repeat: int) -> None:
     pair = HISTORY / name
     base, current = tree_files(pair / "old" / "src"), tree_files(pair / "new" / "src")
     changed = [n for n in changed_files(base, current) if n in current]
-    spec = ContractSpec.from_settings(CONTRACT).as_dict()
+    spec = ContractSpec.from_settings(CONTRACT)
     walls, cpus = [], []
     with tempfile.TemporaryDirectory(prefix="lee-bench-tree-") as scratch:
         root = Path(scratch)

@@ -36,6 +36,7 @@ _HEADINGS = {
 _TYPES = {
     "string": "string",
     "strings": "list of strings",
+    "boolean": "boolean",
     "reference": '`"module:attribute"`',
     "table": "table",
     "section": "table",

@@ -74,8 +74,8 @@ class Key:
     """One key of a ``pyproject.toml`` table, declared once for its parser, model and docs.
 
     *kind* names how the value is read: one of the plain kinds :meth:`TableReader.value`
-    reads (``string``, ``strings``, ``integer``, ``number``, ``choice``, ``reference``,
-    ``table``) or a kind the table's own parser handles (``settings_parse.READERS``).
+    reads (``string``, ``strings``, ``boolean``, ``integer``, ``number``, ``choice``,
+    ``reference``, ``table``) or a kind the table's own parser handles (``settings_parse.READERS``).
     *bounds* are ``(minimum, maximum)`` for numbers (``number``: the minimum is excluded),
     *choices* the values a ``choice`` takes. *type* and *shown* replace the type and the
     default the docs derive from the rest. A plain class: ``settings_keys`` builds ~50 of
@@ -158,6 +158,11 @@ class TableReader:
             raise self.fail(key, "a non-empty string", value)
         return value
 
+    def boolean(self, value: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, "true or false", value)
+        return value
+
     def choice(self, value: Any, key: str, choices: Sequence[str]) -> str:
         if value not in choices:
             raise self.fail(key, "one of " + ", ".join(repr(choice) for choice in choices), value)
@@ -182,6 +187,8 @@ class TableReader:
             return self.string(value, where)
         if key.kind == "strings":
             return self.strings(value, where)
+        if key.kind == "boolean":
+            return self.boolean(value, where)
         if key.kind == "reference":
             return self.reference(value, where)
         if key.kind == "choice":

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
     Kind = Literal["flag", "int", "float", "path", "name", "text", "choice"]
 
-# A saved baseline's name becomes a file name under .lee/baselines/ (compiled on use).
-BASELINE_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+# A saved run's name becomes a file name under .lee/baselines/ (compiled on use).
+SAVED_RUN_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 
 
 class Option:
@@ -211,16 +211,16 @@ def read_command_line(config: pytest.Config) -> CommandLine:
     if "compare_fail" in values and "compare" not in values:
         raise LeeConfigError(
             f"--lee-compare-fail {values['compare_fail']:g}: needs --lee-compare NAME, "
-            "the saved baseline to compare with"
+            "the saved run to compare with"
         )
     if "calibrate" in values:
         values["calibrate"] = input_file("--lee-calibrate", base / values["calibrate"])
     if "save" in values:
-        output_path("--lee-save", baseline_file(config.rootpath, values["save"]))
+        output_path("--lee-save", saved_run_file(config.rootpath, values["save"]))
     return CommandLine(**values)
 
 
-def baseline_file(rootdir: Path, name: str) -> Path:
+def saved_run_file(rootdir: Path, name: str) -> Path:
     """Where ``--lee-save NAME`` writes and ``--lee-compare NAME`` reads."""
     return rootdir / ".lee" / "baselines" / f"{name}.json"
 
@@ -242,7 +242,7 @@ def _checked(option: Option, raw: Any, base: Path) -> Any:
     if option.kind == "path":
         return output_path(option.flag, base / text)
     if option.kind == "name":
-        if not re.fullmatch(BASELINE_NAME, text):
+        if not re.fullmatch(SAVED_RUN_NAME, text):
             raise LeeConfigError(
                 f"{option.flag} {text!r}: expected a name of letters, digits, '.', '_' or '-'"
             )

@@ -1,6 +1,6 @@
 """The files a session writes once, at its end, on the controller: ``--lee-json``, the
-budget outputs (``--lee-save``, ``--lee-emf``), ``--lee-alarms`` and ``--lee-html``, in that
-order (the report's trend reads the baseline this run saved).
+budget files (``--lee-save``, ``--lee-emf``), ``--lee-alarms`` and ``--lee-html``, in that
+order (the report's trend reads the run this session saved).
 
 Each failure is returned as one line, so the plugin reports them all and exits 4 rather
 than stopping at the first with a traceback. Every path was checked at configure time;
@@ -27,10 +27,7 @@ def write_session_outputs(report: SessionReport, settings: Settings) -> list[str
             errors.append(
                 f"--lee-json {options.json_path}: cannot write: {error.strerror or error}"
             )
-    if report.entries("budgets"):
-        from pytest_lee.budgets.outputs import write_budget_outputs
-
-        errors.extend(write_budget_outputs(report, settings))
+    errors.extend(_write_budget_files(report, settings))
     if options.alarms_path is not None:
         from pytest_lee._atomic import write_atomic
         from pytest_lee.alarms import NoAlarms, alarms_file
@@ -53,3 +50,30 @@ def write_session_outputs(report: SessionReport, settings: Settings) -> list[str
                 f"--lee-html {options.html_path}: cannot write: {error.strerror or error}"
             )
     return errors
+
+
+def _write_budget_files(report: SessionReport, settings: Settings) -> list[str]:
+    """``--lee-save NAME`` and ``--lee-emf PATH``; nothing without budget entries."""
+    entries = report.entries("budgets")
+    if not entries:
+        return []
+    from pytest_lee.budgets.emf import write_emf
+    from pytest_lee.budgets.saved_runs import save_run
+
+    errors = []
+    if settings.options.save:
+        try:
+            save_run(settings, settings.options.save, entries)
+        except OSError as error:
+            errors.append(f"--lee-save {settings.options.save}: cannot write: {_reason(error)}")
+    if settings.options.emf_path is not None:
+        try:
+            write_emf(settings.options.emf_path, entries, settings.function.name)
+        except OSError as error:
+            errors.append(f"--lee-emf {settings.options.emf_path}: cannot write: {_reason(error)}")
+    return errors
+
+
+def _reason(error: OSError) -> str:
+    where = f" ({error.filename})" if error.filename else ""
+    return f"{error.strerror or error}{where}"

@@ -18,8 +18,8 @@ reads only the lowest layer).
 **Adding a key** is one row below, plus the typed field its value lands in on the table's
 dataclass in ``settings_model`` (``tests/test_settings_keys.py`` checks the two agree):
 
-- a plain value (string, list of strings, bounded integer or number, one of a few choices,
-  ``module:attribute``, a table) needs nothing else: ``Key("tool.lee.function",
+- a plain value (string, list of strings, boolean, bounded integer or number, one of a few
+  choices, ``module:attribute``, a table) needs nothing else: ``Key("tool.lee.function",
   "logical_id", "string", None, "…")``;
 - a budgeted metric is a ``levels`` row of ``tool.lee.budgets``: it becomes one of
   ``BUILTIN_METRICS`` at once;

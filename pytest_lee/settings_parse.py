@@ -36,7 +36,9 @@ from pytest_lee.settings_model import (
 _RUNTIME = re.compile(r"python3\.(\d+)")
 _OLDEST_MINOR = 8
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
-_PLAIN = frozenset({"string", "strings", "integer", "number", "choice", "reference", "table"})
+_PLAIN = frozenset(
+    {"string", "strings", "boolean", "integer", "number", "choice", "reference", "table"}
+)
 
 
 def _names(table: str) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Verdicts, statistics, metric parsing, markers and baselines: pure logic, injected figures."""
+"""Verdicts, statistics, metric parsing, markers and saved runs: pure logic, injected figures."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from pytest_lee.budgets.baselines import describe_change, load_baseline, regression_pct
 from pytest_lee.budgets.emf import emf_lines
 from pytest_lee.budgets.marker import parse_budget_marker
 from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
+from pytest_lee.budgets.saved_runs import describe_change, load_saved_run, regression_pct
 from pytest_lee.budgets.stats import summarize
 from pytest_lee.budgets.verdicts import describe_levels, unreliable, verdict
 from pytest_lee.errors import LeeConfigError
@@ -226,7 +226,7 @@ def test_a_regression_is_a_change_in_the_worse_direction():
     ],
     ids=["no-median", "not-a-table", "text-median"],
 )
-def test_a_baseline_without_numeric_medians_is_named_not_a_key_error(tmp_path, document):
+def test_a_saved_run_without_numeric_medians_is_named_not_a_key_error(tmp_path, document):
     path = tmp_path / ".lee" / "baselines" / "main.json"
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(document))
@@ -234,7 +234,7 @@ def test_a_baseline_without_numeric_medians_is_named_not_a_key_error(tmp_path, d
         LeeConfigError,
         match=r"main\.json: metrics\.cold_start_ms: expected a table with a numeric 'median'",
     ):
-        load_baseline(Settings(rootdir=tmp_path), "main")
+        load_saved_run(Settings(rootdir=tmp_path), "main")
 
 
 def test_importtime_lines_are_parsed_with_their_depth():

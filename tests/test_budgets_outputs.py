@@ -54,8 +54,8 @@ def test_save_then_compare_prints_the_change_per_metric(pytester):
     make_project(pytester, load_ms=100.0, hit_ratio=0.9)
     saved = pytester.runpytest_inprocess("--lee-budgets", "-k", "budget", "--lee-save", "main")
     saved.assert_outcomes(passed=2)
-    baseline = json.loads((pytester.path / ".lee" / "baselines" / "main.json").read_text())
-    assert baseline["metrics"]["load_ms"]["median"] == 100.0
+    saved = json.loads((pytester.path / ".lee" / "baselines" / "main.json").read_text())
+    assert saved["metrics"]["load_ms"]["median"] == 100.0
     set_values(pytester, load_ms=89.0, hit_ratio=0.95)
     compared = pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-compare", "main"
@@ -63,14 +63,14 @@ def test_save_then_compare_prints_the_change_per_metric(pytester):
     compared.assert_outcomes(passed=2)
     compared.stdout.fnmatch_lines(
         [
-            "compared with baseline 'main':",
+            "compared with saved run 'main':",
             "  load_ms 100 → 89 (−11 %)",
             "  hit_ratio 0.9 → 0.95 (+6 %)",
         ]
     )
 
 
-def test_compare_and_save_under_one_name_compare_with_the_old_baseline_then_replace_it(pytester):
+def test_compare_and_save_under_one_name_compare_with_the_old_run_then_replace_it(pytester):
     make_project(pytester, load_ms=100.0, hit_ratio=0.9)
     pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-save", "main"
@@ -82,13 +82,13 @@ def test_compare_and_save_under_one_name_compare_with_the_old_baseline_then_repl
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(
         [
-            "compared with baseline 'main':",
+            "compared with saved run 'main':",
             "  load_ms 100 → 89 (−11 %)",
             "  hit_ratio 0.9 → 0.95 (+6 %)",
         ]
     )
-    baseline = json.loads((pytester.path / ".lee" / "baselines" / "main.json").read_text())
-    assert baseline["metrics"]["load_ms"]["median"] == 89.0
+    saved = json.loads((pytester.path / ".lee" / "baselines" / "main.json").read_text())
+    assert saved["metrics"]["load_ms"]["median"] == 89.0
 
 
 def test_compare_fail_fails_a_regression_beyond_the_percentage_only(pytester):
@@ -103,7 +103,7 @@ def test_compare_fail_fails_a_regression_beyond_the_percentage_only(pytester):
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
         [
-            "load_ms regressed 25 % against baseline 'main' (100 → 125), "
+            "load_ms regressed 25 % against saved run 'main' (100 → 125), "
             "beyond --lee-compare-fail 10 %"
         ]
     )
@@ -113,14 +113,14 @@ def test_compare_fail_fails_a_regression_beyond_the_percentage_only(pytester):
     lenient.assert_outcomes(passed=2)
 
 
-def test_compare_with_a_missing_baseline_says_how_to_make_one(pytester):
+def test_compare_with_a_missing_saved_run_says_how_to_make_one(pytester):
     make_project(pytester)
     result = pytester.runpytest_inprocess(
         "--lee-budgets", "-k", "budget", "--lee-compare", "nope", "--lee-compare-fail", "5"
     )
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
-        ["*--lee-compare nope: no baseline *nope.json (save one with --lee-save nope)"]
+        ["*--lee-compare nope: no saved run *nope.json (save one with --lee-save nope)"]
     )
 
 
@@ -137,7 +137,7 @@ def test_compare_with_a_missing_baseline_says_how_to_make_one(pytester):
         ),
         (
             ("--lee-compare-fail", "10"),
-            "--lee-compare-fail 10: needs --lee-compare NAME, the saved baseline to compare with",
+            "--lee-compare-fail 10: needs --lee-compare NAME, the saved run to compare with",
         ),
         (
             ("--lee-emf", "src"),

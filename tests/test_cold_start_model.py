@@ -232,8 +232,8 @@ def test_a_saved_host_run_is_not_compared_with_a_modelled_one(pytester):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*--lee-compare main: the baseline holds host wall times (cpu = 'host'), this run "
-            "modelled Lambda times (cpu = 'lambda'): not compared (save a baseline under the same --lee-cpu)"
+            "*--lee-compare main: the saved run holds host wall times (cpu = 'host'), this run "
+            "modelled Lambda times (cpu = 'lambda'): not compared (save a run under the same --lee-cpu)"
         ]
     )
     (entry,) = report["budgets"]

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_lee.contracts.check import ContractSpec, KeyResult, check_tree
+from pytest_lee.contracts.results import ContractSpec, KeyResult
+from pytest_lee.contracts.runner import run_tree
 from pytest_lee.package.select import select_files
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -31,7 +32,7 @@ def verdicts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, KeyResult]:
     shutil.copytree(SNAPSHOT, source, ignore=shutil.ignore_patterns("__pycache__"))
     selection = select_files(source, ("test_*.py", "tests/**"))
     files = [item.name for item in selection.files]
-    return {r.key: r for r in check_tree(source, [SPEC], files=files)}
+    return {r.key: r for r in run_tree(source, [SPEC], files=files)}
 
 
 def kinds(result: KeyResult) -> Counter[str]:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_lee.contracts.check import ContractSpec, KeyResult, check_tree
 from pytest_lee.contracts.child.verdict import classify
+from pytest_lee.contracts.results import ContractSpec, KeyResult
+from pytest_lee.contracts.runner import run_tree
 
 PATTERNS = Path(__file__).parent / "data" / "contracts" / "patterns"
 SPEC = ContractSpec(
@@ -42,7 +43,7 @@ def packaged(engine: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def verdicts(engine: Path) -> dict[str, KeyResult]:
-    return {r.key: r for r in check_tree(engine, [SPEC], files=packaged(engine))}
+    return {r.key: r for r in run_tree(engine, [SPEC], files=packaged(engine))}
 
 
 def test_each_key_gets_the_verdict_its_call_sites_earn(verdicts: dict[str, KeyResult]) -> None:
@@ -134,7 +135,7 @@ def test_excluded_test_files_are_not_call_sites(verdicts: dict[str, KeyResult]) 
 
 def test_operation_false_turns_the_configured_probe_off(engine: Path) -> None:
     spec = ContractSpec(SPEC.registry, SPEC.dispatcher, None, leaves=SPEC.leaves)
-    results = {r.key: r for r in check_tree(engine, [spec], files=packaged(engine))}
+    results = {r.key: r for r in run_tree(engine, [spec], files=packaged(engine))}
     assert all(not r.not_applicable for r in results.values())
     assert results["UNUSED"].message == (
         "no probe applies to UNUSED: no call site reaches it, and no configured operation "
@@ -144,13 +145,13 @@ def test_operation_false_turns_the_configured_probe_off(engine: Path) -> None:
 
 def test_a_leaf_module_the_registry_does_not_reach_may_fail_to_import(engine: Path) -> None:
     # home_assistant/ha_devices_core.py matches *_core and fails at import: no key cares.
-    assert "home_assistant" not in str(check_tree(engine, [SPEC], files=packaged(engine)))
+    assert "home_assistant" not in str(run_tree(engine, [SPEC], files=packaged(engine)))
     # Once a router imports it, the keys that reach it fail, and only those.
     router = engine.parent / "reached" / "src"
     shutil.copytree(engine, router)
     path = router / "interface_unused.py"
     path.write_text("import home_assistant.ha_devices_core\n" + path.read_text())
-    results = {r.key: r for r in check_tree(router, [SPEC], files=packaged(router))}
+    results = {r.key: r for r in run_tree(router, [SPEC], files=packaged(router))}
     assert results["UNUSED"].status == "fail"
     assert "(at home_assistant/ha_devices_core.py:3)" in results["UNUSED"].message
     assert (
@@ -234,7 +235,7 @@ def test_a_leaf_module_imported_by_a_computed_name_gets_its_spies_too(tmp_path: 
         "import pathlib\n\n\ndef work(key):\n    pathlib.Path('LEAF_RAN').write_text('work')\n"
     )
     spec = ContractSpec("gw:ROUTES", None, "get", {"timeout": 1}, ("*_core",))
-    (result,) = check_tree(tmp_path, [spec])
+    (result,) = run_tree(tmp_path, [spec])
     assert result.status == "fail"
     assert "reached `lazy_core.work` (lazy_core.py:4) from gw.py:5" in result.message
     assert not (tmp_path / "LEAF_RAN").exists()

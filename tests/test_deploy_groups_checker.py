@@ -15,8 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from pytest_lee.contracts.child.spies import LeafCall
 from pytest_lee.contracts.results import KeyResult, ProbeResult
 from pytest_lee.deploy_groups import treecheck
@@ -56,7 +54,7 @@ def test_a_router_that_writes_no_operation_and_the_configured_probe_are_left_alo
     assert unknown_operations([routed("lookup")], files, {"other:REG"})[0].status == "ok"
 
 
-def test_a_key_no_probe_applies_to_is_no_record(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_key_no_probe_applies_to_is_no_record() -> None:
     leaf = LeafCall("iface.run", "iface.py:4", "wrappers.py:3", "'get', key='k'", "(op, **kw)")
     probe = ProbeResult(
         REG, "CACHE", "gw.dispatch(Iface.CACHE, 'get')", "wrappers.py:3", "ok", "bound", (leaf,)
@@ -66,8 +64,7 @@ def test_a_key_no_probe_applies_to_is_no_record(monkeypatch: pytest.MonkeyPatch)
         KeyResult(REG, "HTTP", "inconclusive", "no probe applies to HTTP: no call site reaches it"),
         KeyResult(REG, "LOGGING", "fail", "module 'iface_logging' does not import"),
     ]
-    monkeypatch.setattr("pytest_lee.contracts.check.check_tree", lambda source, specs: answer)
-    records = treecheck.check_tree(Path("."), [{"registry": REG}])
+    records = treecheck.call_results(answer)
     assert [(r.key, r.call, r.status) for r in records] == [
         ("CACHE", "gw.dispatch(Iface.CACHE, 'get')", "ok"),
         ("LOGGING", "*", "fail"),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_lee.contracts.check import ContractSpec
+from pytest_lee.contracts.results import ContractSpec
 from pytest_lee.deploy_groups.attribution import regressions
 from pytest_lee.deploy_groups.baseline import Baseline, changed_files, simulate, tree_files
 from pytest_lee.deploy_groups.groups import find_groups
@@ -40,7 +40,7 @@ def ends(name: str, tmp_path: Path) -> tuple[dict[str, bytes], dict[str, bytes]]
     return tree_files(tmp_path / "old"), tree_files(tmp_path / "src")
 
 
-def handler_search(name: str, tmp_path: Path, specs: list[dict[str, object]] | None = None):
+def handler_search(name: str, tmp_path: Path, specs: list[ContractSpec] | None = None):
     base, current = ends(name, tmp_path)
     changed = changed_files(base, current)
     runner = TreeRunner(tmp_path, base, current, specs or [], handler=HANDLER, workers=2)
@@ -123,7 +123,7 @@ def test_early_uploads_without_a_registry_are_not_judged(name: str, tmp_path: Pa
 
 
 SNAPSHOT = SHARED / "realworld" / "engine" / "snapshot-fa7e120" / "src"
-SPEC = ContractSpec.from_settings(CONTRACT).as_dict()  # the default leaves: spies on the routers
+SPEC = ContractSpec.from_settings(CONTRACT)  # the default leaves: spies on the routers
 
 
 def test_pull_request_6_the_split_wrappers_need_the_routers_that_dispatch_their_new_operations(

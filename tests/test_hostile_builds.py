@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pytest_lee.package import build_package
-from pytest_lee.package._outputs import STALE_AFTER_S
+from pytest_lee.package._build_files import STALE_AFTER_S
 from pytest_lee.settings import Settings
 
 

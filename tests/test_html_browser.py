@@ -111,7 +111,7 @@ def test_every_section_and_chart_is_drawn(page: Any, tmp_path: Path) -> None:
     for label in (
         "cold start waterfall",
         "import tree icicle",
-        "trend across saved baselines",
+        "trend across saved runs",
         "deployment timeline",
         "production alias over time",
     ):

@@ -14,10 +14,10 @@ from pytest_lee.budgets.imports import (
     describe_chain,
     describe_saving,
     heaviest_chains,
-    parse_importtime,
     prune,
 )
 from pytest_lee.findings import SessionReport
+from pytest_lee.lambda_runtime.runner import parse_importtime_line
 
 IMPORTTIME = """\
 import time: self [us] | cumulative | imported package
@@ -34,8 +34,16 @@ import time:     34000 |      95000 | lambda_function
 """
 
 
+def rows(text: str, phase: str = "import") -> list[tuple[str, float, float, int, str]]:
+    """``-X importtime`` lines as the runner parses them, in the rows the tree is built from."""
+    parsed = [parse_importtime_line(line) for line in text.splitlines()]
+    return [
+        (m, own / 1000, total / 1000, depth, phase) for m, own, total, depth in filter(None, parsed)
+    ]
+
+
 def tree():
-    return build_tree(parse_importtime(IMPORTTIME))
+    return build_tree(rows(IMPORTTIME))
 
 
 def test_the_tree_nests_each_module_under_the_one_that_imported_it_first() -> None:

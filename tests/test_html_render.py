@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_lee.budgets.baselines import save_baseline
+from pytest_lee.budgets.saved_runs import save_run
 from pytest_lee.contracts.results import ProbeResult, summarise
 from pytest_lee.deploy_groups.baseline import Outcome
 from pytest_lee.deploy_groups.groups import find_groups
@@ -156,8 +156,8 @@ def test_text_from_entries_is_escaped(tmp_path: Path) -> None:
     assert evil not in page and "&lt;script&gt;" in page
 
 
-def test_saved_baselines_record_machine_python_commit_and_date(tmp_path: Path) -> None:
-    path = save_baseline(
+def test_saved_runs_record_machine_python_commit_and_date(tmp_path: Path) -> None:
+    path = save_run(
         Settings(rootdir=tmp_path), "main", [{"name": "cold_start_ms", "median": 1.0, "p95": 2.0}]
     )
     recorded = json.loads(path.read_text())["recorded"]

@@ -78,8 +78,8 @@ def test_budgets_show_verdicts_runs_the_cold_start_the_import_tree_and_the_trend
     assert 'aria-label="cold start waterfall"' in page
     assert 'aria-label="import tree icicle"' in page
     assert "Cold-start advisor" in page and "estimate" in page
-    assert 'aria-label="trend across saved baselines"' in page
-    assert "ci-runner (x86_64, 2 CPUs)" in page  # the old baseline's record, in the tooltip
+    assert 'aria-label="trend across saved runs"' in page
+    assert "ci-runner (x86_64, 2 CPUs)" in page  # the old saved run's record, in the tooltip
     detail = json.loads(session.json.read_text(encoding="utf-8"))["budget_measurement"][0]
     ran = re.search(r"<p class='ran-under'>.*?</p>", page)
     assert ran is not None

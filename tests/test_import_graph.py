@@ -8,7 +8,7 @@ graph is read from the source with ``ast``: every ``import``/``from … import``
 type-only import still couples the two modules both ways: one cannot be understood, or
 moved, without the other).
 
-The layers, lowest first, are those of ``notes/COMMON.md`` (the team's charter); a module
+The layers, lowest first, are the team's charter's (``docs/how-it-works.md``, Layout); a module
 imports only from its own layer or lower ones. ``kb/`` stands apart: it imports only the
 lowest layer, and only the docs generator imports it. A new top-level module must be
 placed in :data:`LAYERS` (the test says so).
@@ -240,3 +240,14 @@ def test_the_graph_sees_function_level_and_type_checking_imports(tmp_path, monke
     (package / "c.py").write_text("thing = 1\n")
     monkeypatch.setattr(__import__(__name__), "PACKAGE", package)
     assert import_graph()["a"] == {"b", "c"}
+
+
+def test_no_function_of_the_package_is_named_like_a_test():
+    # A test module that imports one (a kb rule, a helper) would collect and run it as a test.
+    named = [
+        f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test")
+    ]
+    assert not named, "rename: " + ", ".join(named)

@@ -75,6 +75,18 @@ def test_a_new_plain_key_is_one_row_parser_and_docs_included(tmp_path, monkeypat
     assert '| `python` | `"a"` or `"b"` | none | A test. |' in render_keys()
 
 
+def test_a_boolean_row_is_read_and_refused_by_its_kind(tmp_path, monkeypatch):
+    rows = [r for r in settings_keys.KEYS if r.path != "tool.lee.function.python"]
+    row = settings_keys.Key("tool.lee.function", "python", "boolean", False, "A test.")
+    monkeypatch.setattr(settings_keys, "KEYS", (*rows, row))
+    assert parse_settings({"function": {"python": True}}, **_pyproject(tmp_path)).function.python
+    with pytest.raises(
+        LeeConfigError, match=r"function\.python: expected true or false, got 'yes'"
+    ):
+        parse_settings({"function": {"python": "yes"}}, **_pyproject(tmp_path))
+    assert "| `python` | boolean | `false` | A test. |" in render_keys()
+
+
 def test_a_new_choice_reaches_the_command_line_option(monkeypatch):
     from pytest_lee.options import OPTIONS
 

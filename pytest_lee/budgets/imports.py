@@ -32,20 +32,6 @@ MIN_SHARE = 0.002
 Node = dict[str, Any]
 
 
-def parse_importtime(text: str, phase: str = "import") -> list[tuple[str, float, float, int, str]]:
-    """Raw ``-X importtime`` stderr → (module, self ms, cumulative ms, depth, phase) rows."""
-    from pytest_lee.lambda_runtime.runner import parse_importtime_line
-
-    rows = []
-    for line in text.splitlines():
-        if line.startswith("import time:"):
-            parsed = parse_importtime_line(line)
-            if parsed is not None:
-                module, self_us, cumulative_us, depth = parsed
-                rows.append((module, self_us / 1000, cumulative_us / 1000, depth, phase))
-    return rows
-
-
 def timing_rows(imports: Iterable[Any]) -> list[tuple[str, float, float, int, str]]:
     """``ImportTiming`` objects (or rows already) → plain rows that JSON round-trips."""
     rows = []

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from pytest_lee._item import LeeItem
-from pytest_lee.budgets.baselines import load_baseline, regression_pct, unlike
 from pytest_lee.budgets.calibration import CALIBRATED_METRICS
 from pytest_lee.budgets.marker import budget_overrides, configured_levels
 from pytest_lee.budgets.measure import Measurement
+from pytest_lee.budgets.saved_runs import load_saved_run, regression_pct, unlike
 from pytest_lee.budgets.shared import session_measurement
 from pytest_lee.budgets.verdicts import FAILING, budget_entry, failure_message, measurement_entry
 from pytest_lee.errors import LeeError
@@ -105,14 +105,14 @@ class BudgetItem(LeeItem):
                 self.user_properties.append((f"lee.{self.metric}.{key}", entry[key]))
 
     def _compare(self, settings: Settings, entry: dict[str, Any]) -> str | None:
-        """With ``--lee-compare``: record the baseline's median in *entry* (the summary's
+        """With ``--lee-compare``: record the saved run's median in *entry* (the summary's
         comparison reads it from there: by then ``--lee-save`` of the same name may have
         replaced the file); return the regression beyond ``--lee-compare-fail``, if any."""
         options = settings.options
         if options.compare is None:
             return None
         try:
-            previous = load_baseline(settings, options.compare).get(self.metric)
+            previous = load_saved_run(settings, options.compare).get(self.metric)
         except LeeError as error:
             entry["baseline"] = {"name": options.compare, "error": str(error)}
             return str(error) if options.compare_fail is not None else None
@@ -129,7 +129,7 @@ class BudgetItem(LeeItem):
         worse = regression_pct(entry["median"], previous["median"], entry["higher_is_better"])
         if worse > options.compare_fail:
             return (
-                f"{self.metric} regressed {worse:.0f} % against baseline {options.compare!r} "
+                f"{self.metric} regressed {worse:.0f} % against saved run {options.compare!r} "
                 f"({previous['median']:g} → {entry['median']:g}), beyond --lee-compare-fail {options.compare_fail:g} %"
             )
         return None

@@ -6,7 +6,7 @@ and could not be applied, the reason on a line below the table — and the verdi
 one of four marks), then the cold start broken down: the harness's import and first invocation, and the app's own phases
 with their share of the cold start and the largest one pointed at — so a 535 ms first
 ``cache_get`` stands out at a glance — then the five slowest imports, the comparison
-with a saved baseline (``--lee-compare``) and any notes.
+with a saved run (``--lee-compare``) and any notes.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def _table(entries: list[dict[str, Any]]) -> list[str]:
         )
         if entry.get("passed") is False and entry["verdict"] not in ("over", "critical"):
             # failed on --lee-compare-fail: a regression, or a comparison refused (another
-            # kind of figure, no such baseline), which is not a regression
+            # kind of figure, no such saved run), which is not a regression
             why = "not compared" if (entry.get("baseline") or {}).get("error") else "regressed"
             verdict = f"{MARKS['over']} {why} ({entry['verdict']} level)"
         rows.append(
@@ -196,16 +196,16 @@ def _comparison(entries: list[dict[str, Any]], settings: Any) -> list[str]:
     name = settings.options.compare
     if not name or not entries:
         return []
-    from pytest_lee.budgets.baselines import describe_change
+    from pytest_lee.budgets.saved_runs import describe_change
 
-    baselines = [entry.get("baseline") or {} for entry in entries]
-    errors = sorted({baseline["error"] for baseline in baselines if baseline.get("error")})
+    saved = [entry.get("baseline") or {} for entry in entries]  # the JSON key stays "baseline"
+    errors = sorted({run["error"] for run in saved if run.get("error")})
     if errors:
-        return [f"baseline: {errors[0]}"]
-    lines = [f"compared with baseline {name!r}:"]
-    for entry, baseline in zip(entries, baselines):
-        if baseline.get("median") is None:
-            lines.append(f"  {entry['name']}: not in the baseline")
+        return [f"saved run: {errors[0]}"]
+    lines = [f"compared with saved run {name!r}:"]
+    for entry, run in zip(entries, saved):
+        if run.get("median") is None:
+            lines.append(f"  {entry['name']}: not in the saved run")
         else:
-            lines.append("  " + describe_change(entry["name"], entry["median"], baseline["median"]))
+            lines.append("  " + describe_change(entry["name"], entry["median"], run["median"]))
     return lines

@@ -20,7 +20,6 @@ from pytest_lee.settings import Levels
 if TYPE_CHECKING:
     from pytest_lee.budgets.measure import Measurement
 
-VERDICTS = ("target", "acceptable", "over", "critical")
 FAILING = frozenset({"over", "critical"})
 # Four distinct marks for the terminal table, best to worst.
 MARKS = {"target": "✓", "acceptable": "~", "over": "✗", "critical": "‼"}
@@ -83,7 +82,7 @@ def budget_entry(
     ``cpu`` is what the figure is: ``host`` (wall time here), ``lambda`` (modelled) or
     ``lambda-throttled``; ``calibrated`` whether ``.lee/calibration.json`` scaled it;
     ``passed`` the one verdict every output reads (the item may still fail on a
-    regression against a saved baseline: it then turns false)."""
+    regression against a saved run: it then turns false)."""
     judged = verdict(stats.median, levels)
     return {
         "name": metric,

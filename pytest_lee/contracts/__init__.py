@@ -2,13 +2,15 @@
 
 Modules by responsibility, all in pytest's process: ``probes`` (the dispatcher's call
 sites, found statically), ``runner`` (one child process per tree, restarted past a step
-that hangs or ends it), ``watch`` (one child: start, feed, watchdog, stop), ``check`` (a
-key's verdict from its probes, and the entry points), ``results``, ``items`` and
+that hangs or ends it), ``watch`` (one child: start, feed, watchdog, stop), ``results`` (a
+key's verdict from its probes), ``items`` and
 ``fixture`` (pytest faces), ``render``. What runs inside the child is ``child/`` (standard
 library only); the partial-deployment simulation built on these checks is
 ``pytest_lee.deploy_groups``.
 
-Nothing here is imported by ``pytest_lee.plugin`` at start-up.
+Nothing is re-exported here: the child imports ``child/`` through this package, which
+must stay free to import. The public names live in ``results`` (``ContractSpec``,
+``KeyResult``) and ``runner`` (``run_tree``, ``run_key``, ``run_keys``).
 """
 
 from __future__ import annotations

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pytest_lee.contracts.check import ContractSpec, KeyResult, ProbeResult, check_key, check_tree
 from pytest_lee.contracts.child.registry import ContractSetupError, key_label
 from pytest_lee.contracts.child.wire import CALLABLE, WireError
 from pytest_lee.contracts.items import check_options, contract_source, packaged_files
 from pytest_lee.contracts.probes import EXPLICIT, Probe
+from pytest_lee.contracts.results import ContractSpec, KeyResult, ProbeResult
+from pytest_lee.contracts.runner import run_key, run_tree
 from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class ContractChecker:
                     f"lee_contract.check({registry!r}, {label!r}, {operation!r}): {error}"
                 ) from None
         options = check_options(self.settings)
-        result = check_key(
+        result = run_key(
             self.source, spec, label, probes, files=packaged_files(self.settings), **options
         )
         self._record(result)
@@ -82,7 +83,7 @@ class ContractChecker:
     def matrix(self) -> list[ProbeResult]:
         """Every configured registry × key × probe that applies, in order."""
         specs = [ContractSpec.from_settings(contract) for contract in self.settings.contracts]
-        results = check_tree(
+        results = run_tree(
             self.source,
             specs,
             files=packaged_files(self.settings),

@@ -8,7 +8,7 @@ reported as skipped with the reason ("inconclusive: ..."): not a pass, not a fai
 
 No user code runs in pytest's process: collection asks a child process for the
 keys, and the first item checks every key of every contract of the tree in one
-more child (``check.check_tree``); the other items read its verdicts.
+more child (``runner.run_tree``); the other items read its verdicts.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pytest_lee._item import LeeItem
 from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:
-    from pytest_lee.contracts.check import ContractSpec, KeyResult
+    from pytest_lee.contracts.results import ContractSpec, KeyResult
     from pytest_lee.settings import Settings
 
 PATHS_VARIABLE = "LEE_CONTRACT_PATHS"  # contracts/child/checker.py reads it
@@ -69,10 +69,11 @@ def check_options(settings: Settings) -> dict[str, Any]:
 def session_verdicts(config: pytest.Config, settings: Settings) -> Mapping[str, KeyResult]:
     """Every key of every contract, ``registry/key`` → verdict, checked once per session."""
     if _VERDICTS not in config.stash:
-        from pytest_lee.contracts.check import ContractSpec, check_tree
+        from pytest_lee.contracts.results import ContractSpec
+        from pytest_lee.contracts.runner import run_tree
 
         specs = [ContractSpec.from_settings(contract) for contract in settings.contracts]
-        results = check_tree(
+        results = run_tree(
             contract_source(settings),
             specs,
             files=packaged_files(settings),
@@ -83,13 +84,14 @@ def session_verdicts(config: pytest.Config, settings: Settings) -> Mapping[str, 
 
 
 def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item]:
-    from pytest_lee.contracts.check import ContractSpec, registries_keys
+    from pytest_lee.contracts.results import ContractSpec
+    from pytest_lee.contracts.runner import run_keys
 
     source = contract_source(settings)
     items: list[pytest.Item] = []
     seen: set[str] = set()
     specs = [ContractSpec.from_settings(contract) for contract in settings.contracts]
-    answers = registries_keys(source, specs, **check_options(settings)) if specs else []
+    answers = run_keys(source, specs, **check_options(settings)) if specs else []
     for spec, labels in zip(specs, answers):
         if isinstance(labels, Exception):
             name = _unique(f"contract[{spec.registry}]", seen)
@@ -131,7 +133,7 @@ class ContractItem(LeeItem):
 
     def runtest(self) -> None:
         from pytest_lee._stash import lee_report, lee_settings
-        from pytest_lee.contracts.check import KeyResult
+        from pytest_lee.contracts.results import KeyResult
 
         verdicts = session_verdicts(self.config, lee_settings(self.config))
         found = verdicts.get(f"{self.spec.registry}/{self.label}")

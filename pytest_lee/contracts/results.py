@@ -1,8 +1,10 @@
 """What contract checks produce: the spec of one contract, each probe's result, and the
 verdict of a key (the worst of the probes that apply: fail > inconclusive > ok).
 
-Plain data, so it crosses the process boundary to the child as JSON and is shared by
-``runner`` (which runs the child) and ``check`` (the entry points) without a cycle.
+Plain data, so it crosses the process boundary to the child as JSON. A probe that does
+not apply (the configured operation is not one of the key's) is left out of the verdict;
+an inconclusive probe never hides a failing one, and a key no probe applies to is
+inconclusive, saying so.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from typing import Any
 from pytest_lee.contracts.child.spies import LeafCall
 
 STATUS_ORDER = {"ok": 0, "inconclusive": 1, "fail": 2}
-DEFAULT_TIMEOUT_S = 3.0  # [tool.lee.function] timeout_s's own default, Lambda's
 
 
 @dataclass(frozen=True)
@@ -35,17 +36,6 @@ class ContractSpec:
             contract.operation,
             dict(contract.kwargs),
             tuple(contract.leaves),
-        )
-
-    @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> ContractSpec:
-        """The inverse of :meth:`as_dict`."""
-        return cls(
-            raw["registry"],
-            raw.get("dispatcher"),
-            raw.get("operation"),
-            dict(raw.get("kwargs", {})),
-            tuple(raw.get("leaves", ())),
         )
 
     def as_dict(self) -> dict[str, Any]:

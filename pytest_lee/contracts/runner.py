@@ -14,6 +14,11 @@ Nothing limits the child as a whole: a tree of 130 modules and 170 probes takes
 what it takes. When the child is stopped or dies during a step, that step is
 charged with it (a probe: ``fail``; an import: the module fails to import for
 the next child) and a new child carries on, skipping what is done.
+
+Entry points (no pytest in here: the items, the fixture, the deploy-group simulation
+and tools call them): :func:`run_tree` (every key of every contract, one child per
+tree), :func:`run_key` (one key, optionally with explicit probes), :func:`run_keys`
+(each contract's key labels only).
 """
 
 from __future__ import annotations
@@ -43,6 +48,13 @@ def run_tree(
     timeout_s: float = 3.0,
     environment: Mapping[str, str] | None = None,
 ) -> list[KeyResult]:
+    """Every key of every contract of the tree at *source*, checked in one child process.
+
+    *files* are the files that go into the package (relative, posix): only they give
+    call sites and import edges (default: every ``.py`` under *source*). A contract
+    whose registry cannot be loaded gives one result with key ``*``. Results are
+    memoised per tree content, so the items of one session share one child.
+    """
     source = Path(source).resolve()
     names = None if files is None else sorted(files)
     contracts = [contract_request(source, spec, names) for spec in specs]
@@ -74,6 +86,7 @@ def run_key(
     timeout_s: float = 3.0,
     environment: Mapping[str, str] | None = None,
 ) -> KeyResult:
+    """One key: every default probe (*probes* None), or exactly *probes* (a hand-written check)."""
     source = Path(source).resolve()
     if probes is None:
         results = run_tree(

@@ -12,3 +12,7 @@ reaches, statically), ``attribution`` (which file a failure comes from), ``group
 (inclusion-minimal groups), ``report`` (the ``baseline`` JSON entry), ``render`` (the
 terminal block), ``items`` (the ``deploy-groups`` pytest item).
 """
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -265,13 +265,13 @@ class Outcome:
 
 
 def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = None) -> Outcome:
-    from pytest_lee.contracts.check import ContractSpec
+    from pytest_lee.contracts.results import ContractSpec
     from pytest_lee.deploy_groups.groups import find_groups
     from pytest_lee.deploy_groups.report import outcome_fields
     from pytest_lee.deploy_groups.trees import TreeRunner
 
     started = time.perf_counter()
-    specs = [ContractSpec.from_settings(contract).as_dict() for contract in settings.contracts]
+    specs = [ContractSpec.from_settings(contract) for contract in settings.contracts]
     with tempfile.TemporaryDirectory(prefix="lee-baseline-") as scratch:
         base_dir = materialize(baseline, settings, Path(scratch, "baseline"))
         base = tree_files(base_dir)
@@ -298,7 +298,7 @@ def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = No
         outcome = Outcome(
             baseline=baseline.label,
             changed=tuple(changed),
-            **outcome_fields(search, [spec["registry"] for spec in specs]),
+            **outcome_fields(search, [spec.registry for spec in specs]),
         )
         outcome.signatures = tuple(_signature_changes(settings, base, current, changed))
         outcome.trees = runner.trees

@@ -1,8 +1,8 @@
 """The deploy-group search's one door to the contract checker: check a tree, get call sites.
 
 Everything the group search decides is a pure function over :class:`CallResult`
-records, so the checker behind :func:`check_tree` (today
-:func:`pytest_lee.contracts.check.check_tree`: one child per tree that imports it once
+records, so the checker behind :func:`tree_calls` (today
+:func:`pytest_lee.contracts.runner.run_tree`: one child per tree that imports it once
 and checks every key) can change without touching the search. What the search needs from a checker, per tree:
 
 - one record per (registry, key, call site), with a ``call`` that names the call
@@ -22,12 +22,15 @@ and checks every key) can change without touching the search. What the search ne
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_lee.errors import LeeError
+
+if TYPE_CHECKING:
+    from pytest_lee.contracts.results import ContractSpec, KeyResult
 
 Identity = tuple[str, str, str]
 
@@ -63,23 +66,24 @@ class CallResult:
         }
 
 
-def check_tree(
-    source: Path, specs: Sequence[Mapping[str, Any]], *, timeout: float = 300
-) -> list[CallResult]:
-    """Every contract of *specs* (``ContractSpec.as_dict()``) checked against the tree at *source*.
+def tree_calls(source: Path, specs: Sequence[ContractSpec]) -> list[CallResult]:
+    """Every contract of *specs* checked against the tree at *source*, as call results.
 
     The contract checker imports the tree in a child process of its own (one per tree,
     with a time limit per import and per probe), so one mixed tree's modules never meet
-    another's and user code never runs here. *timeout* is kept for callers; the checker's
-    own limits apply. A checker that fails as a whole gives one failing record.
+    another's and user code never runs here. A checker that fails as a whole gives one
+    failing record.
     """
-    from pytest_lee.contracts.check import ContractSpec
-    from pytest_lee.contracts.check import check_tree as check_contracts
+    from pytest_lee.contracts.runner import run_tree
 
     try:
-        results = check_contracts(source, [ContractSpec.from_dict(spec) for spec in specs])
+        return call_results(run_tree(source, specs))
     except LeeError as error:
         return [_crash(f"contract check failed: {error}")]
+
+
+def call_results(results: Sequence[KeyResult]) -> list[CallResult]:
+    """The contract checker's key results as one record per (registry, key, call site)."""
     records: list[CallResult] = []
     for result in results:
         if not result.probes and result.status == "inconclusive":
@@ -114,21 +118,6 @@ def check_tree(
             for probe in result.probes
         )
     return records
-
-
-def from_record(record: Mapping[str, Any]) -> CallResult:
-    """A checker's JSON record (``_child`` today) as a :class:`CallResult`."""
-    message = str(record.get("message", ""))
-    return CallResult(
-        registry=str(record["registry"]),
-        key=str(record["key"]),
-        call=str(record.get("call", "*")),
-        status=str(record["status"]),
-        message=message,
-        origin=str(record.get("origin", "")),
-        files=tuple(record.get("implicated", record.get("files", ())) or ()),
-        cause=str(record.get("cause") or message.split("\n", maxsplit=1)[0]),
-    )
 
 
 _STRING = re.compile(r"""^(?:'([^'\\]*)'|"([^"\\]*)")(?:,|$)""")

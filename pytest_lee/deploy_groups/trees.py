@@ -3,7 +3,7 @@
 Implements the group search's ``Oracle``: every file set is checked at most
 once (memoised; concurrent asks for the same set wait for one check), up to
 *workers* at a time. A check is the contract checker (through
-:func:`treecheck.check_tree`, in its own interpreter) plus the static handler
+:func:`treecheck.tree_calls`, in its own interpreter) plus the static handler
 hazards (:mod:`hazards`, in-process, on the file contents: no disk needed).
 
 A mixed tree is mostly the same files as the last one, so each distinct file
@@ -36,15 +36,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pytest_lee.contracts.results import ContractSpec
 from pytest_lee.deploy_groups.hazards import (
     handler_hazards,
     module_names,
     reachable_files,
     unknown_operations,
 )
-from pytest_lee.deploy_groups.treecheck import CallResult, check_tree
+from pytest_lee.deploy_groups.treecheck import CallResult, tree_calls
 
-Checker = Callable[[Path, Sequence[Mapping[str, Any]]], list[CallResult]]
+Checker = Callable[[Path, Sequence[ContractSpec]], list[CallResult]]
 
 
 class TreeRunner:
@@ -55,11 +56,11 @@ class TreeRunner:
         scratch: Path,
         base: Mapping[str, bytes],
         current: Mapping[str, bytes],
-        specs: Sequence[Mapping[str, Any]],
+        specs: Sequence[ContractSpec],
         *,
         handler: str | None,
         workers: int,
-        checker: Checker = check_tree,
+        checker: Checker = tree_calls,
     ) -> None:
         self.scratch, self.base, self.current, self.specs = scratch, base, current, specs
         self.handler = handler
@@ -75,7 +76,7 @@ class TreeRunner:
         self._slots: list[tuple[Path, Mapping[str, bytes], set[str]]] = []
         self._names = itertools.count()
         # contracts whose spies sit on the routers: their operations are read statically
-        self.router_leaves = {str(spec["registry"]) for spec in specs if not spec.get("leaves")}
+        self.router_leaves = {spec.registry for spec in specs if not spec.leaves}
 
     @property
     def trees(self) -> int:

@@ -1,7 +1,7 @@
 """The report's budgets section: verdicts, each metric's runs, the cold start as pictures.
 
 Works from the ``budgets`` and ``budget_measurement`` entries only (plus the saved
-baselines for the trend), with ``.get`` everywhere: a key another feature adds or drops
+saved runs for the trend), with ``.get`` everywhere: a key another feature adds or drops
 changes what is shown, never whether the page is written.
 """
 
@@ -56,14 +56,14 @@ def verdict_table(entries: list[dict[str, Any]]) -> str:
         shown_levels = " / ".join(
             format_value(v) if isinstance(v, (int, float)) else "-" for v in levels.values()
         )
-        baseline = entry.get("baseline") or {}
+        saved = entry.get("baseline") or {}  # the saved run compared with (--lee-compare)
         change = ""
-        if isinstance(baseline, dict) and isinstance(baseline.get("median"), (int, float)):
-            change = f"{format_value(baseline['median'])} → {format_value(entry.get('median'))}"
+        if isinstance(saved, dict) and isinstance(saved.get("median"), (int, float)):
+            change = f"{format_value(saved['median'])} → {format_value(entry.get('median'))}"
         flags = " <span class='flag'>unreliable</span>" if entry.get("unreliable") else ""
         if entry.get("passed") is False and verdict not in ("over", "critical"):
             # the item failed on --lee-compare-fail: one verdict everywhere
-            why = "not compared" if (baseline or {}).get("error") else "regressed"
+            why = "not compared" if saved.get("error") else "regressed"
             flags += (
                 f" <span class='badge v-over' title='{e(entry.get('regression', ''))}'>{why}</span>"
             )
@@ -87,7 +87,7 @@ def verdict_table(entries: list[dict[str, Any]]) -> str:
         "<span class='count' data-filter-count='budgets'></span></div>"
         "<table class='grid' id='budget-table'><thead><tr><th>metric</th><th>median</th><th>p95</th>"
         "<th>levels (target / acceptable / critical)</th><th>cpu</th><th>verdict</th><th>runs (dots), median (bar), levels (dashes)</th>"
-        "<th>baseline → now</th></tr></thead><tbody>"
+        "<th>saved run → now</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table>"
         + "".join(f"<p class='warn'>cpu: lambda asked for, {e(model)}</p>" for model in unthrottled)
@@ -208,11 +208,11 @@ def advisor(detail: dict[str, Any]) -> str:
 
 def trend_charts(entries: list[dict[str, Any]], settings: Any) -> str:
     """Each metric's median over ``.lee/baselines/*.json`` (oldest first), then this run."""
-    baselines = load_baselines(settings)
-    if not baselines or not entries:
+    runs = load_saved_runs(settings)
+    if not runs or not entries:
         return ""
     saved_now = getattr(getattr(settings, "options", None), "save", None)
-    machines = {b["recorded"].get("machine") for b in baselines if b["recorded"].get("machine")}
+    machines = {r["recorded"].get("machine") for r in runs if r["recorded"].get("machine")}
     charts = []
     for entry in entries:
         name = entry.get("name")
@@ -220,17 +220,15 @@ def trend_charts(entries: list[dict[str, Any]], settings: Any) -> str:
         if current is None:
             continue
         points = []
-        for baseline in baselines:
-            if baseline["name"] == saved_now:
+        for run in runs:
+            if run["name"] == saved_now:
                 continue  # saved by this very run: it is the last point already
-            saved = baseline["metrics"].get(name) or {}
+            saved = run["metrics"].get(name) or {}
             figure = saved.get("median")
             # Like with like: a host wall time is not a point on a modelled Lambda trend.
             same_kind = str(saved.get("cpu", "host")) == str(entry.get("cpu", "host"))
             if isinstance(figure, (int, float)) and same_kind:
-                points.append(
-                    (baseline["name"], float(figure), _describe_recorded(baseline["recorded"]))
-                )
+                points.append((run["name"], float(figure), _describe_recorded(run["recorded"])))
         if not points:
             continue
         points.append(("this run", current, ""))
@@ -241,12 +239,12 @@ def trend_charts(entries: list[dict[str, Any]], settings: Any) -> str:
     if not charts:
         return ""
     warning = (
-        f"<p class='warn'>These baselines come from {len(machines)} machines: compare medians with care.</p>"
+        f"<p class='warn'>These saved runs come from {len(machines)} machines: compare medians with care.</p>"
         if len(machines) > 1
         else ""
     )
     return (
-        "<h3>Trend across saved baselines</h3>"
+        "<h3>Trend across saved runs</h3>"
         + warning
         + "<div class='trends'>"
         + "".join(charts)
@@ -254,7 +252,7 @@ def trend_charts(entries: list[dict[str, Any]], settings: Any) -> str:
     )
 
 
-def load_baselines(settings: Any) -> list[dict[str, Any]]:
+def load_saved_runs(settings: Any) -> list[dict[str, Any]]:
     """Readable ``.lee/baselines/*.json`` files, oldest first (recorded date, else mtime)."""
     rootdir = getattr(settings, "rootdir", None)
     if rootdir is None:
@@ -270,7 +268,7 @@ def load_baselines(settings: Any) -> list[dict[str, Any]]:
             continue
         recorded = document.get("recorded")
         recorded = recorded if isinstance(recorded, dict) else {}
-        # Baselines saved before they recorded a date are older than those that do.
+        # Runs saved before they recorded a date are older than those that do.
         date = str(recorded.get("date") or "")
         order = (1, date) if date else (0, f"{stamp:020.3f}")
         found.append(
@@ -281,7 +279,7 @@ def load_baselines(settings: Any) -> list[dict[str, Any]]:
                 "order": order,
             }
         )
-    return sorted(found, key=lambda baseline: baseline["order"])
+    return sorted(found, key=lambda run: run["order"])
 
 
 def _describe_recorded(recorded: dict[str, Any]) -> str:
@@ -290,4 +288,4 @@ def _describe_recorded(recorded: dict[str, Any]) -> str:
         for key in ("date", "machine", "python", "commit")
         if recorded.get(key)
     ]
-    return "\n".join(parts) or "no record of where or when (saved before baselines recorded it)"
+    return "\n".join(parts) or "no record of where or when (saved before saved runs recorded it)"

@@ -235,7 +235,7 @@ def _shade(depth: int) -> str:
 def trend(
     points: Sequence[tuple[str, float, str]], levels: dict[str, float | None], unit: str = ""
 ) -> str:
-    """A metric's median across saved baselines, oldest first, the current run last."""
+    """A metric's median across saved runs, oldest first, the current run last."""
     if not points:
         return ""
     width, height, left, bottom = 440.0, 150.0, 52.0, 34.0
@@ -286,7 +286,7 @@ def trend(
                 ' class="tick" text-anchor="middle"',
             )
         )
-    return _svg(width, height, body, "trend across saved baselines")
+    return _svg(width, height, body, "trend across saved runs")
 
 
 def timeline(steps: Sequence[dict[str, Any]]) -> str:

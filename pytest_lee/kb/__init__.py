@@ -4,4 +4,6 @@ Nothing is imported here: the console script loads ``pytest_lee.kb.cli`` and eac
 subcommand imports what it needs, so ``import pytest_lee.plugin`` stays cheap.
 """
 
+from __future__ import annotations
+
 __all__: list[str] = []

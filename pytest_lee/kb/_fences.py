@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pytest_lee.kb._checklist import BOX_CELL, item_of_line
-from pytest_lee.kb._text import _clean, _plain, _strip_comment
+from pytest_lee.kb._markup import _clean, _plain, _strip_comment
 
 if TYPE_CHECKING:
     from pytest_lee.kb.ids import IdSyntax, RefId

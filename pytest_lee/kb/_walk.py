@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_lee.kb._checklist import BOX_CELL, item_of_line
 from pytest_lee.kb._fences import MARKDOWN_FENCES, PLAIN_FENCES, scan_fence
+from pytest_lee.kb._markup import _clean, _plain, _strip_comment, _waivers
 from pytest_lee.kb._routes import field_target, is_file_cell, leading_target
-from pytest_lee.kb._text import _clean, _plain, _strip_comment, _waivers
 from pytest_lee.kb.ids import DEFAULT_SYNTAX, IdSyntax, RefId, expand_ranges
 from pytest_lee.kb.model import ChecklistItem, Field, Route, StatCount, StatsBlock
 

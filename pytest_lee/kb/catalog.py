@@ -75,7 +75,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "test-unknown-ref",
-        "test_unknown_ref",
+        "unknown_ref_in_tests",
         "error",
         "a lee_ref mark names an ID or item the knowledge base does not have",
     ),

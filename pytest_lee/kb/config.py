@@ -132,6 +132,7 @@ KEYS: tuple[Key, ...] = (
 _KEYS = tuple(row.name for row in KEYS if row.table == _KB)
 _WAIVER_KEYS = tuple(row.name for row in KEYS if row.table == _WAIVER)
 _DEFAULTS = {row.name: row.default for row in KEYS if row.table == _KB}
+DEFAULT_MAX_BYTES = int(_DEFAULTS["max_file_mb"] * 1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ class KbConfig:
     external: tuple[str, ...] = ()
     severity: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     waivers: tuple[Waiver, ...] = ()
-    max_bytes: int = 5 * 1024 * 1024
+    max_bytes: int = DEFAULT_MAX_BYTES
     id_pattern: str | None = None  # None: the built-in SIMA forms (``pytest_lee.kb.ids``)
     declare_fields: tuple[str, ...] = DECLARE_FIELDS
 

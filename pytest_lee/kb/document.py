@@ -26,8 +26,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pytest_lee.kb._text import _directives, _split_list
+from pytest_lee.kb._markup import _directives, _split_list
 from pytest_lee.kb._walk import Section, Walker, markdown_parser
+from pytest_lee.kb.config import DECLARE_FIELDS, DEFAULT_MAX_BYTES
 from pytest_lee.kb.ids import DEFAULT_SYNTAX, IdSyntax, RefId, expand_ranges, family_of_name
 from pytest_lee.kb.model import (
     Checklist,
@@ -64,9 +65,8 @@ __all__ = [
     "read_document",
 ]
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-DEFAULT_DECLARE_FIELDS = frozenset({"REF", "REF-ID"})
+DEFAULT_DECLARE_FIELDS = frozenset(DECLARE_FIELDS)  # [tool.lee.kb] declare_fields' default
 # ``# LESS-09: Title``, ``### ❌ AP-01: …``, ``### 1. DEC-04: …``, ``### ARCH-01 to ARCH-06: …``,
 # ``## LESS-34-38-42: …``: the ID(s) a heading starts with, before its colon.
 _ID_HEADING = re.compile(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pytest_lee.kb._paths import display_path
 
-__all__ = ["ScanProblem", "TestIndex", "TestRef", "scan_tests", "test_files"]
+__all__ = ["ScanProblem", "TestIndex", "TestRef", "find_test_files", "scan_tests"]
 
 _NO_ARGUMENTS = (
     "lee_ref without arguments enforces nothing: lee_ref('NM06-LESS-09', 'item text', ...)"
@@ -66,7 +66,7 @@ class TestIndex:
     files: int
 
 
-def test_files(paths: Iterable[Path]) -> Iterator[Path]:
+def find_test_files(paths: Iterable[Path]) -> Iterator[Path]:
     """``test_*.py`` / ``*_test.py`` under each path (a file given directly is taken as is)."""
     for path in paths:
         if path.is_file():
@@ -81,7 +81,7 @@ def scan_tests(paths: Iterable[Path], root: Path) -> TestIndex:
     refs: list[TestRef] = []
     problems: list[ScanProblem] = []
     files = 0
-    for file in test_files(paths):
+    for file in find_test_files(paths):
         files += 1
         display = display_path(file, root)
         try:

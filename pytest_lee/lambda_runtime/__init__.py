@@ -5,3 +5,7 @@ side; ``child_main`` is the child side, run by path and kept standard-library-on
 can run under another interpreter than pytest's; ``provides`` builds the directory of
 what the Lambda runtime puts on ``sys.path`` besides the package (boto3, botocore).
 """
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -51,11 +51,3 @@ def _compile(pattern: str) -> re.Pattern[str]:
 def match_path(path: str, pattern: str) -> bool:
     """True when *pattern* matches the whole relative POSIX *path*."""
     return _compile(pattern).match(path) is not None
-
-
-def match_excluded(path: str, pattern: str) -> bool:
-    """``exclude`` semantics: a slash-free pattern matches any segment of *path*."""
-    if "/" not in pattern.rstrip("/"):
-        name = pattern.rstrip("/")
-        return any(match_path(segment, name) for segment in path.split("/"))
-    return match_path(path, pattern.rstrip("/")) or match_path(path, pattern.rstrip("/") + "/**")

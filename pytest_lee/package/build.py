@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 from pytest_lee._atomic import write_atomic
 from pytest_lee.errors import PackageError
 from pytest_lee.package import model
+from pytest_lee.package._build_files import is_build_file, remove_stale_temporaries
 from pytest_lee.package._glob import match_path
-from pytest_lee.package._outputs import is_build_output, remove_stale_temporaries
 from pytest_lee.package.archive import write_verified
 from pytest_lee.package.select import SourceFile, select_files
 from pytest_lee.package.vendor import merge, vendored_files
@@ -60,7 +60,7 @@ def build_package(
     own = [
         item
         for item in merge(selection.files, vendored_files(settings))
-        if not is_build_output(item.path, zip_path)
+        if not is_build_file(item.path, zip_path)
     ]
     files, omitted, omit_errors = _apply_omit(own, tuple(omit))
     errors = selection.errors + omit_errors

@@ -20,7 +20,6 @@ from typing import Any
 JUNK = ("__pycache__/", "*.pyc", ".git")
 SECRETS = (".env*", "*.pem", "*.key", "id_rsa*", ".netrc", ".aws/credentials")
 # The built-in excludes as one tuple, for messages and documentation.
-BUILTIN_EXCLUDES = JUNK + SECRETS
 
 
 class Excludes:
@@ -49,10 +48,6 @@ class Excludes:
         if not vendored and self._secrets.match_file(path.lower()):
             return "secret"
         return None
-
-    def secret_name(self, name: str) -> bool:
-        """True when *name* looks like a secret's file (built-in list, any case)."""
-        return bool(self._secrets.match_file(name.lower()))
 
 
 def left_out_hint(error: str | None, left_out: tuple[str, ...]) -> str:

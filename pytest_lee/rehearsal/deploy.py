@@ -20,8 +20,6 @@ from pytest_lee.errors import LeeError
 from pytest_lee.rehearsal.canary import CanaryResult
 from pytest_lee.rehearsal.local import HealthCheck
 
-CHECKLIST = ("pre-deployment", "rollback ready", "deployment", "post-deployment")
-
 
 @dataclass(frozen=True)
 class Step:

@@ -12,3 +12,7 @@ spies, probes, one step at a time), ``registry`` (loading a registry and its key
 ``verdict`` (what a refusal is about), ``wire`` (values across the pipe), ``facts`` (one
 parse per file and the import network; the parent uses it too).
 """
+
+from __future__ import annotations
+
+__all__: list[str] = []

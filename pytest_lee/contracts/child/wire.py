@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 TAG = "$lee"
@@ -100,7 +100,3 @@ CALLABLE = Placeholder("callable")
 
 def _callable_placeholder(*args: Any, **kwargs: Any) -> None:
     """What a ``Callable`` placeholder is in the child: accepts anything, does nothing."""
-
-
-def is_callable_placeholder(value: Callable[..., Any]) -> bool:
-    return value is _callable_placeholder

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pytest_lee.kb.context import Context, Finding
 
 
-def test_unknown_ref(context: Context) -> Iterator[Finding]:
+def unknown_ref_in_tests(context: Context) -> Iterator[Finding]:
     for claim in context.claims:
         if claim.problem:
             yield Finding(

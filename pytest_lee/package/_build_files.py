@@ -1,4 +1,4 @@
-"""A build's own output files, when the output directory lies inside the source.
+"""A build's own files (the zip, its manifest, their temporaries) when they lie inside the source.
 
 ``build_package(out_dir=source)`` (or any directory under it) finds the previous zip,
 its manifest and, after a ``kill -9`` mid-build, the temporary ``.NAME.zip.*.tmp`` of
@@ -18,7 +18,7 @@ from pytest_lee.package.model import manifest_path_for
 STALE_AFTER_S = 60.0
 
 
-def is_build_output(path: Path, zip_path: Path) -> bool:
+def is_build_file(path: Path, zip_path: Path) -> bool:
     """True for *zip_path*, its manifest, and the temporary files their atomic writes use."""
     if os.path.realpath(path.parent) != os.path.realpath(zip_path.parent):
         return False

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import re
 
-from pytest_lee.kb.ids import RefId, find_ids
 from pytest_lee.kb.model import Directive
 
 _DIRECTIVE = re.compile(
     r"<!--\s*lee-kb:\s*(disable-file|disable|waive)\s*(?:[=:]\s*)?(.*?)\s*-->", re.S
 )
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
-
-
-def _split_ref(value: str) -> tuple[str, tuple[RefId, ...]]:
-    """``NM06-LESS-34, LESS-38, LESS-42 (combined)`` → (``NM06-LESS-34``, (LESS-38, LESS-42))."""
-    head = re.split(r"[\s,;(]", value.strip(), maxsplit=1)[0].strip("`*")
-    rest = value.strip()[len(head) :]
-    return head, tuple(ref for ref, _, _ in find_ids(rest))
 
 
 def _split_list(value: str | None) -> tuple[str, ...]:

@@ -1,10 +1,11 @@
-"""Saved baselines: ``--lee-save NAME`` and ``--lee-compare NAME`` [``--lee-compare-fail PCT``].
+"""Saved runs: ``--lee-save NAME`` and ``--lee-compare NAME`` [``--lee-compare-fail PCT``].
 
-A baseline is ``.lee/baselines/NAME.json`` under the rootdir (meant to be committed),
+A saved run is ``.lee/baselines/NAME.json`` (the directory keeps its public name; *baseline*
+in this project means ``--lee-baseline``, the deploy groups' git ref) under the rootdir (meant to be committed),
 written atomically: ``{"metrics": {"cold_start_ms": {"median": 320.1, "p95": 340.2,
 "higher_is_better": false}, ...}, "recorded": {"machine": ..., "python": "3.12.1",
 "commit": "fa7e120", "date": "2026-11-29T14:30:00+00:00"}}`` — where and when, so a trend
-over several baselines (the HTML report's) reads right. A comparison shows each metric's median change,
+over several saved runs (the HTML report's) reads right. A comparison shows each metric's median change,
 ``cold_start_ms 320 → 285 (−11 %)``; a regression is a change in the worse direction
 (up for lower-is-better, down for higher-is-better), and with ``--lee-compare-fail PCT``
 a budget item whose metric regressed by more than PCT percent fails.
@@ -25,12 +26,12 @@ from typing import Any
 from pytest_lee._atomic import write_atomic
 from pytest_lee.budgets.stats import format_value
 from pytest_lee.errors import LeeConfigError
-from pytest_lee.options import baseline_file
+from pytest_lee.options import saved_run_file
 from pytest_lee.settings import Settings
 
 
-def save_baseline(settings: Settings, name: str, entries: Iterable[dict[str, Any]]) -> Path:
-    path = baseline_file(settings.rootdir, name)
+def save_run(settings: Settings, name: str, entries: Iterable[dict[str, Any]]) -> Path:
+    path = saved_run_file(settings.rootdir, name)
     metrics = {
         entry["name"]: {
             "median": entry["median"],
@@ -46,7 +47,7 @@ def save_baseline(settings: Settings, name: str, entries: Iterable[dict[str, Any
 
 
 def recorded(rootdir: Path) -> dict[str, Any]:
-    """Where and when a baseline was measured: machine, Python, commit (None outside git), date."""
+    """Where and when a saved run was measured: machine, Python, commit (None outside git), date."""
     import datetime
     import os
     import platform
@@ -70,19 +71,19 @@ def recorded(rootdir: Path) -> dict[str, Any]:
     }
 
 
-def load_baseline(settings: Settings, name: str) -> dict[str, dict[str, Any]]:
-    path = baseline_file(settings.rootdir, name)
+def load_saved_run(settings: Settings, name: str) -> dict[str, dict[str, Any]]:
+    path = saved_run_file(settings.rootdir, name)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise LeeConfigError(
-            f"--lee-compare {name}: no baseline {path} (save one with --lee-save {name})"
+            f"--lee-compare {name}: no saved run {path} (save one with --lee-save {name})"
         ) from None
     except (OSError, ValueError) as error:
-        raise LeeConfigError(f"{path}: not a readable baseline: {error}") from None
+        raise LeeConfigError(f"{path}: not a readable saved run: {error}") from None
     metrics = document.get("metrics") if isinstance(document, dict) else None
     if not isinstance(metrics, dict):
-        raise LeeConfigError(f"{path}: not a baseline (expected a 'metrics' table)")
+        raise LeeConfigError(f"{path}: not a saved run (expected a 'metrics' table)")
     for metric, figures in metrics.items():  # committed files get hand-edited and merged
         median = figures.get("median") if isinstance(figures, dict) else None
         if not isinstance(median, (int, float)) or isinstance(median, bool):
@@ -99,7 +100,7 @@ def change_pct(current: float, previous: float) -> float | None:
 
 
 def regression_pct(current: float, previous: float, higher_is_better: bool) -> float:
-    """How much worse, in percent of the baseline (negative: better)."""
+    """How much worse, in percent of the saved run (negative: better)."""
     change = change_pct(current, previous)
     if change is None:
         return 0.0
@@ -130,7 +131,7 @@ def unlike(name: str, saved: dict[str, Any], current_cpu: str) -> str | None:
     if before == current_cpu:
         return None
     return (
-        f"--lee-compare {name}: the baseline holds {FIGURE_KINDS.get(before, before)} "
+        f"--lee-compare {name}: the saved run holds {FIGURE_KINDS.get(before, before)} "
         f"(cpu = {before!r}), this run {FIGURE_KINDS.get(current_cpu, current_cpu)} "
-        f"(cpu = {current_cpu!r}): not compared (save a baseline under the same --lee-cpu)"
+        f"(cpu = {current_cpu!r}): not compared (save a run under the same --lee-cpu)"
     )
