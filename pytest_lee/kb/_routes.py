@@ -75,9 +75,13 @@ def is_file_cell(text: str, file_column: bool) -> str | None:
     return None
 
 
+_PLACEHOLDER = re.compile(r"[{}<>\[\]*]|\.\.\.|…")
+
+
 def _usable(target: str | None) -> str | None:
-    """``NM05/.../x.md`` is an abbreviation, not a path: no route."""
-    return None if target is None or "..." in target or "…" in target else target
+    """``NM05/.../x.md`` is an abbreviation, ``/projects/{PROJECT}/x.md``, ``<name>.md`` and
+    ``[file].md`` are placeholders: not paths, no route."""
+    return None if target is None or _PLACEHOLDER.search(target) else target
 
 
 def _decoded(target: str) -> str:

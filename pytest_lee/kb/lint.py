@@ -67,7 +67,16 @@ def load_documents(
     files: Sequence[Path], base: Path, max_bytes: int, config: KbConfig | None = None
 ) -> list[Document]:
     """Read and parse each file, with the configuration's ID syntax and declaring fields."""
-    syntax = IdSyntax(config.id_pattern if config else None)
+    syntax = (
+        IdSyntax(
+            config.id_pattern,
+            config.id_from,
+            config.filename_id,
+            config.filename_id_format,
+        )
+        if config
+        else IdSyntax()
+    )
     fields = frozenset(config.declare_fields if config else DECLARE_FIELDS)
     with _collector_paused():
         return [
