@@ -289,8 +289,33 @@ KEY_DOCS: dict[str, dict[str, KeyDoc]] = {
         ),
         "declare_fields": KeyDoc(
             "list of strings",
-            '`["REF"]`',
+            '`["REF", "REF-ID"]`',
             "The bold fields that declare an entry's ID (`**REF:** NM06-LESS-09`).",
+        ),
+        "id_from": KeyDoc(
+            "list of strings",
+            '`["field", "filename", "heading"]`',
+            "Where an entry's ID is declared; when they disagree the field wins, then the heading.",
+        ),
+        "filename_id": KeyDoc(
+            "string (regular expression, named groups)",
+            "`'^(?P<id>[A-Z]+-\\d+)'`",
+            "How an ID is read from a file name (`AP-05-Flat-File-Structure.md` → `AP-05`).",
+        ),
+        "filename_id_format": KeyDoc(
+            "string",
+            '`"{id}"`',
+            "How it is written: `\"ADR-{number}\"` with `'^(?P<number>\\d{4})-'` for `0001-use-x.md`.",
+        ),
+        "templates": KeyDoc(
+            "list of globs",
+            '`["**/*template*", "**/*Template*"]`',
+            "Files where placeholder IDs (`DEC-XX`, `KEP-NNNN`) are expected, not reported.",
+        ),
+        "enforce_rules": KeyDoc(
+            "boolean",
+            "`false`",
+            "`true`: `[X] Never …` / `[OK] …` rules need a test, like checklist items.",
         ),
     },
     "tool.lee.kb.waiver": {

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 _FIELD = re.compile(r"^\*\*([A-Za-z][A-Za-z0-9 _/-]{0,40}?):\*\*\s*(.*?)\s*$")
 _LABEL_LINE = re.compile(r"^\s*([^\s✅✔✓☑☐⬜❌#\[][^:]{0,60}):\s*$")
 _ARROW = re.compile(r"\s(?:→|->|⇒)\s")
+_QUOTED = re.compile(r"^(?:>\s?)+")
 _BOLD_LABEL = re.compile(r"^\*\*[^*\n]+\*\*:?$")
 # A heading's meaning, whatever emoji, numbering or case leads it: ``## 🔗 RELATED
 # PATTERNS``, ``### 5. See also``, ``## Cross-References (NM06)``. A section *about*
@@ -445,6 +446,8 @@ class Walker:
         if self._lines is None:
             self._lines = self.text.split("\n")
         last = self._lines[end - 1].strip() if end - 1 < len(self._lines) else ""
+        if last[:1] == ">":  # a fence inside a blockquote closes with ``> ```''
+            last = _QUOTED.sub("", last).strip()
         marker = token.markup
         closed = (
             end - 1 > first

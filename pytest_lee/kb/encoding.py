@@ -157,7 +157,8 @@ def _whole(text: str) -> tuple[str, str] | None:
             original = raw.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if original != text and _acceptable(set(original) - set(text)):
+        new = set(original) - set(text)
+        if original != text and _acceptable(new) and all(_plausible(ch) for ch in new):
             fits.append((name, original))
     if len({original for _, original in fits}) != 1:
         return None  # no exact reversal, or two code pages disagree: not "one way throughout"
@@ -170,6 +171,19 @@ def _acceptable(decoded: str | set[str]) -> bool:
         unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f"
         for ch in decoded
     )
+
+
+_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC", "MICRO")
+
+
+def _plausible(ch: str) -> bool:
+    """A character a lessons file plausibly held before it was damaged: a symbol, a
+    punctuation mark, an emoji, a space, a Latin, Greek or Cyrillic letter. An ideograph decoded out of
+    ``é——`` (``闗``) is what reading ordinary accented text as damage would invent."""
+    category = unicodedata.category(ch)
+    if category[0] in "PSZN" or ch in "\t\n\r\ufe0f" or ord(ch) >= 0x1F000:
+        return True
+    return category[0] == "L" and unicodedata.name(ch, "").startswith(_SCRIPTS)
 
 
 def _sequence_length(lead: int) -> int:
@@ -213,6 +227,8 @@ def _span_at(page: _Codepage, text: str, start: int, matched: str, exact: bool) 
             return None
         if need == 1 and not exact and not _two_char_mojibake(page, matched[:2], found[0]):
             return None
+        if not exact and not symbol_lead and not all(_plausible(c) for c in found):
+            return None  # ``é——`` is text; read as damage it would be ``闗``
         return _Span(start, start + 1 + need, found, page.name)
     if page.name != WINDOWS_1252 or len(conts) != need - 1:
         return None
