@@ -57,9 +57,9 @@ def test_it_repairs_a_file_read_as_windows_1252(
 def test_it_repairs_unambiguous_spans_and_leaves_ambiguous_ones(
     kb: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lessons = write(kb / "mixed.md", '→ already right\nâœ… done, ðŸŸ¡ medium\nâ"€â"€ box\n')
+    lessons = write(kb / "mixed.md", "→ already right\nâœ… done, ðŸŸ¡ medium\nâ†' next â†' last\n")
     assert main(["fix", "kb"]) == 1  # 1: repaired
-    assert lessons.read_text("utf-8") == '→ already right\n✅ done, 🟡 medium\nâ"€â"€ box\n'
+    assert lessons.read_text("utf-8") == "→ already right\n✅ done, 🟡 medium\nâ†' next â†' last\n"
     out = capsys.readouterr().out
     assert (
         "kb/mixed.md: repaired 2 spans; 2 spans left ambiguous (lee-kb lint lists the candidates)"
@@ -182,7 +182,7 @@ def test_a_missing_path_is_one_line_and_exit_2(
 
 
 def test_text_with_only_ambiguous_damage_is_never_rewritten(kb: Path) -> None:
-    text = 'Box: â"€ and âŒ Wrong and ðŸ"´ red\r\n'
+    text = 'Arrow: â†\' and âœ" done and ðŸ"´ red\r\n'
     lessons = write(kb / "NM06.md", text)
     assert main(["fix", "--check"]) == 0
     assert main(["fix"]) == 0
