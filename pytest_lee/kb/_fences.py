@@ -15,10 +15,11 @@ import re
 from typing import TYPE_CHECKING
 
 from pytest_lee.kb._checklist import BOX_CELL, MARK_SHAPES, is_checklist_title, item_of_line
-from pytest_lee.kb._text import _clean, _plain, _strip_comment
+from pytest_lee.kb._text import _clean, _plain, _strip_comment, is_planned
 
 if TYPE_CHECKING:
     from pytest_lee.kb._walk import Walker
+
 
 __all__ = ["MARKDOWN_FENCES", "MAX_DEPTH", "PLAIN_FENCES", "scan_fence"]
 
@@ -77,7 +78,7 @@ def scan_fence(walker: Walker, content: str, start: int, title: str | None, mark
             if labelled:
                 label = labelled.group(1).strip()
                 block = block or is_checklist_title(label)
-        if context:
+        if context and not is_planned(text):
             for ref, _, written in walker.syntax.find(text, named=True):
                 walker.raw_mentions.append((ref, written, here, context))
         if "→" in text or "->" in text or "⇒" in text:

@@ -20,6 +20,15 @@ def _split_ref(value: str) -> tuple[str, tuple[RefId, ...]]:
     return head, tuple(ref for ref, _, _ in find_ids(rest))
 
 
+# ``- NMP01-LEE-18: Alexa integration (planned)``: the author knows it does not exist yet
+_PLANNED = re.compile(r"\((?:[^)]*\b)?(?:planned|future|not yet (?:written|created)|tbd)\b", re.I)
+
+
+def is_planned(text: str) -> bool:
+    """A related line that says its entry is planned, not written yet (no claim it exists)."""
+    return "(" in text and _PLANNED.search(text) is not None
+
+
 def _split_list(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()

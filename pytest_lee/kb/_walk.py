@@ -22,7 +22,7 @@ from pytest_lee.kb._checklist import (
 )
 from pytest_lee.kb._fences import MARKDOWN_FENCES, PLAIN_FENCES, scan_fence
 from pytest_lee.kb._routes import field_target, is_file_cell, leading_target
-from pytest_lee.kb._text import _clean, _plain, _strip_comment, _waivers
+from pytest_lee.kb._text import _clean, _plain, _strip_comment, _waivers, is_planned
 from pytest_lee.kb.ids import DEFAULT_SYNTAX, IdSyntax, RefId, expand_ranges
 from pytest_lee.kb.model import ChecklistItem, Field, Route, StatCount, StatsBlock
 
@@ -195,8 +195,12 @@ class Walker:
                     title = _plain(_strip_comment(content))
                     self._open_section(heading_level, title, line)
                     self.label = None
-                    # the section and its subsections, up to a heading of the same level
-                    self.heading_block = any(is_checklist_title(sec.title) for sec in self.stack)
+                    # the section and its subsections, up to a heading of the same level —
+                    # but a file's title (``# NM01 Routing Verification``) names the file,
+                    # not a checklist over all its sections
+                    self.heading_block = is_checklist_title(title) or any(
+                        is_checklist_title(sec.title) for sec in self.stack if sec.level > 1
+                    )
                     self.label_block = False
                     self.stats_pending = line if _STATS.match(title) else None
                 elif in_cell and table is not None:
@@ -301,7 +305,7 @@ class Walker:
                 self._continue_field(field_name, _strip_comment(text), here)
                 continue
             field_name = None
-            if context:
+            if context and not is_planned(text):
                 for ref, _, written in self.syntax.find(text, named=True):
                     self.raw_mentions.append((ref, written, here, context))
             if "→" in text or "->" in text or "⇒" in text:
@@ -380,7 +384,7 @@ class Walker:
                 continue
             if first is not None and item_line is None and BOX_CELL.match(text):
                 header = table.header[column] if column < len(table.header) else ""
-                if self.in_block or is_status_header(header) or "[" in text:
+                if self.in_block or is_status_header(header) or _is_box(text):
                     item_line = line
                     checked = not any(box in text for box in ("[ ]", "⬜", "☐"))
                 continue
@@ -472,6 +476,11 @@ class Walker:
         pending.items.append(
             ChecklistItem(text, line, shape, checked, section, self.waivers.get(line))
         )
+
+
+def _is_box(cell: str) -> bool:
+    """A box (``[ ]``, ``[x]``, ``⬜``, ``☐``): a task cell wherever its table stands."""
+    return "[" in cell or "⬜" in cell or "☐" in cell
 
 
 def _is_label(text: str) -> bool:

@@ -362,7 +362,12 @@ def _entries(
                     alias_ids,
                 )
             )
-        titled = "heading" in sources and (position in titles or section.level == 1)
+        # an entry's heading: the file's title, an H1, or a heading whose section has
+        # sections of its own (``## FLOW-02: …`` with Summary/Related) — an index's or a
+        # summary's ``### AP-08: Threading Locks`` with a few lines under it is neither
+        titled = "heading" in sources and (
+            position in titles or section.level == 1 or _has_subsections(walker.sections, position)
+        )
         if not titled:
             continue
         if ids and not is_range and (not declaring or cited):
@@ -397,6 +402,11 @@ def _entries(
                 )
     _filename_entry(walker, entries, ends, conflicts)
     return entries
+
+
+def _has_subsections(sections: list[Section], position: int) -> bool:
+    following = sections[position + 1] if position + 1 < len(sections) else None
+    return following is not None and following.level > sections[position].level
 
 
 def _title_sections(walker: Walker) -> set[int]:
