@@ -21,6 +21,7 @@ UTF-8 was read as Windows-1252 or Mac Roman (``âœ…``, ``‚úÖ``) are still
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = [
     "BOX_CELL",
@@ -91,6 +92,7 @@ _VERDICT = re.compile(
 BOX_CELL = re.compile(rf"^\s*(?:\[[ xX✓✔]\]|{_MARK})\ufe0f?\s*$")
 
 
+@lru_cache(maxsize=4096)  # labels and headings repeat across a knowledge base
 def is_checklist_title(text: str | None) -> bool:
     """True if a heading or label says the lines under it are a checklist (``Pre-Deployment``,
     ``Verification Checklist``, ``Ready for Project Mode When:``, ``Success Criteria``)."""

@@ -119,6 +119,7 @@ class Section:
     file_line: int | None = None
     indexed: bool = False  # a **File:**/**Location:** field names another file (an index entry)
     meaning: str | None = None  # "cross-reference", "related-topics" or None (see _meaning)
+    checklist: bool = False  # the heading says its section is a checklist (is_checklist_title)
 
 
 @dataclass
@@ -198,9 +199,9 @@ class Walker:
                     # the section and its subsections, up to a heading of the same level —
                     # but a file's title (``# NM01 Routing Verification``) names the file,
                     # not a checklist over all its sections
-                    self.heading_block = is_checklist_title(title) or any(
-                        is_checklist_title(sec.title) for sec in self.stack if sec.level > 1
-                    )
+                    self.heading_block = any(
+                        sec.checklist for sec in self.stack if sec.level > 1
+                    ) or bool(self.stack[-1].checklist)
                     self.label_block = False
                     self.stats_pending = line if _STATS.match(title) else None
                 elif in_cell and table is not None:
@@ -248,7 +249,9 @@ class Walker:
     def _open_section(self, level: int, title: str, line: int) -> None:
         while self.stack and self.stack[-1].level >= level and len(self.stack) > 1:
             self.stack.pop()
-        section = Section(level, title, line, meaning=_meaning(title))
+        section = Section(
+            level, title, line, meaning=_meaning(title), checklist=is_checklist_title(title)
+        )
         self.sections.append(section)
         self.stack.append(section)
         meanings = [s.meaning for s in self.stack if s.meaning]
