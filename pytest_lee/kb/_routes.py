@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-__all__ = ["field_target", "is_file_cell", "leading_target"]
+__all__ = ["field_target", "is_file_cell", "leading_target", "link_targets"]
 
 _LINK = re.compile(
     r"^\[[^\]]*\]\(\s*<?([^)>\s]+\.(?:md|markdown))(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)", re.I
@@ -45,6 +45,22 @@ def leading_target(text: str) -> tuple[str, str] | None:
         if inner:
             return inner[0], text[bold + 2 :]
     return None
+
+
+_LABELLED_LINK = re.compile(
+    r"\[([^\]]*)\]\(\s*<?([^)>\s]+\.(?:md|markdown))(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)", re.I
+)
+
+
+def link_targets(text: str) -> list[tuple[str, str]]:
+    """(target, link text) of every link to a markdown file in ``text`` that is a path of
+    this knowledge base (not a URL, not a placeholder)."""
+    found = []
+    for match in _LABELLED_LINK.finditer(text):
+        target = _usable(_decoded(match.group(2)))
+        if target and "://" not in target and not target.startswith("mailto:"):
+            found.append((target, match.group(1)))
+    return found
 
 
 def field_target(value: str) -> str | None:

@@ -21,7 +21,7 @@ from pytest_lee.kb._checklist import (
     item_of_line,
 )
 from pytest_lee.kb._fences import MARKDOWN_FENCES, PLAIN_FENCES, scan_fence
-from pytest_lee.kb._routes import field_target, is_file_cell, leading_target
+from pytest_lee.kb._routes import field_target, is_file_cell, leading_target, link_targets
 from pytest_lee.kb._text import _clean, _plain, _strip_comment, _waivers, is_planned
 from pytest_lee.kb.ids import DEFAULT_SYNTAX, IdSyntax, RefId, expand_ranges
 from pytest_lee.kb.model import ChecklistItem, Field, Route, StatCount, StatsBlock
@@ -311,10 +311,19 @@ class Walker:
             if context and not is_planned(text):
                 for ref, _, written in self.syntax.find(text, named=True):
                     self.raw_mentions.append((ref, written, here, context))
+                if "](" in text:
+                    self._links(text, here)
             if "→" in text or "->" in text or "⇒" in text:
                 self.add_arrow(text, here)
         if not in_item and self.stats_pending is not None and not _STATS.match(_plain(content)):
             self.stats_pending = None
+
+    def _links(self, text: str, line: int) -> None:
+        """A Related list's links to knowledge-base files (``- [ADR-0002](0002-x.md)``) are
+        routes: the file must exist and declare the IDs the link text names."""
+        for target, label in link_targets(text):
+            ids = tuple(ref for ref, _, _ in self.syntax.find(label))
+            self.routes.append(Route(ids, target, line, "link"))
 
     def _field(self, found: Field) -> None:
         current = self.stack[-1]
