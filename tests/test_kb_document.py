@@ -95,7 +95,7 @@ def test_the_three_checklist_shapes_with_owners_sections_and_lines():
             ],
         ),
         (
-            "Lesson 10: Cold Start Monitoring",
+            "Post-deployment verification",
             "list",
             "NM06-LESS-10",
             [
@@ -104,11 +104,11 @@ def test_the_three_checklist_shapes_with_owners_sections_and_lines():
             ],
         ),
         (
-            "Lesson 10: Cold Start Monitoring",
+            "Post-deployment verification",
             "task",
             "NM06-LESS-10",
             [
-                ("Baselines written down", 41, "Lesson 10: Cold Start Monitoring", False),
+                ("Baselines written down", 45, "Lesson 10: Cold Start Monitoring", False),
             ],
         ),
         (
@@ -116,9 +116,9 @@ def test_the_three_checklist_shapes_with_owners_sections_and_lines():
             "block",
             None,
             [
-                ("All affected files identified", 49, "Deployment", None),
-                ("Rollback procedure documented", 50, "Deployment", None),
-                ("Cold start timing logged", 53, "Monitoring", None),
+                ("All affected files identified", 53, "Deployment", None),
+                ("Rollback procedure documented", 54, "Deployment", None),
+                ("Cold start timing logged", 57, "Monitoring", None),
             ],
         ),
     ]
@@ -240,7 +240,7 @@ def test_a_parse_that_recurses_too_deep_is_the_files_problem_not_a_traceback(tmp
 def test_lines_are_the_same_whatever_the_line_endings(newline):
     text = (
         "# NM06 x\n\n## L\n**REF:** NM06-LESS-01\n**RELATED:** NM06-LESS-02\n\n"
-        "```\nDeploy:\n✅ Item one <!-- lee-kb: waive: people -->\n```\n\n- [ ] task\n"
+        "```\nDeploy checklist:\n✅ Item one <!-- lee-kb: waive: people -->\n```\n\n- [ ] task\n"
     )
 
     def seen(document):

@@ -69,12 +69,37 @@ def test_spans_in_otherwise_correct_text_are_repaired_alone() -> None:
 
 
 @pytest.mark.parametrize(
+    ("damaged", "repaired"),
+    [
+        # ” straightened to ": ─ (E2 94 80) or the circled Ⓚ (E2 93 80) — a lessons file
+        # draws boxes, it does not write circled letters
+        ('â"€â"€ box', "── box"),
+        ('â"œâ"€â"€ gateway.py', "├── gateway.py"),
+        # └ or ┓ (both box drawing): the line drawn to the right needs └'s right arm
+        ('â""â"€â"€ core.py', "└── core.py"),
+        # the invisible 0x9D was dropped: ❌ against ⁌, ⍌, ⏌ (technical symbols)
+        ("âŒ Wrong", "❌ Wrong"),
+    ],
+)
+def test_a_span_that_one_common_reading_wins_is_repaired(damaged: str, repaired: str) -> None:
+    text = "→ mixed file\n" + damaged + "\n"
+    assert all(len(d.candidates) == 1 for d in find_damage(text))
+    assert repair(text).text == "→ mixed file\n" + repaired + "\n"
+
+
+def test_a_corner_without_a_line_to_its_right_stays_ambiguous() -> None:
+    text = '→ mixed file\nend â"" \n'  # └ or ┓: nothing says which
+    (found,) = find_damage(text)
+    assert found.candidates[:2] == ("└", "┓") or set(found.candidates) >= {"└", "┓"}
+    assert not repair(text).changed
+
+
+@pytest.mark.parametrize(
     ("damaged", "expected"),
     [
-        ('â"€â"€ box', "─"),  # ” straightened to ": ─ (E2 94 80) or Ⓚ (E2 93 80)
-        ('ðŸ"´ critical', "🔴"),  # 🔴 or 📴
-        ("â†' next", "→"),  # → or ↑
-        ("âŒ Wrong", "❌ "),  # the invisible 0x9D was dropped: ❌, ⌝, ⏌ … or ⌠ (NBSP)
+        ('ðŸ"´ critical', "🔴"),  # 🔴 or 📴: two emoji, both plausible
+        ("â†' next", "→"),  # → or ↑: two arrows
+        ('âœ" done', "✓"),  # ✓ or ✔
     ],
 )
 def test_spans_several_originals_fit_are_left_alone_with_their_candidates(

@@ -40,7 +40,7 @@ LESSONS = """\
 
 **REF:** NM06-LESS-10
 
-## Synthesis
+## Synthesis: Checklist for Production Readiness
 
 ```
 Deployment:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pytest_lee.kb._checklist import BOX_CELL, item_of_line
-from pytest_lee.kb._markup import _clean, _plain, _strip_comment
+from pytest_lee.kb._checklist import BOX_CELL, MARK_SHAPES, is_checklist_title, item_of_line
+from pytest_lee.kb._markup import _clean, _plain, _strip_comment, is_planned
 
 if TYPE_CHECKING:
     from pytest_lee.kb.ids import IdSyntax, RefId
@@ -37,7 +37,9 @@ class Walker(Protocol):
         line: int,
         checked: bool | None,
     ) -> None: ...
-    def add_arrow(self, text: str, line: int) -> None: ...
+    def add_arrow(self, text: str, line: int, *, fenced: bool = False) -> None: ...
+    @property
+    def in_block(self) -> bool: ...
 
 
 __all__ = ["MARKDOWN_FENCES", "MAX_DEPTH", "PLAIN_FENCES", "scan_fence"]
@@ -58,6 +60,9 @@ def scan_fence(walker: Walker, content: str, start: int, title: str | None, mark
     label: str | None = None
     inner: list[tuple[str, int, bool]] = []  # open fences inside: (char, length, readable)
     context = walker.context
+    # a check mark is an item here only inside a checklist block: the section's, or one a
+    # label (``PR Review Checklist:``) or heading inside the fence opens
+    block = walker.in_block
     for number, text in enumerate(content.split("\n")):
         here = start + 2 + number
         if "<!--" in text:
@@ -80,30 +85,37 @@ def scan_fence(walker: Walker, content: str, start: int, title: str | None, mark
             heading = _HEADING.match(text) if text.lstrip().startswith("#") else None
             if heading:
                 label = _plain(heading.group(1) or "") or None
+                block = walker.in_block or is_checklist_title(label)
                 continue
             if text.lstrip().startswith("|"):
-                _row(walker, text, (container, title, label), here)
+                _row(walker, text, (container, title, label), here, block)
                 continue
         found = item_of_line(text)
-        if found is not None:
+        if found is not None and (block or found[0] not in MARK_SHAPES or found[2] is False):
             shape, item, checked = found
             walker.add_item((container, title, label), shape, _clean(item), here, checked)
-        elif not markdown:
-            labelled = _LABEL_LINE.match(text)
+        elif found is None and not markdown:
+            labelled = _LABEL_LINE.match(text.replace("**", "") if "**" in text else text)
             if labelled:
                 label = labelled.group(1).strip()
-        if context:
+                block = block or is_checklist_title(label)
+        if context and not is_planned(text):
             for ref, _, written in walker.syntax.find(text, named=True):
                 walker.raw_mentions.append((ref, written, here, context))
         if "→" in text or "->" in text or "⇒" in text:
-            walker.add_arrow(text, here)
+            walker.add_arrow(text, here, fenced=True)
 
 
-def _row(walker: Walker, text: str, group: tuple[int, str | None, str | None], line: int) -> None:
-    """A table row of a ```` ```markdown ```` fence: an item if a cell holds only a box."""
+def _row(
+    walker: Walker, text: str, group: tuple[int, str | None, str | None], line: int, block: bool
+) -> None:
+    """A table row of a ```` ```markdown ```` fence: an item if a cell holds only a box (a
+    check mark only in a checklist block)."""
     cells = [_plain(cell) for cell in text.strip().strip("|").split("|")]
     first = next((cell for cell in cells if cell and not BOX_CELL.match(cell)), None)
     box = next((cell for cell in cells if cell and BOX_CELL.match(cell)), None)
+    if box is not None and not block and "[" not in box:
+        return
     if first is not None and box is not None and not set(first) <= set("-: "):
         checked = not any(mark in box for mark in ("[ ]", "⬜", "☐"))
         walker.add_item(group, "table", _clean(first), line, checked)

@@ -12,6 +12,15 @@ _DIRECTIVE = re.compile(
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
+# ``- NMP01-LEE-18: Alexa integration (planned)``: the author knows it does not exist yet
+_PLANNED = re.compile(r"\((?:[^)]*\b)?(?:planned|future|not yet (?:written|created)|tbd)\b", re.I)
+
+
+def is_planned(text: str) -> bool:
+    """A related line that says its entry is planned, not written yet (no claim it exists)."""
+    return "(" in text and _PLANNED.search(text) is not None
+
+
 def _split_list(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()

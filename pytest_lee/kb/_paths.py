@@ -30,10 +30,10 @@ def markdown_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
                 if os.path.islink(file):
                     key = file.resolve()
                 else:
-                    directory, name = os.path.split(file)
+                    directory, name = os.path.split(file)  # (``.`` gives ``a.md``: directory "")
                     relative = below.get(directory)
                     if relative is None:
-                        relative = below[directory] = os.path.relpath(directory, given)
+                        relative = below[directory] = os.path.relpath(directory or ".", given)
                     key = real / relative / name
                 files.setdefault(key, file)
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-__all__ = ["field_target", "is_file_cell", "leading_target"]
+__all__ = ["field_target", "is_file_cell", "leading_target", "link_targets"]
 
 _LINK = re.compile(
     r"^\[[^\]]*\]\(\s*<?([^)>\s]+\.(?:md|markdown))(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)", re.I
@@ -47,6 +47,22 @@ def leading_target(text: str) -> tuple[str, str] | None:
     return None
 
 
+_LABELLED_LINK = re.compile(
+    r"\[([^\]]*)\]\(\s*<?([^)>\s]+\.(?:md|markdown))(?:#[^)\s]*)?>?(?:\s+\"[^\"]*\")?\s*\)", re.I
+)
+
+
+def link_targets(text: str) -> list[tuple[str, str]]:
+    """(target, link text) of every link to a markdown file in ``text`` that is a path of
+    this knowledge base (not a URL, not a placeholder)."""
+    found = []
+    for match in _LABELLED_LINK.finditer(text):
+        target = _usable(_decoded(match.group(2)))
+        if target and "://" not in target and not target.startswith("mailto:"):
+            found.append((target, match.group(1)))
+    return found
+
+
 def field_target(value: str) -> str | None:
     """The file a ``**File:**``/``**Index:**``/``**Location:**`` field names: its first
     link target, else the name it starts with."""
@@ -75,9 +91,13 @@ def is_file_cell(text: str, file_column: bool) -> str | None:
     return None
 
 
+_PLACEHOLDER = re.compile(r"[{}<>\[\]*]|\.\.\.|…")
+
+
 def _usable(target: str | None) -> str | None:
-    """``NM05/.../x.md`` is an abbreviation, not a path: no route."""
-    return None if target is None or "..." in target or "…" in target else target
+    """``NM05/.../x.md`` is an abbreviation, ``/projects/{PROJECT}/x.md``, ``<name>.md`` and
+    ``[file].md`` are placeholders: not paths, no route."""
+    return None if target is None or _PLACEHOLDER.search(target) else target
 
 
 def _decoded(target: str) -> str:

@@ -13,10 +13,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from pytest_lee.kb._checklist import BOX_CELL, item_of_line
+from pytest_lee.kb._checklist import (
+    BOX_CELL,
+    MARK_SHAPES,
+    is_checklist_title,
+    is_status_header,
+    item_of_line,
+)
 from pytest_lee.kb._fences import MARKDOWN_FENCES, PLAIN_FENCES, scan_fence
-from pytest_lee.kb._markup import _clean, _plain, _strip_comment, _waivers
-from pytest_lee.kb._routes import field_target, is_file_cell, leading_target
+from pytest_lee.kb._markup import _clean, _plain, _strip_comment, _waivers, is_planned
+from pytest_lee.kb._routes import field_target, is_file_cell, leading_target, link_targets
 from pytest_lee.kb.ids import DEFAULT_SYNTAX, IdSyntax, RefId, expand_ranges
 from pytest_lee.kb.model import ChecklistItem, Field, Route, StatCount, StatsBlock
 
@@ -27,6 +33,7 @@ if TYPE_CHECKING:
 _FIELD = re.compile(r"^\*\*([A-Za-z][A-Za-z0-9 _/-]{0,40}?):\*\*\s*(.*?)\s*$")
 _LABEL_LINE = re.compile(r"^\s*([^\s✅✔✓☑☐⬜❌#\[][^:]{0,60}):\s*$")
 _ARROW = re.compile(r"\s(?:→|->|⇒)\s")
+_QUOTED = re.compile(r"^(?:>\s?)+")
 _BOLD_LABEL = re.compile(r"^\*\*[^*\n]+\*\*:?$")
 # A heading's meaning, whatever emoji, numbering or case leads it: ``## 🔗 RELATED
 # PATTERNS``, ``### 5. See also``, ``## Cross-References (NM06)``. A section *about*
@@ -46,6 +53,8 @@ _REF_COUNT = re.compile(r"^[~≈]?\s*(\d+)\+?(?:\s|$)")
 _FILE_COLUMN = re.compile(r"file|location|route|path|target|document|where|see", re.I)
 _ROUTE_FIELDS = frozenset({"FILE", "LOCATION", "INDEX", "PATH"})
 _CONTINUED = frozenset({"RELATED", "TAGS", "KEYWORDS"})
+# fields whose IDs are recorded where the field is read (``_field``), not again
+_CITING_FIELDS = frozenset({"RELATED"}) | _ROUTE_FIELDS
 # What the walk does per token type, one dict look-up instead of a chain of comparisons;
 # every other type (paragraph_open/close, heading_close, hr, code_block, html_block,
 # blockquotes, tbody, tr_open) changes nothing the walk tracks and is skipped.
@@ -108,7 +117,9 @@ class Section:
     fields: list[Field] = field(default_factory=list)
     file_route: str | None = None
     file_line: int | None = None
+    indexed: bool = False  # a **File:**/**Location:** field names another file (an index entry)
     meaning: str | None = None  # "cross-reference", "related-topics" or None (see _meaning)
+    checklist: bool = False  # the heading says its section is a checklist (is_checklist_title)
 
 
 @dataclass
@@ -158,6 +169,11 @@ class Walker:
         self.waivers = _waivers(text) if "lee-kb:" in text else {}
         self.label: str | None = None
         self.context: str | None = None  # the meaning of the enclosing sections
+        # Under a heading that says checklist/verification/readiness (its section) or a
+        # label that does (up to the next label or heading): check-mark lines there are
+        # items; elsewhere the same marks list features, outcomes and do's.
+        self.heading_block = False
+        self.label_block = False
 
     # -- the walk -------------------------------------------------------------------
     def walk(self, tokens: list[Token]) -> None:
@@ -180,6 +196,13 @@ class Walker:
                     title = _plain(_strip_comment(content))
                     self._open_section(heading_level, title, line)
                     self.label = None
+                    # the section and its subsections, up to a heading of the same level —
+                    # but a file's title (``# NM01 Routing Verification``) names the file,
+                    # not a checklist over all its sections
+                    self.heading_block = any(
+                        sec.checklist for sec in self.stack if sec.level > 1
+                    ) or bool(self.stack[-1].checklist)
+                    self.label_block = False
                     self.stats_pending = line if _STATS.match(title) else None
                 elif in_cell and table is not None:
                     table.row.append((content, line))
@@ -189,6 +212,7 @@ class Walker:
                     self._inline(content, line, in_item > 0, list_kind)
                     if not in_item and content[:2] == "**" and _BOLD_LABEL.match(content):
                         self.label = _plain(content).rstrip(":")
+                        self.label_block = is_checklist_title(self.label)
             elif code == _CELL_OPEN:
                 in_cell += 1
             elif code == _CELL_CLOSE:
@@ -218,10 +242,16 @@ class Walker:
                 else:
                     table.in_head = code == _HEAD_OPEN
 
+    @property
+    def in_block(self) -> bool:
+        return self.heading_block or self.label_block
+
     def _open_section(self, level: int, title: str, line: int) -> None:
         while self.stack and self.stack[-1].level >= level and len(self.stack) > 1:
             self.stack.pop()
-        section = Section(level, title, line, meaning=_meaning(title))
+        section = Section(
+            level, title, line, meaning=_meaning(title), checklist=is_checklist_title(title)
+        )
         self.sections.append(section)
         self.stack.append(section)
         meanings = [s.meaning for s in self.stack if s.meaning]
@@ -249,16 +279,26 @@ class Walker:
             if "<!--" in text:
                 text = _strip_comment(text)
             found = item_of_line(text, list_kind if number == 0 else None)
+            if found is None and number == 0 and _is_label(text):
+                # ``**Verification:**``/``Success Criteria:`` opening the items below it
+                self.label_block = is_checklist_title(text)
             if found is not None:
-                shape, item, checked = found
-                self.add_item(self._group(), shape, _clean(item), here, checked)
+                # a check mark outside a checklist block lists a feature, an outcome, a do
+                if self.in_block or found[0] not in MARK_SHAPES or found[2] is False:
+                    shape, item, checked = found
+                    self.add_item(self._group(), shape, _clean(item), here, checked)
             elif text.startswith("**"):
                 match = _FIELD.match(text)
-                if match:
+                # ``- **DEC-02:** text`` names an ID, it is no field: read on as a citation
+                if match and not (context and self.syntax.parse(match.group(1)) is not None):
                     field_name = match.group(1).upper()
                     self._field(Field(field_name, _strip_comment(match.group(2)), here))
                     if not match.group(2) and _STATS.match(match.group(1) + ":"):
                         self.stats_pending = here
+                    if context and field_name not in self.declare_fields | _CITING_FIELDS:
+                        # ``**Problem:** WISD-06`` in a Related list cites WISD-06
+                        for ref, _, written in self.syntax.find(match.group(2), named=True):
+                            self.raw_mentions.append((ref, written, here, context))
                     continue
                 if _STATS.match(text):
                     self.stats_pending = here
@@ -268,16 +308,27 @@ class Walker:
                 self._continue_field(field_name, _strip_comment(text), here)
                 continue
             field_name = None
-            if context:
+            if context and not is_planned(text):
                 for ref, _, written in self.syntax.find(text, named=True):
                     self.raw_mentions.append((ref, written, here, context))
+                if "](" in text:
+                    self._links(text, here)
             if "→" in text or "->" in text or "⇒" in text:
                 self.add_arrow(text, here)
         if not in_item and self.stats_pending is not None and not _STATS.match(_plain(content)):
             self.stats_pending = None
 
+    def _links(self, text: str, line: int) -> None:
+        """A Related list's links to knowledge-base files (``- [ADR-0002](0002-x.md)``) are
+        routes: the file must exist and declare the IDs the link text names."""
+        for target, label in link_targets(text):
+            ids = tuple(ref for ref, _, _ in self.syntax.find(label))
+            self.routes.append(Route(ids, target, line, "link"))
+
     def _field(self, found: Field) -> None:
         current = self.stack[-1]
+        if found.name in ("FILE", "LOCATION") and found.value and self.name not in found.value:
+            current.indexed = True
         if found.name in _ROUTE_FIELDS and current.file_route is None:
             current.file_route = field_target(found.value)
             current.file_line = found.line if current.file_route else None
@@ -301,7 +352,11 @@ class Walker:
             for ref, _, written in self.syntax.find(text, named=True):
                 self.raw_mentions.append((ref, written, line, "related"))
 
-    def add_arrow(self, text: str, line: int) -> None:
+    def add_arrow(self, text: str, line: int, *, fenced: bool = False) -> None:
+        """An arrow line: a route (``NM06-BUG-01 → NM06-BUGS-Critical.md``) or, without a
+        target, a cross-reference. In a fence only a route naming an ID counts (``BUG-01 →
+        x.md``, ``"sentinel" → x.md (BUG-07)``): a fenced ``→ Search X.md`` is a how-to
+        or a transcript, not the index's claim."""
         parts = _ARROW.split(" " + _plain(text) + " ", maxsplit=1)
         if len(parts) != 2:
             return
@@ -316,6 +371,8 @@ class Walker:
                 ids = left_ids or tuple(ref for ref, _, _ in self.syntax.find(rest))
                 targets.append((target, ids))
         for target, ids in targets:
+            if fenced and not ids:
+                continue  # a fenced ``→ Search X.md`` names no ID: a how-to, not a route
             self.routes.append(Route(ids, target, line))
         if not targets and self.context is None:
             # a cross-reference line outside a cross-reference section is still a claim
@@ -338,7 +395,10 @@ class Walker:
             if not text:
                 continue
             if first is not None and item_line is None and BOX_CELL.match(text):
-                item_line, checked = line, not any(box in text for box in ("[ ]", "⬜", "☐"))
+                header = table.header[column] if column < len(table.header) else ""
+                if self.in_block or is_status_header(header) or _is_box(text):
+                    item_line = line
+                    checked = not any(box in text for box in ("[ ]", "⬜", "☐"))
                 continue
             if ".md" not in text.lower():
                 continue
@@ -347,7 +407,8 @@ class Walker:
             if target is not None:
                 ids = tuple(ref for ref, _, _ in self.syntax.find(cells[0][0])) if column else ()
                 self.routes.append(Route(ids, target, line, "table"))
-        if first is not None and item_line is not None:
+        if first is not None and item_line is not None and not any("❌" in t for t, _ in cells):
+            # (a row with a ❌ beside the ✅ compares options: its marks are verdicts)
             self.add_item(self._group(), "table", _clean(first), item_line, checked)
 
     def _stat_line(self, content: str, line: int) -> None:
@@ -401,6 +462,8 @@ class Walker:
         if self._lines is None:
             self._lines = self.text.split("\n")
         last = self._lines[end - 1].strip() if end - 1 < len(self._lines) else ""
+        if last[:1] == ">":  # a fence inside a blockquote closes with ``> ```''
+            last = _QUOTED.sub("", last).strip()
         marker = token.markup
         closed = (
             end - 1 > first
@@ -425,6 +488,17 @@ class Walker:
         pending.items.append(
             ChecklistItem(text, line, shape, checked, section, self.waivers.get(line))
         )
+
+
+def _is_box(cell: str) -> bool:
+    """A box (``[ ]``, ``[x]``, ``⬜``, ``☐``): a task cell wherever its table stands."""
+    return "[" in cell or "⬜" in cell or "☐" in cell
+
+
+def _is_label(text: str) -> bool:
+    """``**Verification:**``, ``Success Criteria:``: a short line ending with a colon."""
+    stripped = text.strip().rstrip("*").rstrip()
+    return stripped.endswith(":") and len(stripped) <= 80
 
 
 def _meaning(title: str) -> str | None:

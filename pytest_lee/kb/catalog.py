@@ -80,6 +80,12 @@ RULES: tuple[Rule, ...] = (
         "a lee_ref mark names an ID or item the knowledge base does not have",
     ),
     Rule(
+        "ref-ambiguous",
+        "ref_ambiguous",
+        "error",
+        "a lee_ref mark names a file stem several files share; name the file (sig/README.md)",
+    ),
+    Rule(
         "waiver-unknown",
         "waiver_unknown",
         "error",

@@ -91,6 +91,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # `lee-kb lint | head`
         return 0
+    except Exception as error:  # a bug of ours: one line and exit 2, never "1 = findings"
+        print(
+            f"lee-kb {args.command}: internal error: {type(error).__name__}: {error} "
+            "(please report it with the command line)",
+            file=sys.stderr,
+        )
+        return 2
 
 
 def run_lint(args: argparse.Namespace) -> int:

@@ -9,6 +9,11 @@ max_file_mb = 5                      # larger files are reported, not parsed
 severity = { stats-mismatch = "error", ref-unenforced = "off" }
 id_pattern = '^[A-Z]+-\\d{3}$'      # what a valid ID looks like (default: every SIMA generation)
 declare_fields = ["REF", "REF-ID"]   # bold fields whose value declares the entry's ID (default)
+id_from = ["field", "filename", "heading"]   # where an entry's ID is declared (default: all three)
+filename_id = '^(?P<id>[A-Z]+-\\d+)'   # how an ID is read from a file name (default)...
+filename_id_format = "{id}"          # ...and written: "ADR-{number}" with '^(?P<number>\\d{4})-'
+templates = ["**/*template*", "**/*Template*"]   # files where placeholder IDs are expected
+enforce_rules = false                # true: "[X] Never …" / "[OK] …" rules need tests like items
 
 [[tool.lee.kb.waiver]]               # an item (or, without items, a lesson) no test can enforce
 ref = "NM06-LESS-09"
@@ -36,6 +41,10 @@ __all__ = ["KEYS", "SEVERITIES", "KbConfig", "Waiver", "find_pyproject", "load_k
 
 SEVERITIES = ("error", "warning", "info", "off")
 DECLARE_FIELDS = ("REF", "REF-ID")
+ID_SOURCES = ("field", "filename", "heading")
+FILENAME_ID = r"^(?P<id>[A-Z]+-\d+)"
+FILENAME_ID_FORMAT = "{id}"
+TEMPLATES = ("**/*template*", "**/*Template*")
 _KB = "tool.lee.kb"
 _WAIVER = "tool.lee.kb.waiver"
 # Each key of [tool.lee.kb] declared once: this parser and docs/configuration.md read it
@@ -106,6 +115,48 @@ KEYS: tuple[Key, ...] = (
         "The bold fields that declare an entry's ID (`**REF:** NM06-LESS-09`).",
     ),
     Key(
+        _KB,
+        "id_from",
+        "strings",
+        ID_SOURCES,
+        "Where an entry's ID is declared: a REF field, a file name that is an ID, a first "
+        "heading that is the file name or an ID. When they disagree the field wins, then the "
+        "heading, then the file name, and the disagreement is a `ref-format` finding.",
+        type='list of "field", "filename", "heading"',
+    ),
+    Key(
+        _KB,
+        "filename_id",
+        "pattern",
+        FILENAME_ID,
+        "How an ID is read from a file name: a regular expression with named groups "
+        "(`'^(?P<number>\\d{4})-'` for ADRs named `0001-use-x.md`).",
+        type="string (regular expression)",
+    ),
+    Key(
+        _KB,
+        "filename_id_format",
+        "string",
+        FILENAME_ID_FORMAT,
+        'How the groups of `filename_id` are written as an ID (`"ADR-{number}"`).',
+    ),
+    Key(
+        _KB,
+        "templates",
+        "strings",
+        TEMPLATES,
+        "Globs of template files, where placeholder IDs (`DEC-XX`, `KEP-NNNN`) are expected.",
+        type="list of globs",
+    ),
+    Key(
+        _KB,
+        "enforce_rules",
+        "boolean",
+        False,
+        "`true`: `[X] Never …` / `[OK] …` rules must be enforced by tests like checklist items "
+        "(otherwise they are reported as rules).",
+    ),
+    Key(
         _WAIVER,
         "ref",
         "string",
@@ -164,6 +215,13 @@ class KbConfig:
     max_bytes: int = DEFAULT_MAX_BYTES
     id_pattern: str | None = None  # None: the built-in SIMA forms (``pytest_lee.kb.ids``)
     declare_fields: tuple[str, ...] = DECLARE_FIELDS
+    id_from: tuple[str, ...] = (
+        ID_SOURCES  # where an ID is declared; the field wins, then the heading
+    )
+    filename_id: str = FILENAME_ID  # an ID read from a file name: named groups...
+    filename_id_format: str = FILENAME_ID_FORMAT  # ...formatted (``ADR-{number}``)
+    templates: tuple[str, ...] = TEMPLATES  # globs of files where placeholder IDs are expected
+    enforce_rules: bool = False  # ``[X] Never …`` rules need a test like checklist items
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -221,7 +279,51 @@ def load_kb_config(start: Path, *, known_rules: tuple[str, ...] | None = None) -
                 f"{key}.declare_fields",
             )
         ),
+        **_conventions(pyproject, raw, read, key),
     )
+
+
+def _conventions(
+    pyproject: Path, raw: dict[str, Any], read: TableReader, key: str
+) -> dict[str, Any]:
+    """The keys that say how this knowledge base declares IDs (issue 29's conventions)."""
+    id_from = read.strings(raw.get("id_from", list(ID_SOURCES)), f"{key}.id_from")
+    for source in id_from:
+        if source not in ID_SOURCES:
+            raise LeeConfigError(
+                f"{pyproject}: {key}.id_from: unknown source {source!r}{closest(source, ID_SOURCES)}; "
+                f"expected some of {', '.join(ID_SOURCES)}"
+            )
+    filename_id = _pattern(pyproject, raw.get("filename_id", FILENAME_ID), f"{key}.filename_id")
+    assert filename_id is not None
+    groups = set(re.compile(filename_id).groupindex)
+    if not groups:
+        raise LeeConfigError(
+            f"{pyproject}: {key}.filename_id: name the ID's parts with groups, e.g. "
+            f"'^(?P<number>\\d{{4}})-', got {filename_id!r}"
+        )
+    fmt = raw.get("filename_id_format", FILENAME_ID_FORMAT)
+    try:
+        if not isinstance(fmt, str):
+            raise TypeError
+        fmt.format(**{name: "0" for name in groups})
+    except (KeyError, IndexError, ValueError, TypeError):
+        raise LeeConfigError(
+            f"{pyproject}: {key}.filename_id_format: expected a format naming the groups of "
+            f"filename_id ({', '.join('{' + g + '}' for g in sorted(groups))}), got {fmt!r}"
+        ) from None
+    enforce_rules = raw.get("enforce_rules", False)
+    if not isinstance(enforce_rules, bool):
+        raise LeeConfigError(
+            f"{pyproject}: {key}.enforce_rules: expected true or false, got {enforce_rules!r}"
+        )
+    return {
+        "id_from": id_from,
+        "filename_id": filename_id,
+        "filename_id_format": fmt,
+        "templates": read.strings(raw.get("templates", list(TEMPLATES)), f"{key}.templates"),
+        "enforce_rules": enforce_rules,
+    }
 
 
 def _pattern(pyproject: Path, value: Any, key: str) -> str | None:

@@ -55,6 +55,7 @@ class Claim:
     test: TestRef
     owner: str | None
     problem: str | None = None
+    rule: str = "test-unknown-ref"  # or ``ref-ambiguous``: a stem that several files share
 
 
 @dataclass
@@ -84,13 +85,38 @@ class Context:
             for pattern in self.config.external
         )
 
+    def file_owner(self, document: Document) -> str:
+        """The name tests give a checklist outside any entry: the file's stem, or — when
+        several files share it (``README``) — its path (``sig/README.md``)."""
+        stem = document.stem
+        return stem if len(self.stems.get(stem, ())) <= 1 else document.display
+
+    def ambiguous_stem(self, name: str) -> list[Document]:
+        """The files a bare stem names when it names several (else [])."""
+        found = self.stems.get(name.strip(), [])
+        return found if len(found) > 1 else []
+
     def resolve_owner(
         self, name: str, context_family: str | None = None
     ) -> tuple[str | None, str | None]:
-        """An ID or file stem a test or waiver names → (owner key, problem)."""
+        """An ID, a file stem or a file path a test or waiver names → (owner key, problem)."""
         name = name.strip()
         if name in self.stems:
-            return name, None
+            files = self.stems[name]
+            if len(files) == 1:
+                return name, None
+            return None, _ambiguous(name, files)
+        if name.lower().endswith((".md", ".markdown")) or "/" in name:
+            wanted = name.removeprefix("./")
+            files = [
+                d for d in self.documents if d.display == wanted or d.display.endswith("/" + wanted)
+            ]
+            if len(files) == 1:
+                return self.file_owner(files[0]), None
+            if files:
+                return None, _ambiguous(name, files)
+            hint = _suggest(wanted, [d.display for d in self.documents])
+            return None, f"'{name}', which is no file of the knowledge base{hint}"
         ref = parse_id(name)
         if ref is None:
             hint = _suggest(name, [*self.entries, *self.stems])
@@ -133,6 +159,7 @@ def build_context(
     declarations = []
     for document in documents:
         context.stems.setdefault(document.stem, []).append(document)
+    for document in documents:
         for entry in document.entries:
             if not entry.valid:  # a placeholder declares nothing (ref-format reports it)
                 continue
@@ -140,7 +167,7 @@ def build_context(
                 declarations.append(Declaration(ref, document.display, entry.line, alias))
                 context.entries.setdefault(ref.full, []).append((document, entry))
         for checklist in document.checklists:
-            owner = checklist.owner or document.stem
+            owner = checklist.owner or context.file_owner(document)
             for item in checklist.items:
                 context.owners.setdefault(owner, []).append(ItemRef(owner, item, document))
     context.ids = IdIndex.build(declarations)
@@ -152,7 +179,8 @@ def build_context(
 def _claims(context: Context) -> None:
     for test in context.tests.refs:
         owner, problem = context.resolve_owner(test.ref)
-        context.claims.append(Claim(test, owner, problem))
+        rule = "ref-ambiguous" if problem and _is_ambiguous_name(context, test.ref) else None
+        context.claims.append(Claim(test, owner, problem, rule or "test-unknown-ref"))
         if owner is None:
             continue
         context.enforced.setdefault(owner, []).append(test)
@@ -164,6 +192,17 @@ def _claims(context: Context) -> None:
                 context.enforced.setdefault((owner, key), []).append(test)
             else:
                 context.item_problems.append((test, _unknown_item(name, owner, items)))
+
+
+def _is_ambiguous_name(context: Context, name: str) -> bool:
+    name = name.strip()
+    if context.ambiguous_stem(name):
+        return True
+    wanted = name.removeprefix("./")
+    if not (wanted.lower().endswith((".md", ".markdown")) or "/" in wanted):
+        return False
+    hits = [d for d in context.documents if d.display == wanted or d.display.endswith("/" + wanted)]
+    return len(hits) > 1
 
 
 def _waivers(context: Context) -> None:
@@ -202,6 +241,16 @@ def _unknown_item(name: str, owner: str, items: Iterable[ItemRef]) -> str:
     close = difflib.get_close_matches(normalise(name), list(texts), n=1, cutoff=0.5)
     hint = f"; did you mean '{texts[close[0]]}'?" if close else ""
     return f"names item '{name}', which no checklist of {owner} has{hint}"
+
+
+def _ambiguous(name: str, files: list[Document]) -> str:
+    shown = ", ".join(sorted(d.display for d in files)[:5])
+    more = f" and {len(files) - 5} more" if len(files) > 5 else ""
+    example = sorted(d.display for d in files)[0]
+    return (
+        f"'{name}', which {len(files)} files share ({shown}{more}); "
+        f"name the file: lee_ref({example!r}, …)"
+    )
 
 
 def _suggest(name: str, known: list[str]) -> str:

@@ -70,8 +70,14 @@ DEFAULT_DECLARE_FIELDS = frozenset(DECLARE_FIELDS)  # [tool.lee.kb] declare_fiel
 # ``# LESS-09: Title``, ``### ❌ AP-01: …``, ``### 1. DEC-04: …``, ``### ARCH-01 to ARCH-06: …``,
 # ``## LESS-34-38-42: …``: the ID(s) a heading starts with, before its colon.
 _ID_HEADING = re.compile(
-    r"^[^\w\s]*\s*(?:\d{1,3}[.)]\s+)?([A-Z][\w-]*?(?:\s*(?:to|through|thru|–|—)\s*[A-Z][\w-]*?)?)\s*:"
+    r"^[^\w\s]*\s*(?:\d{1,3}[.)]\s+)?([A-Z][\w-]*?(?:\s*(?:to|through|thru|–|—)\s*[A-Z][\w-]*?)?)"
+    r"\s*(?::|$|\s[-–—]\s)"
 )
+# The first token of a field or heading that tries to be an ID (``NM06-LESS-XX``,
+# ``DEC-##``, ``LESS-[NEW]``, ``KEP-NNNN``) — ``Shared knowledge`` does not try.
+_ID_ATTEMPT = re.compile(r"^[\[{<]?[A-Z0-9][\w\[\]{}<>#]*(?:-[\w\[\]{}<>#]+)+$")
+_PLACEHOLDER = re.compile(r"X{2,}|N{2,}|#|\[|\{|<|NEW\b|TBD|TODO")
+_TITLE_TOKEN = re.compile(r"^[^\w\s\[{<]*\s*(?:\d{1,3}[.)]\s+)?([^\s:]+)")
 # A declaring field naming several IDs cites them (``**REF:** BUG-01, LESS-08``) unless
 # it says they are one entry (``NM06-LESS-27 (combined with LESS-39)``).
 _RANGE_WORD = re.compile(r"\s(?:to|through|thru|–|—)\s")  # ``ARCH-01 to ARCH-06``
@@ -195,7 +201,8 @@ def _assemble(
     damage, symbols, text = found
     routed_refs: list[tuple[RefId, str, int, str]] = []
     file_routes: list[Route] = []
-    entries = _restated(_entries(walker, routed_refs, file_routes), walker.name)
+    conflicts: list[tuple[int, str]] = []
+    entries = _restated(_entries(walker, routed_refs, file_routes, conflicts), walker.name)
     by_start = sorted(entries, key=lambda e: e.heading_line or e.line)
     starts = [e.heading_line or e.line for e in by_start]
     parents = _parents(by_start, starts)
@@ -244,6 +251,7 @@ def _assemble(
         stats=tuple(stats),
         directives=directives,
         unclosed_fences=tuple(walker.unclosed),
+        conflicts=tuple(conflicts),
     )
 
 
@@ -294,25 +302,38 @@ def _entries(
     walker: Walker,
     routed_refs: list[tuple[RefId, str, int, str]],
     routes: list[Route],
+    conflicts: list[tuple[int, str]],
 ) -> list[Entry]:
-    """Every entry the sections declare. An entry's ID field declares; a field naming
-    several IDs cites them (they go to ``routed_refs``, where they must resolve); a heading
-    with a ``**File:**``/``**Location:**``/``**Index:**`` field routes (to ``routes``)."""
+    """Every entry the sections declare, by the conventions ``walker.syntax.id_from`` names:
+    an ID field (it wins), a title heading (the file's first heading, the one after a
+    heading that is the file's name, or any H1 that starts with an ID), the file name. A
+    field naming several IDs cites them (they go to ``routed_refs``); a heading with a
+    ``**File:**``/``**Location:**`` field is an index entry and routes (to ``routes``);
+    where the conventions disagree, ``conflicts`` says so."""
     entries: list[Entry] = []
     family = walker.family
+    sources = walker.syntax.id_from
     ends = _section_ends(walker.sections, walker.line_count)
-    for section, end in zip(walker.sections, ends):
+    titles = _title_sections(walker)
+    for position, (section, end) in enumerate(zip(walker.sections, ends)):
         ids, is_range = _heading_ids(walker, section)
-        declaring = [f for f in section.fields if f.name in walker.declare_fields and f.value]
+        declaring = [
+            f
+            for f in section.fields
+            if "field" in sources
+            and f.name in walker.declare_fields
+            and f.value
+            and _ID_ATTEMPT.match(_HEAD_END.split(f.value.strip(), maxsplit=1)[0].strip("`*"))
+        ]
         target = section.file_route
         if target and target.rsplit("/", 1)[-1] == walker.name:
             target = None  # the file naming itself (a footer's ``**File:**``) routes nowhere
         if target:
             line = section.file_line or section.line or 1
             routes.append(Route(tuple(ids), target, line, "file" if ids else "field", is_range))
-        if target and ids:
-            # a routed heading (``### ❌ AP-01: …`` + ``**Location:** x.md``): its REF
-            # lists related IDs, it declares nothing here
+        if ids and (target or section.indexed):
+            # an index entry (``### ❌ AP-01: …`` + ``**Location:** x.md``): its REF lists
+            # related IDs, it declares nothing here
             routed_refs += [
                 (ref, written, f.line, "ref")
                 for f in declaring
@@ -341,14 +362,99 @@ def _entries(
                     alias_ids,
                 )
             )
-        if ids and not is_range and not target and (not declaring or cited):
+        # an entry's heading: the file's title, an H1, or a heading whose section has
+        # sections of its own (``## FLOW-02: …`` with Summary/Related) — an index's or a
+        # summary's ``### AP-08: Threading Locks`` with a few lines under it is neither
+        titled = "heading" in sources and (
+            position in titles or section.level == 1 or _has_subsections(walker.sections, position)
+        )
+        if not titled:
+            continue
+        if ids and not is_range and (not declaring or cited):
             head = ids[0].with_family(ids[0].family or family)
             aliases_h = tuple(i.with_family(i.family or head.family) for i in ids[1:])
             written = _heading_written(section.title or "")
             entries.append(
                 _entry(walker, section, (head, written, True), (section.line or 1, end), aliases_h)
             )
+        elif ids and declaring and not cited and entries and entries[-1].valid:
+            if ids[0].short != entries[-1].ref.short:
+                conflicts.append(
+                    (
+                        section.line or 1,
+                        f"the heading says {ids[0].full} but the ID field declares "
+                        f"{entries[-1].written} (the field wins); make them agree",
+                    )
+                )
+        elif not ids and not declaring and position in titles:
+            token = _TITLE_TOKEN.match(section.title or "")
+            written = token.group(1) if token else ""
+            if _ID_ATTEMPT.match(written) and _PLACEHOLDER.search(written):
+                # ``# KEP-NNNN: Title``: a placeholder where the ID goes (ref-format)
+                entries.append(
+                    _entry(
+                        walker,
+                        section,
+                        (RefId(None, written, ""), written, False),
+                        (section.line or 1, end),
+                        (),
+                    )
+                )
+    _filename_entry(walker, entries, ends, conflicts)
     return entries
+
+
+def _has_subsections(sections: list[Section], position: int) -> bool:
+    following = sections[position + 1] if position + 1 < len(sections) else None
+    return following is not None and following.level > sections[position].level
+
+
+def _title_sections(walker: Walker) -> set[int]:
+    """Positions of the sections whose heading may declare the file's entry: the first
+    heading, and the next one when the first is only the file's name (``# LESS-09.md``,
+    ``# File: DEC-02.md``)."""
+    sections = walker.sections
+    if len(sections) < 2:
+        return set()
+    first = (sections[1].title or "").removeprefix("File:").strip()
+    if len(sections) > 2 and first in (walker.name, walker.name.rsplit(".", 1)[0]):
+        return {1, 2}
+    return {1}
+
+
+def _filename_entry(
+    walker: Walker, entries: list[Entry], ends: list[int], conflicts: list[tuple[int, str]]
+) -> None:
+    """A file whose name is an ID (``AP-05-Flat-File-Structure.md``, ``0001-use-x.md``)
+    declares it when nothing in the file does; when the file declares other IDs, the name
+    disagrees with them (a finding: the field or heading wins)."""
+    written = walker.syntax.from_filename(walker.name)
+    if written is None:
+        return
+    ref = walker.syntax.parse(written)
+    if ref is None:
+        return
+    ref = ref.with_family(ref.family or walker.family)
+    valid = [e for e in entries if e.valid]
+    keys = {k for e in valid for k in (e.ref.short, *(a.short for a in e.aliases))}
+    if ref.short in keys:
+        return
+    if valid:
+        first = valid[0]
+        conflicts.append(
+            (
+                first.line,
+                f"the file name says {written} but the file declares {first.written} "
+                f"(the {'field' if first.line != first.heading_line else 'heading'} wins); "
+                "rename the file or fix the ID",
+            )
+        )
+        return
+    if any(not e.valid for e in entries):
+        return  # a placeholder heading or field: ref-format says what to write
+    section = walker.sections[1] if len(walker.sections) > 1 else walker.sections[0]
+    line = section.line or 1
+    entries.append(_entry(walker, section, (ref, written, True), (line, walker.line_count), ()))
 
 
 def _restated(entries: list[Entry], name: str) -> list[Entry]:
@@ -366,6 +472,9 @@ def _restated(entries: list[Entry], name: str) -> list[Entry]:
             and (
                 entry.ref.short in name
                 or (earlier.line == earlier.heading_line and entry.line - earlier.line <= 5)
+                # no other entry between, and not the opening line of a section of its
+                # own: the same entry's footer (``**REF-ID:** E2E-01`` again at the end)
+                or (kept[-1].key == entry.key and entry.line - (entry.heading_line or 0) > 3)
             )
         ):
             continue

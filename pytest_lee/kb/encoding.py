@@ -157,7 +157,8 @@ def _whole(text: str) -> tuple[str, str] | None:
             original = raw.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if original != text and _acceptable(set(original) - set(text)):
+        new = set(original) - set(text)
+        if original != text and _acceptable(new) and all(_plausible(ch) for ch in new):
             fits.append((name, original))
     if len({original for _, original in fits}) != 1:
         return None  # no exact reversal, or two code pages disagree: not "one way throughout"
@@ -170,6 +171,19 @@ def _acceptable(decoded: str | set[str]) -> bool:
         unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\t\n\r\f"
         for ch in decoded
     )
+
+
+_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC", "MICRO")
+
+
+def _plausible(ch: str) -> bool:
+    """A character a lessons file plausibly held before it was damaged: a symbol, a
+    punctuation mark, an emoji, a space, a Latin, Greek or Cyrillic letter. An ideograph decoded out of
+    ``é——`` (``闗``) is what reading ordinary accented text as damage would invent."""
+    category = unicodedata.category(ch)
+    if category[0] in "PSZN" or ch in "\t\n\r\ufe0f" or ord(ch) >= 0x1F000:
+        return True
+    return category[0] == "L" and unicodedata.name(ch, "").startswith(_SCRIPTS)
 
 
 def _sequence_length(lead: int) -> int:
@@ -213,6 +227,8 @@ def _span_at(page: _Codepage, text: str, start: int, matched: str, exact: bool) 
             return None
         if need == 1 and not exact and not _two_char_mojibake(page, matched[:2], found[0]):
             return None
+        if not exact and not symbol_lead and not all(_plausible(c) for c in found):
+            return None  # ``é——`` is text; read as damage it would be ``闗``
         return _Span(start, start + 1 + need, found, page.name)
     if page.name != WINDOWS_1252 or len(conts) != need - 1:
         return None
@@ -277,6 +293,46 @@ def _plausibility(candidate: str) -> int:
     return 2
 
 
+def _rare(candidate: str) -> bool:
+    """Neither what lessons are full of nor in the ranges they draw from: ``Ⓚ``, ``ⓜ``
+    (circled letters), ``⁌``, ``⏌`` (technical symbols)."""
+    if candidate[0] in _COMMON:
+        return False
+    code = ord(candidate[0])
+    return not any(low <= code <= high for low, high in _LIKELY)
+
+
+# A corner followed by a horizontal line has an arm to the right: ``└──`` (never ``┓──``).
+_RIGHT_ARM = frozenset("└┌├┬┴┼╰╭")
+_HORIZONTAL = ("─", 'â"€', "â”€")
+
+
+def _decided(text: str, spans: list[_Span]) -> list[_Span]:
+    """Ambiguous spans that one reading wins for sure become repairable: the only common
+    candidate against rare ones (a straightened quote in ``â"€`` leaves ``─`` or the
+    circled ``Ⓚ``; a dropped byte in ``âŒ`` leaves ``❌`` or ``⏌``), and a box corner
+    that the line drawn after it fixes (``└──``, not ``┓──``). Arrows (``→``/``↑``),
+    checks (``✓``/``✔``) and emoji pairs stay ambiguous: both readings are common."""
+    decided = []
+    for span in spans:
+        candidates = span.candidates
+        if len(candidates) > 1:
+            common = [c for c in candidates if not _rare(c)]
+            if len(common) == 1 and common[0][0] in _COMMON:
+                candidates = (common[0],)
+            elif text.startswith(_HORIZONTAL, span.end):
+                corners = [c for c in common if c[0] in _RIGHT_ARM]
+                boxes = [c for c in common if 0x2500 <= ord(c[0]) <= 0x257F]
+                if len(corners) == 1 and len(boxes) == len(common):
+                    candidates = (corners[0],)
+        decided.append(
+            span
+            if candidates is span.candidates
+            else _Span(span.start, span.end, candidates, span.encoding)
+        )
+    return decided
+
+
 def _ordered(found: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     unique = list(dict.fromkeys(found))
     return tuple(sorted(unique, key=_plausibility))
@@ -328,7 +384,7 @@ def _spans(text: str) -> tuple[str | None, list[_Span]]:
     whole = whole_file_encoding(text)
     if whole is not None:
         return whole, _scan(text, (whole,), exact=True)
-    return None, _with_selectors(text, _scan(text, (WINDOWS_1252, MAC_ROMAN)))
+    return None, _decided(text, _with_selectors(text, _scan(text, (WINDOWS_1252, MAC_ROMAN))))
 
 
 # The emoji variation selector U+FE0F is EF B8 8F: read as Windows-1252 it is ``ï¸`` and an

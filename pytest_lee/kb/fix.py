@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from pytest_lee._atomic import write_atomic
+from pytest_lee._atomic import atomic_path
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.kb._paths import markdown_files
 
@@ -61,7 +61,8 @@ class FileResult:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Repair every file; 0 done, 1 with ``--check`` when something would change, 2 on bad input."""
+    """Repair every file; 0 nothing to repair, 1 repaired (``--check``: would repair), 2 on
+    bad input (it wins)."""
     out: TextIO = getattr(args, "stdout", None) or sys.stdout
     err: TextIO = getattr(args, "stderr", None) or sys.stderr
     try:
@@ -85,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     print(_summary(results, check=args.check), file=out)
     if missing or any(r.problem for r in results):
         return 2
-    return 1 if args.check and any(r.changes for r in results) else 0
+    # 1: something was repaired (or, with --check, would be) — as lint's 1 says "findings"
+    return 1 if any(r.changes and (args.check or r.written) for r in results) else 0
 
 
 def fix_file(path: Path, display: str | None = None, *, write: bool = True) -> FileResult:
@@ -132,12 +134,28 @@ def fix_file(path: Path, display: str | None = None, *, write: bool = True) -> F
         )
     try:
         # Through a symlink, repair the file it points to; replacing the link would cut it.
-        write_atomic(path.resolve(), result.text.encode("utf-8"), mode=stat.S_IMODE(info.st_mode))
+        _write_keeping_owner(path.resolve(), result.text.encode("utf-8"), info)
     except OSError as error:
         return _replace(
             base, problem=f"cannot write: {error.strerror or error}; file left as it was"
         )
     return _replace(base, diff=diff, written=True)
+
+
+def _write_keeping_owner(path: Path, data: bytes, before: os.stat_result) -> None:
+    """Write atomically; the new file gets the old one's mode, and its owner and group —
+    run as root, a plain rename would leave every repaired file owned by root."""
+    with atomic_path(path, mode=stat.S_IMODE(before.st_mode)) as temporary:
+        with open(temporary, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        now = os.stat(temporary)
+        if (now.st_uid, now.st_gid) != (before.st_uid, before.st_gid):
+            try:
+                os.chown(temporary, before.st_uid, before.st_gid)
+            except PermissionError:  # not root: the file becomes ours, as any editor makes it
+                pass
 
 
 def _replace(result: FileResult, **changes: object) -> FileResult:

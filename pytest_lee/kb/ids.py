@@ -37,7 +37,8 @@ __all__ = [
 # ``LANG-PY``, ``SUGA-ISP-LAM``); a number is two or three digits, and a combined mention
 # (``LESS-34-38-42``) names several.
 _FAM = r"[A-Z]{2,4}\d{2}[A-Z]?"
-_KIND = r"[A-Z]{2,}(?:-[A-Z]{2,}){0,3}"
+# (``E2E``: a digit between letters is part of a kind; ``NM06`` stays a family)
+_KIND = r"(?:[A-Z]{2,}|[A-Z]\d[A-Z]+)(?:-[A-Z]{2,}){0,3}"
 # (``(?=[A-Z])`` first: most positions of prose fail there, twice as fast as the lookbehind)
 _MENTION = re.compile(
     rf"(?=[A-Z])(?<![A-Za-z0-9-])(?:({_FAM})-)?({_KIND})-(\d{{2,3}}(?:-\d{{2,3}})*)(?![A-Za-z0-9])"
@@ -151,10 +152,29 @@ class IdSyntax:
     text — with a configured pattern, its matches (so an unseen convention is found too)."""
 
     pattern: str | None = None
+    # where a file declares its entry's ID (``[tool.lee.kb] id_from``), and how an ID is
+    # read from a file name (``filename_id``, named groups) and written (``filename_id_format``)
+    id_from: tuple[str, ...] = ("field", "filename", "heading")
+    filename_id: str = r"^(?P<id>[A-Z]+-\d+)"
+    filename_id_format: str = "{id}"
 
     @property
     def compiled(self) -> re.Pattern[str]:
         return _compiled(self.pattern)
+
+    def from_filename(self, name: str) -> str | None:
+        """The ID a file name gives (``AP-05-Flat-File-Structure.md`` → ``AP-05``;
+        ``0001-use-x.md`` → ``ADR-0001`` with ``filename_id_format = "ADR-{number}"``)."""
+        if "filename" not in self.id_from:
+            return None
+        match = _compiled(self.filename_id).search(name)
+        if match is None:
+            return None
+        try:
+            written = self.filename_id_format.format(**match.groupdict(default=""))
+        except (KeyError, IndexError, ValueError):
+            return None
+        return written if self.parse(written) is not None else None
 
     def valid(self, text: str) -> bool:
         return self.compiled.fullmatch(text) is not None
@@ -258,6 +278,9 @@ class IdIndex:
     families_by_kind: dict[str, set[str]] = field(default_factory=dict)
     kind_counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, family) → IDs
     tails: dict[str, list[str]] = field(default_factory=dict)  # "PY-05" → ["LANG-PY-05"]
+    lettered: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # "AWS-LESS-10" → ["AWS06-LESS-10"]
 
     @classmethod
     def build(cls, declarations: Iterable[Declaration]) -> IdIndex:
@@ -273,6 +296,9 @@ class IdIndex:
             self.families_by_kind.setdefault(ref.kind, set()).add(ref.family)
             key = (ref.kind, ref.family)
             self.kind_counts[key] = self.kind_counts.get(key, 0) + 1
+        if ref.family and ref.number:  # AWS06-LESS-10 is also written AWS-LESS-10
+            letters = ref.family.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").rstrip("0123456789")
+            self.lettered.setdefault(f"{letters}-{ref.short}", []).append(ref.full)
         if "-" in ref.kind and ref.number:  # LANG-PY-05 is also written PY-05
             tail = f"{ref.kind.rsplit('-', 1)[1]}-{ref.number}"
             self.tails.setdefault(tail, []).append(ref.full)
@@ -310,6 +336,9 @@ class IdIndex:
             if home is not None:
                 return Resolution(written, home, True)
             return Resolution(written, None, False, candidates)
+        lettered = sorted(set(self.lettered.get(ref.short, ())))
+        if len(lettered) == 1:
+            return Resolution(written, lettered[0], True)
         tails = sorted(set(self.tails.get(ref.short, ())))
         if len(tails) == 1:  # PY-05 for LANG-PY-05: the kind's last part names it
             return Resolution(written, tails[0], True)

@@ -67,7 +67,16 @@ def load_documents(
     files: Sequence[Path], base: Path, max_bytes: int, config: KbConfig | None = None
 ) -> list[Document]:
     """Read and parse each file, with the configuration's ID syntax and declaring fields."""
-    syntax = IdSyntax(config.id_pattern if config else None)
+    syntax = (
+        IdSyntax(
+            config.id_pattern,
+            config.id_from,
+            config.filename_id,
+            config.filename_id_format,
+        )
+        if config
+        else IdSyntax()
+    )
     fields = frozenset(config.declare_fields if config else DECLARE_FIELDS)
     with _collector_paused():
         return [
@@ -170,6 +179,8 @@ def _summary(context: Context) -> Summary:
     items = enforced = waived = 0
     for owner, refs in context.owners.items():
         for ref in refs:
+            if ref.item.shape == "rule" and not context.config.enforce_rules:
+                continue  # rules are counted as items only with [tool.lee.kb] enforce_rules
             items += 1
             key = (owner, normalise(ref.item.text))
             if key in context.enforced:

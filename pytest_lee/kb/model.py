@@ -184,6 +184,9 @@ class Document:
     directives: tuple[Directive, ...] = ()
     unclosed_fences: tuple[int, ...] = ()
     problem: str | None = None
+    conflicts: tuple[
+        tuple[int, str], ...
+    ] = ()  # (line, why): the file name, heading and field disagree
 
     @property
     def stem(self) -> str:

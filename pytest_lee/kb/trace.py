@@ -125,8 +125,10 @@ def build_matrix(context: Context, junit: JUnitReport | None = None) -> Matrix:
                 )
             )
         for checklist in document.checklists:
-            owner = checklist.owner or document.stem
+            owner = checklist.owner or context.file_owner(document)
             for item in checklist.items:
+                if item.shape == "rule" and not context.config.enforce_rules:
+                    continue  # ``[X] Never …``: a rule, a row only with enforce_rules
                 key = (owner, normalise(item.text))
                 tests = _links(context.enforced.get(key, ()), junit)
                 found.append(

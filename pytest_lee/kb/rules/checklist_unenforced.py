@@ -15,8 +15,11 @@ from pytest_lee.kb.context import Context, Finding, normalise
 
 
 def checklist_unenforced(context: Context) -> Iterator[Finding]:
+    enforce_rules = context.config.enforce_rules
     for owner, items in context.owners.items():
         for ref in items:
+            if ref.item.shape == "rule" and not enforce_rules:
+                continue  # ``[X] Never …``/``[OK] …``: a rule, counted apart (enforce_rules)
             key = (owner, normalise(ref.item.text))
             if key in context.enforced or context.waived.get(key):
                 continue

@@ -20,6 +20,11 @@ def related_unknown(context: Context) -> Iterator[Finding]:
     for full in context.ids.declared:
         by_number.setdefault(full.rsplit("-", 1)[-1], []).append(full)
     hints: dict[str, str] = {}
+    kinds = {
+        declaration.ref.kind
+        for declarations in context.ids.declared.values()
+        for declaration in declarations
+    }
     for document in context.documents:
         for mention in document.mentions:
             resolution = context.ids.resolve(mention.ref, document.family)
@@ -56,7 +61,7 @@ def related_unknown(context: Context) -> Iterator[Finding]:
             if full not in hints:
                 hints[full] = _hint(full, by_number)
             named = full if mention.ref.family else f"{mention.ref.full} (as {full})"
-            if not mention.ref.family and mention.ref.kind not in context.ids.families_by_kind:
+            if not mention.ref.family and mention.ref.kind not in kinds:
                 named = f"{mention.ref.full} (no file declares any {mention.ref.kind}-… ID)"
             yield Finding(
                 "related-unknown",

@@ -12,7 +12,7 @@ from pytest_lee.kb.context import Context, Finding
 
 def unknown_ref_in_tests(context: Context) -> Iterator[Finding]:
     for claim in context.claims:
-        if claim.problem:
+        if claim.problem and claim.rule == "test-unknown-ref":
             yield Finding(
                 "test-unknown-ref",
                 claim.test.path,
