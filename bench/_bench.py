@@ -140,6 +140,7 @@ def print_table(
     *unit* is ``s``, ``ms`` or ``µs``.
     """
     scale = {"s": 1.0, "ms": 1e3, "µs": 1e6}[unit]
+    digits = 3 if unit == "s" else 1
     labels = labels or {}
     medians = {name: median(rows) for name, rows in samples.items()}
     rounds = max((len(rows) for rows in samples.values()), default=0)
@@ -150,7 +151,7 @@ def print_table(
         heading += f" {'wall ×':>8} {'cpu ×':>8}"
     print(f"{heading}   (medians of {rounds} interleaved rounds; × = ÷ {baseline})")
     for name, value in medians.items():
-        line = f"  {labels.get(name, name):{width}} {value.wall * scale:11.1f} {value.cpu * scale:11.1f}"
+        line = f"  {labels.get(name, name):{width}} {value.wall * scale:11.{digits}f} {value.cpu * scale:11.{digits}f}"
         if base is not None:
             line += f" {_ratio(value.wall, base.wall):>8} {_ratio(value.cpu, base.cpu):>8}"
         print(line)
