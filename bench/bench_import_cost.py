@@ -1,52 +1,50 @@
 """What pytest-lee costs every pytest run of every user.
 
-1. ``import pytest_lee.plugin`` on top of ``import pytest``, in fresh interpreters.
-2. The added wall time of a generated suite of 1,000 trivial tests with the plugin
-   against ``-p no:lee`` (runs interleaved so machine load hits both alike).
+1. ``import pytest_lee.plugin`` on top of ``import pytest``: fresh interpreters, interleaved
+   rows ``python -c "import pytest"`` (the baseline), the same plus ``import
+   pytest_lee.plugin``, and ``python -I -S -B -c pass`` for scale; each child's wall and CPU
+   time measured from outside, and the plugin import's own wall and CPU time measured inside
+   the child (the whole-child difference is within the noise of a loaded machine).
+2. The added time of a generated suite of 1,000 trivial tests with the plugin against
+   ``-p no:lee`` (the baseline: the same pytest, the same tests), interleaved, without and
+   with a ``[tool.lee]`` table (which adds the package item: a build of a one-file app).
 
-Usage: python bench/bench_import_cost.py [--imports N] [--runs N] [--tests N] [--against DIR]
-Prints medians; the machine may be shared, so read the ratio, not the seconds. The
-children import pytest_lee from this checkout (``PYTHONPATH``), whatever is installed;
-``--against DIR`` measures another checkout (a ``git worktree`` of an older commit) in the
-same run, interleaved, and prints the two side by side.
-Children run with bytecode caching on, as users have it, even when this shell sets
-PYTHONDONTWRITEBYTECODE (the .pyc files go to a temporary PYTHONPYCACHEPREFIX, not the
-tree); without a cache every import also compiles its source, which costs more than
-running it (``--no-bytecode`` measures that case).
+Usage: python bench/bench_import_cost.py [--imports N] [--runs N] [--tests N] [--no-bytecode]
+Prints medians of wall and CPU time, the ratios to the baseline, the load at start and end
+(``bench/_bench.py``).
+
+Cold / warm: children run with bytecode caching on, as users have it, even when this shell
+sets PYTHONDONTWRITEBYTECODE (the .pyc files go to a temporary PYTHONPYCACHEPREFIX, written
+by one untimed run of each row); ``--no-bytecode`` measures every import compiling its
+source. The package item's caches (compile cache, shipped bytecode) live in a temporary
+``LEE_CACHE_DIR``, warmed by that same untimed run, as on every run of a user's after the
+first; the user's own ``~/.cache/pytest-lee`` is never read.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+from _bench import BARE, Started, interleave, print_table, run
+
 PROBE = (
-    "import time; t0 = time.perf_counter(); import pytest; t1 = time.perf_counter(); "
-    "c1 = time.process_time(); import pytest_lee.plugin; t2 = time.perf_counter(); "
-    "c2 = time.process_time(); print(t1 - t0, t2 - t1, c2 - c1)"
+    "import time; w, c = time.perf_counter(), time.process_time(); import pytest; "
+    "w1, c1 = time.perf_counter(), time.process_time(); import pytest_lee.plugin; "
+    "print(w1 - w, c1 - c, time.perf_counter() - w1, time.process_time() - c1)"
 )
-# What a configured project adds at configure time: the settings module and one read.
-SETTINGS_PROBE = (
-    "import sys, time; from pathlib import Path; import pytest; "
-    "t0 = time.perf_counter(); c0 = time.process_time(); "
-    "from pytest_lee.settings import load_settings; load_settings(Path(sys.argv[1])); "
-    "print(time.perf_counter() - t0, time.process_time() - c0)"
-)
-HERE = Path(__file__).resolve().parents[1]
 HEAVY = ("boto3", "botocore", "moto", "markdown_it", "ftfy")
-CHILD_ENV = dict(os.environ)  # set up by main()
 
 
-def child_env(pycache: str | None) -> dict[str, str]:
-    """The environment of every child: bytecode cached under *pycache*, or never written."""
-    env = dict(os.environ)
+def child_env(pycache: str | None, cache: str) -> dict[str, str]:
+    """Every child's environment: bytecode cached under *pycache* (or never written), caches in *cache*."""
+    env = dict(os.environ, LEE_CACHE_DIR=cache)
     if pycache is None:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     else:
@@ -55,72 +53,48 @@ def child_env(pycache: str | None) -> dict[str, str]:
     return env
 
 
-def tree_env(tree: Path) -> dict[str, str]:
-    """The children's environment with pytest_lee imported from the checkout at *tree*."""
-    env = dict(CHILD_ENV)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree), env.get("PYTHONPATH", "")]))
-    return env
+def import_cost(started: Started, runs: int, env: dict[str, str]) -> None:
+    inside: list[list[float]] = []
 
-
-def import_cost(runs: int, trees: list[Path]) -> list[tuple[float, float, float]]:
-    """Per tree, median ms of ``import pytest``, of ``import pytest_lee.plugin`` after it
-    (wall) and of the latter's CPU time; the trees' children interleaved, order alternating."""
-    envs = [tree_env(tree) for tree in trees]
-    samples: list[list[tuple[float, ...]]] = [[] for _ in trees]
-    for env in envs:  # warm each tree's bytecode cache
-        subprocess.run([sys.executable, "-c", PROBE], capture_output=True, check=True, env=env)
-    for run in range(runs):
-        order = list(range(len(trees)))
-        if run % 2:
-            order.reverse()
-        for index in order:
-            out = subprocess.run(
-                [sys.executable, "-c", PROBE],
-                capture_output=True,
-                text=True,
-                check=True,
-                env=envs[index],
-            ).stdout
-            samples[index].append(tuple(float(value) * 1000 for value in out.split()))
-    return [
-        (
-            statistics.median(s[0] for s in tree_samples),
-            statistics.median(s[1] for s in tree_samples),
-            statistics.median(s[2] for s in tree_samples),
+    def plugin() -> None:
+        inside.append(
+            [float(value) * 1000 for value in run([sys.executable, "-c", PROBE], env=env).split()]
         )
-        for tree_samples in samples
-    ]
 
-
-def settings_cost(runs: int, trees: list[Path]) -> list[tuple[float, float]]:
-    """Per tree, median ms (wall, CPU) of importing the settings and reading a small
-    ``[tool.lee]`` in a fresh interpreter; trees interleaved, order alternating."""
-    envs = [tree_env(tree) for tree in trees]
-    samples: list[list[tuple[float, ...]]] = [[] for _ in trees]
-    with tempfile.TemporaryDirectory(prefix="lee-bench-settings-") as directory:
-        make_suite(Path(directory), 0, configured=True)
-        command = [sys.executable, "-c", SETTINGS_PROBE, directory]
-        for env in envs:
-            subprocess.run(command, capture_output=True, check=True, env=env)
-        for run in range(runs):
-            for index in range(len(trees)) if run % 2 == 0 else reversed(range(len(trees))):
-                out = subprocess.run(
-                    command, capture_output=True, text=True, check=True, env=envs[index]
-                ).stdout
-                samples[index].append(tuple(float(value) * 1000 for value in out.split()))
-    return [
-        (statistics.median(s[0] for s in tree), statistics.median(s[1] for s in tree))
-        for tree in samples
-    ]
-
-
-def heavy_modules_loaded() -> str:
+    rows: dict[str, Callable[[], object]] = {
+        "pytest": partial(run, [sys.executable, "-c", "import pytest"], env=env),
+        "plugin": plugin,
+        "bare": partial(run, [*BARE, "-c", "pass"], env=env),
+    }
+    for call in rows.values():  # write the bytecode
+        call()
+    inside.clear()
+    samples = interleave(runs, rows)
+    print("import cost, whole fresh interpreters:")
+    print_table(
+        started,
+        samples,
+        "pytest",
+        labels={
+            "pytest": "python -c 'import pytest'",
+            "plugin": "... + import pytest_lee.plugin",
+            "bare": "python -I -S -B -c pass",
+        },
+    )
+    pytest_wall, pytest_cpu, wall, cpu = (
+        statistics.median(values[index] for values in inside) for index in range(4)
+    )
+    print(
+        f"  inside the child: import pytest {pytest_wall:.1f} ms wall / {pytest_cpu:.1f} ms CPU; "
+        f"import pytest_lee.plugin after it {wall:.1f} ms wall / {cpu:.1f} ms CPU "
+        f"({wall / pytest_wall:.1%} / {cpu / pytest_cpu:.1%} of import pytest)"
+    )
     code = (
         f"import sys, pytest_lee.plugin; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=tree_env(HERE)
-    ).stdout.strip()
+    print(
+        f"  heavy modules loaded by the import: {run([sys.executable, '-c', code], env=env).strip() or 'none'}"
+    )
 
 
 def make_suite(root: Path, tests: int, configured: bool) -> None:
@@ -139,118 +113,58 @@ def make_suite(root: Path, tests: int, configured: bool) -> None:
     (root / "pyproject.toml").write_text(pyproject)
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def run_suite(root: Path, extra: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one pytest run; CPU time suffers less from a busy machine."""
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra]
-    cpu = _children_cpu()
-    start = time.perf_counter()
-    result = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(
-            f"suite failed ({' '.join(extra) or 'with plugin'}):\n{result.stdout[-2000:]}"
-        )
-    return elapsed, _children_cpu() - cpu
-
-
 def suite_overhead(
-    tests: int, runs: int, configured: bool, trees: list[Path]
-) -> list[dict[str, tuple[float, float]]]:
-    """Per tree, median (with plugin, -p no:lee) for "wall" and "cpu" seconds; every run
-    does each tree's two variants, in an order that alternates, so load hits all alike."""
-    envs = [tree_env(tree) for tree in trees]
-    variants = [(tree, extra) for tree in range(len(trees)) for extra in ([], ["-p", "no:lee"])]
-    samples: dict[tuple[int, bool], list[tuple[float, float]]] = {}
+    started: Started, tests: int, runs: int, configured: bool, env: dict[str, str]
+) -> None:
     with tempfile.TemporaryDirectory(prefix="lee-bench-") as directory:
         root = Path(directory)
         make_suite(root, tests, configured)
-        for tree, extra in variants:  # warm the file system cache and .pyc files
-            run_suite(root, extra, envs[tree])
-        for index in range(runs):  # ABBA order, so no variant always runs last
-            for tree, extra in variants if index % 2 == 0 else variants[::-1]:
-                sample = run_suite(root, extra, envs[tree])
-                samples.setdefault((tree, not extra), []).append(sample)
-    return [
-        {
-            kind: (
-                statistics.median(s[index] for s in samples[(tree, True)]),
-                statistics.median(s[index] for s in samples[(tree, False)]),
-            )
-            for index, kind in enumerate(("wall", "cpu"))
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        rows = {
+            "plugin": partial(run, command, env=env, cwd=root),
+            "no:lee": partial(run, [*command, "-p", "no:lee"], env=env, cwd=root),
         }
-        for tree in range(len(trees))
-    ]
+        for call in rows.values():  # .pyc of the tests and the package caches, as after a first run
+            call()
+        samples = interleave(runs, rows)
+    label = "[tool.lee] source set (+1 package item)" if configured else "no [tool.lee]"
+    print(f"{tests} trivial tests, {label}:")
+    medians = print_table(
+        started,
+        samples,
+        "no:lee",
+        labels={"plugin": "pytest, with pytest-lee", "no:lee": "pytest -p no:lee"},
+    )
+    added_wall = medians["plugin"].wall - medians["no:lee"].wall
+    added_cpu = medians["plugin"].cpu - medians["no:lee"].cpu
+    print(f"  added: {added_wall * 1000:+.1f} ms wall, {added_cpu * 1000:+.1f} ms CPU")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--imports", type=int, default=21, help="fresh interpreters for the import cost"
-    )
-    parser.add_argument("--runs", type=int, default=11, help="interleaved suite runs per variant")
-    parser.add_argument(
-        "--tests", type=int, default=1000, help="trivial tests in the generated suite"
-    )
+    parser.add_argument("--imports", type=int, default=21, help="rounds of fresh interpreters")
+    parser.add_argument("--runs", type=int, default=11, help="interleaved suite rounds")
+    parser.add_argument("--tests", type=int, default=1000, help="trivial tests in the suite")
     parser.add_argument(
         "--no-bytecode", action="store_true", help="children compile every import (no .pyc)"
     )
-    parser.add_argument(
-        "--against", type=Path, help="another checkout to measure side by side (e.g. a worktree)"
-    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="lee-bench-pyc-") as pycache:
-        CHILD_ENV.clear()
-        CHILD_ENV.update(child_env(None if args.no_bytecode else pycache))
-        report(args)
-
-
-def report(args: argparse.Namespace) -> None:
-    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(
-        f"bytecode cache: {'off (every import compiles)' if args.no_bytecode else 'on (.pyc in a temporary prefix)'}"
-    )
-    trees = [HERE] if args.against is None else [HERE, args.against.resolve()]
-    costs = import_cost(args.imports, trees)
-    for tree, (bare, plugin, cpu) in zip(trees, costs):
-        print(f"{tree}:")
-        print(
-            f"  import pytest                       : {bare:7.1f} ms (median of {args.imports} fresh interpreters)"
+    started = Started("bench_import_cost: what pytest-lee adds to every pytest run")
+    with tempfile.TemporaryDirectory(prefix="lee-bench-pyc-") as temporary:
+        env = child_env(
+            None if args.no_bytecode else str(Path(temporary) / "pyc"), str(Path(temporary) / "lee")
         )
         print(
-            f"  import pytest_lee.plugin (after it) : {plugin:7.1f} ms wall, {cpu:5.1f} ms CPU  "
-            f"({plugin / bare:.1%} of import pytest)"
+            "bytecode cache: "
+            + (
+                "off (every import compiles)"
+                if args.no_bytecode
+                else "on (.pyc in a temporary prefix)"
+            )
         )
-    if len(costs) == 2:
-        print(
-            f"this checkout / {trees[1].name}: plugin import wall {costs[0][1] / costs[1][1]:.2f}x, "
-            f"CPU {costs[0][2] / costs[1][2]:.2f}x"
-        )
-    print(f"heavy modules loaded by the import    : {heavy_modules_loaded() or 'none'}")
-    for tree, (wall, cpu) in zip(trees, settings_cost(args.imports, trees)):
-        print(
-            f"  {tree.name:10} import settings + read a small [tool.lee]: {wall:6.1f} ms wall, "
-            f"{cpu:5.1f} ms CPU (median of {args.imports} fresh interpreters)"
-        )
-    print(
-        f"{args.tests} trivial tests, medians of {args.runs} interleaved runs (with plugin vs -p no:lee):"
-    )
-    for configured, label in (
-        (False, "no [tool.lee]"),
-        (True, "[tool.lee] source set (+1 package item)"),
-    ):
-        per_tree = suite_overhead(args.tests, args.runs, configured, trees)
-        for tree, figures in zip(trees, per_tree):
-            for kind, (with_plugin, without) in figures.items():
-                added = with_plugin / without - 1
-                print(
-                    f"  {tree.name:10} {label:40} {kind:4}: {with_plugin:6.3f} s vs {without:6.3f} s, "
-                    f"added {(with_plugin - without) * 1000:+6.1f} ms = {added:+.1%}"
-                )
+        import_cost(started, args.imports, env)
+        for configured in (False, True):
+            suite_overhead(started, args.tests, args.runs, configured, env)
 
 
 if __name__ == "__main__":

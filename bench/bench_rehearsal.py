@@ -1,16 +1,27 @@
 """Benchmark a rehearsal of the example engine, moto in-process, after moto is warm.
 
-Figures (medians over --rounds):
+Rows, interleaved (``bench/_bench.py``), medians of wall and CPU time over --rounds:
 
-1. A full rehearsal that promotes: verify, record production, upload, check CodeSha256,
-   publish, health check (one cold child process), canary of 20 (two child processes
-   in parallel), promote + get_alias. Two builds of the engine alternate, so every
-   round publishes a new version and runs the canary.
-2. A rehearsal that rolls back: the LESS-09 incident package (health check fails).
-3. A manual rollback: the alias flip + get_alias verification alone, and with the
-   post-rollback health check the seed's procedure ends with.
+1. ``promote``: a full rehearsal that promotes: verify, record production, upload, check
+   CodeSha256, publish, health check (one cold child process), canary of 20 (two child
+   processes in parallel), promote + get_alias.
+2. ``incident``: a rehearsal that rolls back: the LESS-09 incident package (health check fails).
+3. ``boto3`` (the baseline of 1 and 2): the AWS calls a hand-made deployment makes, through the
+   same client against the same moto: ``update_function_code``, ``get_function_configuration``
+   (CodeSha256), ``publish_version``, ``update_alias``, ``get_alias``. What the rehearsal adds
+   on top of it is the verification, the health check and the canary (the child processes).
 
-The seed's manual rollback took 2-3 minutes with the runbook (10-15 without).
+Then a second interleaved pair: ``rollback`` (the rehearsal's alias flip + get_alias,
+``rollback(health=False)``) against ``boto3 flip`` (``update_alias`` + ``get_alias`` called
+directly), and the rollback with the post-rollback health check the seed's procedure ends
+with (``rollback + health``). The seed's manual rollback took 2-3 minutes with the runbook
+(10-15 without).
+
+Cold / warm: moto is warm (the first rehearsal, which creates the function and pays moto's
+warm-up, is printed alone, one sample). Every deploying sample uploads a package built for
+it, untimed, from the engine with a unique comment added (as a user's next build after an
+edit): no rehearsal reuses the code store or the published version of an earlier sample.
+CPU time is this process's (moto runs in it) plus the child processes'.
 
     python bench/bench_rehearsal.py [--rounds N]
 """
@@ -19,15 +30,17 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 from itertools import count
 from pathlib import Path
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _bench import Started, interleave, print_table  # noqa: E402
 
 from pytest_lee.findings import SessionReport  # noqa: E402
 from pytest_lee.package import build_package  # noqa: E402
@@ -49,76 +62,112 @@ class _TempDirs:
         return path
 
 
-def _variant(work: Path, name: str, edit) -> Path:
-    source = work / name / "lee_engine"
-    shutil.copytree(
-        ROOT / "examples" / "lee_engine", source, ignore=shutil.ignore_patterns("__pycache__")
-    )
-    core = source / "cache_core.py"
-    core.write_text(edit(core.read_text()))
-    return source
+class _Builds:
+    """A fresh package per sample: the engine with a unique comment (and the incident's edit)."""
 
+    def __init__(self, settings: Any, work: Path) -> None:
+        self.settings, self.work, self.counter = settings, work, count()
 
-def _median_ms(values: list[float]) -> str:
-    return f"{statistics.median(values) * 1000:8.1f} ms"
+    def build(self, incident: bool = False) -> Any:
+        name = f"v{next(self.counter)}"
+        source = self.work / name / "lee_engine"
+        shutil.copytree(
+            ROOT / "examples" / "lee_engine", source, ignore=shutil.ignore_patterns("__pycache__")
+        )
+        core = source / "cache_core.py"
+        text = core.read_text() + f"\n# {name}\n"
+        if incident:
+            text = text.replace(CORE_GET, "def _execute_get_implementation(key: str) -> Any:")
+        core.write_text(text)
+        return build_package(self.settings, source, out_dir=self.work / name / "out")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     rounds = parser.parse_args().rounds
+    started = Started("bench_rehearsal: the example engine, moto in-process")
     settings = load_settings(ROOT)
     with tempfile.TemporaryDirectory(prefix="lee-bench-") as temporary:
         work = Path(temporary)
-        a = build_package(settings, out_dir=work / "a")
-        b = build_package(
-            settings, _variant(work, "b", lambda text: text + "\n# b\n"), out_dir=work / "b"
-        )
-        bad = build_package(
-            settings,
-            _variant(
-                work,
-                "bad",
-                lambda text: text.replace(
-                    CORE_GET, "def _execute_get_implementation(key: str) -> Any:"
-                ),
-            ),
-            out_dir=work / "bad",
-        )
+        builds = _Builds(settings, work / "builds")
+        first_package = builds.build()
         start = time.perf_counter()
         with rehearsal_session(
-            settings, SessionReport(), _TempDirs(work / "rehearsal")
+            settings, SessionReport(), cast(Any, _TempDirs(work / "rehearsal"))
         ) as rehearsal:
-            first = rehearsal.deploy(a)  # creates the function: moto warms up here
+            first = rehearsal.deploy(first_package)  # creates the function: moto warms up here
             cold = time.perf_counter() - start
-            full, health, canary, rollbacks, flips, flips_checked = [], [], [], [], [], []
-            for index in range(rounds):
-                deployment = rehearsal.deploy(b if index % 2 == 0 else a)
+            client, name, alias = rehearsal.client, rehearsal.function_name, rehearsal.alias_name
+            ready: dict[str, Any] = {}
+
+            def before(row: str) -> None:
+                if row in ("promote", "incident", "boto3"):
+                    ready[row] = builds.build(incident=row == "incident")
+
+            def promote() -> None:
+                deployment = rehearsal.deploy(ready["promote"])
                 assert deployment.promoted and deployment.canary.invocations == 20, (
                     deployment.reason
                 )
-                full.append(deployment.seconds)
-                steps = {step.name.split(" v")[0]: step.seconds for step in deployment.steps}
-                health.append(steps["health check"])
-                canary.append(steps["canary 0.1 × 20"])
-                failed = rehearsal.deploy(bad)
+
+            def incident() -> None:
+                failed = rehearsal.deploy(ready["incident"])
                 assert failed.rolled_back, failed.reason
-                rollbacks.append(failed.seconds)
-            for _ in range(rounds * 3):
-                flip = rehearsal.rollback(health=False)
-                flips.append(
-                    sum(step.seconds for step in flip.steps if step.name.startswith("roll back"))
-                )
-            for _ in range(rounds):
-                flips_checked.append(rehearsal.rollback().seconds)
-    print(f"rehearsal of the example engine, moto in-process, {rounds} rounds (medians):")
-    print(f"  first rehearsal incl. moto warm-up     {cold:8.2f} s  ({first.outcome})")
-    print(f"  full rehearsal, promoted (canary of 20) {statistics.median(full):8.3f} s")
-    print(f"    of which health check               {_median_ms(health)}")
-    print(f"    of which canary (20 invocations)    {_median_ms(canary)}")
-    print(f"  incident rehearsal, rolled back        {statistics.median(rollbacks):8.3f} s")
-    print(f"  rollback: alias flip + get_alias       {_median_ms(flips)}")
-    print(f"  rollback + health check of the target  {_median_ms(flips_checked)}")
+
+            def by_hand() -> None:
+                package = ready["boto3"]
+                client.update_function_code(FunctionName=name, ZipFile=package.path.read_bytes())
+                sha = client.get_function_configuration(FunctionName=name)["CodeSha256"]
+                assert sha == package.code_sha256, (sha, package.code_sha256)
+                version = client.publish_version(FunctionName=name, CodeSha256=sha)["Version"]
+                client.update_alias(FunctionName=name, Name=alias, FunctionVersion=version)
+                client.get_alias(FunctionName=name, Name=alias)
+
+            deploys = interleave(
+                rounds, {"promote": promote, "incident": incident, "boto3": by_hand}, before
+            )
+            versions = [
+                v["Version"]
+                for v in client.list_versions_by_function(FunctionName=name)["Versions"]
+            ]
+            flip_to = iter(versions[-2:] * rounds * 4)
+
+            def boto3_flip() -> None:
+                client.update_alias(FunctionName=name, Name=alias, FunctionVersion=next(flip_to))
+                client.get_alias(FunctionName=name, Name=alias)
+
+            flips = interleave(
+                rounds * 2,
+                {
+                    "rollback": lambda: rehearsal.rollback(health=False),
+                    "boto3 flip": boto3_flip,
+                    "rollback + health": rehearsal.rollback,
+                },
+            )
+    print(f"  first rehearsal incl. moto warm-up: {cold:.2f} s wall, one sample ({first.outcome})")
+    print("deployments:")
+    print_table(
+        started,
+        deploys,
+        "boto3",
+        labels={
+            "promote": "rehearsal, promoted (canary of 20)",
+            "incident": "rehearsal of the incident, rolled back",
+            "boto3": "boto3 calls alone (upload, publish, alias)",
+        },
+    )
+    print("rollbacks:")
+    print_table(
+        started,
+        flips,
+        "boto3 flip",
+        labels={
+            "rollback": "rehearsal rollback: alias flip + get_alias",
+            "boto3 flip": "boto3 update_alias + get_alias",
+            "rollback + health": "rollback + health check of the target",
+        },
+    )
     print("  seed's manual rollback with the runbook: 2-3 minutes (10-15 without)")
 
 

@@ -1,20 +1,24 @@
 """What reading a SAM template adds to a session, and what it costs a project without one.
 
-Each run is a fresh interpreter that reads the settings as a session does
-(``load_settings``), for three projects written once, in a temporary directory:
+Each sample is a fresh interpreter that reads the settings as a session does
+(``load_settings``), for two projects written once, in a temporary directory, and a bare
+interpreter for scale:
 
 - ``template``: the SAM app of ``tests/sam_project.py`` with ``template = "template.yaml"``;
-- ``retyped``: the same app with every value the template gives retyped into ``[tool.lee]``
-  (what users wrote before; the baseline doing the same work without the template);
+- ``retyped`` (the baseline): the same app with every value the template gives retyped into
+  ``[tool.lee]`` (what users wrote before: the same work without the template);
 - ``bare``: ``python -I -S -B -c pass`` — the interpreter alone, for scale.
 
-Runs are interleaved (load hits all alike); wall and CPU medians are printed with the load.
-The difference template − retyped is what the template costs a session (PyYAML's import
-included): the budget is 50 ms. ``--import-check`` also prints whether ``import
+Rows are interleaved (``bench/_bench.py``); each child's wall time and CPU time (from
+``RUSAGE_CHILDREN``) are measured by this process, interpreter start included, and printed
+with the load. The difference template − retyped is what the template costs a session
+(PyYAML's import included): the budget is 50 ms. The last line says whether ``import
 pytest_lee.plugin`` loads yaml or the template reader (it must not).
 
-Children run with bytecode caching on, as users have it, even when this shell sets
-PYTHONDONTWRITEBYTECODE (the .pyc files go to a temporary PYTHONPYCACHEPREFIX).
+Cold / warm: children run with bytecode caching on, as users have it (an installed package
+has its ``.pyc``), even when this shell sets PYTHONDONTWRITEBYTECODE: the ``.pyc`` files go to
+a temporary PYTHONPYCACHEPREFIX, written by one untimed run of each project. Nothing else is
+cached between samples: every sample is a new process.
 
 Usage: python bench/bench_template.py [--runs N]
 """
@@ -23,11 +27,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
+
+from _bench import BARE, Sample, Started, interleave, print_table, run
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
@@ -63,10 +68,8 @@ error_rate = { acceptable = 0 }
 """
 
 PROBE = (
-    "import time; w = time.perf_counter(); c = time.process_time(); "
     "from pathlib import Path; from pytest_lee.settings import load_settings; "
-    "load_settings(Path({root!r})); "
-    "print(time.perf_counter() - w, time.process_time() - c)"
+    "load_settings(Path({root!r}))"
 )
 PLUGIN_PROBE = (
     "import sys, pytest, pytest_lee.plugin; "
@@ -74,29 +77,11 @@ PLUGIN_PROBE = (
 )
 
 
-def once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
-    wall, cpu = (float(value) * 1000 for value in out.split())
-    return wall, cpu
-
-
-def bare_once() -> tuple[float, float]:
-    before = os.times()
-    import time
-
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-I", "-S", "-B", "-c", "pass"], check=True)
-    after = os.times()
-    cpu = (after.children_user + after.children_system) - (
-        before.children_user + before.children_system
-    )
-    return (time.perf_counter() - start) * 1000, cpu * 1000
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
+    started = Started("bench_template: load_settings with a SAM template vs values retyped")
     with tempfile.TemporaryDirectory() as work:
         env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONPYCACHEPREFIX=str(Path(work) / "pyc"))
         env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -106,43 +91,37 @@ def main() -> None:
         )
         retyped = write_sam_app(Path(work) / "retyped", {"template.yaml": "Resources: {}\n"})
         (retyped / "pyproject.toml").write_text(RETYPED + BUDGETS)
-        results: dict[str, list[tuple[float, float]]] = {"template": [], "retyped": [], "bare": []}
-        for root in (template, retyped):  # warm the bytecode caches
-            once([sys.executable, "-c", PROBE.format(root=str(root))], env)
-        for _ in range(args.runs):
-            results["template"].append(
-                once([sys.executable, "-c", PROBE.format(root=str(template))], env)
-            )
-            results["retyped"].append(
-                once([sys.executable, "-c", PROBE.format(root=str(retyped))], env)
-            )
-            results["bare"].append(bare_once())
-        plugin = subprocess.run(
-            [sys.executable, "-c", PLUGIN_PROBE],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=env,
-        ).stdout.strip()
-    load = os.getloadavg()
-    print(
-        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {args.runs} interleaved runs each"
+        commands = {
+            "template": [sys.executable, "-c", PROBE.format(root=str(template))],
+            "retyped": [sys.executable, "-c", PROBE.format(root=str(retyped))],
+            "bare": [*BARE, "-c", "pass"],
+        }
+        for command in commands.values():  # write the bytecode, as an install has it
+            run(command, env=env)
+        samples = interleave(
+            args.runs,
+            {name: partial(run, command, env=env) for name, command in commands.items()},
+        )
+        plugin = run([sys.executable, "-c", PLUGIN_PROBE], env=env).strip()
+    medians = print_table(
+        started,
+        samples,
+        "retyped",
+        labels={
+            "template": "load_settings, template.yaml",
+            "retyped": "load_settings, values retyped",
+            "bare": "python -I -S -B -c pass",
+        },
     )
-    print(f"{'':34}{'wall ms':>10}{'cpu ms':>10}")
-    medians = {}
-    for name, label in (
-        ("template", "load_settings, template.yaml"),
-        ("retyped", "load_settings, values retyped"),
-        ("bare", "bare interpreter (for scale)"),
-    ):
-        wall = statistics.median(value[0] for value in results[name])
-        cpu = statistics.median(value[1] for value in results[name])
-        medians[name] = (wall, cpu)
-        print(f"{label:34}{wall:10.1f}{cpu:10.1f}")
-    added_wall = medians["template"][0] - medians["retyped"][0]
-    added_cpu = medians["template"][1] - medians["retyped"][1]
-    print(f"{'the template adds':34}{added_wall:10.1f}{added_cpu:10.1f}   (budget: 50 ms)")
-    print(f"modules import pytest_lee.plugin loads of yaml / pytest_lee.template: {plugin}")
+    added = Sample(
+        medians["template"].wall - medians["retyped"].wall,
+        medians["template"].cpu - medians["retyped"].cpu,
+    )
+    print(
+        f"  the template adds {added.wall * 1000:.1f} ms wall, {added.cpu * 1000:.1f} ms CPU"
+        " (budget: 50 ms)"
+    )
+    print(f"  modules import pytest_lee.plugin loads of yaml / pytest_lee.template: {plugin}")
 
 
 if __name__ == "__main__":
