@@ -7,6 +7,7 @@ package, as a user's ``[tool.lee] exclude`` would.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -16,7 +17,8 @@ import pytest
 from pytest_lee.contracts.check import ContractSpec, KeyResult, check_tree
 from pytest_lee.package.select import select_files
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# ../shared beside the repository; LEE_SHARED names it from a worktree elsewhere.
+SHARED = Path(os.environ.get("LEE_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
 SNAPSHOT = SHARED / "realworld" / "engine" / "snapshot-fa7e120" / "src"
 SPEC = ContractSpec(
     "gateway_core:_INTERFACE_ROUTERS", "gateway_core:execute_operation", leaves=("*_core",)
