@@ -17,7 +17,6 @@ first, so wrapping or swallowing it cannot hide it. Standard library only.
 from __future__ import annotations
 
 import inspect
-import re
 import reprlib
 import sys
 import types
@@ -25,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_lee.contracts.child.binding import describe, fixes, problems
 from pytest_lee.contracts.child.registry import describe_signature
 
 _REPR = reprlib.Repr()
@@ -71,26 +71,6 @@ def format_arguments(args: Iterable[Any], kwargs: Mapping[str, Any]) -> str:
     shown = [_REPR.repr(value) for value in args]
     shown += [f"{name}={_REPR.repr(value)}" for name, value in kwargs.items()]
     return ", ".join(shown)
-
-
-def fix_for(leaf: str, message: str, caller: str) -> str:
-    """The one-sentence fix for a binding error message of :meth:`Signature.bind`."""
-    unexpected = re.search(r"unexpected keyword argument '([^']+)'", message)
-    if unexpected:
-        return f"add `{unexpected.group(1)}` to `{leaf}` or accept `**kwargs`"
-    missing = re.search(
-        r"missing (?:a )?(?:\d+ )?required (?:positional |keyword-only )?argument[s]?:? '?([^']+)'?",
-        message,
-    )
-    if missing:
-        name = missing.group(1)
-        return f"pass `{name}` at {caller} or give `{name}` a default in `{leaf}`"
-    multiple = re.search(r"multiple values for argument '([^']+)'", message)
-    if multiple:
-        return f"pass `{multiple.group(1)}` once at {caller}"
-    if "positional" in message:
-        return f"pass keywords instead of positional arguments at {caller}, or accept `*args` in `{leaf}`"
-    return f"make the call at {caller} match the parameters of `{leaf}`"
 
 
 _SPY_CODES: dict[tuple[int, bool], types.CodeType] = {}
@@ -210,17 +190,12 @@ class SpySet:
             known = learn()
             leaf, where, accepts = known["leaf"], known["where"], known["accepts"]
             shown = format_arguments(args, kwargs)
-            try:
-                if known["signature"] is not None:
-                    known["signature"].bind(*args, **kwargs)
-            except TypeError as error:
-                message = str(error)
-                record(
-                    LeafCall(
-                        leaf, where, caller, shown, accepts, message, fix_for(leaf, message, caller)
-                    )
-                )
-                raise TypeError(f"{name}() {message}") from None
+            signature = known["signature"]
+            found = problems(signature, len(args), list(kwargs)) if signature is not None else []
+            if found:  # CPython's own error first, then what it would not have reached
+                fix = fixes(leaf, found, caller)
+                record(LeafCall(leaf, where, caller, shown, accepts, describe(found), fix))
+                raise TypeError(f"{name}() {found[0]}")
             record(LeafCall(leaf, where, caller, shown, accepts))
 
         return observe
