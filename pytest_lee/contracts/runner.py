@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pytest_lee.contracts.calls import sideways_records
 from pytest_lee.contracts.child.facts import import_graph, reach, tree_files
 from pytest_lee.contracts.child.registry import ContractSetupError
 from pytest_lee.contracts.child.spies import LeafCall
@@ -50,8 +51,11 @@ def run_tree(
     known = _MEMO.get(memo)
     if known is None:
 
-        def probes() -> list[list[dict[str, Any]]]:
-            return [_wired(contract_probes(source, spec, names)) for spec in specs]
+        def probes() -> dict[str, Any]:
+            return {
+                "probes": [_wired(contract_probes(source, spec, names)) for spec in specs],
+                "calls": [contract_calls(source, spec, names) for spec in specs],
+            }
 
         request = _request(source, contracts, timeout_s)
         events = _run(request, probes, timeout_s, environment, source)
@@ -82,7 +86,7 @@ def run_key(
     else:
         names = None if files is None else sorted(files)
         contract = contract_request(source, spec, names, keys=[label])
-        wired = [_wired(probes)]
+        wired = {"probes": [_wired(probes)], "calls": [[]]}
         request = _request(source, [contract], timeout_s)
         events = _run(request, lambda: wired, timeout_s, environment, source)
         results = _assemble([spec], events, keys=[label])
@@ -108,7 +112,7 @@ def run_keys(
     """Each contract's key labels, or why its registry cannot be loaded; one child for all."""
     source = Path(source).resolve()
     contracts = [{"spec": spec.as_dict(), "keys_only": True} for spec in specs]
-    events = _run(_request(source, contracts, timeout_s), list, timeout_s, environment, source)
+    events = _run(_request(source, contracts, timeout_s), dict, timeout_s, environment, source)
     answers: list[list[str] | ContractSetupError] = []
     for number, spec in enumerate(specs):
         if (number, "*") in events.setups:
@@ -161,6 +165,19 @@ def contract_probes(source: Path, spec: ContractSpec, files: Iterable[str] | Non
     return probes
 
 
+def contract_calls(
+    source: Path, spec: ContractSpec, files: Iterable[str] | None
+) -> list[dict[str, Any]]:
+    """The calls between the modules the registry network reaches (``calls``), as records."""
+    paths = tree_files(source, files)
+    graph = import_graph(source, paths)
+    wiring = {spec.registry.partition(":")[0]}
+    if spec.dispatcher:
+        wiring.add(spec.dispatcher.partition(":")[0])
+    skip = [spec.dispatcher.partition(":")[::2]] if spec.dispatcher else []
+    return sideways_records(source, paths, reach(graph, wiring), graph, skip)
+
+
 def _wired(probes: Sequence[Probe]) -> list[dict[str, Any]]:
     return [probe.to_wire() for probe in probes]
 
@@ -189,15 +206,15 @@ def _memo_key(
 
 def _run(
     request: dict[str, Any],
-    probes: Callable[[], list[list[dict[str, Any]]]],
+    probes: Callable[[], dict[str, Any]],
     timeout_s: float,
     environment: Mapping[str, str] | None,
     cwd: Path,
 ) -> Events:
     events = Events()
-    known: list[list[list[dict[str, Any]]]] = []
+    known: list[dict[str, Any]] = []
 
-    def wired() -> list[list[dict[str, Any]]]:
+    def wired() -> dict[str, Any]:
         if not known:
             known.append(probes())
         return known[0]
@@ -220,7 +237,7 @@ def _run(
         elif step["event"] == "probe":
             number = (step["contract"], step["key"], step["index"])
             skip.add(number)
-            events.results[number] = _lost_probe(wired(), step, reason)
+            events.results[number] = _lost_probe(wired()["probes"], step, reason)
         else:
             events.crash = reason
             return events
@@ -295,4 +312,5 @@ def _probe_result(registry: str, label: str, event: Mapping[str, Any]) -> ProbeR
         tuple(LeafCall(**leaf) for leaf in event.get("reached", ())),
         tuple(event.get("implicated", ())),
         event.get("cause", ""),
+        event.get("layer", "gateway"),
     )

@@ -47,7 +47,7 @@ class Events:
 
 def run_child(
     request: dict[str, Any],
-    probes: Callable[[], list[list[dict[str, Any]]]],
+    probes: Callable[[], dict[str, Any]],
     *,
     timeout_s: float,
     environment: Mapping[str, str] | None,
@@ -86,12 +86,12 @@ class _Outgoing:
         self,
         pipe: Any,
         request: dict[str, Any],
-        probes: Callable[[], list[list[dict[str, Any]]]],
+        probes: Callable[[], dict[str, Any]],
     ) -> None:
         self.pipe = pipe  # the file object owns the descriptor: kept until closed here
         self.fd: int = pipe.fileno()
         self.data = memoryview(json.dumps(request).encode() + b"\n")
-        self.probes: Callable[[], list[list[dict[str, Any]]]] | None = probes
+        self.probes: Callable[[], dict[str, Any]] | None = probes
         os.set_blocking(self.fd, False)
 
     @property
@@ -106,7 +106,7 @@ class _Outgoing:
                     self.close()
                     return
                 probes, self.probes = self.probes, None
-                self.data = memoryview(json.dumps({"probes": probes()}).encode() + b"\n")
+                self.data = memoryview(json.dumps(probes()).encode() + b"\n")
             try:
                 written = os.write(self.fd, self.data)
             except BlockingIOError:

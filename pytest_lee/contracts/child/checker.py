@@ -38,9 +38,12 @@ from pytest_lee.contracts.child.registry import (
     one_line,
     resolve_entry,
 )
+from pytest_lee.contracts.child.sideways import judge_records, owners
 from pytest_lee.contracts.child.spies import SpySet
 
 Emit = Callable[[dict[str, Any]], None]
+SIDEWAYS_INDEX = 1_000_000  # result numbers of the calls between modules, after every probe
+_UNOWNED = "*"
 
 
 class _Broken(importlib.abc.MetaPathFinder):
@@ -100,7 +103,7 @@ class Child:
         self,
         request: Mapping[str, Any],
         emit: Emit,
-        read_probes: Callable[[], list[list[dict[str, Any]]]],
+        read_probes: Callable[[], dict[str, Any]],
     ) -> None:
         self.source = str(Path(request["source"]).resolve())
         self.limit = float(request.get("timeout_s", 3.0))
@@ -118,9 +121,10 @@ class Child:
         contracts = [_Contract(self, index, raw) for index, raw in enumerate(self.contracts)]
         ready = [contract for contract in contracts if contract.prepare()]
         if ready:  # the parent reads the call sites while this child imports: they come now
-            probes = self.read_probes()
+            message = self.read_probes()
+            probes, calls = message["probes"], message.get("calls") or [[] for _ in contracts]
             for contract in ready:
-                contract.check(probes[contract.index])
+                contract.check(probes[contract.index], calls[contract.index])
 
     def timed(self, call: Callable[[], Any]) -> Any:
         """*call* under the time limit; :class:`TimeLimit` when it runs past it."""
@@ -210,9 +214,13 @@ class _Contract:
             return False
         return True
 
-    def check(self, probes: Sequence[Mapping[str, Any]]) -> None:
-        """Spies at the leaves, every probe of every wanted key, spies removed."""
+    def check(
+        self, probes: Sequence[Mapping[str, Any]], calls: Sequence[Mapping[str, Any]] = ()
+    ) -> None:
+        """The calls between modules (before any spy), then spies at the leaves, every probe of
+        every wanted key, spies removed."""
         self.set_probes(probes)
+        self.sideways = self.judge_sideways(calls)
         spies = SpySet(self.child.relative)
         hook = None
         try:
@@ -234,6 +242,39 @@ class _Contract:
             if hook is not None and hook in sys.meta_path:
                 sys.meta_path.remove(hook)
             spies.remove()
+
+    def judge_sideways(self, calls: Sequence[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        """The findings among the calls between modules, by the key each belongs to."""
+        if not calls:
+            return {}
+        results = judge_records(calls, self.load_module, self.child.relative, skip=[self.dispatch])
+        wiring = {self.registry.partition(":")[0]}
+        if self.dispatcher:
+            wiring.add(self.dispatcher.partition(":")[0])
+        handlers = {
+            label: getattr(handler, "__module__", "") or ""
+            for label, handler in self.handler_map.items()
+        }
+        named: dict[str, list[str]] = {}
+        for label, found in self.by_key.items():
+            for _, probe in found:
+                if label is not None and ":" in probe.origin:
+                    named.setdefault(_module_of(probe.origin), []).append(label)
+        # A facade re-exporting the wrappers (LEE's gateway.py, over the modules that call the
+        # dispatcher and import its module) would make every router that imports it the
+        # neighbour of all the others: no path crosses it either.
+        dispatching = self.dispatcher.partition(":")[0] if self.dispatcher else ""
+        wrappers = {name for name in named if dispatching in self.graph.get(name, ())}
+        facade = {name for name, edges in self.graph.items() if len(wrappers & set(edges)) > 1}
+        owner = owners(self.graph, handlers, wiring | facade, named)
+        by_key: dict[str, list[dict[str, Any]]] = {}
+        for result in results:
+            for label in owner(result["caller"]) or [_UNOWNED]:
+                by_key.setdefault(label, []).append(result)
+        return by_key
+
+    def load_module(self, name: str) -> Any:
+        return self.load(f"module {name!r}", name, functools.partial(importlib.import_module, name))
 
     def handlers(
         self, registry: Mapping[Any, Any], labels: Mapping[str, Any]
@@ -358,7 +399,15 @@ class _Contract:
             self.emit("probe", key=label, index=number, limit=self.child.limit)
             result = judge.run(probe, key, label, call, handler)
             self.emit("result", key=label, index=number, **result)
+        for number, result in enumerate(self.sideways.get(label, ()), start=SIDEWAYS_INDEX):
+            self.emit("result", key=label, index=number, **result)
         self.emit("checked", key=label)
+
+
+def _module_of(origin: str) -> str:
+    """``pkg/mod.py:12`` → ``pkg.mod``."""
+    path = origin.rpartition(":")[0].removesuffix(".py").removesuffix("/__init__")
+    return path.replace("/", ".")
 
 
 def _probe(raw: Mapping[str, Any]) -> ProbeCall:

@@ -1,0 +1,288 @@
+"""One layer up and sideways (SIMA): the calls between the modules a registry network reaches.
+
+The gateway's own calls go through the dispatcher and are probed (``probes``). A SIMA
+engine also calls sideways and back up: a core calls another core's function, a core
+imports a gateway wrapper inside a function (``from gateway import log_info``) and
+calls it. Those calls never pass the dispatcher, so no probe reaches them; they break
+as surely (a wrapper renamed, a parameter renamed, a name the gateway stopped
+exporting). This module reads them statically (``ast``, no user code), as records the
+child checks against the real objects (``child/sideways.py``):
+
+- ``bind``: a call of a function of another module of the tree (``from m import f``;
+  ``f(...)``, or ``import m``; ``m.f(...)``), with its shape — how many positionals, which
+  keywords, whether ``*args``/``**spread`` make part of it unknown;
+- ``import``: ``from m import name`` where ``m`` is a module of the tree, at any level
+  (an import inside a function only fails when that function runs);
+- ``duplicate``: a call passing ``name=`` and ``**kwargs`` where the function stored
+  ``kwargs['name']`` earlier (``TypeError: got multiple values for keyword argument``
+  whenever that store ran: LEE's ``log_error``), judged here without the child.
+
+Records are kept per file content, so the mixed trees of a deploy-group simulation reuse
+them.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pytest_lee.contracts.child.facts import module_name, parse, read
+
+_FOUND: dict[tuple[bytes, str], tuple[dict[str, Any], ...]] = {}
+
+
+def sideways_records(
+    source: Path,
+    paths: Iterable[Path],
+    modules: Iterable[str],
+    known: Iterable[str],
+    skip: Iterable[tuple[str, str]] = (),
+) -> list[dict[str, Any]]:
+    """Every record of the files of *modules* (a subset of the tree's *known* modules).
+
+    *skip* are ``(module, function)`` targets checked otherwise (the dispatcher).
+    """
+    wanted = set(modules)
+    tree_modules = set(known)
+    skipped = set(skip)
+    records: list[dict[str, Any]] = []
+    for path in paths:
+        name = module_name(source, path)
+        if name is None or name not in wanted:
+            continue
+        digest, data = read(path)
+        relative = path.relative_to(source).as_posix()
+        cache_key = (digest, relative)
+        if cache_key not in _FOUND:
+            tree = parse(path, digest, data)
+            package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+            _FOUND[cache_key] = tuple(_Reader(relative, name, package).read(tree)) if tree else ()
+        for record in _FOUND[cache_key]:
+            target = record.get("module")
+            if record["kind"] != "duplicate" and (target not in tree_modules or target == name):
+                continue
+            if record["kind"] == "bind" and (target, record["name"]) in skipped:
+                continue
+            records.append(record)
+    return records
+
+
+class _Reader:
+    """The records of one module: imports resolved per scope, calls resolved through them."""
+
+    def __init__(self, relative: str, module: str, package: str) -> None:
+        self.relative, self.module, self.package = relative, module, package
+        self.records: list[dict[str, Any]] = []
+
+    def read(self, tree: ast.Module) -> list[dict[str, Any]]:
+        self._scope(tree.body, {}, "<module>", None)
+        return self.records
+
+    def _scope(
+        self,
+        body: list[ast.stmt],
+        outer: Mapping[str, tuple[str, str | None]],
+        function: str,
+        node: ast.FunctionDef | ast.AsyncFunctionDef | None,
+    ) -> None:
+        names = dict(outer)  # local name → (module, attribute or None for the module itself)
+        nested: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
+        calls: list[ast.Call] = []
+        stores: list[tuple[int, str]] = []
+        removals: list[tuple[int, str]] = []
+        spread = node.args.kwarg.arg if node is not None and node.args.kwarg else None
+        for child in _walk_scope(body):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                nested.append(child)
+            elif isinstance(child, ast.ImportFrom):
+                self._import_from(child, names, node is not None)
+            elif isinstance(child, ast.Import):
+                for alias in child.names:
+                    if alias.asname:
+                        names[alias.asname] = (alias.name, None)
+                    else:
+                        head = alias.name.partition(".")[0]
+                        names[head] = (head, None)
+            elif isinstance(child, ast.Call):
+                calls.append(child)
+                if spread is not None:
+                    _spread_change(child, spread, stores, removals)
+            elif spread is not None and isinstance(child, (ast.Assign, ast.Delete)):
+                _spread_item(child, spread, stores, removals)
+        for call in calls:
+            self._call(call, names, function)
+            if spread is not None:
+                self._duplicate(call, spread, stores, removals, function)
+        for inner in nested:
+            qualified = inner.name if function == "<module>" else f"{function}.{inner.name}"
+            self._scope(inner.body, names, qualified, inner)
+
+    def _import_from(
+        self, node: ast.ImportFrom, names: dict[str, tuple[str, str | None]], inner: bool
+    ) -> None:
+        base = _absolute(node.module, node.level, self.package)
+        if base is None:
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            names[alias.asname or alias.name] = (base, alias.name)
+            self.records.append(
+                {
+                    "kind": "import",
+                    "origin": f"{self.relative}:{node.lineno}",
+                    "caller": self.module,
+                    "module": base,
+                    "name": alias.name,
+                    "function_level": inner,
+                }
+            )
+
+    def _call(
+        self, call: ast.Call, names: Mapping[str, tuple[str, str | None]], function: str
+    ) -> None:
+        target: tuple[str, str] | None = None
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in names:
+            module, attribute = names[func.id]
+            if attribute is not None:
+                target = (module, attribute)
+        elif (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id in names
+        ):
+            module, attribute = names[func.value.id]
+            target = (module if attribute is None else f"{module}.{attribute}", func.attr)
+        if target is None:
+            return
+        keywords = [keyword.arg for keyword in call.keywords if keyword.arg is not None]
+        shown = [_shown(arg) for arg in call.args]
+        shown += [f"{k.arg}=…" if k.arg else f"**{_shown(k.value)}" for k in call.keywords]
+        self.records.append(
+            {
+                "kind": "bind",
+                "origin": f"{self.relative}:{call.lineno}",
+                "caller": self.module,
+                "function": function,
+                "module": target[0],
+                "name": target[1],
+                "positional": sum(not isinstance(arg, ast.Starred) for arg in call.args),
+                "star": any(isinstance(arg, ast.Starred) for arg in call.args),
+                "keywords": keywords,
+                "double_star": any(keyword.arg is None for keyword in call.keywords),
+                "shown": ", ".join(shown),
+            }
+        )
+
+    def _duplicate(
+        self,
+        call: ast.Call,
+        spread: str,
+        stores: list[tuple[int, str]],
+        removals: list[tuple[int, str]],
+        function: str,
+    ) -> None:
+        if not any(
+            k.arg is None and isinstance(k.value, ast.Name) and k.value.id == spread
+            for k in call.keywords
+        ):
+            return
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                continue
+            stored = [line for line, key in stores if key == keyword.arg and line < call.lineno]
+            if not stored:
+                continue
+            last = max(stored)
+            if any(key == keyword.arg and last < line <= call.lineno for line, key in removals):
+                continue
+            self.records.append(
+                {
+                    "kind": "duplicate",
+                    "origin": f"{self.relative}:{call.lineno}",
+                    "caller": self.module,
+                    "module": self.module,
+                    "function": function,
+                    "keyword": keyword.arg,
+                    "spread": spread,
+                    "stored": f"{self.relative}:{last}",
+                    "callee": _shown(call.func),
+                }
+            )
+
+
+def _walk_scope(body: list[ast.stmt]) -> Iterable[ast.AST]:
+    """Every node of one scope, nested function bodies left out (they are scopes of their own)."""
+    stack: list[ast.AST] = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            stack.extend(reversed(node.decorator_list))
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _spread_item(
+    node: ast.Assign | ast.Delete,
+    spread: str,
+    stores: list[tuple[int, str]],
+    removals: list[tuple[int, str]],
+) -> None:
+    targets = node.targets
+    for target in targets:
+        if (
+            isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name)
+            and target.value.id == spread
+            and isinstance(target.slice, ast.Constant)
+            and isinstance(target.slice.value, str)
+        ):
+            into = removals if isinstance(node, ast.Delete) else stores
+            into.append((node.lineno, target.slice.value))
+
+
+def _spread_change(
+    call: ast.Call, spread: str, stores: list[tuple[int, str]], removals: list[tuple[int, str]]
+) -> None:
+    """``kwargs.pop('x')`` removes, ``kwargs.setdefault('x', …)``/``kwargs.update(x=…)`` store."""
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == spread
+    ):
+        return
+    first = call.args[0] if call.args else None
+    literal = (
+        first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+    )
+    if func.attr == "pop" and literal is not None:
+        removals.append((call.lineno, literal))
+    elif func.attr == "setdefault" and literal is not None:
+        stores.append((call.lineno, literal))
+    elif func.attr == "update":
+        stores.extend((call.lineno, k.arg) for k in call.keywords if k.arg is not None)
+
+
+def _shown(node: ast.expr) -> str:
+    try:
+        text = ast.unparse(node)
+    except (ValueError, RecursionError):
+        return "…"
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def _absolute(module: str | None, level: int, package: str) -> str | None:
+    if level == 0:
+        return module
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    if module:
+        base.append(module)
+    return ".".join(base) or None
