@@ -61,7 +61,11 @@ def sideways_records(
             _FOUND[cache_key] = tuple(_Reader(relative, name, package).read(tree)) if tree else ()
         for record in _FOUND[cache_key]:
             target = record.get("module")
-            if record["kind"] != "duplicate" and (target not in tree_modules or target == name):
+            kind = record["kind"]
+            if kind == "through":
+                if target not in tree_modules:
+                    continue
+            elif kind != "duplicate" and (target not in tree_modules or target == name):
                 continue
             if record["kind"] == "bind" and (target, record["name"]) in skipped:
                 continue
@@ -93,6 +97,7 @@ class _Reader:
         stores: list[tuple[int, str]] = []
         removals: list[tuple[int, str]] = []
         spread = node.args.kwarg.arg if node is not None and node.args.kwarg else None
+        picked: dict[str, tuple[tuple[str, str | None], str | None]] = {}  # h = ROUTES.get(key)
         for child in _walk_scope(body):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 nested.append(child)
@@ -111,8 +116,17 @@ class _Reader:
                     _spread_change(child, spread, stores, removals)
             elif spread is not None and isinstance(child, (ast.Assign, ast.Delete)):
                 _spread_item(child, spread, stores, removals)
+            if (
+                isinstance(child, ast.Assign)
+                and len(child.targets) == 1
+                and isinstance(child.targets[0], ast.Name)
+            ):
+                looked_up = self._lookup(child.value, names)
+                if looked_up is not None:
+                    picked[child.targets[0].id] = looked_up
         for call in calls:
             self._call(call, names, function)
+            self._through(call, names, picked, function)
             if spread is not None:
                 self._duplicate(call, spread, stores, removals, function)
         for inner in nested:
@@ -158,9 +172,6 @@ class _Reader:
             target = (module if attribute is None else f"{module}.{attribute}", func.attr)
         if target is None:
             return
-        keywords = [keyword.arg for keyword in call.keywords if keyword.arg is not None]
-        shown = [_shown(arg) for arg in call.args]
-        shown += [f"{k.arg}=…" if k.arg else f"**{_shown(k.value)}" for k in call.keywords]
         self.records.append(
             {
                 "kind": "bind",
@@ -169,11 +180,75 @@ class _Reader:
                 "function": function,
                 "module": target[0],
                 "name": target[1],
-                "positional": sum(not isinstance(arg, ast.Starred) for arg in call.args),
-                "star": any(isinstance(arg, ast.Starred) for arg in call.args),
-                "keywords": keywords,
-                "double_star": any(keyword.arg is None for keyword in call.keywords),
-                "shown": ", ".join(shown),
+                **_shape(call),
+            }
+        )
+
+    def _lookup(
+        self, node: ast.expr, names: Mapping[str, tuple[str, str | None]]
+    ) -> tuple[tuple[str, str | None], str | None] | None:
+        """``ROUTES[key]``, ``ROUTES.get(key)``, ``getattr(module, name)``: (what, literal key)."""
+        if isinstance(node, ast.Subscript):
+            base, key = node.value, node.slice
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and node.args
+        ):
+            base, key = node.func.value, node.args[0]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "getattr"
+            and len(node.args) >= 2
+        ):
+            base, key = node.args[0], node.args[1]
+        else:
+            return None
+        target = self._resolve(base, names)
+        if target is None:
+            return None
+        literal = (
+            key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
+        )
+        return target, literal
+
+    def _resolve(
+        self, node: ast.expr, names: Mapping[str, tuple[str, str | None]]
+    ) -> tuple[str, str | None] | None:
+        if isinstance(node, ast.Name):
+            return names.get(node.id, (self.module, node.id))  # else a global of this module
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            module, attribute = names.get(node.value.id, (None, None))
+            if module is not None and attribute is None:
+                return module, node.attr
+        return None
+
+    def _through(
+        self,
+        call: ast.Call,
+        names: Mapping[str, tuple[str, str | None]],
+        picked: Mapping[str, tuple[tuple[str, str | None], str | None]],
+        function: str,
+    ) -> None:
+        """A call of a value looked up with a key: maybe a registry's handler (the child knows)."""
+        func = call.func
+        found = picked.get(func.id) if isinstance(func, ast.Name) else self._lookup(func, names)
+        if found is None:
+            return
+        (module, attribute), key = found
+        self.records.append(
+            {
+                "kind": "through",
+                "origin": f"{self.relative}:{call.lineno}",
+                "caller": self.module,
+                "function": function,
+                "module": module,
+                "name": attribute,
+                "key": key,
+                "callee": _shown(func, 60),
+                **_shape(call),
             }
         )
 
@@ -212,6 +287,19 @@ class _Reader:
                     "callee": _shown(call.func),
                 }
             )
+
+
+def _shape(call: ast.Call) -> dict[str, Any]:
+    """What a static call passes, as far as the source says."""
+    shown = [_shown(arg) for arg in call.args]
+    shown += [f"{k.arg}=…" if k.arg else f"**{_shown(k.value)}" for k in call.keywords]
+    return {
+        "positional": sum(not isinstance(arg, ast.Starred) for arg in call.args),
+        "star": any(isinstance(arg, ast.Starred) for arg in call.args),
+        "keywords": [keyword.arg for keyword in call.keywords if keyword.arg is not None],
+        "double_star": any(keyword.arg is None for keyword in call.keywords),
+        "shown": ", ".join(shown),
+    }
 
 
 def _walk_scope(body: list[ast.stmt]) -> Iterable[ast.AST]:
@@ -268,12 +356,12 @@ def _spread_change(
         stores.extend((call.lineno, k.arg) for k in call.keywords if k.arg is not None)
 
 
-def _shown(node: ast.expr) -> str:
+def _shown(node: ast.expr, width: int = 30) -> str:
     try:
         text = ast.unparse(node)
     except (ValueError, RecursionError):
         return "…"
-    return text if len(text) <= 30 else text[:29] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _absolute(module: str | None, level: int, package: str) -> str | None:

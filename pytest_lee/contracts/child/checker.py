@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from pytest_lee.contracts.child import wire as _wire
+from pytest_lee.contracts.child.computed import judge_through, through_registry
 from pytest_lee.contracts.child.facts import reach
-from pytest_lee.contracts.child.judge import EXPLICIT, Judge, ProbeCall, TimeLimit
+from pytest_lee.contracts.child.judge import CONFIGURED, EXPLICIT, Judge, ProbeCall, TimeLimit
 from pytest_lee.contracts.child.registry import (
     ContractSetupError,
     import_reference,
@@ -166,6 +167,9 @@ class _Contract:
         self.graph: dict[str, list[str]] = contract.get("graph", {})
         self.leaf_modules: list[str] = contract.get("leaf_modules", [])
         self.leaves_exist = bool(contract.get("leaves_exist", True))
+        self.computed_at = ""  # where the registry is called with a computed key, if it is
+        self.through: dict[str, list[dict[str, Any]]] = {}
+        self.sideways: dict[str, list[dict[str, Any]]] = {}
 
     def set_probes(self, raw: Sequence[Mapping[str, Any]]) -> None:
         probes = [_probe(item) for item in raw]
@@ -220,7 +224,9 @@ class _Contract:
         """The calls between modules (before any spy), then spies at the leaves, every probe of
         every wanted key, spies removed."""
         self.set_probes(probes)
-        self.sideways = self.judge_sideways(calls)
+        through = through_registry([c for c in calls if c["kind"] == "through"], self.registry_map)
+        self.through = self.judge_computed(through)
+        self.sideways = self.judge_sideways([c for c in calls if c["kind"] != "through"])
         spies = SpySet(self.child.relative)
         hook = None
         try:
@@ -242,6 +248,24 @@ class _Contract:
             if hook is not None and hook in sys.meta_path:
                 sys.meta_path.remove(hook)
             spies.remove()
+
+    def judge_computed(
+        self, records: Sequence[Mapping[str, Any]]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Each computed-key call of the registry bound to every key's handler (one literal
+        key: that key's only), before any spy takes a handler's place."""
+        by_key: dict[str, list[dict[str, Any]]] = {}
+        for label in self.wanted_labels:
+            handler = self.handler_map.get(label)
+            if handler is None:
+                continue
+            for record in records:
+                if record.get("key") is None or record["key"] == label:
+                    result = judge_through(record, label, handler, self.child.relative)
+                    by_key.setdefault(label, []).append(result)
+        if records:
+            self.computed_at = records[0]["origin"]
+        return by_key
 
     def judge_sideways(self, calls: Sequence[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         """The findings among the calls between modules, by the key each belongs to."""
@@ -388,6 +412,13 @@ class _Contract:
         else:
             call = dispatcher
         for number, probe in self.by_key.get(None, []) + self.by_key.get(label, []):
+            if probe.key is None and probe.origin == CONFIGURED and self.computed_at:
+                message = (
+                    f"the configured probe ({probe.operation!r}) does not apply to {label}: the "
+                    f"registry is called with a computed key (call site {self.computed_at})"
+                )
+                self.emit("result", key=label, index=number, **_not_applicable(probe, message))
+                continue
             if (
                 probe.key is not None
                 and probe.origin != EXPLICIT
@@ -399,9 +430,22 @@ class _Contract:
             self.emit("probe", key=label, index=number, limit=self.child.limit)
             result = judge.run(probe, key, label, call, handler)
             self.emit("result", key=label, index=number, **result)
-        for number, result in enumerate(self.sideways.get(label, ()), start=SIDEWAYS_INDEX):
+        found = [*self.through.get(label, ()), *self.sideways.get(label, ())]
+        for number, result in enumerate(found, start=SIDEWAYS_INDEX):
             self.emit("result", key=label, index=number, **result)
         self.emit("checked", key=label)
+
+
+def _not_applicable(probe: ProbeCall, message: str) -> dict[str, Any]:
+    return {
+        "status": "n/a",
+        "message": message,
+        "call": f"{probe.operation!r} (configured probe)",
+        "origin": probe.origin,
+        "reached": [],
+        "implicated": [],
+        "cause": message,
+    }
 
 
 def _module_of(origin: str) -> str:
