@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_lee.contracts.check import ContractSpec, KeyResult, check_tree
+from pytest_lee.contracts.check import ContractSpec, KeyResult, check_tree, registries_keys
 
 APP = {
     "routes.py": """
@@ -139,3 +139,68 @@ def test_a_getattr_dispatch_over_a_module_binds_every_public_function(
         "computed at run time) reaches `actions.resize` (actions.py:5) for 'resize', which "
         "accepts (payload, width, height=None): missing 1 required positional argument: 'width'"
     ) in verdicts["resize"].message
+
+
+def test_the_child_sees_the_layers_after_the_code_and_the_functions_environment(
+    tmp_path: Path,
+) -> None:
+    """A router importing a layer's module and reading the function's environment at import."""
+    root = write(
+        tmp_path / "src",
+        {
+            "routes.py": """
+                import os
+
+                import shared_auth
+
+                REGION = os.environ["ORDERS_REGION"]
+                ROUTES = {"GET /me": shared_auth.whoami}
+            """,
+            "app.py": """
+                from routes import ROUTES
+
+
+                def lambda_handler(event, context):
+                    return ROUTES[event["routeKey"]](event["user"])
+            """,
+            "shared_auth.py": "def whoami(user, token):\n    return user\n",  # the code's own wins
+        },
+    )
+    first = write(tmp_path / "layer1", {"shared_auth.py": "def whoami():\n    return None\n"})
+    second = write(tmp_path / "layer2", {"shared_auth.py": "def whoami(user):\n    return user\n"})
+    spec = ContractSpec("routes:ROUTES", "app:lambda_handler")
+    (root / "shared_auth.py").unlink()
+    results = check_tree(
+        root,
+        [spec],
+        environment={"ORDERS_REGION": "eu-west-1"},
+        paths=[str(second), str(first)],  # as layer_paths orders [first, second]: last first
+    )
+    assert [(r.key, r.status) for r in results] == [("GET /me", "ok")], results
+    keys = registries_keys(
+        root, [spec], environment={"ORDERS_REGION": "eu-west-1"}, paths=[str(second)]
+    )
+    assert keys == [["GET /me"]]  # collection sees them too
+    (root / "shared_auth.py").write_text("def whoami(user, token):\n    return user\n")
+    results = check_tree(
+        root, [spec], environment={"ORDERS_REGION": "eu-west-1"}, paths=[str(second)]
+    )
+    assert "missing 1 required positional argument: 'token'" in results[0].message
+    results = check_tree(root, [spec], paths=[str(second)])
+    assert results[0].key == "*" and "KeyError: 'ORDERS_REGION'" in results[0].message
+
+
+def test_layer_paths_put_the_last_layer_first(tmp_path: Path) -> None:
+    from pytest_lee.contracts.items import layer_paths
+    from pytest_lee.settings import CommandLine, LayerSettings, Settings
+
+    settings = Settings(
+        rootdir=tmp_path,
+        source=tmp_path,
+        layers=(
+            LayerSettings(name="common", source=tmp_path / "common"),
+            LayerSettings(name="auth", source=tmp_path / "auth"),
+        ),
+        options=CommandLine(),
+    )
+    assert layer_paths(settings) == (str(tmp_path / "auth"), str(tmp_path / "common"))

@@ -53,15 +53,19 @@ def check_tree(
     files: Iterable[str] | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     environment: Mapping[str, str] | None = None,
+    paths: Sequence[str] = (),
 ) -> list[KeyResult]:
     """Every key of every contract of the tree at *source*, checked in one child process.
 
     *files* are the files that go into the package (relative, posix): only they give
-    call sites and import edges (default: every ``.py`` under *source*). A contract
-    whose registry cannot be loaded gives one result with key ``*``. Results are
-    memoised per tree content, so the items of one session share one child.
+    call sites and import edges (default: every ``.py`` under *source*). *paths* go on
+    the child's ``sys.path`` after *source* (the function's layers). A contract whose
+    registry cannot be loaded gives one result with key ``*``. Results are memoised per
+    tree content, so the items of one session share one child.
     """
-    return run_tree(source, specs, files=files, timeout_s=timeout_s, environment=environment)
+    return run_tree(
+        source, specs, files=files, timeout_s=timeout_s, environment=environment, paths=paths
+    )
 
 
 def check_all(source: Path, spec: ContractSpec, **options: Any) -> list[KeyResult]:

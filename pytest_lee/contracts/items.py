@@ -47,11 +47,39 @@ def packaged_files(settings: Settings) -> tuple[str, ...]:
 
 
 def check_options(settings: Settings) -> dict[str, Any]:
-    """How every contract check of the session runs: time limit and environment."""
+    """How every contract check of the session runs: time limit, environment, layers."""
     return {
         "timeout_s": settings.function.timeout_s,
         "environment": dict(settings.function.environment),
+        "paths": layer_paths(settings),
     }
+
+
+def layer_paths(settings: Settings) -> tuple[str, ...]:
+    """The layers' code as the child's ``sys.path`` entries after the function's own.
+
+    Lambda unzips the layers in order into ``/opt``, a later layer's file replacing an
+    earlier one's, and looks there after the function's code: on a path, the first
+    match wins, so the last layer comes first. A layer's own files win over its
+    vendored requirements, as in its zip.
+    """
+    paths: list[str] = []
+    for layer in reversed(settings.layers):
+        if layer.source is not None:
+            paths.append(str(layer.source))
+        if layer.requirements is not None:
+            from pytest_lee.package.vendor import vendored_tree
+
+            function = settings.function
+            tree = vendored_tree(
+                layer.requirements,
+                function.runtime,
+                function.architecture,
+                what=f"[[tool.lee.layer]] {layer.name} requirements",
+            )
+            if tree is not None:
+                paths.append(str(tree))
+    return tuple(paths)
 
 
 def session_verdicts(config: pytest.Config, settings: Settings) -> Mapping[str, KeyResult]:

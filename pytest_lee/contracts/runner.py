@@ -43,11 +43,12 @@ def run_tree(
     files: Iterable[str] | None = None,
     timeout_s: float = 3.0,
     environment: Mapping[str, str] | None = None,
+    paths: Sequence[str] = (),
 ) -> list[KeyResult]:
     source = Path(source).resolve()
     names = None if files is None else sorted(files)
     contracts = [contract_request(source, spec, names) for spec in specs]
-    memo = _memo_key(source, contracts, names, timeout_s, environment)
+    memo = _memo_key(source, contracts, names, timeout_s, environment, paths=paths)
     known = _MEMO.get(memo)
     if known is None:
 
@@ -57,7 +58,7 @@ def run_tree(
                 "calls": [contract_calls(source, spec, names) for spec in specs],
             }
 
-        request = _request(source, contracts, timeout_s)
+        request = {**_request(source, contracts, timeout_s), "paths": list(paths)}
         events = _run(request, probes, timeout_s, environment, source)
         known = _assemble(specs, events)
         # One tree at a time (a simulation's mixed trees are each checked once); the
@@ -77,17 +78,23 @@ def run_key(
     files: Iterable[str] | None = None,
     timeout_s: float = 3.0,
     environment: Mapping[str, str] | None = None,
+    paths: Sequence[str] = (),
 ) -> KeyResult:
     source = Path(source).resolve()
     if probes is None:
         results = run_tree(
-            source, [spec], files=files, timeout_s=timeout_s, environment=environment
+            source,
+            [spec],
+            files=files,
+            timeout_s=timeout_s,
+            environment=environment,
+            paths=paths,
         )
     else:
         names = None if files is None else sorted(files)
         contract = contract_request(source, spec, names, keys=[label])
         wired = {"probes": [_wired(probes)], "calls": [[]]}
-        request = _request(source, [contract], timeout_s)
+        request = {**_request(source, [contract], timeout_s), "paths": list(paths)}
         events = _run(request, lambda: wired, timeout_s, environment, source)
         results = _assemble([spec], events, keys=[label])
     for result in results:
@@ -108,11 +115,13 @@ def run_keys(
     *,
     timeout_s: float = 3.0,
     environment: Mapping[str, str] | None = None,
+    paths: Sequence[str] = (),
 ) -> list[list[str] | ContractSetupError]:
     """Each contract's key labels, or why its registry cannot be loaded; one child for all."""
     source = Path(source).resolve()
     contracts = [{"spec": spec.as_dict(), "keys_only": True} for spec in specs]
-    events = _run(_request(source, contracts, timeout_s), dict, timeout_s, environment, source)
+    request = {**_request(source, contracts, timeout_s), "paths": list(paths)}
+    events = _run(request, dict, timeout_s, environment, source)
     answers: list[list[str] | ContractSetupError] = []
     for number, spec in enumerate(specs):
         if (number, "*") in events.setups:
@@ -192,13 +201,15 @@ def _memo_key(
     files: list[str] | None,
     timeout_s: float,
     environment: Mapping[str, str] | None,
+    *,
+    paths: Sequence[str],
 ) -> str:
     stamps = []
     for path in tree_files(source, files):
         stat = path.stat()
         stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
     return json.dumps(
-        [str(source), contracts, timeout_s, sorted((environment or {}).items()), stamps],
+        [str(source), contracts, timeout_s, sorted((environment or {}).items()), paths, stamps],
         sort_keys=True,
         default=repr,
     )

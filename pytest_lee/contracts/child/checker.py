@@ -111,11 +111,12 @@ class Child:
         self.skip = {tuple(item) for item in request.get("skip", ())}
         self.broken = dict(request.get("broken", {}))
         self.contracts = request["contracts"]
+        self.paths = [str(path) for path in request.get("paths", ())]
         self.emit = emit
         self.read_probes = read_probes
 
     def run(self) -> None:
-        sys.path.insert(0, self.source)
+        sys.path[0:0] = [self.source, *self.paths]  # the function's code, then its layers
         sys.meta_path.insert(0, _Broken(self.broken))
         if hasattr(signal, "setitimer"):
             signal.signal(signal.SIGALRM, _alarm)
