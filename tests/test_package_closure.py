@@ -17,7 +17,7 @@ from lee_helpers import package_settings, write_tree
 
 from pytest_lee.errors import PackageError
 from pytest_lee.package import build_package
-from pytest_lee.package.closure import import_closure, standard_library
+from pytest_lee.package.closure import RUNTIME_PROVIDED, import_closure, standard_library
 from pytest_lee.settings import FunctionSettings, LayerSettings
 
 RUNNING = f"python{sys.version_info[0]}.{sys.version_info[1]}"
@@ -41,7 +41,7 @@ APP = {
 def build(tmp_path: Path, files: dict[str, str], **overrides: object):
     source = write_tree(tmp_path / "src", files)
     settings = package_settings(
-        source, handler="app.handler", function=FunctionSettings(runtime=RUNNING), **overrides
+        source, **{"function": FunctionSettings(runtime=RUNNING), **overrides}
     )
     return build_package(settings, out_dir=tmp_path / "out")
 
@@ -74,6 +74,18 @@ def test_a_layer_provides_a_module_and_what_may_fail_later_is_a_warning(tmp_path
     ]
 
 
+def test_boto3_is_the_runtimes_unless_runtime_provides_says_otherwise(tmp_path: Path) -> None:
+    files = {"app.py": "import boto3\n\n\ndef handler(event, context):\n    return 1\n"}
+    assert build(tmp_path / "default", files).files == ("app.py",)
+    with pytest.raises(PackageError) as raised:
+        build(
+            tmp_path / "none",
+            files,
+            function=FunctionSettings(runtime=RUNNING, runtime_provides=()),
+        )
+    assert raised.value.problems[0].startswith("app.py:1: imports `boto3`, found nowhere")
+
+
 def test_the_standard_library_is_the_runtimes_python() -> None:
     sources = {"app.py": b"import distutils\n\n\ndef handler(e, c):\n    pass\n"}
     assert import_closure(sources, sources, "app", standard_library((3, 11)))[0] == []
@@ -91,8 +103,8 @@ def test_the_real_engine_warns_of_modules_that_exist_nowhere(tmp_path: Path) -> 
     names = [p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()]
     sources = {name: (source / name).read_bytes() for name in names if name.endswith(".py")}
     problems, warnings = import_closure(
-        sources, names, "lambda_function", standard_library((3, 11))
-    )
+        sources, names, "lambda_function", standard_library((3, 11)) | RUNTIME_PROVIDED
+    )  # lambda_preload.py imports urllib3 at module level: the runtime's (botocore's)
     assert problems == []
     assert (
         "lambda_function.py:211: imports `lambda_ha_connection`, found nowhere Lambda looks "

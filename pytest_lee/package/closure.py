@@ -34,7 +34,8 @@ from pytest_lee.errors import LeeError
 if TYPE_CHECKING:
     from pytest_lee.settings import Settings
 
-# Python packages the Lambda Python runtimes provide (boto3 and its dependencies).
+# What the Lambda Python runtimes bundle (boto3 and its dependencies): the import names of
+# [tool.lee.function] runtime_provides' default, known even when they are not installed here.
 RUNTIME_PROVIDED = frozenset(
     {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six", "awslambdaric"}
 )
@@ -82,7 +83,7 @@ def closure_problems(
         own,
         [*archived, *_layer_names(settings)],
         handler_module,
-        standard_library(runtime_version),
+        standard_library(runtime_version) | _runtime_names(settings),
     )
     warnings.extend(found_warnings)
     return found_problems
@@ -102,7 +103,7 @@ def import_closure(
     """
     modules = _module_names(names)
     tops = {module.partition(".")[0] for module in modules}
-    available = tops | RUNTIME_PROVIDED | set(standard)
+    available = tops | set(standard)
     files = {_dotted(name): name for name in sources}
     imports = {module: _imports(files[module], sources[files[module]]) for module in files}
     cold = _reached(imports, handler_module, inner=False)
@@ -142,6 +143,23 @@ def standard_library(version: tuple[int, int] | None) -> frozenset[str]:
         if version is not None and version >= removed_in:
             names -= removed
     return frozenset(names)
+
+
+def _runtime_names(settings: Settings) -> frozenset[str]:
+    """``runtime_provides`` as import names (its default: what the runtime bundles)."""
+    from pytest_lee.lambda_runtime.provides import provides_dir
+    from pytest_lee.settings import FunctionSettings
+
+    provides = settings.function.runtime_provides
+    names = RUNTIME_PROVIDED if provides == FunctionSettings().runtime_provides else frozenset()
+    try:
+        directory = provides_dir(provides)
+    except LeeError:
+        return names  # a runtime_provides that is not installed: the budgets say so
+    if directory is None:
+        return names
+    found = {entry.name.partition(".")[0] for entry in directory.iterdir()}
+    return names | {name for name in found if name.isidentifier()}
 
 
 def _layer_names(settings: Settings) -> list[str]:
