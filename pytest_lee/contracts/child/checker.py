@@ -31,6 +31,7 @@ from pytest_lee.contracts.child import wire as _wire
 from pytest_lee.contracts.child.computed import judge_through, through_registry
 from pytest_lee.contracts.child.facts import reach
 from pytest_lee.contracts.child.judge import CONFIGURED, EXPLICIT, Judge, ProbeCall, TimeLimit
+from pytest_lee.contracts.child.powertools import ResolverRegistry, judge_route
 from pytest_lee.contracts.child.registry import (
     ContractSetupError,
     import_reference,
@@ -168,7 +169,7 @@ class _Contract:
         self.graph: dict[str, list[str]] = contract.get("graph", {})
         self.leaf_modules: list[str] = contract.get("leaf_modules", [])
         self.leaves_exist = bool(contract.get("leaves_exist", True))
-        self.computed_at = ""  # where the registry is called with a computed key, if it is
+        self.unconfigured = ""  # why the configured probe does not apply, if it does not
         self.through: dict[str, list[dict[str, Any]]] = {}
         self.sideways: dict[str, list[dict[str, Any]]] = {}
 
@@ -227,6 +228,8 @@ class _Contract:
         self.set_probes(probes)
         through = through_registry([c for c in calls if c["kind"] == "through"], self.registry_map)
         self.through = self.judge_computed(through)
+        if isinstance(self.registry_map, ResolverRegistry):
+            self.through = self.judge_routes(self.registry_map)
         self.sideways = self.judge_sideways([c for c in calls if c["kind"] != "through"])
         spies = SpySet(self.child.relative)
         hook = None
@@ -265,8 +268,21 @@ class _Contract:
                     result = judge_through(record, label, handler, self.child.relative)
                     by_key.setdefault(label, []).append(result)
         if records:
-            self.computed_at = records[0]["origin"]
+            self.unconfigured = (
+                f"the registry is called with a computed key (call site {records[0]['origin']})"
+            )
         return by_key
+
+    def judge_routes(self, routes: ResolverRegistry) -> dict[str, list[dict[str, Any]]]:
+        """Each route's path parameters bound to its function (Powertools calls it so)."""
+        self.unconfigured = f"the registry is a {type(routes.resolver).__name__}: its routes are called with their path parameters"
+        return {
+            label: [
+                judge_route(label, self.handler_map[label], routes.validation, self.child.relative)
+            ]
+            for label in self.wanted_labels
+            if label in self.handler_map
+        }
 
     def judge_sideways(self, calls: Sequence[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         """The findings among the calls between modules, by the key each belongs to."""
@@ -413,10 +429,10 @@ class _Contract:
         else:
             call = dispatcher
         for number, probe in self.by_key.get(None, []) + self.by_key.get(label, []):
-            if probe.key is None and probe.origin == CONFIGURED and self.computed_at:
+            if probe.key is None and probe.origin == CONFIGURED and self.unconfigured:
                 message = (
-                    f"the configured probe ({probe.operation!r}) does not apply to {label}: the "
-                    f"registry is called with a computed key (call site {self.computed_at})"
+                    f"the configured probe ({probe.operation!r}) does not apply to {label}: "
+                    f"{self.unconfigured}"
                 )
                 self.emit("result", key=label, index=number, **_not_applicable(probe, message))
                 continue

@@ -79,7 +79,11 @@ class ModuleRegistry(dict):  # type: ignore[type-arg]
 
 def load_registry(reference: str) -> Mapping[Any, Any]:
     _, value = import_reference(reference, "registry")
-    if inspect.ismodule(value):
+    from pytest_lee.contracts.child import powertools  # it uses this module's error
+
+    if powertools.is_resolver(value):
+        value = powertools.resolver_routes(reference, value)
+    elif inspect.ismodule(value):
         functions = ModuleRegistry(
             (name, item)
             for name, item in vars(value).items()
