@@ -134,6 +134,7 @@ class CommandLine:
     allow_real_aws: bool = False
     html_path: Path | None = None
     cpu: str | None = None
+    trace: bool = False  # --lee-trace
 
 
 @dataclass(frozen=True, eq=False)

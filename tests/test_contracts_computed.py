@@ -204,3 +204,25 @@ def test_layer_paths_put_the_last_layer_first(tmp_path: Path) -> None:
         options=CommandLine(),
     )
     assert layer_paths(settings) == (str(tmp_path / "auth"), str(tmp_path / "common"))
+
+
+def test_an_api_gateway_app_is_checked_as_written_by_a_plain_pytest_run(
+    pytester: pytest.Pytester,
+) -> None:
+    """The table names the registry and the handler; nothing else, no reshaping."""
+    pytester.makepyprojecttoml(
+        '[tool.lee]\nsource = "src"\nhandler = "app.lambda_handler"\n\n'
+        '[[tool.lee.contract]]\nregistry = "routes:ROUTES"\ndispatcher = "app:lambda_handler"\n'
+    )
+    write(pytester.path / "src", APP)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-k", "contract", "-rs")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*lee contracts*",
+            "routes:ROUTES  ✓ GET /orders  ✗ GET /orders/{order_id}  ✗ POST /orders",
+            "*✗ GET /orders/{order_id}: handler(path_params=…, query=…, body=…, user_id=…) (call "
+            "site app.py:11, a key computed at run time) reaches `orders.get_order`*",
+        ]
+    )
+    assert "test_operation" not in result.stdout.str()

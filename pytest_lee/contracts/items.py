@@ -24,9 +24,11 @@ from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:
     from pytest_lee.contracts.check import ContractSpec, KeyResult
+    from pytest_lee.contracts.trace import Trace
     from pytest_lee.settings import Settings
 
 _VERDICTS = pytest.StashKey[Mapping[str, "KeyResult"]]()
+_TRACE = pytest.StashKey["Trace | None"]()
 
 
 class ContractFailure(LeeError):
@@ -98,6 +100,25 @@ def session_verdicts(config: pytest.Config, settings: Settings) -> Mapping[str, 
     return config.stash[_VERDICTS]
 
 
+def session_trace(config: pytest.Config, settings: Settings) -> Trace | None:
+    """With ``--lee-trace``: what one traced cold start and the events ran (once a session)."""
+    if not settings.options.trace:
+        return None
+    if _TRACE not in config.stash:
+        from pytest_lee.contracts.trace import run_trace, session_events
+
+        options = check_options(settings)
+        config.stash[_TRACE] = run_trace(
+            contract_source(settings),
+            settings.handler,
+            session_events(settings),
+            timeout_s=options["timeout_s"],
+            environment=options["environment"],
+            paths=options["paths"],
+        )
+    return config.stash[_TRACE]
+
+
 def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item]:
     from pytest_lee.contracts.check import ContractSpec, registries_keys
 
@@ -156,7 +177,13 @@ class ContractItem(LeeItem):
             message = whole.message if whole is not None else "not checked: the key disappeared"
             found = KeyResult(self.spec.registry, self.label, "fail", message)
         result = found
-        lee_report(self.config).add("contracts", {**result.as_entry(), "index": self.index})
+        from pytest_lee.contracts.trace import sites
+
+        trace = session_trace(self.config, lee_settings(self.config))
+        entry = {**result.as_entry(), "index": self.index, "sites": sites(result.probes, trace)}
+        if trace is not None and trace.error is not None:
+            entry["trace"] = trace.error
+        lee_report(self.config).add("contracts", entry)
         if result.status == "fail":
             raise ContractFailure(result.message)
         if result.status == "inconclusive":
