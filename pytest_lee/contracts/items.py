@@ -119,7 +119,13 @@ def session_trace(config: pytest.Config, settings: Settings) -> Trace | None:
     return config.stash[_TRACE]
 
 
+def api_events(settings: Settings) -> tuple[tuple[str, str], ...]:
+    """The template's ``Api``/``HttpApi`` events of the function (the SAM reader's)."""
+    return tuple(getattr(settings.function, "api_events", ()))
+
+
 def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item]:
+    from pytest_lee.contracts import events as template
     from pytest_lee.contracts.check import ContractSpec, registries_keys
 
     source = contract_source(settings)
@@ -134,11 +140,29 @@ def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.It
                 ContractSetupItem.from_parent(node, name=name, spec=spec, cause=str(labels))
             )
             continue
+        events = api_events(settings) if template.applies(labels) else ()
+        dead = set(template.unevented(events, labels)) if events else set()
         for index, label in enumerate(labels):
             name = _unique(f"contract[{spec.registry}/{label}]", seen)
+            item = ContractItem.from_parent(
+                node, name=name, spec=spec, label=label, source=source, index=index
+            )
+            if label in dead:
+                item.no_event = (
+                    f"route {label} has no Api/HttpApi event in the template: API Gateway never "
+                    "routes a request to it. Fix: add the event, or remove the route."
+                )
+            items.append(item)
+        for method, path in template.unrouted(events, labels):
+            cause = (
+                f"template event {method} {path} has no route in {spec.registry} (keys: "
+                f"{', '.join(labels)}): API Gateway sends it to a handler that cannot serve it. "
+                "Fix: add the route, or remove the event."
+            )
+            name = _unique(f"contract[{spec.registry}/event {method} {path}]", seen)
             items.append(
-                ContractItem.from_parent(
-                    node, name=name, spec=spec, label=label, source=source, index=index
+                ContractSetupItem.from_parent(
+                    node, name=name, spec=spec, cause=cause, key=f"event {method} {path}"
                 )
             )
     return items
@@ -165,6 +189,7 @@ class ContractItem(LeeItem):
         self.index = (
             index  # the key's place in the registry: the matrix keeps that order under xdist
         )
+        self.no_event: str | None = None  # a route no template event reaches
 
     def runtest(self) -> None:
         from pytest_lee._stash import lee_report, lee_settings
@@ -177,6 +202,11 @@ class ContractItem(LeeItem):
             message = whole.message if whole is not None else "not checked: the key disappeared"
             found = KeyResult(self.spec.registry, self.label, "fail", message)
         result = found
+        if self.no_event is not None:
+            message = (
+                self.no_event if result.status == "ok" else f"{self.no_event}\n\n{result.message}"
+            )
+            result = KeyResult(result.registry, result.key, "fail", message, result.probes)
         from pytest_lee.contracts.trace import sites
 
         trace = session_trace(self.config, lee_settings(self.config))
@@ -196,17 +226,23 @@ class ContractItem(LeeItem):
 class ContractSetupItem(LeeItem):
     """Stands for a registry that cannot be loaded: fails with the one-line cause."""
 
-    def __init__(self, *, spec: ContractSpec, cause: str, **kwargs: Any) -> None:
+    def __init__(self, *, spec: ContractSpec, cause: str, key: str = "*", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.spec = spec
         self.cause = cause
+        self.key = key
 
     def runtest(self) -> None:
         from pytest_lee._stash import lee_report
 
         lee_report(self.config).add(
             "contracts",
-            {"registry": self.spec.registry, "key": "*", "status": "fail", "message": self.cause},
+            {
+                "registry": self.spec.registry,
+                "key": self.key,
+                "status": "fail",
+                "message": self.cause,
+            },
         )
         raise ContractFailure(self.cause)
 
