@@ -38,7 +38,7 @@ SHARED = Path(os.environ.get("LEE_SHARED") or ROOT.parent / "shared")  # LEE_SHA
 SNAPSHOT = SHARED / "realworld" / "engine" / "snapshot-fa7e120" / "src"
 sys.path.insert(0, str(ROOT))
 
-from pytest_lee.contracts import probes, runner  # noqa: E402
+from pytest_lee.contracts import calls, probes, runner  # noqa: E402
 from pytest_lee.contracts.check import ContractSpec, check_tree, registries_keys  # noqa: E402
 from pytest_lee.contracts.child import facts  # noqa: E402
 from pytest_lee.deploy_groups.baseline import Baseline, simulate  # noqa: E402
@@ -114,6 +114,7 @@ def cold() -> None:
     facts._PARSED.clear()
     facts._EDGES.clear()
     probes._FOUND.clear()
+    calls._FOUND.clear()
 
 
 def median_of(repeat: int, work: Callable[[], object]) -> float:

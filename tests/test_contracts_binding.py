@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from pytest_lee.contracts.child.binding import describe, fix_for, fixes, problems
+from pytest_lee.contracts.child.binding import (
+    binds,
+    describe,
+    fix_for,
+    fixes,
+    problems,
+    shape_of,
+)
 
 SIGNATURES = [
     "def f(a, b): pass",
@@ -48,6 +55,9 @@ def test_the_first_problem_is_the_error_cpython_raises(source: str) -> None:
             expected = str(error).removeprefix("f() ")
         found = problems(signature, positional, keywords)
         assert (found[0] if found else None) == expected, (source, positional, keywords, found)
+        shape = shape_of(function)  # the fast path agrees: it binds exactly when CPython does
+        assert shape is not None
+        assert binds(shape, positional, keywords, star=False, double_star=False) is (not found)
         checked += 1
     assert checked > 100
 

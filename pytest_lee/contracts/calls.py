@@ -24,6 +24,7 @@ them.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -37,15 +38,21 @@ def sideways_records(
     source: Path,
     paths: Iterable[Path],
     modules: Iterable[str],
-    known: Iterable[str],
+    known: Mapping[str, Iterable[str]],
+    *,
     skip: Iterable[tuple[str, str]] = (),
+    lookups: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
-    """Every record of the files of *modules* (a subset of the tree's *known* modules).
+    """Every record of the files of *modules* (a subset of the tree's modules, *known*: the
+    import graph, module → the tree's modules it imports).
 
-    *skip* are ``(module, function)`` targets checked otherwise (the dispatcher).
+    A file that imports no module of the tree and spreads no ``**`` can hold no record and
+    is not parsed (parsing is most of the cost). *lookups*: the names a registry goes by
+    (its attribute, its module), whose files may call it with a computed key. *skip* are ``(module, function)`` targets checked otherwise (the dispatcher).
     """
     wanted = set(modules)
     tree_modules = set(known)
+    lookups = tuple(lookups)
     skipped = set(skip)
     records: list[dict[str, Any]] = []
     for path in paths:
@@ -55,6 +62,8 @@ def sideways_records(
         digest, data = read(path)
         relative = path.relative_to(source).as_posix()
         cache_key = (digest, relative)
+        if cache_key not in _FOUND and not _may_hold_records(data, tree_modules, lookups):
+            continue  # nothing to read here (not kept: the answer depends on the tree)
         if cache_key not in _FOUND:
             tree = parse(path, digest, data)
             package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -98,11 +107,17 @@ class _Reader:
         removals: list[tuple[int, str]] = []
         spread = node.args.kwarg.arg if node is not None and node.args.kwarg else None
         picked: dict[str, tuple[tuple[str, str | None], str | None]] = {}  # h = ROUTES.get(key)
+        tries: list[tuple[int, int]] = []  # a module-level import under try may be missing
         for child in _walk_scope(body):
+            if isinstance(child, ast.Try):
+                tries.append((child.lineno, child.end_lineno or child.lineno))
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 nested.append(child)
             elif isinstance(child, ast.ImportFrom):
-                self._import_from(child, names, node is not None)
+                guarded = any(low <= child.lineno <= high for low, high in tries)
+                self._import_from(
+                    child, names, node is not None, record=node is not None or guarded
+                )
             elif isinstance(child, ast.Import):
                 for alias in child.names:
                     if alias.asname:
@@ -134,8 +149,15 @@ class _Reader:
             self._scope(inner.body, names, qualified, inner)
 
     def _import_from(
-        self, node: ast.ImportFrom, names: dict[str, tuple[str, str | None]], inner: bool
+        self,
+        node: ast.ImportFrom,
+        names: dict[str, tuple[str, str | None]],
+        inner: bool,
+        *,
+        record: bool,
     ) -> None:
+        """The names it binds; a record to check, unless the module importing it ran it
+        unguarded at import (then the name exists, or the module failed to import)."""
         base = _absolute(node.module, node.level, self.package)
         if base is None:
             return
@@ -143,6 +165,8 @@ class _Reader:
             if alias.name == "*":
                 continue
             names[alias.asname or alias.name] = (base, alias.name)
+            if not record:
+                continue
             self.records.append(
                 {
                     "kind": "import",
@@ -300,6 +324,52 @@ def _shape(call: ast.Call) -> dict[str, Any]:
         "double_star": any(keyword.arg is None for keyword in call.keywords),
         "shown": ", ".join(shown),
     }
+
+
+_INDENTED_IMPORT = re.compile(
+    rb"^[ \t]+(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([\w.]+))", re.M
+)
+_FROM_IMPORT = re.compile(rb"^from[ \t]+([\w.]+)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.M)
+_IMPORT_AS = re.compile(rb"^import[ \t]+([\w.]+)(?:[ \t]+as[ \t]+(\w+))?", re.M)
+_STORE = re.compile(rb"\w\[[ \t]*['\"]\w+['\"][ \t]*\][ \t]*=[^=]|\.update\(|\.setdefault\(")
+
+
+def _may_hold_records(data: bytes, tree_modules: set[str], lookups: Iterable[str]) -> bool:
+    """Could this file hold a record? A cheap reading of its bytes; parsing is most of the cost.
+
+    Yes when it imports a module of the tree inside a function or a ``try`` (indented), calls
+    a name imported from the tree with an argument that is not only ``**spread`` (a call
+    made only of a spread can fail no check), stores a key into a dict it may spread, or
+    names a registry (``ROUTES[key](...)``).
+    """
+    if any(name.encode() in data for name in lookups if name):
+        return True
+    for found in _INDENTED_IMPORT.finditer(data):
+        module = (found.group(1) or found.group(2)).decode()
+        if module.startswith(".") or module in tree_modules:
+            return True
+    names: list[bytes] = []
+    for module, imported in _FROM_IMPORT.findall(data):
+        if module.startswith(b".") or module.decode() in tree_modules:
+            for part in imported.strip(b"() \t\n").replace(b"\n", b",").split(b","):
+                words = part.split()
+                if words:
+                    names.append(words[-1].strip(b"\\"))
+    for module, alias in _IMPORT_AS.findall(data):
+        if module.decode() in tree_modules:
+            bound = re.escape(alias or module.split(b".")[0])
+            names.append(bound + rb"\.\w+")
+            if re.search(rb"getattr\(\s*" + bound + rb"\s*,", data):
+                return True  # getattr(module, name)(...): maybe a module used as a registry
+    if names:
+        pattern = (
+            rb"(?<![\w.])(?:"
+            + b"|".join(n if b"\\." in n else re.escape(n) for n in names)
+            + rb")\(\s*(?!\*\*|\))"
+        )
+        if re.search(pattern, data):
+            return True
+    return b"**" in data and _STORE.search(data) is not None
 
 
 def _walk_scope(body: list[ast.stmt]) -> Iterable[ast.AST]:

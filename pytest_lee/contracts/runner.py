@@ -184,7 +184,9 @@ def contract_calls(
     if spec.dispatcher:
         wiring.add(spec.dispatcher.partition(":")[0])
     skip = [spec.dispatcher.partition(":")[::2]] if spec.dispatcher else []
-    return sideways_records(source, paths, reach(graph, wiring), graph, skip)
+    module, _, attribute = spec.registry.partition(":")
+    lookups = (attribute.rpartition(".")[2], module.rpartition(".")[2])
+    return sideways_records(source, paths, reach(graph, wiring), graph, skip=skip, lookups=lookups)
 
 
 def _wired(probes: Sequence[Probe]) -> list[dict[str, Any]]:

@@ -19,9 +19,70 @@ from __future__ import annotations
 
 import inspect
 import re
+import types
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 _KIND = inspect.Parameter
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a function accepts, in the form the common case (a call that binds) is checked in."""
+
+    positional: tuple[str, ...]  # positional parameters, positional-only ones first
+    keywords: frozenset[str]  # names a keyword may bind (not the positional-only ones)
+    required: frozenset[str]  # parameters without a default
+    varargs: bool
+    varkw: bool
+
+
+def shape_of(function: Any) -> Shape | None:
+    """The :class:`Shape` of a plain function read from its code (``inspect.signature`` costs
+    ten times more, and an engine has thousands of leaves); None when the code is not the
+    whole story (a ``__wrapped__``, a ``__signature__``, not a function)."""
+    code = getattr(function, "__code__", None)
+    if (
+        code is None
+        or not isinstance(function, types.FunctionType)
+        or hasattr(function, "__wrapped__")
+        or hasattr(function, "__signature__")
+    ):
+        return None
+    count, only, keyword_only = code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount
+    names = code.co_varnames
+    positional = names[:count]
+    keyword_names = names[count : count + keyword_only]
+    defaults = len(function.__defaults__ or ())
+    kwdefaults = function.__kwdefaults__ or {}
+    required = set(positional[: count - defaults])
+    required.update(name for name in keyword_names if name not in kwdefaults)
+    return Shape(
+        positional,
+        frozenset(positional[only:]) | frozenset(keyword_names),
+        frozenset(required),
+        bool(code.co_flags & inspect.CO_VARARGS),
+        bool(code.co_flags & inspect.CO_VARKEYWORDS),
+    )
+
+
+def binds(
+    shape: Shape, positional: int, keywords: Sequence[str], *, star: bool, double_star: bool
+) -> bool:
+    """True when the call certainly binds (then :func:`problems` would say nothing)."""
+    if not star and positional > len(shape.positional) and not shape.varargs:
+        return False
+    given = set(shape.positional[:positional]) if not star else set()
+    for name in keywords:
+        if name not in shape.keywords:  # into **kwargs (a positional-only name too), if any
+            if not shape.varkw:
+                return False
+        elif name in given:
+            return False
+        else:
+            given.add(name)
+    return star or double_star or shape.required <= given
 
 
 def problems(

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_lee.contracts.child.binding import describe, fixes, problems
+from pytest_lee.contracts.child.binding import binds, describe, fixes, problems, shape_of
 from pytest_lee.contracts.child.registry import describe_signature
 
 _REPR = reprlib.Repr()
@@ -174,24 +174,34 @@ class SpySet:
 
         def learn() -> dict[str, Any]:
             if not facts:
+                facts["shape"] = shape_of(stand_in)
+                facts["leaf"] = qualified_name(real)
+                facts["where"] = self._site(stand_in)
+            return facts
+
+        def signature() -> inspect.Signature | None:
+            if "signature" not in facts:
                 try:
                     facts["signature"] = inspect.signature(stand_in)
                 except (TypeError, ValueError):
                     facts["signature"] = None
-                facts["leaf"] = qualified_name(real)
-                facts["where"] = self._site(stand_in)
-                signature = facts["signature"]
-                facts["accepts"] = describe_signature(signature) if signature is not None else "(…)"
-            return facts
+            found: inspect.Signature | None = facts["signature"]
+            return found
 
         def observe(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             frame = sys._getframe(2)
             caller = f"{relative(frame.f_code.co_filename)}:{frame.f_lineno}"
             known = learn()
-            leaf, where, accepts = known["leaf"], known["where"], known["accepts"]
+            leaf, where, shape = known["leaf"], known["where"], known["shape"]
             shown = format_arguments(args, kwargs)
-            signature = known["signature"]
-            found = problems(signature, len(args), list(kwargs)) if signature is not None else []
+            if shape is not None and binds(
+                shape, len(args), list(kwargs), star=False, double_star=False
+            ):
+                record(LeafCall(leaf, where, caller, shown, ""))  # what it accepts: on failure only
+                return
+            real_signature = signature()
+            found = problems(real_signature, len(args), list(kwargs)) if real_signature else []
+            accepts = describe_signature(real_signature) if real_signature is not None else "(…)"
             if found:  # CPython's own error first, then what it would not have reached
                 fix = fixes(leaf, found, caller)
                 record(LeafCall(leaf, where, caller, shown, accepts, describe(found), fix))
