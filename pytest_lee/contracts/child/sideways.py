@@ -96,6 +96,16 @@ def _import(
     )
 
 
+def _candidates(name: str, module: Any) -> list[str]:
+    """The module's public names sharing a word with *name* (difflib over all is slow)."""
+    words = {word for word in name.split("_") if len(word) > 2}
+    return [
+        other
+        for other in vars(module)
+        if not other.startswith("_") and words & set(other.split("_"))
+    ]
+
+
 def _bind(
     record: Mapping[str, Any],
     module: Any,
