@@ -148,11 +148,16 @@ def report_tree(
     }
     calls = sum(len(r.probes) + len(r.not_applicable) for r in results)
     keys = median_of(repeat, lambda: registries_keys(source, [spec]))
-    whole = median_of(repeat, lambda: check_tree(source, [spec], files=files))
+    whole_runs = []
+    for _ in range(repeat):
+        cold()
+        whole_runs.append(timed(functools.partial(check_tree, source, [spec], files=files)))
+    whole, whole_cpu = (statistics.median(run[i] for run in whole_runs) for i in (0, 1))
     static = median_of(repeat, lambda: static_part(source, [spec], files))
     print(
         f"{title}: {len(results)} keys ({statuses}), {calls} probes: collection {keys:.3f} s, "
-        f"all contract items {whole:.3f} s (of which static {static:.3f} s) — median of {repeat}"
+        f"all contract items {whole:.3f} s wall / {whole_cpu:.3f} s CPU (of which static "
+        f"{static:.3f} s) — median of {repeat}, {load()}"
     )
 
 

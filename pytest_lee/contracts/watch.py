@@ -140,6 +140,7 @@ def _exchange(
     selector.register(fd, selectors.EVENT_READ)
     selector.register(outgoing.fd, selectors.EVENT_WRITE)
     lines = _Lines()
+    steps = _Steps()
     step: dict[str, Any] | None = None
     deadline = time.monotonic() + OWN_LIMIT_S
     try:
@@ -169,13 +170,42 @@ def _exchange(
                     kind = event["event"]
                     if kind == "done":
                         return None
-                    step = event if kind in ("import", "probe") else None
+                    step = steps.after(event)
                     limit = timeout_s + GRACE_S if step is not None else OWN_LIMIT_S
                     deadline = time.monotonic() + limit
                     _record(events, event)
     finally:
         selector.close()
         outgoing.close()
+
+
+class _Steps:
+    """Which step of user code the child is in, from its events.
+
+    An ``import`` event is a step; a ``probes`` event announces a key's probes, run in that
+    order, and each of their results ends one and starts the next.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[int] = []
+        self.key: tuple[int, str] = (-1, "")
+
+    def after(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        kind = event["event"]
+        if kind == "import":
+            return event
+        if kind == "probes":
+            self.key = (event["contract"], event["key"])
+            self.pending = list(reversed(event["indexes"]))
+        elif kind == "result" and self.pending and self.pending[-1] == event["index"]:
+            if (event["contract"], event["key"]) == self.key:
+                self.pending.pop()
+        elif kind != "result":
+            self.pending = []
+        if kind in ("probes", "result") and self.pending:
+            contract, key = self.key
+            return {"event": "probe", "contract": contract, "key": key, "index": self.pending[-1]}
+        return None
 
 
 class _Lines:

@@ -428,6 +428,7 @@ class _Contract:
             call: Callable[..., Any] = lambda key, operation, **kwargs: current(operation, **kwargs)  # noqa: E731
         else:
             call = dispatcher
+        runs: list[tuple[int, ProbeCall]] = []
         for number, probe in self.by_key.get(None, []) + self.by_key.get(label, []):
             if probe.key is None and probe.origin == CONFIGURED and self.unconfigured:
                 message = (
@@ -442,9 +443,13 @@ class _Contract:
                 and probe.identity in self.configured
             ):
                 continue  # the configured probe makes this very call already
-            if (self.index, label, number) in self.child.skip:
-                continue
-            self.emit("probe", key=label, index=number, limit=self.child.limit)
+            if (self.index, label, number) not in self.child.skip:
+                runs.append((number, probe))
+        # One announcement for the key's probes, run in that order: each result starts the
+        # next one's time limit (an event per probe cost as much as the probe itself).
+        if runs:
+            self.emit("probes", key=label, indexes=[n for n, _ in runs], limit=self.child.limit)
+        for number, probe in runs:
             result = judge.run(probe, key, label, call, handler)
             self.emit("result", key=label, index=number, **result)
         found = [*self.through.get(label, ()), *self.sideways.get(label, ())]
