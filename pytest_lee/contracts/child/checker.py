@@ -31,7 +31,7 @@ from pytest_lee.contracts.child import wire as _wire
 from pytest_lee.contracts.child.computed import judge_through, through_registry
 from pytest_lee.contracts.child.facts import reach
 from pytest_lee.contracts.child.judge import CONFIGURED, EXPLICIT, Judge, ProbeCall, TimeLimit
-from pytest_lee.contracts.child.powertools import ResolverRegistry, judge_route
+from pytest_lee.contracts.child.powertools import ResolverRegistry, as_registry, judge_route
 from pytest_lee.contracts.child.registry import (
     ContractSetupError,
     import_reference,
@@ -198,7 +198,9 @@ class _Contract:
         module = self.registry.partition(":")[0]
         try:
             self.registry_map = self.load(
-                f"registry {self.registry}", module, lambda: load_registry(self.registry)
+                f"registry {self.registry}",
+                module,
+                lambda: load_registry(self.registry, as_registry),
             )
         except ContractSetupError as error:
             self.emit("setup", key="*", message=str(error))

@@ -43,6 +43,11 @@ def is_resolver(value: Any) -> bool:
     return module.startswith("aws_lambda_powertools.event_handler")
 
 
+def as_registry(reference: str, value: Any) -> Any:
+    """A resolver as its routes; anything else as it is."""
+    return resolver_routes(reference, value) if is_resolver(value) else value
+
+
 def resolver_routes(reference: str, value: Any) -> ResolverRegistry:
     """The resolver's routes, keyed ``"GET /orders/<order_id>"`` (in registration order)."""
     try:

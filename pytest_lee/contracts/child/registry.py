@@ -77,13 +77,14 @@ class ModuleRegistry(dict):  # type: ignore[type-arg]
     source: Any = None
 
 
-def load_registry(reference: str) -> Mapping[Any, Any]:
+def load_registry(
+    reference: str, convert: Callable[[str, Any], Any] | None = None
+) -> Mapping[Any, Any]:
+    """The registry as a mapping; *convert* turns other objects into one (a resolver's routes)."""
     _, value = import_reference(reference, "registry")
-    from pytest_lee.contracts.child import powertools  # it uses this module's error
-
-    if powertools.is_resolver(value):
-        value = powertools.resolver_routes(reference, value)
-    elif inspect.ismodule(value):
+    if convert is not None:
+        value = convert(reference, value)
+    if inspect.ismodule(value):
         functions = ModuleRegistry(
             (name, item)
             for name, item in vars(value).items()
