@@ -12,17 +12,14 @@ the child dies and can start a new child that skips it. Standard library only.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import importlib
 import importlib.abc
 import importlib.machinery
-import inspect
 import os
 import signal
 import sys
 import traceback
-import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +27,7 @@ from typing import Any
 from pytest_lee.contracts.child import wire as _wire
 from pytest_lee.contracts.child.computed import judge_through, through_registry
 from pytest_lee.contracts.child.facts import reach
+from pytest_lee.contracts.child.hooks import Broken, LeafHook, module_functions
 from pytest_lee.contracts.child.judge import CONFIGURED, EXPLICIT, Judge, ProbeCall, TimeLimit
 from pytest_lee.contracts.child.powertools import ResolverRegistry, as_registry, judge_route
 from pytest_lee.contracts.child.registry import (
@@ -46,52 +44,6 @@ from pytest_lee.contracts.child.spies import SpySet
 Emit = Callable[[dict[str, Any]], None]
 SIDEWAYS_INDEX = 1_000_000  # result numbers of the calls between modules, after every probe
 _UNOWNED = "*"
-
-
-class _Broken(importlib.abc.MetaPathFinder):
-    """Modules an earlier child hung or died on: importing them now fails at once."""
-
-    def __init__(self, broken: Mapping[str, str]) -> None:
-        self.broken = dict(broken)
-
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if fullname in self.broken:
-            raise ImportError(self.broken[fullname])
-        return None
-
-
-class _LeafHook(importlib.abc.MetaPathFinder):
-    """A leaf module imported late (inside a router's function) gets its spies on import."""
-
-    def __init__(self, source: str, patterns: Sequence[str], spies: SpySet) -> None:
-        self.source, self.patterns, self.spies = source, tuple(patterns), spies
-
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if not any(fnmatch.fnmatchcase(fullname, pattern) for pattern in self.patterns):
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path or [self.source])
-        if spec is None or not str(spec.origin or "").startswith(self.source + os.sep):
-            return None  # not the user's: the other finders decide, as without this hook
-        loader = spec.loader
-        execute = getattr(loader, "exec_module", None)
-        if execute is None:
-            return None
-        spies = self.spies
-
-        def exec_module(module: types.ModuleType) -> None:
-            execute(module)
-            spies.install(_functions(module))
-
-        loader.exec_module = exec_module  # type: ignore[method-assign,union-attr]
-        return spec
-
-
-def _functions(module: types.ModuleType) -> list[Any]:
-    return [
-        value
-        for value in vars(module).values()
-        if inspect.isfunction(value) and value.__module__ == module.__name__
-    ]
 
 
 def _alarm(_signum: int, _frame: Any) -> None:
@@ -118,7 +70,7 @@ class Child:
 
     def run(self) -> None:
         sys.path[0:0] = [self.source, *self.paths]  # the function's code, then its layers
-        sys.meta_path.insert(0, _Broken(self.broken))
+        sys.meta_path.insert(0, Broken(self.broken))
         if hasattr(signal, "setitimer"):
             signal.signal(signal.SIGALRM, _alarm)
         contracts = [_Contract(self, index, raw) for index, raw in enumerate(self.contracts)]
@@ -238,7 +190,7 @@ class _Contract:
         try:
             self.install(spies)
             if self.patterns:
-                hook = _LeafHook(self.child.source, self.patterns, spies)
+                hook = LeafHook(self.child.source, self.patterns, spies)
                 sys.meta_path.insert(0, hook)
             judge = Judge(self.child, spies, self.registry, self.dispatcher)
             for label in self.wanted_labels:
@@ -374,7 +326,7 @@ class _Contract:
                     f"{one_line(error)}"
                 )
                 continue
-            functions.extend(_functions(module))
+            functions.extend(module_functions(module))
         if not functions and not broken and not self.leaves_exist:
             raise ContractSetupError(
                 f"leaves = {list(self.patterns)} match no module of {Path(self.child.source).name}/"
