@@ -20,7 +20,9 @@ Run: ``python bench/bench_contracts.py [--repeat N] [--sizes 25,50,100]``.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -32,10 +34,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SNAPSHOT = ROOT.parent / "shared" / "realworld" / "engine" / "snapshot-fa7e120" / "src"
+SHARED = Path(os.environ.get("LEE_SHARED") or ROOT.parent / "shared")  # LEE_SHARED: from a worktree
+SNAPSHOT = SHARED / "realworld" / "engine" / "snapshot-fa7e120" / "src"
 sys.path.insert(0, str(ROOT))
 
-from pytest_lee.contracts.child import facts, probes, runner  # noqa: E402
+from pytest_lee.contracts import calls, probes, runner  # noqa: E402
+from pytest_lee.contracts.child import facts  # noqa: E402
 from pytest_lee.contracts.results import ContractSpec  # noqa: E402
 from pytest_lee.contracts.runner import run_keys, run_tree  # noqa: E402
 from pytest_lee.deploy_groups.baseline import Baseline, simulate  # noqa: E402
@@ -111,6 +115,7 @@ def cold() -> None:
     facts._PARSED.clear()
     facts._EDGES.clear()
     probes._FOUND.clear()
+    calls._FOUND.clear()
 
 
 def median_of(repeat: int, work: Callable[[], object]) -> float:
@@ -144,11 +149,16 @@ def report_tree(
     }
     calls = sum(len(r.probes) + len(r.not_applicable) for r in results)
     keys = median_of(repeat, lambda: run_keys(source, [spec]))
-    whole = median_of(repeat, lambda: run_tree(source, [spec], files=files))
+    whole_runs = []
+    for _ in range(repeat):
+        cold()
+        whole_runs.append(timed(functools.partial(run_tree, source, [spec], files=files)))
+    whole, whole_cpu = (statistics.median(run[i] for run in whole_runs) for i in (0, 1))
     static = median_of(repeat, lambda: static_part(source, [spec], files))
     print(
         f"{title}: {len(results)} keys ({statuses}), {calls} probes: collection {keys:.3f} s, "
-        f"all contract items {whole:.3f} s (of which static {static:.3f} s) — median of {repeat}"
+        f"all contract items {whole:.3f} s wall / {whole_cpu:.3f} s CPU (of which static "
+        f"{static:.3f} s) — median of {repeat}, {load()}"
     )
 
 
@@ -180,6 +190,24 @@ def pytest_items(project: Path) -> tuple[float, float]:
     ), wall
 
 
+def timed(work: Callable[[], object]) -> tuple[float, float]:
+    """(wall, CPU) seconds of *work*, this process's CPU and its children's together."""
+    before = _cpu()
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started, _cpu() - before
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def load() -> str:
+    return "load " + " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def floor(source: Path, interfaces: int, operations: int) -> float:
     """A fresh interpreter importing every module and calling every wrapper once."""
     calls = "\n".join(
@@ -193,10 +221,11 @@ def floor(source: Path, interfaces: int, operations: int) -> float:
     return time.perf_counter() - started
 
 
-def report_scaling(scratch: Path, sizes: list[int], repeat: int) -> None:
+def report_scaling(scratch: Path, sizes: list[int], repeat: int, operations: int) -> None:
+    """The check against its floor, interleaved, wall and CPU time, per size."""
     for interfaces in sizes:
-        source = scratch / f"generated-{interfaces}" / "engine"
-        generate_engine(source, interfaces, OPERATIONS)
+        source = scratch / f"generated-{interfaces}x{operations}" / "engine"
+        generate_engine(source, interfaces, operations)
         spec = ContractSpec(
             "gateway_core:_ROUTERS",
             "gateway_core:execute_operation",
@@ -204,20 +233,25 @@ def report_scaling(scratch: Path, sizes: list[int], repeat: int) -> None:
             {"key": "k"},
             ("*_core",),
         )
-        ours, floors = [], []
+        ours: list[tuple[float, float]] = []
+        floors: list[tuple[float, float]] = []
+        floor_run = functools.partial(floor, source, interfaces, operations)
+        check_run = functools.partial(check_everything, source, [spec], None)
         for _ in range(repeat):  # side by side, so load moves both alike
-            floors.append(floor(source, interfaces, OPERATIONS))
+            floors.append(timed(floor_run))
             cold()
-            started = time.perf_counter()
-            check_everything(source, [spec], None)
-            ours.append(time.perf_counter() - started)
+            ours.append(timed(check_run))
         results = run_tree(source, [spec])
         assert all(r.status == "ok" for r in results), [r.message for r in results if not r][:3]
-        ours_median, floor_median = statistics.median(ours), statistics.median(floors)
+        wall, cpu = (statistics.median(o[i] for o in ours) for i in (0, 1))
+        floor_wall, floor_cpu = (statistics.median(f[i] for f in floors) for i in (0, 1))
+        modules = 3 * interfaces + 1
         print(
-            f"generated {interfaces} x {OPERATIONS} engine ({interfaces * OPERATIONS} call sites): "
-            f"contracts {ours_median:.3f} s, floor {floor_median:.3f} s, "
-            f"ratio {ours_median / floor_median:.2f}x — median of {repeat}"
+            f"generated {interfaces} x {operations} engine ({modules} modules, "
+            f"{interfaces * operations} call sites): contracts {wall:.3f} s wall / {cpu:.3f} s CPU, "
+            f"floor {floor_wall:.3f} s / {floor_cpu:.3f} s, ratio {wall / floor_wall:.2f}x wall, "
+            f"{cpu / floor_cpu:.2f}x CPU; {1000 * wall / modules:.2f} ms a module — "
+            f"median of {repeat}, {load()}"
         )
 
 
@@ -243,9 +277,13 @@ def report_baseline(title: str, source: Path, spec: ContractSpec, baseline_dir: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--sizes", default="25,50,100")
+    parser.add_argument("--sizes", default="25,50,100", help="interfaces x 40 operations")
+    parser.add_argument(
+        "--networks", default="100,250,500,1000", help="interfaces x 10 operations (pipe sizes)"
+    )
     arguments = parser.parse_args()
     repeat, sizes = arguments.repeat, [int(size) for size in arguments.sizes.split(",")]
+    networks = [int(size) for size in arguments.networks.split(",") if size]
     with tempfile.TemporaryDirectory(prefix="lee-bench-contracts-") as scratch_name:
         scratch = Path(scratch_name)
         example = scratch / "example" / "lee_engine"
@@ -284,7 +322,8 @@ def main() -> None:
             )
         else:
             print(f"real LEE snapshot: skipped ({SNAPSHOT} absent)")
-        report_scaling(scratch, sizes, repeat)
+        report_scaling(scratch, sizes, repeat, OPERATIONS)
+        report_scaling(scratch, networks, max(1, repeat // 2), 10)
         old = scratch / "generated-v1" / "engine"
         new = scratch / "generated-v2" / "engine"
         generate_engine(old, 12, 20, timeout=False)

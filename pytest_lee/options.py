@@ -170,6 +170,12 @@ OPTIONS: tuple[Option, ...] = (
         "URL",
     ),
     Option(
+        "--lee-trace",
+        "trace",
+        "mark contract call sites live when a traced cold start and the events reach them "
+        "(one extra traced child, never a measured budget run)",
+    ),
+    Option(
         "--lee-allow-real-aws",
         "allow_real_aws",
         "allow rehearsals against real AWS (never on the [tool.lee.function] name)",

@@ -158,6 +158,7 @@ class CommandLine:
     cpu: str | None = None
     alarms_path: Path | None = None
     calibrate: Path | None = None
+    trace: bool = False  # --lee-trace
 
 
 @dataclass(frozen=True, eq=False)

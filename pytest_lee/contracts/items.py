@@ -24,10 +24,11 @@ from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:
     from pytest_lee.contracts.results import ContractSpec, KeyResult
+    from pytest_lee.contracts.trace import Trace
     from pytest_lee.settings import Settings
 
-PATHS_VARIABLE = "LEE_CONTRACT_PATHS"  # contracts/child/checker.py reads it
 _VERDICTS = pytest.StashKey[Mapping[str, "KeyResult"]]()
+_TRACE = pytest.StashKey["Trace | None"]()
 
 
 class ContractFailure(LeeError):
@@ -49,21 +50,18 @@ def packaged_files(settings: Settings) -> tuple[str, ...]:
 
 def check_options(settings: Settings) -> dict[str, Any]:
     """How every contract check of the session runs: time limit and environment (the
-    region, as Lambda sets it), with the vendored requirements and the layers importable (``LEE_CONTRACT_PATHS``, read by the
-    child), as the code finds them on Lambda."""
+    region, as Lambda sets it), with the vendored requirements and the layers on the
+    child's ``sys.path`` after the code, in Lambda's order (``package.layers.import_paths``)."""
     # Lambda always sets the region: code that makes a boto3 client at import needs it.
     region = settings.aws.region
     environment = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
     environment.update(settings.function.environment)
+    paths: tuple[str, ...] = ()
     if settings.requirements is not None or settings.layers:
-        import os
-
         from pytest_lee.package.layers import import_paths
 
-        paths = import_paths(settings)
-        if paths:
-            environment[PATHS_VARIABLE] = os.pathsep.join(paths)
-    return {"timeout_s": settings.function.timeout_s, "environment": environment}
+        paths = tuple(import_paths(settings))
+    return {"timeout_s": settings.function.timeout_s, "environment": environment, "paths": paths}
 
 
 def session_verdicts(config: pytest.Config, settings: Settings) -> Mapping[str, KeyResult]:
@@ -83,7 +81,32 @@ def session_verdicts(config: pytest.Config, settings: Settings) -> Mapping[str, 
     return config.stash[_VERDICTS]
 
 
+def session_trace(config: pytest.Config, settings: Settings) -> Trace | None:
+    """With ``--lee-trace``: what one traced cold start and the events ran (once a session)."""
+    if not settings.options.trace:
+        return None
+    if _TRACE not in config.stash:
+        from pytest_lee.contracts.trace import run_trace, session_events
+
+        options = check_options(settings)
+        config.stash[_TRACE] = run_trace(
+            contract_source(settings),
+            settings.handler,
+            session_events(settings),
+            timeout_s=options["timeout_s"],
+            environment=options["environment"],
+            paths=options["paths"],
+        )
+    return config.stash[_TRACE]
+
+
+def api_events(settings: Settings) -> tuple[tuple[str, str], ...]:
+    """The template's ``Api``/``HttpApi`` events of the function (the SAM reader's)."""
+    return tuple(getattr(settings.function, "api_events", ()))
+
+
 def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item]:
+    from pytest_lee.contracts import events as template
     from pytest_lee.contracts.results import ContractSpec
     from pytest_lee.contracts.runner import run_keys
 
@@ -99,11 +122,29 @@ def contract_items(node: pytest.Collector, settings: Settings) -> list[pytest.It
                 ContractSetupItem.from_parent(node, name=name, spec=spec, cause=str(labels))
             )
             continue
+        events = api_events(settings) if template.applies(labels) else ()
+        dead = set(template.unevented(events, labels)) if events else set()
         for index, label in enumerate(labels):
             name = _unique(f"contract[{spec.registry}/{label}]", seen)
+            item = ContractItem.from_parent(
+                node, name=name, spec=spec, label=label, source=source, index=index
+            )
+            if label in dead:
+                item.no_event = (
+                    f"route {label} has no Api/HttpApi event in the template: API Gateway never "
+                    "routes a request to it. Fix: add the event, or remove the route."
+                )
+            items.append(item)
+        for method, path in template.unrouted(events, labels):
+            cause = (
+                f"template event {method} {path} has no route in {spec.registry} (keys: "
+                f"{', '.join(labels)}): API Gateway sends it to a handler that cannot serve it. "
+                "Fix: add the route, or remove the event."
+            )
+            name = _unique(f"contract[{spec.registry}/event {method} {path}]", seen)
             items.append(
-                ContractItem.from_parent(
-                    node, name=name, spec=spec, label=label, source=source, index=index
+                ContractSetupItem.from_parent(
+                    node, name=name, spec=spec, cause=cause, key=f"event {method} {path}"
                 )
             )
     return items
@@ -130,6 +171,7 @@ class ContractItem(LeeItem):
         self.index = (
             index  # the key's place in the registry: the matrix keeps that order under xdist
         )
+        self.no_event: str | None = None  # a route no template event reaches
 
     def runtest(self) -> None:
         from pytest_lee._stash import lee_report, lee_settings
@@ -142,7 +184,18 @@ class ContractItem(LeeItem):
             message = whole.message if whole is not None else "not checked: the key disappeared"
             found = KeyResult(self.spec.registry, self.label, "fail", message)
         result = found
-        lee_report(self.config).add("contracts", {**result.as_entry(), "index": self.index})
+        if self.no_event is not None:
+            message = (
+                self.no_event if result.status == "ok" else f"{self.no_event}\n\n{result.message}"
+            )
+            result = KeyResult(result.registry, result.key, "fail", message, result.probes)
+        from pytest_lee.contracts.trace import sites
+
+        trace = session_trace(self.config, lee_settings(self.config))
+        entry = {**result.as_entry(), "index": self.index, "sites": sites(result.probes, trace)}
+        if trace is not None and trace.error is not None:
+            entry["trace"] = trace.error
+        lee_report(self.config).add("contracts", entry)
         if result.status == "fail":
             raise ContractFailure(result.message)
         if result.status == "inconclusive":
@@ -155,17 +208,23 @@ class ContractItem(LeeItem):
 class ContractSetupItem(LeeItem):
     """Stands for a registry that cannot be loaded: fails with the one-line cause."""
 
-    def __init__(self, *, spec: ContractSpec, cause: str, **kwargs: Any) -> None:
+    def __init__(self, *, spec: ContractSpec, cause: str, key: str = "*", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.spec = spec
         self.cause = cause
+        self.key = key
 
     def runtest(self) -> None:
         from pytest_lee._stash import lee_report
 
         lee_report(self.config).add(
             "contracts",
-            {"registry": self.spec.registry, "key": "*", "status": "fail", "message": self.cause},
+            {
+                "registry": self.spec.registry,
+                "key": self.key,
+                "status": "fail",
+                "message": self.cause,
+            },
         )
         raise ContractFailure(self.cause)
 

@@ -173,19 +173,24 @@ class _CallFinder:
             node = stack.pop()
             if isinstance(node, (ast.Name, ast.Constant)) or not self._holds_a_call(node):
                 continue
-            if isinstance(node, ast.Call):
-                self._call(node)
+            if isinstance(node, ast.Call) and self._call(node):
+                # A dispatcher call: only its values may hold another (the rest is names,
+                # constants and attributes, most of the nodes of a wrapper module).
+                stack.extend(node.args[2:])
+                stack.extend(keyword.value for keyword in node.keywords)
+                continue
             stack.extend(ast.iter_child_nodes(node))
 
-    def _call(self, node: ast.Call) -> None:
+    def _call(self, node: ast.Call) -> bool:
+        """Record *node* when it is a call of the dispatcher; True when it is one."""
         if not self._is_dispatcher(node.func) or len(node.args) < 2:
-            return
+            return False
         key = _key_label(node.args[0])
         operation = node.args[1]
         if key is None or not (
             isinstance(operation, ast.Constant) and isinstance(operation.value, str)
         ):
-            return
+            return True
         kwargs: dict[str, Any] = {}
         shown: list[str] = []
         for keyword in node.keywords:
@@ -197,6 +202,7 @@ class _CallFinder:
         origin = f"{self.relative}:{node.lineno}"
         probe = Probe(key, operation.value, kwargs, ", ".join(shown), origin)
         self.found.append((node.lineno, node.col_offset, probe))
+        return True
 
     def _is_dispatcher(self, func: ast.expr) -> bool:
         if isinstance(func, ast.Name):

@@ -59,6 +59,7 @@ class ProbeResult:
     reached: tuple[LeafCall, ...] = ()
     implicated: tuple[str, ...] = ()  # files of the functions on both ends of a failed call
     cause: str = ""  # the failure in a few words: "`cache_core.f` (cache_core.py:23) got ..."
+    layer: str = "gateway"  # "gateway": a dispatcher call; "sideways": a call between modules
 
 
 @dataclass(frozen=True)

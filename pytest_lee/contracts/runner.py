@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pytest_lee.contracts.calls import sideways_records
 from pytest_lee.contracts.child.facts import import_graph, reach, tree_files
 from pytest_lee.contracts.child.registry import ContractSetupError
 from pytest_lee.contracts.child.spies import LeafCall
@@ -47,6 +48,7 @@ def run_tree(
     files: Iterable[str] | None = None,
     timeout_s: float = 3.0,
     environment: Mapping[str, str] | None = None,
+    paths: Sequence[str] = (),
 ) -> list[KeyResult]:
     """Every key of every contract of the tree at *source*, checked in one child process.
 
@@ -58,14 +60,17 @@ def run_tree(
     source = Path(source).resolve()
     names = None if files is None else sorted(files)
     contracts = [contract_request(source, spec, names) for spec in specs]
-    memo = _memo_key(source, contracts, names, timeout_s, environment)
+    memo = _memo_key(source, contracts, names, timeout_s, environment, paths=paths)
     known = _MEMO.get(memo)
     if known is None:
 
-        def probes() -> list[list[dict[str, Any]]]:
-            return [_wired(contract_probes(source, spec, names)) for spec in specs]
+        def probes() -> dict[str, Any]:
+            return {
+                "probes": [_wired(contract_probes(source, spec, names)) for spec in specs],
+                "calls": [contract_calls(source, spec, names) for spec in specs],
+            }
 
-        request = _request(source, contracts, timeout_s)
+        request = {**_request(source, contracts, timeout_s), "paths": list(paths)}
         events = _run(request, probes, timeout_s, environment, source)
         known = _assemble(specs, events)
         # One tree at a time (a simulation's mixed trees are each checked once); the
@@ -85,18 +90,24 @@ def run_key(
     files: Iterable[str] | None = None,
     timeout_s: float = 3.0,
     environment: Mapping[str, str] | None = None,
+    paths: Sequence[str] = (),
 ) -> KeyResult:
     """One key: every default probe (*probes* None), or exactly *probes* (a hand-written check)."""
     source = Path(source).resolve()
     if probes is None:
         results = run_tree(
-            source, [spec], files=files, timeout_s=timeout_s, environment=environment
+            source,
+            [spec],
+            files=files,
+            timeout_s=timeout_s,
+            environment=environment,
+            paths=paths,
         )
     else:
         names = None if files is None else sorted(files)
         contract = contract_request(source, spec, names, keys=[label])
-        wired = [_wired(probes)]
-        request = _request(source, [contract], timeout_s)
+        wired = {"probes": [_wired(probes)], "calls": [[]]}
+        request = {**_request(source, [contract], timeout_s), "paths": list(paths)}
         events = _run(request, lambda: wired, timeout_s, environment, source)
         results = _assemble([spec], events, keys=[label])
     for result in results:
@@ -117,11 +128,13 @@ def run_keys(
     *,
     timeout_s: float = 3.0,
     environment: Mapping[str, str] | None = None,
+    paths: Sequence[str] = (),
 ) -> list[list[str] | ContractSetupError]:
     """Each contract's key labels, or why its registry cannot be loaded; one child for all."""
     source = Path(source).resolve()
     contracts = [{"spec": spec.as_dict(), "keys_only": True} for spec in specs]
-    events = _run(_request(source, contracts, timeout_s), list, timeout_s, environment, source)
+    request = {**_request(source, contracts, timeout_s), "paths": list(paths)}
+    events = _run(request, dict, timeout_s, environment, source)
     answers: list[list[str] | ContractSetupError] = []
     for number, spec in enumerate(specs):
         if (number, "*") in events.setups:
@@ -174,6 +187,21 @@ def contract_probes(source: Path, spec: ContractSpec, files: Iterable[str] | Non
     return probes
 
 
+def contract_calls(
+    source: Path, spec: ContractSpec, files: Iterable[str] | None
+) -> list[dict[str, Any]]:
+    """The calls between the modules the registry network reaches (``calls``), as records."""
+    paths = tree_files(source, files)
+    graph = import_graph(source, paths)
+    wiring = {spec.registry.partition(":")[0]}
+    if spec.dispatcher:
+        wiring.add(spec.dispatcher.partition(":")[0])
+    skip = [spec.dispatcher.partition(":")[::2]] if spec.dispatcher else []
+    module, _, attribute = spec.registry.partition(":")
+    lookups = (attribute.rpartition(".")[2], module.rpartition(".")[2])
+    return sideways_records(source, paths, reach(graph, wiring), graph, skip=skip, lookups=lookups)
+
+
 def _wired(probes: Sequence[Probe]) -> list[dict[str, Any]]:
     return [probe.to_wire() for probe in probes]
 
@@ -188,13 +216,15 @@ def _memo_key(
     files: list[str] | None,
     timeout_s: float,
     environment: Mapping[str, str] | None,
+    *,
+    paths: Sequence[str],
 ) -> str:
     stamps = []
     for path in tree_files(source, files):
         stat = path.stat()
         stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
     return json.dumps(
-        [str(source), contracts, timeout_s, sorted((environment or {}).items()), stamps],
+        [str(source), contracts, timeout_s, sorted((environment or {}).items()), paths, stamps],
         sort_keys=True,
         default=repr,
     )
@@ -202,15 +232,15 @@ def _memo_key(
 
 def _run(
     request: dict[str, Any],
-    probes: Callable[[], list[list[dict[str, Any]]]],
+    probes: Callable[[], dict[str, Any]],
     timeout_s: float,
     environment: Mapping[str, str] | None,
     cwd: Path,
 ) -> Events:
     events = Events()
-    known: list[list[list[dict[str, Any]]]] = []
+    known: list[dict[str, Any]] = []
 
-    def wired() -> list[list[dict[str, Any]]]:
+    def wired() -> dict[str, Any]:
         if not known:
             known.append(probes())
         return known[0]
@@ -233,7 +263,7 @@ def _run(
         elif step["event"] == "probe":
             number = (step["contract"], step["key"], step["index"])
             skip.add(number)
-            events.results[number] = _lost_probe(wired(), step, reason)
+            events.results[number] = _lost_probe(wired()["probes"], step, reason)
         else:
             events.crash = reason
             return events
@@ -308,4 +338,5 @@ def _probe_result(registry: str, label: str, event: Mapping[str, Any]) -> ProbeR
         tuple(LeafCall(**leaf) for leaf in event.get("reached", ())),
         tuple(event.get("implicated", ())),
         event.get("cause", ""),
+        event.get("layer", "gateway"),
     )

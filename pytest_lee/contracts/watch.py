@@ -6,6 +6,11 @@ event carrying its limit); the watchdog here allows that limit plus
 :data:`OWN_LIMIT_S`. When time runs out the whole process group is killed — any
 thread or process the user's code started goes with it — and the caller learns
 which step it was in (``runner`` charges that step and starts the next child).
+
+Both pipes are served by one loop that never blocks on either: a registry network of
+700 modules has the parent writing 100 KiB of call sites while the child writes an
+event per module it imports, and blocking writes on both sides deadlocked there, with
+no time limit able to fire.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ class Events:
 
 def run_child(
     request: dict[str, Any],
-    probes: Callable[[], list[list[dict[str, Any]]]],
+    probes: Callable[[], dict[str, Any]],
     *,
     timeout_s: float,
     environment: Mapping[str, str] | None,
@@ -62,73 +67,161 @@ def run_child(
             start_new_session=True,
         )
         try:
-            _send(process, request, probes)
-            return _watch(process, timeout_s, events, errors)
+            outgoing = _Outgoing(process.stdin, request, probes)
+            return _exchange(process, outgoing, timeout_s, events, errors)
         finally:
             _stop(process)
 
 
-def _send(
-    process: subprocess.Popen[bytes],
-    request: dict[str, Any],
-    probes: Callable[[], list[list[dict[str, Any]]]],
-) -> None:
-    """The request, then the probes: the child imports while the call sites are read here."""
-    assert process.stdin is not None
-    try:
-        process.stdin.write(json.dumps(request).encode() + b"\n")
-        process.stdin.flush()
-        process.stdin.write(json.dumps({"probes": probes()}).encode() + b"\n")
-        process.stdin.close()
-    except BrokenPipeError:  # the child ended early (os._exit at import): _watch says why
-        pass
+class _Outgoing:
+    """What is still to be written to the child's stdin, written only when the pipe has room.
+
+    The request goes first; the probes are read from the source once it is out (the
+    child imports meanwhile). A write never blocks: a child that is itself writing
+    events (one per module it imports) while its stdin is full would otherwise wait on
+    this process while this process waits on it.
+    """
+
+    def __init__(
+        self,
+        pipe: Any,
+        request: dict[str, Any],
+        probes: Callable[[], dict[str, Any]],
+    ) -> None:
+        self.pipe = pipe  # the file object owns the descriptor: kept until closed here
+        self.fd: int = pipe.fileno()
+        self.data = memoryview(json.dumps(request).encode() + b"\n")
+        self.probes: Callable[[], dict[str, Any]] | None = probes
+        os.set_blocking(self.fd, False)
+
+    @property
+    def open(self) -> bool:
+        return self.fd >= 0
+
+    def write(self) -> None:
+        """As much as the pipe takes now; the probes queued once the request is out."""
+        while self.open:
+            if not self.data:
+                if self.probes is None:
+                    self.close()
+                    return
+                probes, self.probes = self.probes, None
+                self.data = memoryview(json.dumps(probes()).encode() + b"\n")
+            try:
+                written = os.write(self.fd, self.data)
+            except BlockingIOError:
+                return
+            except (BrokenPipeError, OSError):  # the child ended (os._exit at import): EOF says why
+                self.close()
+                return
+            self.data = self.data[written:]
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            self.fd = -1
+            self.pipe.close()  # nothing buffered in it: every byte went through os.write
 
 
-def _watch(
+def _exchange(
     process: subprocess.Popen[bytes],
+    outgoing: _Outgoing,
     timeout_s: float,
     events: Events,
     errors: Any,
 ) -> tuple[dict[str, Any] | None, str] | None:
+    """Feed the child and read its events in one loop that never blocks on either pipe.
+
+    A step's deadline is judged only when the child has nothing to say: events waiting
+    in the pipe while this process was busy (reading the call sites) are read first.
+    """
     assert process.stdout is not None
     fd = process.stdout.fileno()
     selector = selectors.DefaultSelector()
     selector.register(fd, selectors.EVENT_READ)
-    pending = b""
+    selector.register(outgoing.fd, selectors.EVENT_WRITE)
+    lines = _Lines()
+    steps = _Steps()
     step: dict[str, Any] | None = None
-    limit = OWN_LIMIT_S
-    deadline = time.monotonic() + limit
+    deadline = time.monotonic() + OWN_LIMIT_S
     try:
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            ready = selector.select(max(0.0, deadline - time.monotonic()))
+            if not ready:
                 return (
                     step,
                     f"did not finish within {timeout_s:g} s ([tool.lee.function] timeout_s)",
                 )
-            if not selector.select(remaining):
-                continue
-            chunk = os.read(fd, 1 << 16)
-            if not chunk:
-                status = process.wait()
-                errors.seek(0)
-                tail = errors.read().decode("utf-8", "replace").strip().splitlines()
-                if step is None and tail:
-                    return None, f"contract child failed: {tail[-1]}"
-                return step, f"ended the contract child process ({_exit_text(status)})"
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
-            for line in lines:
-                event = json.loads(line)
-                kind = event["event"]
-                if kind == "done":
-                    return None
-                step = event if kind in ("import", "probe") else None
-                limit = timeout_s + GRACE_S if step is not None else OWN_LIMIT_S
-                deadline = time.monotonic() + limit
-                _record(events, event)
+            for key, _ in ready:
+                if key.fd != fd:
+                    outgoing.write()
+                    if not outgoing.open:
+                        selector.unregister(key.fd)
+                    continue
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    status = process.wait()
+                    errors.seek(0)
+                    tail = errors.read().decode("utf-8", "replace").strip().splitlines()
+                    if step is None and tail:
+                        return None, f"contract child failed: {tail[-1]}"
+                    return step, f"ended the contract child process ({_exit_text(status)})"
+                for line in lines.feed(chunk):
+                    event = json.loads(line)
+                    kind = event["event"]
+                    if kind == "done":
+                        return None
+                    step = steps.after(event)
+                    limit = timeout_s + GRACE_S if step is not None else OWN_LIMIT_S
+                    deadline = time.monotonic() + limit
+                    _record(events, event)
     finally:
         selector.close()
+        outgoing.close()
+
+
+class _Steps:
+    """Which step of user code the child is in, from its events.
+
+    An ``import`` event is a step; a ``probes`` event announces a key's probes, run in that
+    order, and each of their results ends one and starts the next.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[int] = []
+        self.key: tuple[int, str] = (-1, "")
+
+    def after(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        kind = event["event"]
+        if kind == "import":
+            return event
+        if kind == "probes":
+            self.key = (event["contract"], event["key"])
+            self.pending = list(reversed(event["indexes"]))
+        elif kind == "result" and self.pending and self.pending[-1] == event["index"]:
+            if (event["contract"], event["key"]) == self.key:
+                self.pending.pop()
+        elif kind != "result":
+            self.pending = []
+        if kind in ("probes", "result") and self.pending:
+            contract, key = self.key
+            return {"event": "probe", "contract": contract, "key": key, "index": self.pending[-1]}
+        return None
+
+
+class _Lines:
+    """Complete lines out of a byte stream, in time linear in its size (a long line too)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        if b"\n" not in chunk:
+            self.parts.append(chunk)
+            return []
+        head, *middle, tail = chunk.split(b"\n")
+        first = b"".join([*self.parts, head])
+        self.parts = [tail] if tail else []
+        return [first, *middle]
 
 
 def _record(events: Events, event: dict[str, Any]) -> None:

@@ -85,11 +85,12 @@ def layers_unzipped(settings: Settings) -> int:
 
 
 def import_paths(settings: Settings) -> list[str]:
-    """Where the function's dependencies are importable from without unzipping anything: the
-    vendored ``requirements``, then each layer's ``source`` and vendored requirements (in
-    Lambda's order: the code's directory, then the layers). For children that import the
-    code from its source tree (contract checks); a tree that cannot be vendored is left out
-    (the package item reports why)."""
+    """Where the function's dependencies are importable from without unzipping anything, in
+    Lambda's order after the code: the vendored ``requirements`` (they ship in the function's
+    own zip), then the layers — last first, since Lambda unzips them in order into ``/opt``
+    and a later layer's file replaces an earlier one's — each its ``source``, then its
+    vendored requirements. For children that import the code from its source tree (contract
+    checks); a tree that cannot be vendored is left out (the package item reports why)."""
     function = settings.function
 
     def tree(requirements: Path | tuple[str, ...] | None, what: str) -> list[str]:
@@ -102,7 +103,7 @@ def import_paths(settings: Settings) -> list[str]:
         return [] if found is None else [str(found)]
 
     paths = tree(settings.requirements, "[tool.lee] requirements")
-    for layer in settings.layers:
+    for layer in reversed(settings.layers):
         if layer.source is not None:
             paths.append(str(layer.source))
         paths += tree(layer.requirements, f"[[tool.lee.layer]] {layer.name} requirements")

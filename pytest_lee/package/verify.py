@@ -22,6 +22,7 @@ from pytest_lee._parse import parse_source
 from pytest_lee.errors import LeeError
 from pytest_lee.package import model
 from pytest_lee.package._glob import match_path
+from pytest_lee.package.closure import closure_problems
 from pytest_lee.package.compiled import CompileCache, cache_key, compiles, feature_for
 from pytest_lee.registry_files import registry_module_files
 
@@ -119,6 +120,7 @@ class Verifier:
         problems.extend(self._check_required())
         problems.extend(self._check_registry_modules())
         problems.extend(self._check_handler())
+        problems.extend(closure_problems(self.settings, self.source, self.names, handler_module=self.handler_module, runtime_version=self.runtime_version, warnings=self.warnings))  # fmt: skip
         problems.extend(self.problems)
         problems.extend(self._compile_with_function_python())
         problems.extend(self._check_limits(zipped_size))

@@ -7,10 +7,13 @@ itself standard library only). ``tests/test_contracts_facts.py`` imports every m
 interpreter and fails on anything else.
 
 Modules: ``main`` (the process: its pipes, its reports, its exit), ``checker`` (imports,
-spies, probes, one step at a time), ``registry`` (loading a registry and its keys),
+spies, probes, one step at a time), ``hooks`` (import hooks), ``computed`` and ``powertools``
+(registries bound directly: computed keys, resolver routes), ``tracer`` (``--lee-trace``), ``registry`` (loading a registry and its keys),
 ``spies`` (leaf bodies swapped for binding checks), ``judge`` (one probe's verdict),
-``verdict`` (what a refusal is about), ``wire`` (values across the pipe), ``facts`` (one
-parse per file and the import network; the parent uses it too).
+``verdict`` (what a refusal is about), ``binding`` (a call bound as CPython binds it, every
+problem in its order), ``sideways`` (the calls between modules held against the real
+objects), ``wire`` (values across the pipe), ``facts`` (one parse per file and the import
+network; the parent uses it too).
 """
 
 from __future__ import annotations

@@ -12,24 +12,24 @@ the child dies and can start a new child that skips it. Standard library only.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import importlib
 import importlib.abc
 import importlib.machinery
-import inspect
 import os
 import signal
 import sys
 import traceback
-import types
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pytest_lee.contracts.child import wire as _wire
+from pytest_lee.contracts.child.computed import judge_through, through_registry
 from pytest_lee.contracts.child.facts import reach
-from pytest_lee.contracts.child.judge import EXPLICIT, Judge, ProbeCall, TimeLimit
+from pytest_lee.contracts.child.hooks import Broken, LeafHook, module_functions
+from pytest_lee.contracts.child.judge import CONFIGURED, EXPLICIT, Judge, ProbeCall, TimeLimit
+from pytest_lee.contracts.child.powertools import ResolverRegistry, as_registry, judge_route
 from pytest_lee.contracts.child.registry import (
     ContractSetupError,
     import_reference,
@@ -38,55 +38,12 @@ from pytest_lee.contracts.child.registry import (
     one_line,
     resolve_entry,
 )
+from pytest_lee.contracts.child.sideways import judge_records, owners
 from pytest_lee.contracts.child.spies import SpySet
 
 Emit = Callable[[dict[str, Any]], None]
-
-
-class _Broken(importlib.abc.MetaPathFinder):
-    """Modules an earlier child hung or died on: importing them now fails at once."""
-
-    def __init__(self, broken: Mapping[str, str]) -> None:
-        self.broken = dict(broken)
-
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if fullname in self.broken:
-            raise ImportError(self.broken[fullname])
-        return None
-
-
-class _LeafHook(importlib.abc.MetaPathFinder):
-    """A leaf module imported late (inside a router's function) gets its spies on import."""
-
-    def __init__(self, source: str, patterns: Sequence[str], spies: SpySet) -> None:
-        self.source, self.patterns, self.spies = source, tuple(patterns), spies
-
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        if not any(fnmatch.fnmatchcase(fullname, pattern) for pattern in self.patterns):
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path or [self.source])
-        if spec is None or not str(spec.origin or "").startswith(self.source + os.sep):
-            return None  # not the user's: the other finders decide, as without this hook
-        loader = spec.loader
-        execute = getattr(loader, "exec_module", None)
-        if execute is None:
-            return None
-        spies = self.spies
-
-        def exec_module(module: types.ModuleType) -> None:
-            execute(module)
-            spies.install(_functions(module))
-
-        loader.exec_module = exec_module  # type: ignore[method-assign,union-attr]
-        return spec
-
-
-def _functions(module: types.ModuleType) -> list[Any]:
-    return [
-        value
-        for value in vars(module).values()
-        if inspect.isfunction(value) and value.__module__ == module.__name__
-    ]
+SIDEWAYS_INDEX = 1_000_000  # result numbers of the calls between modules, after every probe
+_UNOWNED = "*"
 
 
 def _alarm(_signum: int, _frame: Any) -> None:
@@ -100,32 +57,29 @@ class Child:
         self,
         request: Mapping[str, Any],
         emit: Emit,
-        read_probes: Callable[[], list[list[dict[str, Any]]]],
+        read_probes: Callable[[], dict[str, Any]],
     ) -> None:
         self.source = str(Path(request["source"]).resolve())
         self.limit = float(request.get("timeout_s", 3.0))
         self.skip = {tuple(item) for item in request.get("skip", ())}
         self.broken = dict(request.get("broken", {}))
         self.contracts = request["contracts"]
+        self.paths = [str(path) for path in request.get("paths", ())]
         self.emit = emit
         self.read_probes = read_probes
 
     def run(self) -> None:
-        sys.path.insert(0, self.source)
-        # The vendored requirements and the layers, after the code, as on Lambda
-        # (contracts/items.py sets it when the function has any).
-        extra = os.environ.get("LEE_CONTRACT_PATHS")
-        if extra:
-            sys.path[1:1] = extra.split(os.pathsep)
-        sys.meta_path.insert(0, _Broken(self.broken))
+        sys.path[0:0] = [self.source, *self.paths]  # the function's code, then its layers
+        sys.meta_path.insert(0, Broken(self.broken))
         if hasattr(signal, "setitimer"):
             signal.signal(signal.SIGALRM, _alarm)
         contracts = [_Contract(self, index, raw) for index, raw in enumerate(self.contracts)]
         ready = [contract for contract in contracts if contract.prepare()]
         if ready:  # the parent reads the call sites while this child imports: they come now
-            probes = self.read_probes()
+            message = self.read_probes()
+            probes, calls = message["probes"], message.get("calls") or [[] for _ in contracts]
             for contract in ready:
-                contract.check(probes[contract.index])
+                contract.check(probes[contract.index], calls[contract.index])
 
     def timed(self, call: Callable[[], Any]) -> Any:
         """*call* under the time limit; :class:`TimeLimit` when it runs past it."""
@@ -167,6 +121,9 @@ class _Contract:
         self.graph: dict[str, list[str]] = contract.get("graph", {})
         self.leaf_modules: list[str] = contract.get("leaf_modules", [])
         self.leaves_exist = bool(contract.get("leaves_exist", True))
+        self.unconfigured = ""  # why the configured probe does not apply, if it does not
+        self.through: dict[str, list[dict[str, Any]]] = {}
+        self.sideways: dict[str, list[dict[str, Any]]] = {}
 
     def set_probes(self, raw: Sequence[Mapping[str, Any]]) -> None:
         probes = [_probe(item) for item in raw]
@@ -193,7 +150,9 @@ class _Contract:
         module = self.registry.partition(":")[0]
         try:
             self.registry_map = self.load(
-                f"registry {self.registry}", module, lambda: load_registry(self.registry)
+                f"registry {self.registry}",
+                module,
+                lambda: load_registry(self.registry, as_registry),
             )
         except ContractSetupError as error:
             self.emit("setup", key="*", message=str(error))
@@ -215,15 +174,23 @@ class _Contract:
             return False
         return True
 
-    def check(self, probes: Sequence[Mapping[str, Any]]) -> None:
-        """Spies at the leaves, every probe of every wanted key, spies removed."""
+    def check(
+        self, probes: Sequence[Mapping[str, Any]], calls: Sequence[Mapping[str, Any]] = ()
+    ) -> None:
+        """The calls between modules (before any spy), then spies at the leaves, every probe of
+        every wanted key, spies removed."""
         self.set_probes(probes)
+        through = through_registry([c for c in calls if c["kind"] == "through"], self.registry_map)
+        self.through = self.judge_computed(through)
+        if isinstance(self.registry_map, ResolverRegistry):
+            self.through = self.judge_routes(self.registry_map)
+        self.sideways = self.judge_sideways([c for c in calls if c["kind"] != "through"])
         spies = SpySet(self.child.relative)
         hook = None
         try:
             self.install(spies)
             if self.patterns:
-                hook = _LeafHook(self.child.source, self.patterns, spies)
+                hook = LeafHook(self.child.source, self.patterns, spies)
                 sys.meta_path.insert(0, hook)
             judge = Judge(self.child, spies, self.registry, self.dispatcher)
             for label in self.wanted_labels:
@@ -239,6 +206,70 @@ class _Contract:
             if hook is not None and hook in sys.meta_path:
                 sys.meta_path.remove(hook)
             spies.remove()
+
+    def judge_computed(
+        self, records: Sequence[Mapping[str, Any]]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Each computed-key call of the registry bound to every key's handler (one literal
+        key: that key's only), before any spy takes a handler's place."""
+        by_key: dict[str, list[dict[str, Any]]] = {}
+        for label in self.wanted_labels:
+            handler = self.handler_map.get(label)
+            if handler is None:
+                continue
+            for record in records:
+                if record.get("key") is None or record["key"] == label:
+                    result = judge_through(record, label, handler, self.child.relative)
+                    by_key.setdefault(label, []).append(result)
+        if records:
+            self.unconfigured = (
+                f"the registry is called with a computed key (call site {records[0]['origin']})"
+            )
+        return by_key
+
+    def judge_routes(self, routes: ResolverRegistry) -> dict[str, list[dict[str, Any]]]:
+        """Each route's path parameters bound to its function (Powertools calls it so)."""
+        self.unconfigured = f"the registry is a {type(routes.resolver).__name__}: its routes are called with their path parameters"
+        return {
+            label: [
+                judge_route(label, self.handler_map[label], routes.validation, self.child.relative)
+            ]
+            for label in self.wanted_labels
+            if label in self.handler_map
+        }
+
+    def judge_sideways(self, calls: Sequence[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        """The findings among the calls between modules, by the key each belongs to."""
+        if not calls:
+            return {}
+        results = judge_records(calls, self.load_module, self.child.relative, skip=[self.dispatch])
+        wiring = {self.registry.partition(":")[0]}
+        if self.dispatcher:
+            wiring.add(self.dispatcher.partition(":")[0])
+        handlers = {
+            label: getattr(handler, "__module__", "") or ""
+            for label, handler in self.handler_map.items()
+        }
+        named: dict[str, list[str]] = {}
+        for label, found in self.by_key.items():
+            for _, probe in found:
+                if label is not None and ":" in probe.origin:
+                    named.setdefault(_module_of(probe.origin), []).append(label)
+        # A facade re-exporting the wrappers (LEE's gateway.py, over the modules that call the
+        # dispatcher and import its module) would make every router that imports it the
+        # neighbour of all the others: no path crosses it either.
+        dispatching = self.dispatcher.partition(":")[0] if self.dispatcher else ""
+        wrappers = {name for name in named if dispatching in self.graph.get(name, ())}
+        facade = {name for name, edges in self.graph.items() if len(wrappers & set(edges)) > 1}
+        owner = owners(self.graph, handlers, wiring | facade, named)
+        by_key: dict[str, list[dict[str, Any]]] = {}
+        for result in results:
+            for label in owner(result["caller"]) or [_UNOWNED]:
+                by_key.setdefault(label, []).append(result)
+        return by_key
+
+    def load_module(self, name: str) -> Any:
+        return self.load(f"module {name!r}", name, functools.partial(importlib.import_module, name))
 
     def handlers(
         self, registry: Mapping[Any, Any], labels: Mapping[str, Any]
@@ -295,7 +326,7 @@ class _Contract:
                     f"{one_line(error)}"
                 )
                 continue
-            functions.extend(_functions(module))
+            functions.extend(module_functions(module))
         if not functions and not broken and not self.leaves_exist:
             raise ContractSetupError(
                 f"leaves = {list(self.patterns)} match no module of {Path(self.child.source).name}/"
@@ -351,19 +382,52 @@ class _Contract:
             call: Callable[..., Any] = lambda key, operation, **kwargs: current(operation, **kwargs)  # noqa: E731
         else:
             call = dispatcher
+        runs: list[tuple[int, ProbeCall]] = []
         for number, probe in self.by_key.get(None, []) + self.by_key.get(label, []):
+            if probe.key is None and probe.origin == CONFIGURED and self.unconfigured:
+                message = (
+                    f"the configured probe ({probe.operation!r}) does not apply to {label}: "
+                    f"{self.unconfigured}"
+                )
+                self.emit("result", key=label, index=number, **_not_applicable(probe, message))
+                continue
             if (
                 probe.key is not None
                 and probe.origin != EXPLICIT
                 and probe.identity in self.configured
             ):
                 continue  # the configured probe makes this very call already
-            if (self.index, label, number) in self.child.skip:
-                continue
-            self.emit("probe", key=label, index=number, limit=self.child.limit)
+            if (self.index, label, number) not in self.child.skip:
+                runs.append((number, probe))
+        # One announcement for the key's probes, run in that order: each result starts the
+        # next one's time limit (an event per probe cost as much as the probe itself).
+        if runs:
+            self.emit("probes", key=label, indexes=[n for n, _ in runs], limit=self.child.limit)
+        for number, probe in runs:
             result = judge.run(probe, key, label, call, handler)
             self.emit("result", key=label, index=number, **result)
+        found = [*self.through.get(label, ()), *self.sideways.get(label, ())]
+        for number, result in enumerate(found, start=SIDEWAYS_INDEX):
+            self.emit("result", key=label, index=number, **result)
         self.emit("checked", key=label)
+
+
+def _not_applicable(probe: ProbeCall, message: str) -> dict[str, Any]:
+    return {
+        "status": "n/a",
+        "message": message,
+        "call": f"{probe.operation!r} (configured probe)",
+        "origin": probe.origin,
+        "reached": [],
+        "implicated": [],
+        "cause": message,
+    }
+
+
+def _module_of(origin: str) -> str:
+    """``pkg/mod.py:12`` → ``pkg.mod``."""
+    path = origin.rpartition(":")[0].removesuffix(".py").removesuffix("/__init__")
+    return path.replace("/", ".")
 
 
 def _probe(raw: Mapping[str, Any]) -> ProbeCall:

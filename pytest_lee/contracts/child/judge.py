@@ -22,8 +22,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from pytest_lee.contracts.child.binding import fix_for
 from pytest_lee.contracts.child.registry import describe_signature, key_source, one_line
-from pytest_lee.contracts.child.spies import LeafCall, SpySet, fix_for, qualified_name
+from pytest_lee.contracts.child.spies import LeafCall, SpySet, qualified_name
 from pytest_lee.contracts.child.verdict import classify
 
 if TYPE_CHECKING:

@@ -48,9 +48,9 @@ def main() -> None:
 
     decode = json.JSONDecoder().decode  # bound now: a module may patch json.loads at import
 
-    def read_probes() -> list[list[dict[str, Any]]]:
-        probes: list[list[dict[str, Any]]] = decode(requests.readline().decode())["probes"]
-        return probes
+    def read_probes() -> dict[str, Any]:
+        message: dict[str, Any] = decode(requests.readline().decode())
+        return message
 
     try:
         from pytest_lee.contracts.child.checker import Child

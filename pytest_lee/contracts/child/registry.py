@@ -71,8 +71,29 @@ def import_reference(reference: str, what: str) -> tuple[Any, Any]:
     return module, value
 
 
-def load_registry(reference: str) -> Mapping[Any, Any]:
+class ModuleRegistry(dict):  # type: ignore[type-arg]
+    """A module named as a registry (``getattr(handlers, name)(...)``): its public functions."""
+
+    source: Any = None
+
+
+def load_registry(
+    reference: str, convert: Callable[[str, Any], Any] | None = None
+) -> Mapping[Any, Any]:
+    """The registry as a mapping; *convert* turns other objects into one (a resolver's routes)."""
     _, value = import_reference(reference, "registry")
+    if convert is not None:
+        value = convert(reference, value)
+    if inspect.ismodule(value):
+        functions = ModuleRegistry(
+            (name, item)
+            for name, item in vars(value).items()
+            if inspect.isfunction(item)
+            and item.__module__ == value.__name__
+            and not name.startswith("_")
+        )
+        functions.source = value
+        value = functions
     if not isinstance(value, Mapping):
         raise ContractSetupError(
             f"registry {reference} is a {type(value).__name__}, expected a mapping of key → handler "

@@ -17,7 +17,6 @@ first, so wrapping or swallowing it cannot hide it. Standard library only.
 from __future__ import annotations
 
 import inspect
-import re
 import reprlib
 import sys
 import types
@@ -25,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_lee.contracts.child.binding import binds, describe, fixes, problems, shape_of
 from pytest_lee.contracts.child.registry import describe_signature
 
 _REPR = reprlib.Repr()
@@ -71,26 +71,6 @@ def format_arguments(args: Iterable[Any], kwargs: Mapping[str, Any]) -> str:
     shown = [_REPR.repr(value) for value in args]
     shown += [f"{name}={_REPR.repr(value)}" for name, value in kwargs.items()]
     return ", ".join(shown)
-
-
-def fix_for(leaf: str, message: str, caller: str) -> str:
-    """The one-sentence fix for a binding error message of :meth:`Signature.bind`."""
-    unexpected = re.search(r"unexpected keyword argument '([^']+)'", message)
-    if unexpected:
-        return f"add `{unexpected.group(1)}` to `{leaf}` or accept `**kwargs`"
-    missing = re.search(
-        r"missing (?:a )?(?:\d+ )?required (?:positional |keyword-only )?argument[s]?:? '?([^']+)'?",
-        message,
-    )
-    if missing:
-        name = missing.group(1)
-        return f"pass `{name}` at {caller} or give `{name}` a default in `{leaf}`"
-    multiple = re.search(r"multiple values for argument '([^']+)'", message)
-    if multiple:
-        return f"pass `{multiple.group(1)}` once at {caller}"
-    if "positional" in message:
-        return f"pass keywords instead of positional arguments at {caller}, or accept `*args` in `{leaf}`"
-    return f"make the call at {caller} match the parameters of `{leaf}`"
 
 
 _SPY_CODES: dict[tuple[int, bool], types.CodeType] = {}
@@ -194,33 +174,38 @@ class SpySet:
 
         def learn() -> dict[str, Any]:
             if not facts:
+                facts["shape"] = shape_of(stand_in)
+                facts["leaf"] = qualified_name(real)
+                facts["where"] = self._site(stand_in)
+            return facts
+
+        def signature() -> inspect.Signature | None:
+            if "signature" not in facts:
                 try:
                     facts["signature"] = inspect.signature(stand_in)
                 except (TypeError, ValueError):
                     facts["signature"] = None
-                facts["leaf"] = qualified_name(real)
-                facts["where"] = self._site(stand_in)
-                signature = facts["signature"]
-                facts["accepts"] = describe_signature(signature) if signature is not None else "(…)"
-            return facts
+            found: inspect.Signature | None = facts["signature"]
+            return found
 
         def observe(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             frame = sys._getframe(2)
             caller = f"{relative(frame.f_code.co_filename)}:{frame.f_lineno}"
             known = learn()
-            leaf, where, accepts = known["leaf"], known["where"], known["accepts"]
+            leaf, where, shape = known["leaf"], known["where"], known["shape"]
             shown = format_arguments(args, kwargs)
-            try:
-                if known["signature"] is not None:
-                    known["signature"].bind(*args, **kwargs)
-            except TypeError as error:
-                message = str(error)
-                record(
-                    LeafCall(
-                        leaf, where, caller, shown, accepts, message, fix_for(leaf, message, caller)
-                    )
-                )
-                raise TypeError(f"{name}() {message}") from None
+            if shape is not None and binds(
+                shape, len(args), list(kwargs), star=False, double_star=False
+            ):
+                record(LeafCall(leaf, where, caller, shown, ""))  # what it accepts: on failure only
+                return
+            real_signature = signature()
+            found = problems(real_signature, len(args), list(kwargs)) if real_signature else []
+            accepts = describe_signature(real_signature) if real_signature is not None else "(…)"
+            if found:  # CPython's own error first, then what it would not have reached
+                fix = fixes(leaf, found, caller)
+                record(LeafCall(leaf, where, caller, shown, accepts, describe(found), fix))
+                raise TypeError(f"{name}() {found[0]}")
             record(LeafCall(leaf, where, caller, shown, accepts))
 
         return observe
