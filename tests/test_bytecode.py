@@ -59,7 +59,7 @@ def test_runtime_packages_without_bytecode_get_a_compiled_mirror_made_once(tmp_p
     (code / "app.py").write_text(
         "import sdk\ndef handler(event, context):\n    return [sdk.VALUE, sdk.__cached__]\n"
     )
-    monkeypatch.setattr("pytest_lee.lambda_runtime.provides.provides_dir", lambda names: provides)
+    monkeypatch.setattr("pytest_lee.package.provides.provides_dir", lambda names: provides)
     run = run_handler(code, "app.handler", [{}], FunctionSettings(runtime_provides=("sdk",)))
     assert run.ok, run.error
     value, cached = run.responses[0]

@@ -289,7 +289,7 @@ def _bytecode_advice(
 def _with_runtime_notes(measurement: Measurement, function: FunctionSettings) -> Measurement:
     """The interpreter that was not usable, and what it cannot import, as notes."""
     from pytest_lee import _interpreter as interpreter
-    from pytest_lee.lambda_runtime import provides
+    from pytest_lee.package import provides
 
     python = interpreter.resolve(function.python)
     notes = [interpreter.note(python)]

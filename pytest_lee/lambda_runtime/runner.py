@@ -40,8 +40,8 @@ from pytest_lee import _interpreter
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.lambda_runtime import bytecode as _bytecode
 from pytest_lee.lambda_runtime import limits as _limits
-from pytest_lee.lambda_runtime import provides as _provides
 from pytest_lee.lambda_runtime import reaper as _reaper
+from pytest_lee.package import provides as _provides
 from pytest_lee.settings import FunctionSettings
 
 __all__ = ["CHILD_SCRIPT", "ChildRun", "ImportTiming", "run_handler"]

@@ -12,15 +12,22 @@ import os
 import stat
 import zipfile
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, Protocol
 
 from pytest_lee._atomic import atomic_path
 from pytest_lee.errors import PackageError
 from pytest_lee.package import model
 from pytest_lee.package.select import SourceFile
 
-if TYPE_CHECKING:
-    from pytest_lee.package.verify import Verifier
+
+class Verifier(Protocol):
+    """What the writer reports to (``verify.Verifier``), named here: the verifier imports
+    the modules that import this one, so this module does not import the verifier."""
+
+    def add_file(
+        self, name: str, data: bytes, *, vendored: bool = False, digest: str | None = None
+    ) -> None: ...
+    def finish(self, zipped_size: int, link_problems: list[str]) -> tuple[list[str], list[str]]: ...
 
 
 def write_verified(

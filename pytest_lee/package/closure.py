@@ -147,7 +147,7 @@ def standard_library(version: tuple[int, int] | None) -> frozenset[str]:
 
 def _runtime_names(settings: Settings) -> frozenset[str]:
     """``runtime_provides`` as import names (its default: what the runtime bundles)."""
-    from pytest_lee.lambda_runtime.provides import provides_dir
+    from pytest_lee.package.provides import provides_dir
     from pytest_lee.settings import FunctionSettings
 
     provides = settings.function.runtime_provides
