@@ -148,16 +148,18 @@ def _git(cwd: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def materialize(baseline: Baseline, settings: Settings, dest: Path) -> Path:
-    """Write the baseline's source tree into *dest* and return it."""
+def materialize(
+    baseline: Baseline, settings: Settings, dest: Path, skipped: list[str] | None = None
+) -> Path:
+    """Write the baseline's source tree into *dest* and return it; *skipped* gets one
+    line per symbolic link left out (absolute, leaving the tree, broken or looping)."""
+    skipped = skipped if skipped is not None else []
     dest.mkdir(parents=True, exist_ok=True)
     if baseline.kind == "directory":
         assert baseline.path is not None
         inner = _inner_dir(baseline.path, settings)
         origin = inner if inner.is_dir() and inner != baseline.path else baseline.path
-        shutil.copytree(
-            origin, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*_SKIP, "*.pyc")
-        )
+        shutil.copytree(origin, dest, dirs_exist_ok=True, ignore=_ignore(origin, skipped))
     elif baseline.kind == "zip":
         from pytest_lee.errors import PackageError
         from pytest_lee.package import extract_package
@@ -167,11 +169,48 @@ def materialize(baseline: Baseline, settings: Settings, dest: Path) -> Path:
         except PackageError as error:
             raise BaselineError(f"--lee-baseline {baseline.ref}: {error}") from None
     else:
-        _git_tree(baseline, dest)
+        _git_tree(baseline, dest, skipped)
     return dest
 
 
-def _git_tree(baseline: Baseline, dest: Path) -> None:
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why the symbolic link *path* is not followed inside *root*, or None (a plain entry
+    or a link to a file or directory of the tree that is not above it)."""
+    if not path.is_symlink():
+        return None
+    target = os.readlink(path)
+    real = Path(os.path.realpath(path))
+    if os.path.isabs(target):
+        return f"absolute symlink (-> {target})"
+    if real != root and root not in real.parents:
+        return f"symlink leaves the tree (-> {target})"
+    if not real.exists():
+        return f"broken or looping symlink (-> {target})"
+    if real.is_dir() and real in Path(os.path.realpath(path.parent), "x").parents:
+        return f"symlink loops back into the tree (-> {target})"
+    return None
+
+
+def _ignore(origin: Path, skipped: list[str]) -> Any:
+    """copytree's filter: the usual junk, and links that would leave or loop the tree."""
+    root = Path(os.path.realpath(origin))
+    junk = shutil.ignore_patterns(*_SKIP, "*.pyc")
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        left = set(junk(directory, names))
+        for name in names:
+            path = Path(directory, name)
+            why = None if name in left else _link_problem(path, root)
+            if why is not None:
+                shown = path.relative_to(origin).as_posix()
+                skipped.append(f"{shown}: {why}; skipped in the baseline")
+                left.add(name)
+        return left
+
+    return ignore
+
+
+def _git_tree(baseline: Baseline, dest: Path, skipped: list[str]) -> None:
     assert baseline.repo is not None and baseline.commit is not None
     tree = f"{baseline.commit}:{baseline.subdir}" if baseline.subdir else baseline.commit
     if _git(baseline.repo, "cat-file", "-e", tree) is None:
@@ -189,21 +228,54 @@ def _git_tree(baseline: Baseline, dest: Path) -> None:
     import io
 
     with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+        members = []
+        for member in archive.getmembers():
+            why = _tar_link_problem(member)
+            if why is None:
+                members.append(member)
+            else:
+                skipped.append(f"{member.name}: {why}; skipped in the baseline")
         if hasattr(tarfile, "data_filter"):
-            archive.extractall(dest, filter="data")
+            archive.extractall(dest, members, filter="data")
         else:  # pragma: no cover - Python without extraction filters
-            archive.extractall(dest)
+            archive.extractall(dest, members)
 
 
-def tree_files(root: Path) -> dict[str, bytes]:
+def _tar_link_problem(member: tarfile.TarInfo) -> str | None:
+    """An absolute link, or one climbing out of the tree, is not extracted (it would be
+    the deploy machine's layout, or a traceback from the data filter)."""
+    if not (member.issym() or member.islnk()):
+        return None
+    target = member.linkname
+    if os.path.isabs(target):
+        return f"absolute symlink (-> {target})"
+    base = os.path.dirname(member.name) if member.issym() else ""
+    if os.path.normpath(os.path.join(base, target)).startswith(".."):
+        return f"symlink leaves the tree (-> {target})"
+    return None
+
+
+def tree_files(root: Path, skipped: list[str] | None = None) -> dict[str, bytes]:
+    """Every file under *root* by relative name; a link that leaves, loops or points
+    nowhere, or a file that cannot be read, is one line in *skipped* instead."""
     files: dict[str, bytes] = {}
+    real_root = Path(os.path.realpath(root))
     for directory, dirnames, filenames in os.walk(root):
         dirnames[:] = [name for name in dirnames if name not in _SKIP]
         for name in filenames:
             if name.endswith(".pyc"):
                 continue
             path = Path(directory, name)
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
+            shown = path.relative_to(root).as_posix()
+            why = _link_problem(path, real_root)
+            if why is None:
+                try:
+                    files[shown] = path.read_bytes()
+                    continue
+                except OSError as error:
+                    why = f"cannot read: {error.strerror or error}"
+            if skipped is not None:
+                skipped.append(f"{shown}: {why}; skipped")
     return files
 
 
@@ -229,6 +301,7 @@ class Outcome:
     new_version_failures: list[dict[str, Any]] = field(default_factory=list)
     not_judged: list[str] = field(default_factory=list)
     fail_alone: tuple[str, ...] = ()
+    skipped: list[str] = field(default_factory=list)  # symlinks neither end could follow
 
     def as_entry(self) -> dict[str, Any]:
         return {
@@ -248,6 +321,7 @@ class Outcome:
             "new_version_failures": self.new_version_failures,
             "not_judged": self.not_judged,
             "fail_alone": list(self.fail_alone),
+            "skipped": self.skipped,
         }
 
     def incompatibilities(self) -> list[str]:
@@ -273,9 +347,10 @@ def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = No
     started = time.perf_counter()
     specs = [ContractSpec.from_settings(contract).as_dict() for contract in settings.contracts]
     with tempfile.TemporaryDirectory(prefix="lee-baseline-") as scratch:
-        base_dir = materialize(baseline, settings, Path(scratch, "baseline"))
-        base = tree_files(base_dir)
-        current = tree_files(_source(settings))
+        skipped: list[str] = []
+        base_dir = materialize(baseline, settings, Path(scratch, "baseline"), skipped)
+        base = tree_files(base_dir, skipped)
+        current = tree_files(_source(settings), skipped)
         changed = changed_files(base, current)
         runner = TreeRunner(
             Path(scratch),
@@ -295,7 +370,7 @@ def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = No
             )
         finally:
             runner.close()
-        outcome = Outcome(baseline=baseline.label, changed=tuple(changed))
+        outcome = Outcome(baseline=baseline.label, changed=tuple(changed), skipped=skipped)
         fill_outcome(outcome, search, [spec["registry"] for spec in specs])
         outcome.signatures = tuple(_signature_changes(settings, base, current, changed))
         outcome.trees = runner.trees

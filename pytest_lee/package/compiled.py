@@ -1,11 +1,16 @@
-"""Compile each ``.py`` once: a content hash that compiled cleanly is not compiled again.
+"""The compile-check cache: a vendored ``.py`` that compiled cleanly is not compiled again.
 
 A vendored tree has thousands of ``.py`` files that do not change between builds;
 compiling them at every build was most of the build's time. The cache remembers the
-SHA-256 of every source that compiled without error, per interpreter and target
-feature version (what compiles under 3.12 may not under 3.11), in memory for the
-process and in one file per key under the pytest-lee cache directory, so the next
-session starts warm. Failures are never cached: a broken file is reported each time.
+SHA-256 of every vendored source that compiled without error, per interpreter and
+target feature version (what compiles under 3.12 may not under 3.11), in memory for
+the process and in one file per key under ``compile-check/`` of the pytest-lee cache
+directory, so the next session starts warm. Failures are never cached.
+
+It serves vendored files only (files the vendoring step verified against their
+``RECORD``): the cache is a file anyone can edit, and a forged line once let a project
+file with a syntax error pass. The project's own files are compiled at every build.
+This is not the runtime bytecode (``.pyc``) a package may ship: only a verdict is kept.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ class CompileCache:
 
     def __init__(self, key: str) -> None:
         self.key = key
-        self._path = cache_dir() / "compiled" / f"{key}.txt"
+        self._path = cache_dir() / "compile-check" / f"{key}.txt"
         self._good = _KNOWN.setdefault(key, set())
         self._new: set[str] = set()
         if key not in _LOADED:
@@ -67,6 +72,12 @@ class CompileCache:
         except OSError:
             pass
         self._new.clear()
+
+
+def forget() -> None:
+    """Drop what this process remembers (benchmarks: each row starts from the disk)."""
+    _KNOWN.clear()
+    _LOADED.clear()
 
 
 def feature_for(runtime_version: tuple[int, int] | None) -> tuple[int, int] | None:
