@@ -255,7 +255,9 @@ def _tar_link_problem(member: tarfile.TarInfo) -> str | None:
     return None
 
 
-def tree_files(root: Path, skipped: list[str] | None = None) -> dict[str, bytes]:
+def tree_files(
+    root: Path, skipped: list[str] | None = None, where: str = "the baseline"
+) -> dict[str, bytes]:
     """Every file under *root* by relative name; a link that leaves, loops or points
     nowhere, or a file that cannot be read, is one line in *skipped* instead."""
     files: dict[str, bytes] = {}
@@ -275,7 +277,7 @@ def tree_files(root: Path, skipped: list[str] | None = None) -> dict[str, bytes]
                 except OSError as error:
                     why = f"cannot read: {error.strerror or error}"
             if skipped is not None:
-                skipped.append(f"{shown}: {why}; skipped")
+                skipped.append(f"{shown}: {why}; skipped in {where}")
     return files
 
 
@@ -350,7 +352,7 @@ def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = No
         skipped: list[str] = []
         base_dir = materialize(baseline, settings, Path(scratch, "baseline"), skipped)
         base = tree_files(base_dir, skipped)
-        current = tree_files(_source(settings), skipped)
+        current = tree_files(_source(settings), skipped, "the source")
         changed = changed_files(base, current)
         runner = TreeRunner(
             Path(scratch),

@@ -118,12 +118,11 @@ class Verifier:
         """Lambda's unzipped limit judged on the files' sizes on disk, before any is read
         (a 1.2 GB file was once read whole, 1.27 GB of memory, to be refused after)."""
         sizes = {item.name: item.size for item in files}
-        total = sum(sizes.values()) + self.layers_unzipped
-        if total <= model.UNZIPPED_LIMIT:
+        if sum(sizes.values()) + self.layers_unzipped <= model.UNZIPPED_LIMIT:
             return []
-        self.sizes = sizes
-        problem = self._check_limits(0)
-        return [f"{line} (from the sizes on disk; nothing was read)" for line in problem]
+        self.sizes, self.unzipped = sizes, sum(sizes.values())
+        problems = self._check_limits(0)
+        return [f"{line} (from the sizes on disk; nothing was read)" for line in problems]
 
     def _count(self, name: str, size: int) -> None:
         self.names.append(name)
