@@ -128,7 +128,7 @@ def test_a_file_over_the_limit_is_refused_from_its_size_before_it_is_read(
     result.assert_outcomes(failed=1)
     assert entry["problems"] == [
         "package is 300.0 MB unzipped, over Lambda's 250.0 MB limit; largest files: model.bin "
-        "(300.0 MB), app.py (0.0 MB) (from the sizes on disk; nothing was read)"
+        "(300.0 MB), app.py (0.0 MB) (model.bin: judged from the size on disk, not read)"
     ]
     assert entry["during"] == "verification"
 

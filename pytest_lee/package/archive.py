@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING
 from pytest_lee._atomic import atomic_path
 from pytest_lee.errors import PackageError
 from pytest_lee.package import model
+from pytest_lee.package.compiled import quiet
 from pytest_lee.package.select import SourceFile
 
 if TYPE_CHECKING:
@@ -37,9 +38,8 @@ def write_verified(
 ) -> tuple[dict[str, str], str, list[str]]:
     """Write the zip beside *zip_path*, verify it, and only then rename it into place."""
     if verifier is not None:
-        refused = verifier.refuse_from_stat(files)
-        if refused:
-            raise PackageError(refused, during="verification")
+        unread = verifier.unread(files)
+        files = [item for item in files if item.name not in unread]
     with atomic_path(zip_path, mode=0o644) as temporary:
         with open(temporary, "w+b") as stream:
             manifest, read_errors = _write_zip(stream, files, verifier)
@@ -71,9 +71,12 @@ def _write_zip(
 ) -> tuple[dict[str, str], list[str]]:
     manifest: dict[str, str] = {}
     errors: list[str] = []
-    with zipfile.ZipFile(
-        stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=model.COMPRESS_LEVEL
-    ) as archive:
+    with (
+        quiet(),
+        zipfile.ZipFile(
+            stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=model.COMPRESS_LEVEL
+        ) as archive,
+    ):
         for item in files:
             try:
                 if item.size > _WHOLE and not item.name.endswith(".py"):

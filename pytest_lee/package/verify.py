@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from pytest_lee.settings import Settings
 
 _RUNTIME = re.compile(r"python(\d+)\.(\d+)\Z")
+# Over the unzipped limit, files larger than this are judged from their size, never read.
+UNREAD_ABOVE = 8 << 20
 
 
 class Verifier:
@@ -46,6 +48,7 @@ class Verifier:
         self.sizes: dict[str, int] = {}
         self.problems: list[str] = []
         self.warnings: list[str] = []
+        self._unread: list[str] = []  # over the limit from their sizes on disk: never read
         self.handler_module, _, self.handler_function = settings.handler.rpartition(".")
         self.handler_candidates = _module_files(self.handler_module)
         self.handler_tree: ast.Module | None = None
@@ -114,15 +117,21 @@ class Verifier:
         if scan is not None:
             self.problems.extend(scan.found.values())
 
-    def refuse_from_stat(self, files: Iterable[SourceFile]) -> list[str]:
-        """Lambda's unzipped limit judged on the files' sizes on disk, before any is read
-        (a 1.2 GB file was once read whole, 1.27 GB of memory, to be refused after)."""
+    def unread(self, files: Iterable[SourceFile]) -> set[str]:
+        """The files never to read: when the sizes on disk already put the package over
+        Lambda's unzipped limit, the largest ones over :data:`UNREAD_ABOVE` until the
+        rest fits (a 1.2 GB file was once read whole, 1.27 GB of memory, to be refused
+        after). They count in the limit and in ``required``; every other file is still
+        checked, so every problem is still reported at once."""
         sizes = {item.name: item.size for item in files}
-        if sum(sizes.values()) + self.layers_unzipped <= model.UNZIPPED_LIMIT:
-            return []
-        self.sizes, self.unzipped = sizes, sum(sizes.values())
-        problems = self._check_limits(0)
-        return [f"{line} (from the sizes on disk; nothing was read)" for line in problems]
+        total = sum(sizes.values()) + self.layers_unzipped
+        for name, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
+            if total <= model.UNZIPPED_LIMIT or size <= UNREAD_ABOVE:
+                break
+            self._unread.append(name)
+            self._count(name, size)
+            total -= size
+        return set(self._unread)
 
     def _count(self, name: str, size: int) -> None:
         self.names.append(name)
@@ -241,9 +250,14 @@ class Verifier:
         total = self.unzipped + self.layers_unzipped
         if total > model.UNZIPPED_LIMIT:
             what = "package is" if not self.layers_unzipped else "package and its layers are"
+            unread = (
+                f" ({', '.join(sorted(self._unread))}: judged from the size on disk, not read)"
+                if self._unread
+                else ""
+            )
             problems.append(
                 f"{what} {_mb(total)} unzipped, over Lambda's {_mb(model.UNZIPPED_LIMIT)} "
-                f"limit; largest files: {self._largest()}"
+                f"limit; largest files: {self._largest()}{unread}"
             )
         return problems
 

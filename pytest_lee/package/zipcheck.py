@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pytest_lee.errors import PackageError
+from pytest_lee.package.compiled import quiet
 from pytest_lee.package.extract import entry_refusal, oversize_refusal
 from pytest_lee.package.model import UNZIPPED_LIMIT
 from pytest_lee.package.verify import Verifier
@@ -99,33 +100,34 @@ def _verify(
         vendored = vendored_digests(settings)
         verifier = Verifier(settings, unzipped)
         root = unzipped.resolve() if write else unzipped
-        for info in sorted(infos, key=lambda item: item.filename):
-            try:
-                data = archive.read(info)
-            except zipfile.BadZipFile:
-                raise PackageError(
-                    f"{zip_path}: {info.filename}: corrupt entry (checksum mismatch)",
-                    during="extraction",
-                ) from None
-            digest = hashlib.sha256(data).hexdigest()
-            name = info.filename
-            if write:
-                _write_entry(root, info, data)
-            is_vendored = vendored.get(name) == digest
-            verifier.add_file(name, data, vendored=is_vendored, digest=digest)
-            if excludes.excluded(name, vendored=is_vendored) or _under_excluded(
-                excludes, name, is_vendored
-            ):
-                problems.append(f"{name}: junk or excluded file in the package (never shipped)")
-            if manifest is not None:
-                claimed = manifest.get(name)
-                if claimed != digest:
-                    what = (
-                        "not in the manifest"
-                        if claimed is None
-                        else "content differs from the manifest"
-                    )
-                    problems.append(f"{name}: {what}")
+        with quiet():  # a SyntaxWarning while compiling is not a failure
+            for info in sorted(infos, key=lambda item: item.filename):
+                try:
+                    data = archive.read(info)
+                except zipfile.BadZipFile:
+                    raise PackageError(
+                        f"{zip_path}: {info.filename}: corrupt entry (checksum mismatch)",
+                        during="extraction",
+                    ) from None
+                digest = hashlib.sha256(data).hexdigest()
+                name = info.filename
+                if write:
+                    _write_entry(root, info, data)
+                is_vendored = vendored.get(name) == digest
+                verifier.add_file(name, data, vendored=is_vendored, digest=digest)
+                if excludes.excluded(name, vendored=is_vendored) or _under_excluded(
+                    excludes, name, is_vendored
+                ):
+                    problems.append(f"{name}: junk or excluded file in the package (never shipped)")
+                if manifest is not None:
+                    claimed = manifest.get(name)
+                    if claimed != digest:
+                        what = (
+                            "not in the manifest"
+                            if claimed is None
+                            else "content differs from the manifest"
+                        )
+                        problems.append(f"{name}: {what}")
     found, warnings = verifier.finish(zip_path.stat().st_size, [])
     return problems + found, warnings
 
