@@ -6,6 +6,8 @@ Rows (medians of N runs; each run does the ``zip -X -r`` of the row's tree, then
 build, one after the other, so load changes hit both; the ratio is per run, then the
 median):
 
+- the same ``zip`` plus a bare interpreter (``python -I -S -B``) compiling every ``.py``
+  of the tree: the work a build that compiles the project's files cannot skip;
 - the real engine (``--engine``, default ``../shared/realworld/engine/snapshot-fa7e120/src``
   beside the repository, skipped when absent), as the project's own files: cold (an empty
   pytest-lee cache directory) and warm (the cache a previous build left);
@@ -80,6 +82,27 @@ def zip_cpu(tree: Path, out: Path) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+COMPILE_ALL = (
+    "import os, sys\n"
+    "for d, _, fs in os.walk(sys.argv[1]):\n"
+    "    for f in fs:\n"
+    "        if f.endswith('.py'):\n"
+    "            p = os.path.join(d, f)\n"
+    "            with open(p, 'rb') as s:\n"
+    "                compile(s.read(), p, 'exec', dont_inherit=True)\n"
+)
+
+
+def compile_cpu(tree: Path) -> tuple[float, float]:
+    """The same compile work in a bare interpreter (``python -I -S -B``): wall and CPU."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-I", "-S", "-B", "-c", COMPILE_ALL, str(tree)], check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def ours_cpu(action: Callable[[], object]) -> tuple[float, float]:
     compiled.forget()  # never the previous row's (or run's) in-memory compile verdicts
     start, cpu = time.perf_counter(), time.process_time()
@@ -87,21 +110,26 @@ def ours_cpu(action: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def row(name: str, runs: int, tree: Path, build: Callable[[int], object], scratch: Path) -> None:
+def row(name: str, runs: int, tree: Path, build: Callable[[], object], scratch: Path) -> None:
+    """zip, then the bare compile, then ours, *runs* times; medians and per-run ratios."""
     samples = []
     for run in range(runs):
-        reference = zip_cpu(tree, scratch / f"z-{name[:8]}-{run}.zip".replace(" ", "_"))
-        ours = ours_cpu(lambda: build(run))
-        samples.append((reference, ours))
-    z_wall = statistics.median(s[0][0] for s in samples)
-    z_cpu = statistics.median(s[0][1] for s in samples)
-    o_wall = statistics.median(s[1][0] for s in samples)
-    o_cpu = statistics.median(s[1][1] for s in samples)
-    ratio_wall = statistics.median(s[1][0] / s[0][0] for s in samples)
-    ratio_cpu = statistics.median(s[1][1] / max(s[0][1], 1e-3) for s in samples)
+        zipped = zip_cpu(tree, scratch / f"z{time.monotonic_ns()}-{run}.zip")
+        floor = compile_cpu(tree)
+        ours = ours_cpu(build)
+        samples.append((zipped, (zipped[0] + floor[0], zipped[1] + floor[1]), ours))
+
+    def median(index: int, part: int) -> float:
+        return statistics.median(sample[index][part] for sample in samples)
+
+    def ratio(index: int, part: int) -> float:
+        return statistics.median(s[2][part] / max(s[index][part], 1e-3) for s in samples)
+
     print(
-        f"| {name} | {z_wall:.3f} / {z_cpu:.3f} | {o_wall:.3f} / {o_cpu:.3f} | "
-        f"{ratio_wall:.1f}x | {ratio_cpu:.1f}x | {load()} |"
+        f"| {name} | {median(0, 0):.3f} / {median(0, 1):.3f} | {median(1, 0):.3f} / "
+        f"{median(1, 1):.3f} | {median(2, 0):.3f} / {median(2, 1):.3f} | "
+        f"{ratio(0, 0):.1f}x / {ratio(0, 1):.1f}x | {ratio(1, 0):.1f}x / {ratio(1, 1):.1f}x | "
+        f"{load()} |"
     )
 
 
@@ -115,17 +143,17 @@ def project_rows(label: str, tree: Path, handler: str, runs: int, scratch: Path)
     )
     counter = iter(range(10**6))
 
-    def cold(_run: int) -> object:
+    def cold() -> object:
         with mock.patch.dict(os.environ, {"LEE_CACHE_DIR": str(scratch / f"c{next(counter)}")}):
             return build(settings, scratch)
 
     warm_cache = scratch / "warm-cache"
 
-    def warm(_run: int) -> object:
+    def warm() -> object:
         with mock.patch.dict(os.environ, {"LEE_CACHE_DIR": str(warm_cache)}):
             return build(settings, scratch)
 
-    warm(0)  # fills the on-disk cache the warm rows start from
+    warm()  # fills the on-disk cache the warm rows start from
     row(f"{label}, cold", runs, tree, cold, scratch)
     row(f"{label}, warm", runs, tree, warm, scratch)
 
@@ -183,22 +211,20 @@ def vendored_rows(tree: Path, runs: int, scratch: Path) -> None:
                 check.digests[relative] = None  # type: ignore[assignment]
         return check
 
-    def checked_build(_run: int) -> object:
+    def checked_build() -> object:
         result = build(settings, scratch)
         assert not isinstance(result, Exception), result
         return result
 
-    def unchecked_build(_run: int) -> object:
+    def unchecked_build() -> object:
         with mock.patch.object(vendor, "check_tree", unchecked):
-            return checked_build(_run)
+            return checked_build()
 
     with mock.patch.dict(os.environ, {"LEE_CACHE_DIR": str(cache)}):
-        checked_build(0)  # the compile-check cache, warm as vendoring leaves it
+        checked_build()  # the compile-check cache, warm as vendoring leaves it
         samples = []
         for _ in range(runs):  # interleaved: without, with
-            samples.append(
-                (ours_cpu(lambda: unchecked_build(0)), ours_cpu(lambda: checked_build(0)))
-            )
+            samples.append((ours_cpu(unchecked_build), ours_cpu(checked_build)))
     without = statistics.median(s[0][0] for s in samples)
     with_ = statistics.median(s[1][0] for s in samples)
     added = statistics.median(s[1][0] - s[0][0] for s in samples)
@@ -263,9 +289,10 @@ def main() -> None:
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load at start {load()}")
     print(
-        "\n| row | zip -X -r wall / CPU s | build+verify wall / CPU s | x zip wall | x zip CPU | load |"
+        "\n| row | zip -X -r wall / CPU s | zip + bare compile wall / CPU s | build+verify "
+        "wall / CPU s | x zip wall / CPU | x (zip + compile) wall / CPU | load |"
     )
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory(prefix="lee-bench-tree-") as directory:
         scratch = Path(directory)
         # Everything imported once (pathspec, the verifier): a session pays it once, not per build.
