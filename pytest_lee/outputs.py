@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pytest_lee.report import SessionReport
+    from pytest_lee.findings import SessionReport
     from pytest_lee.settings import Settings
 
 

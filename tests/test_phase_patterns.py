@@ -139,7 +139,7 @@ def test_the_real_engine_timing_lines_are_phases_with_the_documented_pattern(tmp
 
 def test_an_unthrottled_lambda_model_is_named_in_the_table_and_explained_below_it():
     from pytest_lee.budgets.render import render_budget_summary
-    from pytest_lee.report import SessionReport
+    from pytest_lee.findings import SessionReport
     from pytest_lee.settings import Levels
 
     report = SessionReport()

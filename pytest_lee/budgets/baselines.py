@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_lee._atomic import write_atomic
-from pytest_lee.budgets.verdicts import format_value
+from pytest_lee.budgets.stats import format_value
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.options import baseline_file
 from pytest_lee.settings import Settings

@@ -15,7 +15,8 @@ from typing import Any
 
 from pytest_lee._text import count
 from pytest_lee.budgets.imports import advisor_lines
-from pytest_lee.budgets.verdicts import MARKS, describe_levels, format_value, largest_phase
+from pytest_lee.budgets.stats import format_value
+from pytest_lee.budgets.verdicts import MARKS, describe_levels, largest_phase
 from pytest_lee.settings import Levels
 
 LEGEND = "marks: ✓ target  ~ acceptable (passes, above target)  ✗ over  ‼ critical  (? = unreliable: runs straddle a level)"

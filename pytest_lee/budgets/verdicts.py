@@ -14,7 +14,7 @@ import statistics
 from typing import TYPE_CHECKING, Any
 
 from pytest_lee._text import count
-from pytest_lee.budgets.stats import MetricStats
+from pytest_lee.budgets.stats import MetricStats, format_value
 from pytest_lee.settings import Levels
 
 if TYPE_CHECKING:
@@ -57,21 +57,6 @@ def describe_levels(levels: Levels) -> str:
         for level in (levels.target, levels.acceptable, levels.critical)
     ]
     return " / ".join(parts)
-
-
-def format_value(value: float | None) -> str:
-    """Compact figures: 855, 12.4, 0.91."""
-    if value is None:
-        return "-"
-    magnitude = abs(value)
-    if magnitude >= 100:
-        return f"{value:.0f}"
-    if magnitude >= 10:
-        text = f"{value:.1f}"
-        return text[:-2] if text.endswith(".0") else text
-    if magnitude >= 1:
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{value:.3f}".rstrip("0").rstrip(".") or "0"
 
 
 def budget_entry(

@@ -23,13 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pytest_lee.deploy_groups.links import copy_filter, tar_link_problem, tree_files
 from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:
     from pytest_lee.deploy_groups.signatures import SignatureChange
     from pytest_lee.settings import Settings
-
-_SKIP = {"__pycache__", ".git", ".lee"}
 
 
 class BaselineError(LeeError):
@@ -159,7 +158,7 @@ def materialize(
         assert baseline.path is not None
         inner = _inner_dir(baseline.path, settings)
         origin = inner if inner.is_dir() and inner != baseline.path else baseline.path
-        shutil.copytree(origin, dest, dirs_exist_ok=True, ignore=_ignore(origin, skipped))
+        shutil.copytree(origin, dest, dirs_exist_ok=True, ignore=copy_filter(origin, skipped))
     elif baseline.kind == "zip":
         from pytest_lee.errors import PackageError
         from pytest_lee.package import extract_package
@@ -171,43 +170,6 @@ def materialize(
     else:
         _git_tree(baseline, dest, skipped)
     return dest
-
-
-def _link_problem(path: Path, root: Path) -> str | None:
-    """Why the symbolic link *path* is not followed inside *root*, or None (a plain entry
-    or a link to a file or directory of the tree that is not above it)."""
-    if not path.is_symlink():
-        return None
-    target = os.readlink(path)
-    real = Path(os.path.realpath(path))
-    if os.path.isabs(target):
-        return f"absolute symlink (-> {target})"
-    if real != root and root not in real.parents:
-        return f"symlink leaves the tree (-> {target})"
-    if not real.exists():
-        return f"broken or looping symlink (-> {target})"
-    if real.is_dir() and real in Path(os.path.realpath(path.parent), "x").parents:
-        return f"symlink loops back into the tree (-> {target})"
-    return None
-
-
-def _ignore(origin: Path, skipped: list[str]) -> Any:
-    """copytree's filter: the usual junk, and links that would leave or loop the tree."""
-    root = Path(os.path.realpath(origin))
-    junk = shutil.ignore_patterns(*_SKIP, "*.pyc")
-
-    def ignore(directory: str, names: list[str]) -> set[str]:
-        left = set(junk(directory, names))
-        for name in names:
-            path = Path(directory, name)
-            why = None if name in left else _link_problem(path, root)
-            if why is not None:
-                shown = path.relative_to(origin).as_posix()
-                skipped.append(f"{shown}: {why}; skipped in the baseline")
-                left.add(name)
-        return left
-
-    return ignore
 
 
 def _git_tree(baseline: Baseline, dest: Path, skipped: list[str]) -> None:
@@ -230,7 +192,7 @@ def _git_tree(baseline: Baseline, dest: Path, skipped: list[str]) -> None:
     with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
         members = []
         for member in archive.getmembers():
-            why = _tar_link_problem(member)
+            why = tar_link_problem(member)
             if why is None:
                 members.append(member)
             else:
@@ -239,46 +201,6 @@ def _git_tree(baseline: Baseline, dest: Path, skipped: list[str]) -> None:
             archive.extractall(dest, members, filter="data")
         else:  # pragma: no cover - Python without extraction filters
             archive.extractall(dest, members)
-
-
-def _tar_link_problem(member: tarfile.TarInfo) -> str | None:
-    """An absolute link, or one climbing out of the tree, is not extracted (it would be
-    the deploy machine's layout, or a traceback from the data filter)."""
-    if not (member.issym() or member.islnk()):
-        return None
-    target = member.linkname
-    if os.path.isabs(target):
-        return f"absolute symlink (-> {target})"
-    base = os.path.dirname(member.name) if member.issym() else ""
-    if os.path.normpath(os.path.join(base, target)).startswith(".."):
-        return f"symlink leaves the tree (-> {target})"
-    return None
-
-
-def tree_files(
-    root: Path, skipped: list[str] | None = None, where: str = "the baseline"
-) -> dict[str, bytes]:
-    """Every file under *root* by relative name; a link that leaves, loops or points
-    nowhere, or a file that cannot be read, is one line in *skipped* instead."""
-    files: dict[str, bytes] = {}
-    real_root = Path(os.path.realpath(root))
-    for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = [name for name in dirnames if name not in _SKIP]
-        for name in filenames:
-            if name.endswith(".pyc"):
-                continue
-            path = Path(directory, name)
-            shown = path.relative_to(root).as_posix()
-            why = _link_problem(path, real_root)
-            if why is None:
-                try:
-                    files[shown] = path.read_bytes()
-                    continue
-                except OSError as error:
-                    why = f"cannot read: {error.strerror or error}"
-            if skipped is not None:
-                skipped.append(f"{shown}: {why}; skipped in {where}")
-    return files
 
 
 def changed_files(base: Mapping[str, bytes], current: Mapping[str, bytes]) -> list[str]:
@@ -343,7 +265,7 @@ class Outcome:
 def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = None) -> Outcome:
     from pytest_lee.contracts.check import ContractSpec
     from pytest_lee.deploy_groups.groups import find_groups
-    from pytest_lee.deploy_groups.report import fill_outcome
+    from pytest_lee.deploy_groups.report import outcome_fields
     from pytest_lee.deploy_groups.trees import TreeRunner
 
     started = time.perf_counter()
@@ -372,8 +294,12 @@ def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = No
             )
         finally:
             runner.close()
-        outcome = Outcome(baseline=baseline.label, changed=tuple(changed), skipped=skipped)
-        fill_outcome(outcome, search, [spec["registry"] for spec in specs])
+        outcome = Outcome(
+            baseline=baseline.label,
+            changed=tuple(changed),
+            skipped=skipped,
+            **outcome_fields(search, [spec["registry"] for spec in specs]),
+        )
         outcome.signatures = tuple(_signature_changes(settings, base, current, changed))
         outcome.trees = runner.trees
     outcome.seconds = time.perf_counter() - started

@@ -13,7 +13,7 @@ from typing import Any
 
 from pytest_lee.budgets.imports import describe_chain, describe_saving
 from pytest_lee.budgets.render import cpu_label
-from pytest_lee.budgets.verdicts import format_value
+from pytest_lee.budgets.stats import format_value
 from pytest_lee.html import svg
 from pytest_lee.html.svg import COLORS, e
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_lee.budgets.verdicts import format_value
+from pytest_lee.budgets.stats import format_value
 from pytest_lee.html import svg
 from pytest_lee.html.svg import e, num
 from pytest_lee.rehearsal.render import outcome_name

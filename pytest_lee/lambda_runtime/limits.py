@@ -35,12 +35,9 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from pytest_lee.lambda_runtime import cgroups
-
-if TYPE_CHECKING:
-    from pytest_lee.lambda_runtime.runner import ChildRun
 
 __all__ = ["ChildLimits", "LimitOutcome", "annotate", "child_limits", "cpu_share"]
 
@@ -249,7 +246,26 @@ def _probe_systemd() -> str | None:
     return None
 
 
-def annotate(run: ChildRun, limits: ChildLimits) -> ChildRun:
+class _Run(Protocol):
+    """What :func:`annotate` reads of a run (``runner.ChildRun``, a dataclass it replaces):
+    named here, so that this module does not import the runner that imports it."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def max_rss_mb(self) -> float | None: ...
+    @property
+    def returncode(self) -> int | None: ...
+    @property
+    def timed_out(self) -> bool: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+_R = TypeVar("_R", bound=_Run)
+
+
+def annotate(run: _R, limits: ChildLimits) -> _R:
     """*run* with the limits it ran under, the cgroup's peak, and a kill reported as Lambda does.
 
     Lambda's log for a function killed over its memory size reads ``Runtime exited with

@@ -35,8 +35,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pytest_lee import _interpreter
 from pytest_lee.errors import LeeConfigError
-from pytest_lee.lambda_runtime import interpreter as _interpreter
 from pytest_lee.lambda_runtime import limits as _limits
 from pytest_lee.lambda_runtime import provides as _provides
 from pytest_lee.lambda_runtime import reaper as _reaper

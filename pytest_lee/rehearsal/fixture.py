@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from pytest_lee.errors import LeeError, MissingExtraError
-from pytest_lee.report import SessionReport
+from pytest_lee.findings import SessionReport
 from pytest_lee.settings import Settings
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_lee.report import SessionReport
+from pytest_lee.findings import SessionReport
 
 SECTIONS = ("pre-deployment", "deployment", "post-deployment", "rollback ready")
 _MARKS = {True: "ok", False: "FAILED", None: "skipped"}

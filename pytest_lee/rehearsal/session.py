@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_lee.errors import LeeError
+from pytest_lee.findings import SessionReport
 from pytest_lee.lambda_runtime.offline import rehearsal_child
 from pytest_lee.package.excludes import left_out_hint
 from pytest_lee.rehearsal.canary import (
@@ -42,7 +43,6 @@ from pytest_lee.rehearsal.local import (
 )
 from pytest_lee.rehearsal.reverify import Candidate, reverify
 from pytest_lee.rehearsal.target import Target
-from pytest_lee.report import SessionReport
 from pytest_lee.settings import Settings
 
 
