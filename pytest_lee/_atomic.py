@@ -31,10 +31,8 @@ def atomic_path(path: Path, *, mode: int | None = None) -> Iterator[Path]:
     file's mode, or to 0o644 for a new file.
     """
     path = Path(path)
-    if path.is_symlink():
-        path = Path(os.path.realpath(path))  # written through: the link stays a link
     try:
-        info: os.stat_result | None = path.stat()
+        info: os.stat_result | None = path.stat()  # through links, /proc's /dev/stdout too
     except FileNotFoundError:
         info = None
     if info is not None and stat.S_ISDIR(info.st_mode):
@@ -43,6 +41,8 @@ def atomic_path(path: Path, *, mode: int | None = None) -> Iterator[Path]:
         with _written_into(path) as private:
             yield private
         return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))  # written through: the link stays a link
     if mode is None:
         mode = info.st_mode & 0o7777 if info is not None else 0o644
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -64,3 +64,12 @@ def test_a_fifo_nobody_reads_is_one_line_and_stays_a_fifo(project: pytest.Pytest
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert not [p for p in project.path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_json_to_dev_stdout_through_a_pipe_reaches_the_pipe(project: pytest.Pytester):
+    """``/dev/stdout`` is a link to ``/proc/self/fd/1``, here a pipe: written into, not
+    resolved to a path that does not exist."""
+    result = project.runpytest_subprocess("-p", "no:cacheprovider", "--lee-json", "/dev/stdout")
+    assert result.ret == 0
+    assert '"rehearsals": []' in result.stdout.str()  # the session's JSON, in the pipe
+    assert os.path.islink("/dev/stdout")
