@@ -95,6 +95,14 @@ OPTIONS: tuple[Option, ...] = (
         "PATH",
     ),
     Option(
+        "--lee-alarms",
+        "alarms_path",
+        "write CloudWatch alarms at the budgets' acceptable levels to PATH (CloudFormation "
+        "YAML, for DeploymentPreference.Alarms)",
+        "path",
+        "PATH",
+    ),
+    Option(
         "--lee-baseline",
         "baseline",
         "simulate partial deployments against REF: a git ref, a directory or a zip",

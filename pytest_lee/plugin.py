@@ -7,6 +7,7 @@ that needs them (see ``tests/test_import_cost.py``).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -131,6 +132,14 @@ def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.C
         terminalreporter.write_sep("=", f"lee {title}")
         for line in lines:
             terminalreporter.write_line(line)
+    if config.get_verbosity() > 0 and "pytest_lee.lambda_runtime.server_log" in sys.modules:
+        from pytest_lee.lambda_runtime.server_log import server_log_lines
+
+        logged = server_log_lines()
+        if logged:
+            terminalreporter.write_sep("=", "lee moto server log (-v)")
+            for line in logged:
+                terminalreporter.write_line(line)
     if write_error_key in config.stash:
         terminalreporter.write_sep("=", "lee output", red=True)
         terminalreporter.write_line(f"ERROR: {config.stash[write_error_key]}", red=True)

@@ -139,6 +139,7 @@ class CommandLine:
     allow_real_aws: bool = False
     html_path: Path | None = None
     cpu: str | None = None
+    alarms_path: Path | None = None
 
 
 @dataclass(frozen=True, eq=False)

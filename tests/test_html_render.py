@@ -178,3 +178,30 @@ def test_the_alias_history_goes_before_canary_after_for_each_deployment() -> Non
         ("after v2", {"2": 1.0}),
         ("after v3", {"2": 1.0}),
     ]
+
+
+def test_failing_keys_lead_the_matrix_and_messages_fold_into_one_line() -> None:
+    from pytest_lee.html.contracts import contracts_section
+
+    entries = [
+        {
+            "registry": "r:R",
+            "key": f"K{n}",
+            "status": "ok",
+            "message": "3 probes bound to k",
+            "index": n,
+        }
+        for n in range(11)
+    ] + [
+        {
+            "registry": "r:R",
+            "key": "LAST",
+            "status": "fail",
+            "message": "operation 'x' (call site a.py:3) refused: unknown\nmore",
+            "index": 11,
+        }
+    ]
+    html = contracts_section(report_of(contracts=entries), None)
+    rows = html.split("<tbody>")[1].split("<tr ")[1:]
+    assert "data-key='LAST'" in rows[0]
+    assert "<details><summary>" in rows[0]

@@ -37,7 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("deploy_groups",),
     ("budgets", "lambda_runtime"),
     ("rehearsal",),
-    ("report", "html", "outputs"),
+    ("report", "html", "outputs", "alarms"),
     ("plugin", "collect"),
     ("_docs", "_docs_keys"),  # the docs generator: never imported by the plugin
 )
@@ -50,7 +50,7 @@ DOCS_TOOLS = frozenset({"_docs", "_docs_keys"})
 KNOWN_UNTIL_SANDBOX: frozenset[tuple[str, ...]] = frozenset(
     {
         ("against the layers", "lambda_runtime.offline", "rehearsal.credentials"),
-        ("folder cycle", "lambda_runtime", "rehearsal"),
+        ("folder cycle", "budgets", "lambda_runtime", "rehearsal"),
     }
 )
 

@@ -79,7 +79,7 @@ def test_a_package_that_raises_in_the_health_check_is_rolled_back(project):
         [
             "demo deploy v2: rolled back in *",
             "  why: health check of v2 failed: TypeError: *",
-            "  health check stderr (last lines):",
+            "  function log (last * lines):",
             "    | gateway: GET config via interface_cache (timeout=30)",
         ]
     )

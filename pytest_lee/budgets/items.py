@@ -63,22 +63,35 @@ class BudgetItem(LeeItem):
             raise BudgetFailure(_not_reported(self.metric, measurement))
         entry = budget_entry(self.metric, stats, levels, runs=measurement.runs, cpu=measurement.cpu)
         regression = self._compare(settings, entry)
+        problems = []
+        if entry["verdict"] in FAILING:
+            problems.append(failure_message(entry, measurement))
+        if regression:
+            problems.append(regression)
+            entry["regression"] = regression
+        # The one verdict the terminal, --lee-json, JUnit and the HTML report all read: a
+        # regression beyond --lee-compare-fail fails an item whose level verdict passes.
+        entry["passed"] = not problems
         report = lee_report(self.config)
         report.add("budgets", entry)
         detail = measurement_entry(measurement)
         if detail not in report.entries("budget_measurement"):  # one per session, not per item
             report.add("budget_measurement", detail)
         self._add_properties(entry)
-        problems = []
-        if entry["verdict"] in FAILING:
-            problems.append(failure_message(entry, measurement))
-        if regression:
-            problems.append(regression)
         if problems:
             raise BudgetFailure("\n".join(problems))
 
     def _add_properties(self, entry: dict[str, Any]) -> None:
-        for key in ("median", "p95", "spread_pct", "verdict", "target", "acceptable", "critical"):
+        for key in (
+            "median",
+            "p95",
+            "spread_pct",
+            "verdict",
+            "passed",
+            "target",
+            "acceptable",
+            "critical",
+        ):
             if entry.get(key) is not None:
                 self.user_properties.append((f"lee.{self.metric}.{key}", entry[key]))
 

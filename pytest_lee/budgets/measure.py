@@ -47,7 +47,9 @@ from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
 from pytest_lee.budgets.phases import split_phases
 from pytest_lee.budgets.stats import MetricStats, summarize
 from pytest_lee.errors import LeeConfigError, LeeError
+from pytest_lee.lambda_runtime.evidence import extension_hint, log_tail, python_version
 from pytest_lee.lambda_runtime.offline import offline_children
+from pytest_lee.lambda_runtime.responses import count_responses, error_response
 from pytest_lee.lambda_runtime.runner import ChildRun, run_handler
 from pytest_lee.package.excludes import left_out_hint
 from pytest_lee.settings import FunctionSettings, Settings
@@ -73,6 +75,8 @@ class Measurement:
     phases: list[str] = field(default_factory=list)
     slowest_imports: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # EMF metrics' CloudWatch namespace and dimensions (for --lee-alarms).
+    emf_metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The -X importtime run's tree (pruned) and its heaviest chains: see ``imports``.
     import_tree: list[dict[str, Any]] = field(default_factory=list)
     import_chains: list[dict[str, Any]] = field(default_factory=list)
@@ -172,7 +176,7 @@ def measure(
                 opt_dir=opt_dir,
                 cpu=cpu,
             )
-            _require_completed(traced, handler, left_out)
+            _require_completed(traced, handler, left_out, code_dir)
             collected = [
                 run_handler(
                     code_dir, handler, plan, child, timeout_s=timeout_s, opt_dir=opt_dir, cpu=cpu
@@ -184,7 +188,7 @@ def measure(
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for run in collected:
-        _require_completed(run, handler, left_out)
+        _require_completed(run, handler, left_out, code_dir)
     patterns = settings.budgets.phase_patterns if settings.budgets is not None else ()
     measurement = _from_runs(handler, collected, traced, patterns)
     measurement = replace(measurement, **import_analysis(traced.imports, app))
@@ -206,7 +210,9 @@ def _with_runtime_notes(measurement: Measurement, function: FunctionSettings) ->
     return measurement
 
 
-def _require_completed(run: ChildRun, handler: str, left_out: tuple[str, ...] = ()) -> None:
+def _require_completed(
+    run: ChildRun, handler: str, left_out: tuple[str, ...] = (), code_dir: Path | None = None
+) -> None:
     completed = (
         run.import_ms is not None
         and not run.timed_out
@@ -214,9 +220,17 @@ def _require_completed(run: ChildRun, handler: str, left_out: tuple[str, ...] = 
         and (run.first_invoke_ms is not None)
     )
     if not completed:
-        tail = run.stderr_tail.strip()
-        shown = f"\n--- child stderr (last lines) ---\n{tail}" if tail else " (no stderr)"
+        tail = log_tail(run.stdout_lines, run.stderr_tail)
+        shown = (
+            f"\n--- function log (last {len(tail)} lines: stdout, then stderr) ---\n"
+            + "\n".join(tail)
+            if tail
+            else " (nothing logged)"
+        )
         hint = left_out_hint(run.error, left_out) if run.import_ms is None else ""
+        if code_dir is not None and not hint:
+            files = (path.relative_to(code_dir).as_posix() for path in code_dir.rglob("*.so"))
+            hint = extension_hint(run.error, files, python_version(run.python) or (3, 0))
         raise MeasurementError(f"{handler}: {run.error}{hint}{shown}")
 
 
@@ -226,6 +240,7 @@ def _from_runs(
     samples: dict[str, list[float]] = {}
     warm_phases: dict[str, list[float]] = {}
     app_names: list[str] = []
+    emf_metrics: dict[str, dict[str, Any]] = {}
     phases: list[str] = []
     notes: list[str] = []
 
@@ -243,6 +258,8 @@ def _from_runs(
         add("error_rate", failures / len(run.invoke_errors) if run.invoke_errors else None)
         reported = parse_app_metrics(run.stdout_lines)
         add("cache_hit_rate", cache_hit_rate(replay_counters(run, reported.values)))
+        for name, location in reported.emf.items():
+            emf_metrics.setdefault(name, location)
         for name, value in reported.values.items():
             add(name, value)
             if name not in app_names:
@@ -279,6 +296,7 @@ def _from_runs(
         phases=phases,
         slowest_imports=slowest_imports(traced),
         notes=notes,
+        emf_metrics=emf_metrics,
         warm_phases=warm_phases,
         cpu=collected[0].cpu_model if collected else traced.cpu_model,
         memory_limit=collected[0].memory_limit if collected else traced.memory_limit,
@@ -336,6 +354,19 @@ def response_notes(collected: Sequence[ChildRun]) -> list[str]:
         client = sum(count for code, count in codes.items() if code.startswith("4"))
         extra = f" ({client} with 4xx: not in error_rate, check the events)" if client else ""
         notes.append(f"status codes: {shown}{extra}")
+    answered = [response for run in collected for response in run.responses]
+    counted = count_responses(answered)
+    if counted.error_responses or counted.no_status:
+        first = next(
+            (found for response in answered if (found := error_response(response)) is not None),
+            None,
+        )
+        notes.append(
+            f"error_rate counts exceptions and 5xx only: of {len(answered)} responses, "
+            f"{counted.error_responses} were error responses"
+            + (f" (first: {first})" if first else "")
+            + f" and {counted.no_status} had no statusCode"
+        )
     blocked = sorted({host for run in collected for host in run.blocked})
     if blocked:
         notes.append(

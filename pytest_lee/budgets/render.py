@@ -54,6 +54,8 @@ def _table(entries: list[dict[str, Any]]) -> list[str]:
         verdict = f"{MARKS[entry['verdict']]} {entry['verdict']}" + (
             " ?" if entry.get("unreliable") else ""
         )
+        if entry.get("passed") is False and entry["verdict"] not in ("over", "critical"):
+            verdict = f"{MARKS['over']} regressed ({entry['verdict']} level)"
         rows.append(
             (
                 entry["name"],

@@ -104,6 +104,7 @@ def measurement_entry(measurement: Measurement) -> dict[str, Any]:
             if values
         },
         "cpu": measurement.cpu,
+        "emf_metrics": measurement.emf_metrics,
         "memory_limit": measurement.memory_limit,
         "python": measurement.python,
     }

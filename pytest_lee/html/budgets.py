@@ -61,6 +61,9 @@ def verdict_table(entries: list[dict[str, Any]]) -> str:
         if isinstance(baseline, dict) and isinstance(baseline.get("median"), (int, float)):
             change = f"{format_value(baseline['median'])} → {format_value(entry.get('median'))}"
         flags = " <span class='flag'>unreliable</span>" if entry.get("unreliable") else ""
+        if entry.get("passed") is False and verdict not in ("over", "critical"):
+            # the item failed on --lee-compare-fail: one verdict everywhere
+            flags += f" <span class='badge v-over' title='{e(entry.get('regression', ''))}'>regressed</span>"
         cpu = str(entry.get("cpu") or "host")
         rows.append(
             f"<tr data-filter-item='budgets' data-verdict='{e(verdict)}' data-key='{e(entry.get('name', ''))}'>"

@@ -36,6 +36,9 @@ _SERVER: dict[str, Any] = {}
 
 def moto_server_url() -> str | None:
     """The loopback moto server's URL (started once per process), or None without moto[server]."""
+    from pytest_lee.lambda_runtime.server_log import keep_server_log
+
+    keep_server_log()  # each time: a re-imported server_log (pytester) keeps its own buffer
     if "url" not in _SERVER:
         try:
             from moto.server import ThreadedMotoServer

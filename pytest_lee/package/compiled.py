@@ -94,11 +94,11 @@ def compiles(data: bytes, name: str, feature: tuple[int, int] | None) -> None:
     """Compile *data* (and parse it as *feature*'s Python); raises what the compiler raises.
 
     Call it under :func:`quiet`: a SyntaxWarning for an odd escape is not a failure."""
-    import ast
+    from pytest_lee._parse import parse_source
 
     compile(data, name, "exec", dont_inherit=True)
     if feature is not None:
-        ast.parse(data, name, feature_version=feature)
+        parse_source(data, name, feature_version=feature)
 
 
 @contextlib.contextmanager

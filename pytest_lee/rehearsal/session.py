@@ -25,19 +25,20 @@ from pytest_lee.lambda_runtime.offline import rehearsal_child
 from pytest_lee.package.excludes import left_out_hint
 from pytest_lee.rehearsal.canary import (
     CanaryResult,
+    Invocation,
     check_canary_arguments,
     routed_weight,
     run_canary,
 )
 from pytest_lee.rehearsal.deploy import Deployment, StepFailed, StepLog
 from pytest_lee.rehearsal.function import ALIAS, LambdaFunction
-from pytest_lee.rehearsal.health import health_event
+from pytest_lee.rehearsal.health import health_event, replayed_events, request_limit_ms
 from pytest_lee.rehearsal.layers import LayerPublisher
 from pytest_lee.rehearsal.local import (
     CodeStore,
     HealthCheck,
     health_check,
-    invocation_errors,
+    invocations,
     one_line,
     run_events,
 )
@@ -110,7 +111,11 @@ class Rehearsal:
             raise LeeError("canary_events: expected at least one event, got none")
         self._guard()
         event = health_event(self.settings) if event is None else event
-        canary_events = list(canary_events) if canary_events is not None else [event]
+        canary_events = (
+            list(canary_events)
+            if canary_events is not None
+            else replayed_events(self.settings, event)
+        )
         run = self._start_run("deploy")
         try:
             candidate = self._verify(run, package)
@@ -288,8 +293,8 @@ class Rehearsal:
             run_old = None
             if self._store.holds(old_config["CodeSha256"]):
 
-                def run_old(batch: Sequence[Any]) -> list[str | None]:
-                    return self._errors(old_config, batch)
+                def run_old(batch: Sequence[Any]) -> list[Invocation]:
+                    return self._invocations(old_config, batch)
 
             run.canary = run_canary(
                 weight=routed,
@@ -297,15 +302,13 @@ class Rehearsal:
                 events=events,
                 new_version=new,
                 old_version=old,
-                run_new=lambda batch: self._errors(new_config, batch),
+                run_new=lambda batch: self._invocations(new_config, batch),
                 run_old=run_old,
+                latency_limit_ms=request_limit_ms(self.settings),
             )
             step.detail = _canary_detail(run.canary)
             if not run.canary.passed:
-                raise StepFailed(
-                    f"canary: {len(run.canary.new_errors)} of {run.canary.routed_new} invocations of v{new} "
-                    f"failed: {run.canary.new_errors[0]}"
-                )
+                raise StepFailed(f"canary: {run.canary.problems[0]}")
 
     def _promote(self, run: _Run) -> None:
         assert run.version is not None
@@ -341,8 +344,10 @@ class Rehearsal:
             raise StepFailed(f"no version older than v{current} to roll back to")
         return older[-1]
 
-    def _errors(self, configuration: dict[str, Any], events: Sequence[Any]) -> list[str | None]:
-        """One error (or None) per event, run on a version's bytes and its layers."""
+    def _invocations(
+        self, configuration: dict[str, Any], events: Sequence[Any]
+    ) -> list[Invocation]:
+        """One :class:`Invocation` per event, run on a version's bytes and its layers."""
         try:
             layers = self._layers.shas_for(configuration)
             child = run_events(
@@ -354,8 +359,8 @@ class Rehearsal:
                 layers=layers,
             )
         except LeeError as error:
-            return [one_line(error)] * len(events)
-        return invocation_errors(child, len(events))
+            return [Invocation(one_line(error))] * len(events)
+        return invocations(child, len(events))
 
     def _guard(self) -> None:
         __tracebackhide__ = True
@@ -439,13 +444,23 @@ class _Run:
 
 
 def _canary_detail(result: CanaryResult) -> str:
-    old = f"v{result.old_version} {result.routed_old}"
-    old += (
-        f" ({len(result.old_errors)} errors)"
-        if result.old_replayed
-        else " (bytes not held locally: not replayed)"
+    new, old = result.new, result.old
+    latency = f", p95 {new.p95_ms:.0f} ms" if new.p95_ms is not None else ""
+    responses = (
+        f", {new.responses.error_responses} error responses"
+        if new.responses.error_responses
+        else ""
     )
-    return f"alias weight {result.weight:g}: v{result.new_version} {result.routed_new} ({len(result.new_errors)} errors), {old}"
+    shown = (
+        f"v{old.version} {old.routed} ({len(old.errors)} errors"
+        + (f", p95 {old.p95_ms:.0f} ms)" if old.p95_ms is not None else ")")
+        if result.old_replayed
+        else f"v{old.version} {old.routed} (bytes not held locally: not replayed)"
+    )
+    return (
+        f"alias weight {result.weight:g}: v{new.version} {new.routed} routed, "
+        f"{new.replayed} replayed ({len(new.errors)} errors{responses}{latency}), {shown}"
+    )
 
 
 def _count(data: bytes) -> int:
