@@ -145,11 +145,21 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "--lee-cpu",
         "cpu",
-        "CPU model of budget children: 'host' (a full core) or 'lambda' "
-        "(memory_mb / 1769 of a core, as Lambda allots it); overrides [tool.lee.budgets] cpu",
+        "CPU model of budget figures: 'host' (wall time here), 'lambda' (Lambda's time "
+        "modelled from the child's CPU time: init at init_cpu, invocations at "
+        "memory_mb / 1769 of a core) or 'lambda-throttled' (the same shares as a real CPU "
+        "quota); overrides [tool.lee.budgets] cpu",
         "choice",
         "MODEL",
         key="budgets.cpu",
+    ),
+    Option(
+        "--lee-calibrate",
+        "calibrate",
+        "CloudWatch log lines of the deployed function (REPORT, INIT_REPORT): compare them "
+        "with the modelled budgets at the same memory size and write .lee/calibration.json",
+        "text",
+        "PATH",
     ),
     Option(
         "--lee-endpoint",
@@ -203,6 +213,8 @@ def read_command_line(config: pytest.Config) -> CommandLine:
             f"--lee-compare-fail {values['compare_fail']:g}: needs --lee-compare NAME, "
             "the saved baseline to compare with"
         )
+    if "calibrate" in values:
+        values["calibrate"] = input_file("--lee-calibrate", base / values["calibrate"])
     if "save" in values:
         output_path("--lee-save", baseline_file(config.rootpath, values["save"]))
     return CommandLine(**values)
@@ -258,6 +270,13 @@ def _percentage(flag: str, text: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise LeeConfigError(f"{flag} {text}: expected a finite percentage >= 0")
     return value
+
+
+def input_file(flag: str, path: Path) -> Path:
+    """*path* if it is a file that can be read; one usage error otherwise."""
+    if not path.is_file():
+        raise LeeConfigError(f"{flag} {path}: no such file (expected exported log lines)")
+    return path
 
 
 def output_path(flag: str, path: Path) -> Path:

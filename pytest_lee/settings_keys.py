@@ -54,6 +54,19 @@ KEYS: tuple[Key, ...] = (
     # [tool.lee]
     Key(
         _TOP,
+        "template",
+        "template",
+        None,
+        "A SAM template, relative to the rootdir: the function's handler, code directory "
+        "(and its `requirements.txt`), runtime, memory, timeout, architecture, environment, "
+        "layers, alias, canary weight and API routes come from it, and its tables, buckets, "
+        "queues, topics and parameters are created in moto. Keys of `[tool.lee]` override "
+        "it. See [your own app](your-own-app.md).",
+        type="string (file)",
+        shown="`template.yaml`/`template.yml` beside `pyproject.toml` when `source` is not set",
+    ),
+    Key(
+        _TOP,
         "source",
         "directory",
         None,
@@ -104,6 +117,17 @@ KEYS: tuple[Key, ...] = (
         "Requirements vendored into the zip for the function's runtime and "
         "architecture (wheels only): a requirements file relative to the rootdir, or "
         "the requirement strings themselves.",
+    ),
+    Key(
+        _TOP,
+        "compile",
+        "boolean",
+        False,
+        "`true`: the zip ships `__pycache__/*.cpython-3XY.pyc` beside every `.py`, "
+        "compiled by the runtime's Python (`[tool.lee.function] python` must be that "
+        "version) as unchecked-hash bytecode; without it every cold start compiles the "
+        "package, as on Lambda.",
+        type="boolean",
     ),
     Key(_TOP, "function", "section", None, "What Lambda would run the package as."),
     Key(_TOP, "layer", "tables", (), "Layers shipped as separate zips.", field="layers"),
@@ -186,6 +210,15 @@ KEYS: tuple[Key, ...] = (
         "The interpreter children (budget runs, health checks, canaries) run with.",
         type="string (interpreter)",
         shown="the running interpreter",
+    ),
+    Key(
+        _FUNCTION,
+        "logical_id",
+        "string",
+        None,
+        "The template's `AWS::Serverless::Function` to test, when it has several; the other "
+        "keys of this table override what the template says about it.",
+        shown="the template's only function",
     ),
     # [[tool.lee.layer]]
     Key(
@@ -297,9 +330,31 @@ KEYS: tuple[Key, ...] = (
         "cpu",
         "choice",
         "host",
-        "`lambda`: children get `memory_mb / 1769` of a core, as Lambda allots it "
-        "(`--lee-cpu` overrides it).",
-        choices=("host", "lambda"),
+        "`host`: wall times on this machine; `lambda`: Lambda's time modelled from the "
+        "child's CPU time and run-queue wait (init at `init_cpu`, invocations at "
+        "`memory_mb / 1769` of a core); `lambda-throttled`: the same shares as a real CPU "
+        "quota (`--lee-cpu` overrides it).",
+        choices=("host", "lambda", "lambda-throttled"),
+    ),
+    Key(
+        _BUDGETS,
+        "init_cpu",
+        "number",
+        1.0,
+        "vCPUs the init phase (the handler module's import) gets under the Lambda models: "
+        "Lambda boosts init to about one vCPU whatever the memory size (docs/budgets.md "
+        "gives the sources).",
+        bounds=(0, 6.0),
+    ),
+    Key(
+        _BUDGETS,
+        "runtime_init_ms",
+        "integer",
+        None,
+        "The runtime's own start added to `cold_start_ms` under the Lambda models; "
+        "default: the documented constant of the function's runtime (about 90–100 ms).",
+        bounds=(0, 10_000),
+        shown="per runtime",
     ),
     Key(
         _BUDGETS,
@@ -386,10 +441,12 @@ KEYS: tuple[Key, ...] = (
     Key(
         _REHEARSAL,
         "event",
-        "table",
+        "event",
         None,
-        "The health-check event.",
-        shown='the budgets\' `event`, else `{"test": "true"}`',
+        "The health-check event: an inline table, or a JSON file relative to the rootdir "
+        "(as SAM keeps events).",
+        type="table or string (JSON file)",
+        shown='the budgets\' `event`, else the first `events` file, else `{"test": "true"}`',
     ),
     Key(_REHEARSAL, "expect", "table", None, "A subset the health check's response must contain."),
     Key(

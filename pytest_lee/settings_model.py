@@ -19,9 +19,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_lee.settings_keys import bounds, choices, default, keys_of
+
+if TYPE_CHECKING:
+    from pytest_lee.template.model import CloudResource
 
 
 def declared(path: str) -> Any:
@@ -55,6 +58,12 @@ class FunctionSettings:
     runtime_provides: tuple[str, ...] = declared("function.runtime_provides")
     architecture: str = declared("function.architecture")
     python: str | None = declared("function.python")  # None: the running interpreter
+    logical_id: str | None = declared("function.logical_id")  # the template's function
+    # From the template (never keys of their own): the function's Api/HttpApi routes as
+    # (METHOD, "/path/{x}"), layer ARNs children run without, and where values came from.
+    api_events: tuple[tuple[str, str], ...] = ()
+    unavailable_layers: tuple[str, ...] = ()
+    origin: str | None = None  # "template.yaml OrdersFunction: handler, code, …"
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,6 +102,8 @@ class BudgetSettings:
     metrics: Mapping[str, Levels] = field(default_factory=lambda: MappingProxyType({}))
     phases: Mapping[str, Levels] = declared("budgets.phases")
     cpu: str = declared("budgets.cpu")
+    init_cpu: float = declared("budgets.init_cpu")
+    runtime_init_ms: int | None = declared("budgets.runtime_init_ms")
     phase_patterns: tuple[str, ...] = declared("budgets.phase_patterns")  # `name`, `value` groups
 
 
@@ -111,6 +122,7 @@ class AwsSettings:
 
     setup: str | None = declared("aws.setup")  # "module:function", called inside moto first
     region: str = declared("aws.region")
+    resources: tuple[CloudResource, ...] = ()  # the template's, created in moto before setup
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,6 +132,11 @@ class RehearsalSettings:
     event: Mapping[str, Any] | None = declared("rehearsal.event")  # None: the budgets' event
     expect: Mapping[str, Any] | None = declared("rehearsal.expect")  # a subset of the response
     check: str | None = declared("rehearsal.check")  # "module:function"; raises to fail
+    # From the template: AutoPublishAlias, and DeploymentPreference.Type's first traffic
+    # shift (0.0 for AllAtOnce: no canary).
+    alias: str = "production"
+    canary_weight: float = 0.1
+    deployment: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +157,7 @@ class CommandLine:
     html_path: Path | None = None
     cpu: str | None = None
     alarms_path: Path | None = None
+    calibrate: Path | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,6 +172,8 @@ class Settings:
     min_lines: int = declared("min_lines")
     exclude: tuple[str, ...] = declared("exclude")
     requirements: Path | tuple[str, ...] | None = declared("requirements")  # file or list
+    compile: bool = declared("compile")  # ship the runtime's bytecode in the zip
+    template: Path | None = declared("template")  # a SAM template the function comes from
     function: FunctionSettings = field(default_factory=FunctionSettings)
     layers: tuple[LayerSettings, ...] = ()
     contracts: tuple[ContractSettings, ...] = ()

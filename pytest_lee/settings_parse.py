@@ -55,7 +55,8 @@ def parse_settings(
     read = TableReader(pyproject)
     values = read_keys(read, "tool.lee", raw, "tool.lee", rootdir)
     read.table(raw.get("kb", {}), "tool.lee.kb")  # lee-kb reads it; here only its type
-    return Settings(
+    template = values.pop("template", None)  # applied last, under the rest (settings_template)
+    settings = Settings(
         rootdir=rootdir,
         pyproject=pyproject,
         **values,
@@ -67,6 +68,17 @@ def parse_settings(
         rehearsal=_parse_rehearsal(read, raw.get("rehearsal", {}), rootdir),
         options=options or CommandLine(),
     )
+    from pytest_lee.settings_template import apply_template, default_template
+
+    template = template or default_template(raw, pyproject)
+    if template is None:
+        if settings.function.logical_id is not None:
+            raise LeeConfigError(
+                f"{pyproject}: tool.lee.function.logical_id: names a template's function, "
+                "but there is no template (set [tool.lee] template)"
+            )
+        return settings
+    return apply_template(settings, raw, template)
 
 
 def read_keys(
@@ -203,6 +215,38 @@ def _phases(
     )
 
 
+def _template(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> Path:
+    path = rootdir / read.string(value, key)
+    if not path.is_file():
+        raise LeeConfigError(
+            f"{read.path}: {key} = {value!r}: no such file "
+            f"(expected a SAM template relative to {rootdir})"
+        )
+    return path
+
+
+def _event(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> Mapping[str, Any]:
+    """An inline table, or the JSON object in a file (as SAM users keep events)."""
+    if not isinstance(value, str):
+        return MappingProxyType(dict(read.table(value, key)))
+    import json
+
+    try:
+        event = json.loads((rootdir / value).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LeeConfigError(
+            f"{read.path}: {key} = {value!r}: no such file (expected a JSON event file "
+            f"relative to {rootdir}, or an inline table)"
+        ) from None
+    except (OSError, ValueError) as error:
+        raise LeeConfigError(f"{read.path}: {key} = {value!r}: not a JSON file: {error}") from None
+    if not isinstance(event, dict):
+        raise LeeConfigError(
+            f"{read.path}: {key} = {value!r}: expected a JSON object, got {type(event).__name__}"
+        )
+    return MappingProxyType(event)
+
+
 def _region(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> str:
     if not _REGION.fullmatch(read.string(value, key)):
         raise read.fail(key, "an AWS region such as 'us-east-1'", value)
@@ -214,7 +258,14 @@ def _patterns(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) 
 
 
 # kind → reader, for the kinds TableReader.value does not read (settings_keys names them).
+def _boolean(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> bool:
+    if not isinstance(value, bool):
+        raise read.fail(key, "true or false", value)
+    return value
+
+
 READERS: dict[str, Callable[[TableReader, Key, Any, str, Path], Any]] = {
+    "boolean": _boolean,
     "directory": _directory,
     "requirements": _requirements,
     "handler": _handler,
@@ -225,6 +276,8 @@ READERS: dict[str, Callable[[TableReader, Key, Any, str, Path], Any]] = {
     "phases": _phases,
     "patterns": _patterns,
     "region": _region,
+    "template": _template,
+    "event": _event,
 }
 
 

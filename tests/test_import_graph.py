@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("", "errors", "_atomic", "_text", "_toml", "_parse", "_signals", "_interpreter", "_item")
     + ("findings",),
     ("settings", "settings_model", "settings_parse", "settings_keys", "options")
-    + ("_rootdir", "_reference", "_stash", "registry_files"),
+    + ("_rootdir", "_reference", "_stash", "registry_files", "settings_template", "template"),
     ("sandbox",),
     ("package",),
     ("contracts.child",),

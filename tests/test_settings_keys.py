@@ -80,8 +80,8 @@ def test_a_new_choice_reaches_the_command_line_option(monkeypatch):
 
     cpu = next(option for option in OPTIONS if option.flag == "--lee-cpu")
     row = settings_keys.key("budgets.cpu")
-    monkeypatch.setattr(row, "choices", (*row.choices, "lambda-throttled"))
-    assert cpu.choices == ("host", "lambda", "lambda-throttled")
+    monkeypatch.setattr(row, "choices", (*row.choices, "lambda-arm64"))
+    assert cpu.choices == ("host", "lambda", "lambda-throttled", "lambda-arm64")
 
 
 def test_an_unknown_key_names_the_closest_declared_one(tmp_path):

@@ -82,7 +82,12 @@ def child_aws_environment(
 
 
 def run_setup(settings: Settings) -> None:
-    """Call ``[tool.lee.aws] setup`` (``module:function``, importable from the rootdir)."""
+    """Create the template's resources, then call ``[tool.lee.aws] setup`` (``module:function``,
+    importable from the rootdir), inside moto, before any child starts."""
+    if settings.aws.resources:
+        from pytest_lee.template.moto_state import create_resources
+
+        create_resources(settings.aws.resources, settings.aws.region)
     reference = settings.aws.setup
     if reference is None:
         return
@@ -123,6 +128,8 @@ def offline_children(
     except ImportError:
         if settings.aws.setup is not None:
             raise MissingExtraError("[tool.lee.aws] setup", "aws", "moto") from None
+        if settings.aws.resources:
+            raise MissingExtraError("the template's resources", "aws", "moto") from None
         yield child_aws_environment(function, region, None, work_dir / "child-aws")
         return
     from pytest_lee.rehearsal.credentials import masked_credentials
@@ -130,7 +137,7 @@ def offline_children(
     with ExitStack() as stack:
         stack.enter_context(masked_credentials(work_dir / "no-credentials"))
         stack.enter_context(_region(region))
-        stack.enter_context(mock_aws(config={"lambda": {"use_docker": False}}))
+        stack.enter_context(mock_aws())  # the default Lambda backend: see rehearsal/fixture.py
         run_setup(settings)
         endpoint = moto_server_url()
         yield child_aws_environment(function, region, endpoint, work_dir / "child-aws")
@@ -162,7 +169,7 @@ def rehearsal_child(
 
 
 def _may_call_aws(settings: Settings, code_dir: Path | None) -> bool:
-    if settings.aws.setup is not None or code_dir is None:
+    if settings.aws.setup is not None or settings.aws.resources or code_dir is None:
         return True
     moto_core = sys.modules.get("moto.core.models")
     if moto_core is not None and getattr(moto_core.MockAWS, "_nested_count", 0) > 0:

@@ -24,11 +24,16 @@ HEALTH_EVENT = {"test": "true"}
 
 
 def health_event(settings: Settings) -> Any:
-    """``[tool.lee.rehearsal] event``, else ``[tool.lee.budgets] event``, else ``{"test": "true"}``."""
+    """``[tool.lee.rehearsal] event``, else ``[tool.lee.budgets] event``, else the first file
+    of ``[tool.lee.budgets] events`` (the cold-start event), else ``{"test": "true"}``."""
     if settings.rehearsal.event is not None:
         return dict(settings.rehearsal.event)
     if settings.budgets is not None and settings.budgets.event is not None:
         return dict(settings.budgets.event)
+    if settings.budgets is not None and settings.budgets.events is not None:
+        from pytest_lee.budgets.measure import load_events
+
+        return load_events(settings)[0]
     return dict(HEALTH_EVENT)
 
 

@@ -146,9 +146,9 @@ def invocation_errors(child: Any, count: int) -> list[str | None]:
     return errors
 
 
-def invocations(child: Any, count: int) -> list[Invocation]:
+def invocations(child: Any, count: int, vcpus: float | None = None) -> list[Invocation]:
     """One :class:`Invocation` per event: its error, its response and its time."""
-    times = invocation_times(child)
+    times = invocation_times(child, vcpus)
     return [
         Invocation(
             error,
@@ -159,16 +159,25 @@ def invocations(child: Any, count: int) -> list[Invocation]:
     ]
 
 
-def invocation_times(child: Any) -> list[float]:
-    """Each invocation's time, first (cold) then warm, in the child's own time where the
-    runner reports it (CPU plus blocked time, the budgets' model), never the host's wall
-    clock stretched by the machine's load."""
-    modelled = getattr(child, "invoke_model_ms", None)
-    if modelled:
-        return [float(value) for value in modelled]
+def invocation_times(child: Any, vcpus: float | None = None) -> list[float]:
+    """Each invocation's time (first, cold, then the warm ones) in the child's own time, never
+    the host's wall clock a busy CI box stretches: CPU ÷ *vcpus* + blocked time, from the
+    child's schedstat (``pytest_lee.budgets.model``). *vcpus* None is the ``host`` model: the
+    CPU time as spent. Empty where the child had no schedstat (not Linux): then the canary
+    does not judge latency rather than judge it on wall time."""
+    from pytest_lee.budgets.model import PhaseUse, modelled_ms
+
     if child.first_invoke_ms is None:
         return []
-    return [float(child.first_invoke_ms), *(float(value) for value in child.request_ms)]
+    walls = [child.first_invoke_ms, *child.request_ms]
+    scheds = list(child.sched[1:])
+    times = []
+    for index, wall in enumerate(walls):
+        phase = PhaseUse.from_child(float(wall), scheds[index] if index < len(scheds) else None)
+        if phase.cpu_ms is None:
+            return []
+        times.append(modelled_ms(phase, float(phase.threads) if vcpus is None else vcpus))
+    return times
 
 
 def health_check(
