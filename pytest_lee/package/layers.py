@@ -103,7 +103,7 @@ def import_paths(settings: Settings) -> list[str]:
             found = vendored_tree(requirements, function.runtime, function.architecture, what=what)
         except PackageError:
             return []
-        return [] if found is None else [str(found)]
+        return [] if found is None else [str(found.path)]
 
     paths = tree(settings.requirements, "[tool.lee] requirements")
     for layer in settings.layers:
