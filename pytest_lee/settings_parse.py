@@ -17,6 +17,7 @@ from typing import Any
 from pytest_lee._toml import Key, TableReader, closest, finite_float
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.settings_keys import keys_of
+from pytest_lee.settings_lambda import environment, function_name
 from pytest_lee.settings_model import (
     BUILTIN_METRICS,
     LEVEL_NAMES,
@@ -36,11 +37,6 @@ from pytest_lee.settings_model import (
 _RUNTIME = re.compile(r"python3\.(\d+)")
 _OLDEST_MINOR = 8
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
-# Lambda's own rules (CreateFunction): a function name is 1-64 letters, digits, '-' and '_';
-# an environment key matches [a-zA-Z][a-zA-Z0-9_]+; keys and values hold at most 4 KB.
-_FUNCTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_ENV_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
-ENVIRONMENT_LIMIT = 4096
 _PLAIN = frozenset({"string", "strings", "integer", "number", "choice", "reference", "table"})
 
 
@@ -153,52 +149,6 @@ def _runtime(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -
     return runtime
 
 
-def _function_name(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> str:
-    name = read.string(value, key)
-    if not _FUNCTION_NAME.fullmatch(name):
-        raise LeeConfigError(
-            f"{read.path}: {key} = {_shown(name)}: expected a Lambda function name "
-            "(1 to 64 letters, digits, '-' or '_')"
-        )
-    return name
-
-
-def _environment(
-    read: TableReader, row: Key, value: Any, key: str, rootdir: Path
-) -> Mapping[str, str]:
-    """Lambda's rules, at configure time rather than as a traceback at the first child:
-    names a process environment and Lambda take, string values without NUL, 4 KB in all."""
-    environment = read.table(value, key)
-    for name, item in environment.items():
-        if not _ENV_NAME.fullmatch(name):
-            raise LeeConfigError(
-                f"{read.path}: {key}: {_shown(name)}: expected a variable name Lambda accepts "
-                "(a letter, then letters, digits or '_'; no '=' and no NUL)"
-            )
-        if not isinstance(item, str):  # Lambda's environment holds strings, "" included
-            raise read.fail(f"{key}.{name}", "a string", item)
-        if "\0" in item:
-            raise LeeConfigError(
-                f"{read.path}: {key}.{name}: the value holds a NUL character, which no "
-                "process environment can carry"
-            )
-    sizes = {name: len(name.encode()) + len(item.encode()) for name, item in environment.items()}
-    if sum(sizes.values()) > ENVIRONMENT_LIMIT:
-        raise LeeConfigError(
-            f"{read.path}: {key}: {sum(sizes.values()):,} bytes of names and values, over "
-            f"Lambda's 4 KB ({ENVIRONMENT_LIMIT:,} bytes) for a function's environment; "
-            f"largest: {max(sizes, key=sizes.__getitem__)}"
-        )
-    return MappingProxyType(dict(environment))
-
-
-def _shown(value: str, limit: int = 60) -> str:
-    """*value* as a message shows it: a 10 MB name must not become a 10 MB line."""
-    if len(value) <= limit:
-        return repr(value)
-    return f"{value[:limit]!r}... ({len(value):,} characters)"
-
-
 def _operation(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> str | None:
     return None if value is False else read.string(value, key)
 
@@ -270,8 +220,8 @@ READERS: dict[str, Callable[[TableReader, Key, Any, str, Path], Any]] = {
     "requirements": _requirements,
     "handler": _handler,
     "runtime": _runtime,
-    "environment": _environment,
-    "function_name": _function_name,
+    "environment": environment,
+    "function_name": function_name,
     "operation": _operation,
     "phases": _phases,
     "patterns": _patterns,
