@@ -1,9 +1,20 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""Atomic file writes: a reader sees the old file or the new one, never half of one.
+
+Only a regular file is replaced. A symbolic link is written through (its target is
+replaced, the link stays), and a target that is not a regular file — ``/dev/null``,
+``/dev/stdout``, a FIFO, or a link to one — is written into, never replaced: as root,
+replacing ``--lee-json=/dev/null`` once turned the machine's ``/dev/null`` into a
+regular file.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
+import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,11 +31,20 @@ def atomic_path(path: Path, *, mode: int | None = None) -> Iterator[Path]:
     file's mode, or to 0o644 for a new file.
     """
     path = Path(path)
+    try:
+        info: os.stat_result | None = path.stat()  # through links, /proc's /dev/stdout too
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with _written_into(path) as private:
+            yield private
+        return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))  # written through: the link stays a link
     if mode is None:
-        try:
-            mode = path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o644
+        mode = info.st_mode & 0o7777 if info is not None else 0o644
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
@@ -40,6 +60,23 @@ def atomic_path(path: Path, *, mode: int | None = None) -> Iterator[Path]:
         except FileNotFoundError:
             pass
         raise
+
+
+@contextlib.contextmanager
+def _written_into(path: Path) -> Iterator[Path]:
+    """A device or FIFO: the block writes a private temporary file, copied into *path*
+    once complete (opened without blocking: a FIFO nobody reads is an error, not a hang)."""
+    descriptor, temporary = tempfile.mkstemp(prefix="lee-output-", suffix=".tmp")
+    os.close(descriptor)
+    try:
+        yield Path(temporary)
+        out = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        flags = fcntl.fcntl(out, fcntl.F_GETFL)
+        fcntl.fcntl(out, fcntl.F_SETFL, flags & ~os.O_NONBLOCK)
+        with open(out, "wb") as sink, open(temporary, "rb") as source:
+            shutil.copyfileobj(source, sink)
+    finally:
+        os.unlink(temporary)
 
 
 def write_atomic(path: Path, data: bytes | str, *, mode: int | None = None) -> None:

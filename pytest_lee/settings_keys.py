@@ -140,10 +140,11 @@ KEYS: tuple[Key, ...] = (
     Key(
         _FUNCTION,
         "name",
-        "string",
+        "function_name",
         "lee-function",
         "The function's name: in rehearsals, in the context children get, the EMF "
-        "dimension `FunctionName`.",
+        "dimension `FunctionName`. As Lambda takes it: 1 to 64 letters, digits, `-` or `_`.",
+        type="string",
     ),
     Key(
         _FUNCTION,
@@ -179,7 +180,8 @@ KEYS: tuple[Key, ...] = (
         "environment",
         MappingProxyType({}),
         "Environment variables of the function, set in every child on top of the "
-        "Lambda-like environment built from scratch.",
+        "Lambda-like environment built from scratch. As Lambda takes them: names of a "
+        "letter then letters, digits or `_`, values without NUL, 4 KB in all.",
         type="table of strings",
     ),
     Key(

@@ -17,6 +17,7 @@ from typing import Any
 from pytest_lee._toml import Key, TableReader, closest, finite_float
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.settings_keys import keys_of
+from pytest_lee.settings_lambda import environment, function_name
 from pytest_lee.settings_model import (
     BUILTIN_METRICS,
     LEVEL_NAMES,
@@ -150,16 +151,6 @@ def _runtime(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -
     return runtime
 
 
-def _environment(
-    read: TableReader, row: Key, value: Any, key: str, rootdir: Path
-) -> Mapping[str, str]:
-    environment = read.table(value, key)
-    for name, item in environment.items():
-        if not isinstance(item, str):  # Lambda's environment holds strings, "" included
-            raise read.fail(f"{key}.{name}", "a string", item)
-    return MappingProxyType(dict(environment))
-
-
 def _operation(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> str | None:
     return None if value is False else read.string(value, key)
 
@@ -231,7 +222,8 @@ READERS: dict[str, Callable[[TableReader, Key, Any, str, Path], Any]] = {
     "requirements": _requirements,
     "handler": _handler,
     "runtime": _runtime,
-    "environment": _environment,
+    "environment": environment,
+    "function_name": function_name,
     "operation": _operation,
     "phases": _phases,
     "patterns": _patterns,

@@ -240,3 +240,61 @@ def test_a_lee_budget_marker_level_that_is_not_finite_is_one_line(tmp_path, valu
         match=r"^test_x: lee_budget: cold_start_ms\.acceptable: expected a finite number",
     ):
         parse_budget_marker((), {"cold_start_ms": value}, settings, where="test_x: lee_budget")
+
+
+# --- environment and function names Lambda would refuse ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("function", "message"),
+    [
+        (
+            'environment = { "A=B" = "x" }\n',
+            "tool.lee.function.environment: 'A=B': expected a variable name Lambda accepts "
+            "(a letter, then letters, digits or '_'; no '=' and no NUL)",
+        ),
+        (
+            'environment = { "A\\u0000B" = "x" }\n',
+            "tool.lee.function.environment: 'A\\x00B': expected a variable name Lambda accepts",
+        ),
+        (
+            'environment = { STAGE = "a\\u0000b" }\n',
+            "tool.lee.function.environment.STAGE: the value holds a NUL character, which no "
+            "process environment can carry",
+        ),
+        (
+            f'environment = {{ SMALL = "x", BIG = "{"x" * 5000}" }}\n',
+            "tool.lee.function.environment: 5,009 bytes of names and values, over Lambda's 4 KB "
+            "(4,096 bytes) for a function's environment; largest: BIG",
+        ),
+        (
+            'name = "my function"\n',
+            "tool.lee.function.name = 'my function': expected a Lambda function name (1 to 64 "
+            "letters, digits, '-' or '_')",
+        ),
+        (
+            f'name = "{"f" * 10_000_000}"\n',
+            "tool.lee.function.name = 'ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff'"
+            "... (10,000,000 characters): expected a Lambda function name",
+        ),
+    ],
+    ids=[
+        "name-with-equals",
+        "name-with-nul",
+        "value-with-nul",
+        "over-4-kb",
+        "name-space",
+        "name-10-mb",
+    ],
+)
+def test_names_and_values_lambda_would_refuse_are_usage_errors_at_configure_time(
+    pytester, function, message
+):
+    project(pytester, function)
+    result = pytester.runpytest_inprocess("--lee-json", "out.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    error = result.stderr.str()
+    assert message in error
+    assert "Traceback" not in result.stdout.str() + error
+    assert max(len(line) for line in error.splitlines()) < 500  # one line, not the 10 MB name
+    assert not (pytester.path / "out.json").exists()  # nothing ran, nothing was written

@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # the lowest layer: standard library (and pytest) only; kb may use these
     ("", "errors", "_atomic", "_text", "_toml", "_parse", "_signals", "_interpreter", "_item")
     + ("findings",),
-    ("settings", "settings_model", "settings_parse", "settings_keys", "options")
+    ("settings", "settings_model", "settings_parse", "settings_keys", "settings_lambda", "options")
     + ("_rootdir", "_reference", "_stash", "registry_files", "settings_template", "template"),
     ("sandbox",),
     ("package",),

@@ -93,7 +93,7 @@ def test_a_real_looking_key_beside_the_example_keys_is_still_refused(tmp_path: P
 
 
 def record_zip(path: Path, files: dict[str, bytes]) -> Path:
-    """A zip holding *files* plus a dist-info RECORD listing the vendored ones (under deps/)."""
+    """A zip holding *files* plus a dist-info RECORD listing the ones under dep/."""
     record = "".join(f"{name},,\n" for name in files if name.startswith("dep/"))
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in files.items():
@@ -102,18 +102,32 @@ def record_zip(path: Path, files: dict[str, bytes]) -> Path:
     return path
 
 
-def test_verify_zip_exempts_files_a_record_lists_from_project_only_checks(tmp_path: Path):
-    key = b"KEY = 'AKIAABCDEFGHIJKLMNOP'\n"
-    archive = record_zip(
-        tmp_path / "p.zip",
-        {"app.py": APP.encode(), "dep/__init__.py": key, "dep/cacert.pem": b"CERTS"},
-    )
-    settings = settings_for(tmp_path, min_lines=50)
-    verdict = verify_zip(settings, archive)
+def test_verify_zip_exempts_the_files_vendoring_verified_from_project_only_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from wheels import make_wheel, use_wheels
+
+    key = "KEY = 'AKIAABCDEFGHIJKLMNOP'\n"
+    wheels = tmp_path / "wheels"
+    make_wheel(wheels, "dep", "1.0", files={"dep/__init__.py": key, "dep/cacert.pem": "CERTS"})
+    use_wheels(monkeypatch, wheels, tmp_path / "cache")
+    source = write_tree(tmp_path / "src", {"app.py": APP})
+    settings = settings_for(source, min_lines=50, requirements=("dep",))
+    package = build_package(settings, out_dir=tmp_path / "out")
+    assert {"dep/__init__.py", "dep/cacert.pem"} <= set(package.files)
+    verdict = verify_zip(settings, package.path, manifest=package.manifest)
     assert verdict.problems == ()
     assert [w for w in verdict.warnings if "min_lines" in w] == [
         "app.py: 5 lines, under min_lines = 50 (possibly truncated)"
     ]
+    # The same names with other bytes are the project's: checked as such.
+    forged = record_zip(
+        tmp_path / "p.zip", {"app.py": APP.encode(), "dep/__init__.py": b"X=1\n" + key.encode()}
+    )
+    assert verify_zip(settings, forged).problems == (
+        "dep/__init__.py:2: contains an AWS long-term access key id (AKIA...); keys belong in "
+        "the function's role, not the package",
+    )
 
 
 def test_verify_zip_still_refuses_the_projects_own_secret_files(tmp_path: Path):

@@ -23,13 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pytest_lee.deploy_groups.links import copy_filter, tar_link_problem, tree_files
 from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:
     from pytest_lee.deploy_groups.signatures import SignatureChange
     from pytest_lee.settings import Settings
-
-_SKIP = {"__pycache__", ".git", ".lee"}
 
 
 class BaselineError(LeeError):
@@ -148,16 +147,18 @@ def _git(cwd: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def materialize(baseline: Baseline, settings: Settings, dest: Path) -> Path:
-    """Write the baseline's source tree into *dest* and return it."""
+def materialize(
+    baseline: Baseline, settings: Settings, dest: Path, skipped: list[str] | None = None
+) -> Path:
+    """Write the baseline's source tree into *dest* and return it; *skipped* gets one
+    line per symbolic link left out (absolute, leaving the tree, broken or looping)."""
+    skipped = skipped if skipped is not None else []
     dest.mkdir(parents=True, exist_ok=True)
     if baseline.kind == "directory":
         assert baseline.path is not None
         inner = _inner_dir(baseline.path, settings)
         origin = inner if inner.is_dir() and inner != baseline.path else baseline.path
-        shutil.copytree(
-            origin, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*_SKIP, "*.pyc")
-        )
+        shutil.copytree(origin, dest, dirs_exist_ok=True, ignore=copy_filter(origin, skipped))
     elif baseline.kind == "zip":
         from pytest_lee.errors import PackageError
         from pytest_lee.package import extract_package
@@ -167,11 +168,11 @@ def materialize(baseline: Baseline, settings: Settings, dest: Path) -> Path:
         except PackageError as error:
             raise BaselineError(f"--lee-baseline {baseline.ref}: {error}") from None
     else:
-        _git_tree(baseline, dest)
+        _git_tree(baseline, dest, skipped)
     return dest
 
 
-def _git_tree(baseline: Baseline, dest: Path) -> None:
+def _git_tree(baseline: Baseline, dest: Path, skipped: list[str]) -> None:
     assert baseline.repo is not None and baseline.commit is not None
     tree = f"{baseline.commit}:{baseline.subdir}" if baseline.subdir else baseline.commit
     if _git(baseline.repo, "cat-file", "-e", tree) is None:
@@ -189,22 +190,17 @@ def _git_tree(baseline: Baseline, dest: Path) -> None:
     import io
 
     with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+        members = []
+        for member in archive.getmembers():
+            why = tar_link_problem(member)
+            if why is None:
+                members.append(member)
+            else:
+                skipped.append(f"{member.name}: {why}; skipped in the baseline")
         if hasattr(tarfile, "data_filter"):
-            archive.extractall(dest, filter="data")
+            archive.extractall(dest, members, filter="data")
         else:  # pragma: no cover - Python without extraction filters
-            archive.extractall(dest)
-
-
-def tree_files(root: Path) -> dict[str, bytes]:
-    files: dict[str, bytes] = {}
-    for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = [name for name in dirnames if name not in _SKIP]
-        for name in filenames:
-            if name.endswith(".pyc"):
-                continue
-            path = Path(directory, name)
-            files[path.relative_to(root).as_posix()] = path.read_bytes()
-    return files
+            archive.extractall(dest, members)
 
 
 def changed_files(base: Mapping[str, bytes], current: Mapping[str, bytes]) -> list[str]:
@@ -229,6 +225,7 @@ class Outcome:
     new_version_failures: list[dict[str, Any]] = field(default_factory=list)
     not_judged: list[str] = field(default_factory=list)
     fail_alone: tuple[str, ...] = ()
+    skipped: list[str] = field(default_factory=list)  # symlinks neither end could follow
 
     def as_entry(self) -> dict[str, Any]:
         return {
@@ -248,6 +245,7 @@ class Outcome:
             "new_version_failures": self.new_version_failures,
             "not_judged": self.not_judged,
             "fail_alone": list(self.fail_alone),
+            "skipped": self.skipped,
         }
 
     def incompatibilities(self) -> list[str]:
@@ -273,9 +271,10 @@ def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = No
     started = time.perf_counter()
     specs = [ContractSpec.from_settings(contract) for contract in settings.contracts]
     with tempfile.TemporaryDirectory(prefix="lee-baseline-") as scratch:
-        base_dir = materialize(baseline, settings, Path(scratch, "baseline"))
-        base = tree_files(base_dir)
-        current = tree_files(_source(settings))
+        skipped: list[str] = []
+        base_dir = materialize(baseline, settings, Path(scratch, "baseline"), skipped)
+        base = tree_files(base_dir, skipped)
+        current = tree_files(_source(settings), skipped, "the source")
         changed = changed_files(base, current)
         runner = TreeRunner(
             Path(scratch),
@@ -298,6 +297,7 @@ def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = No
         outcome = Outcome(
             baseline=baseline.label,
             changed=tuple(changed),
+            skipped=skipped,
             **outcome_fields(search, [spec.registry for spec in specs]),
         )
         outcome.signatures = tuple(_signature_changes(settings, base, current, changed))

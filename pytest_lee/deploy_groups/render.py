@@ -23,6 +23,7 @@ def render_baseline_summary(report: Any, settings: Any) -> list[str]:
         )
         for what in entry.get("not_judged", []):
             lines.append(f"not judged: {_short(what)}")
+        lines.extend(f"skipped: {_short(what)}" for what in entry.get("skipped", []))
         explained = {tuple(g["files"]): g for g in entry.get("group_reasons", [])}
         for group in entry["groups"]:
             lines.append(f"must deploy together: {' + '.join(group)}")

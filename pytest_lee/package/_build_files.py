@@ -20,12 +20,11 @@ STALE_AFTER_S = 60.0
 
 def is_build_file(path: Path, zip_path: Path) -> bool:
     """True for *zip_path*, its manifest, and the temporary files their atomic writes use."""
-    if os.path.realpath(path.parent) != os.path.realpath(zip_path.parent):
-        return False
-    return any(
+    named = any(
         path.name == final.name or _is_temporary(path.name, final.name)
         for final in (zip_path, manifest_path_for(zip_path))
-    )
+    )  # the names first: a realpath per archived file was a tenth of a build
+    return named and os.path.realpath(path.parent) == os.path.realpath(zip_path.parent)
 
 
 def remove_stale_temporaries(zip_path: Path) -> None:

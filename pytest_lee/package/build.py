@@ -57,9 +57,10 @@ def build_package(
     zip_path = out_dir / f"{source_dir.resolve().name or 'package'}.zip"
     remove_stale_temporaries(zip_path)
     selection = select_files(source_dir, settings.exclude, skip=out_dir)
+    notes: list[str] = []  # what vendoring has to say (a refused cache, no cache at all)
     own = [
         item
-        for item in merge(selection.files, vendored_files(settings))
+        for item in merge(selection.files, vendored_files(settings, notes))
         if not is_build_file(item.path, zip_path)
     ]
     files, omitted, omit_errors = _apply_omit(own, tuple(omit))
@@ -85,7 +86,7 @@ def build_package(
             code_sha256=code_sha256,
             files=tuple(manifest),
             manifest=MappingProxyType(manifest),
-            warnings=(*warnings, *_unavailable_layers(settings)),
+            warnings=(*notes, *warnings, *_unavailable_layers(settings)),
             left_out=tuple(selection.left_out),
         )
         write_atomic(package.manifest_path, manifest_json(package, source_dir, verified=verify))

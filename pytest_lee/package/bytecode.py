@@ -13,8 +13,8 @@ constants are marshalled in hash order) and each file's name as Lambda will see 
 (``/var/task/<name>``). A file that does not compile gets no ``.pyc`` (the package's own
 compile check reports it). The ``.pyc`` files are kept under the cache directory by the
 SHA-256 of name, source and Python version (``shipped-bytecode/``), so a rebuild compiles
-only what changed. This is not the compile check's cache (``compiled``: which sources
-compiled cleanly) nor the runtime-provided packages' bytecode
+only what changed. This is not the compile check's cache (``compile-check``: which vendored
+sources compiled cleanly) nor the runtime-provided packages' bytecode
 (``lambda_runtime.bytecode``: what Lambda's own runtime ships compiled).
 """
 
@@ -152,7 +152,7 @@ def with_bytecode(settings: Settings, files: list[SourceFile]) -> list[SourceFil
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     shipped = [
-        SourceFile(pyc_name(name, wanted), path, False)
+        SourceFile(pyc_name(name, wanted), path, False, size=path.stat().st_size)
         for name, path in keyed.items()
         if path.is_file()
     ]

@@ -1,17 +1,25 @@
-"""Compile each ``.py`` once: a content hash that compiled cleanly is not compiled again.
+"""The compile-check cache: a vendored ``.py`` that compiled cleanly is not compiled again.
 
 A vendored tree has thousands of ``.py`` files that do not change between builds;
 compiling them at every build was most of the build's time. The cache remembers the
-SHA-256 of every source that compiled without error, per interpreter and target
-feature version (what compiles under 3.12 may not under 3.11), in memory for the
-process and in one file per key under the pytest-lee cache directory, so the next
-session starts warm. Failures are never cached: a broken file is reported each time.
+SHA-256 of every vendored source that compiled without error, per interpreter and
+target feature version (what compiles under 3.12 may not under 3.11), in memory for
+the process and in one file per key under ``compile-check/`` of the pytest-lee cache
+directory, so the next session starts warm. Failures are never cached.
+
+It serves vendored files only (files the vendoring step verified against their
+``RECORD``): the cache is a file anyone can edit, and a forged line once let a project
+file with a syntax error pass. The project's own files are compiled at every build.
+This is not the runtime bytecode (``.pyc``) a package may ship: only a verdict is kept.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from pytest_lee._atomic import write_atomic
@@ -40,7 +48,7 @@ class CompileCache:
 
     def __init__(self, key: str) -> None:
         self.key = key
-        self._path = cache_dir() / "compiled" / f"{key}.txt"
+        self._path = cache_dir() / "compile-check" / f"{key}.txt"
         self._good = _KNOWN.setdefault(key, set())
         self._new: set[str] = set()
         if key not in _LOADED:
@@ -69,6 +77,12 @@ class CompileCache:
         self._new.clear()
 
 
+def forget() -> None:
+    """Drop what this process remembers (benchmarks: each row starts from the disk)."""
+    _KNOWN.clear()
+    _LOADED.clear()
+
+
 def feature_for(runtime_version: tuple[int, int] | None) -> tuple[int, int] | None:
     """The feature version to check syntax against: the runtime's, when older than ours."""
     if runtime_version is not None and runtime_version < sys.version_info[:2]:
@@ -77,25 +91,38 @@ def feature_for(runtime_version: tuple[int, int] | None) -> tuple[int, int] | No
 
 
 def compiles(data: bytes, name: str, feature: tuple[int, int] | None) -> None:
-    """Compile *data* (and parse it as *feature*'s Python); raises what the compiler raises."""
-    import warnings
+    """Compile *data* (and parse it as *feature*'s Python); raises what the compiler raises.
 
+    Call it under :func:`quiet`: a SyntaxWarning for an odd escape is not a failure."""
     from pytest_lee._parse import parse_source
 
+    compile(data, name, "exec", dont_inherit=True)
+    if feature is not None:
+        parse_source(data, name, feature_version=feature)
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Warnings off for a whole loop of :func:`compiles` (once per file cost a tenth of a
+    build: each ``catch_warnings`` resets the warnings machinery)."""
+    import warnings
+
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not a failure
-        compile(data, name, "exec", dont_inherit=True)
-        if feature is not None:
-            parse_source(data, name, feature_version=feature)
+        warnings.simplefilter("ignore")
+        yield
 
 
 def warm(tree: Path, runtime_version: tuple[int, int] | None) -> None:
     """Compile every ``.py`` of a freshly vendored *tree* once, so the builds that ship it
     find them in the cache; a file that does not compile is left for the build to report."""
-    import hashlib
-
     feature = feature_for(runtime_version)
     cache = CompileCache(cache_key(feature))
+    with quiet():
+        _warm(tree, feature, cache)
+    cache.save()
+
+
+def _warm(tree: Path, feature: tuple[int, int] | None, cache: CompileCache) -> None:
     for path in sorted(tree.rglob("*.py")):
         try:
             data = path.read_bytes()
@@ -109,4 +136,3 @@ def warm(tree: Path, runtime_version: tuple[int, int] | None) -> None:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         cache.add(digest)
-    cache.save()

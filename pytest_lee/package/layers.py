@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 PREFIX = "python/"
 
 
-def layer_files(settings: Settings, layer: LayerSettings) -> list[SourceFile]:
-    """The layer's files, named as in its zip (under ``python/``)."""
+def layer_files(
+    settings: Settings, layer: LayerSettings, notes: list[str] | None = None
+) -> list[SourceFile]:
+    """The layer's files, named as in its zip (under ``python/``); *notes*: see vendoring."""
     own: list[SourceFile] = []
     if layer.source is not None:
         selection = select_files(layer.source, settings.exclude)
@@ -45,6 +47,7 @@ def layer_files(settings: Settings, layer: LayerSettings) -> list[SourceFile]:
             function.runtime,
             function.architecture,
             what=f"[[tool.lee.layer]] {layer.name} requirements",
+            notes=notes,
         )
         vendored = tree_files(settings, tree, PREFIX)
     return merge(own, vendored)
@@ -52,7 +55,8 @@ def layer_files(settings: Settings, layer: LayerSettings) -> list[SourceFile]:
 
 def build_layer(settings: Settings, layer: LayerSettings, out_dir: Path) -> model.Package:
     """Build one layer's zip into *out_dir* (``layer-NAME.zip``)."""
-    files = layer_files(settings, layer)
+    notes: list[str] = []
+    files = layer_files(settings, layer, notes)
     if not files:
         raise PackageError(f"layer {layer.name}: no files to package", during="build")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -63,7 +67,7 @@ def build_layer(settings: Settings, layer: LayerSettings, out_dir: Path) -> mode
         code_sha256=code_sha256,
         files=tuple(manifest),
         manifest=manifest,
-        warnings=tuple(warnings),
+        warnings=tuple(notes + warnings),
     )
 
 
@@ -100,7 +104,7 @@ def import_paths(settings: Settings) -> list[str]:
             found = vendored_tree(requirements, function.runtime, function.architecture, what=what)
         except PackageError:
             return []
-        return [] if found is None else [str(found)]
+        return [] if found is None else [str(found.path)]
 
     paths = tree(settings.requirements, "[tool.lee] requirements")
     for layer in reversed(settings.layers):

@@ -3,7 +3,8 @@
 The walk never follows a symbolic link out of the source: a link that leaves it (or
 points nowhere) is not archived and is reported, and a link inside the source is
 archived as the regular file it points to, so the zip never depends on the
-build machine's file system layout.
+build machine's file system layout. A link is judged by its target's name too: an
+innocent ``config.txt`` pointing at ``.env`` is the secret, and is refused as one.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class SourceFile:
     path: Path
     executable: bool
     vendored: bool = False  # a dependency pip installed: project-only checks skip it
+    size: int = 0  # from stat, before a byte is read: Lambda's limits are checked on it
+    digest: str | None = None  # hex SHA-256 a vendored file was verified with (RECORD)
 
 
 @dataclass
@@ -72,6 +75,7 @@ def select_files(
         vendored=vendored,
         selection=selection,
         visited={root} | skipped,
+        real_prefix="",
     )
     selection.files.sort(key=lambda item: item.name)
     return selection
@@ -90,7 +94,9 @@ def _walk(
     vendored: bool,
     selection: Selection,
     visited: set[Path],
+    real_prefix: str | None,
 ) -> None:
+    """*real_prefix*: where *directory* really is, relative to *root* (None when outside)."""
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except OSError as error:
@@ -109,6 +115,7 @@ def _walk(
                 selection.left_out.append(name + "/" if is_dir else name)
             continue
         path = Path(entry.path)
+        real_name = real_prefix + entry.name if real_prefix is not None else None
         if entry.is_symlink():
             target = Path(os.path.realpath(path))
             if not _inside(target, root):
@@ -118,6 +125,19 @@ def _walk(
                 continue
             if not target.exists():
                 selection.link_problems.append(f"{name}: broken symlink (-> {os.readlink(path)})")
+                continue
+            real_name = target.relative_to(root).as_posix() if target != root else ""
+        if real_name and real_name != name:
+            why = excludes.reason(real_name, is_dir=is_dir, vendored=vendored)
+            if why == "secret":
+                selection.link_problems.append(
+                    f"{name}: is {real_name} through a symlink, a secret's name: not archived "
+                    f"(re-include it with '!{real_name}' in [tool.lee] exclude to ship it)"
+                )
+                continue
+            if why is not None:
+                if why != "junk":
+                    selection.left_out.append(name + "/" if is_dir else name)
                 continue
         try:
             info = path.stat()
@@ -138,10 +158,13 @@ def _walk(
                 vendored=vendored,
                 selection=selection,
                 visited=visited | {real},
+                real_prefix=None if real_name is None else real_name + "/",
             )
         elif stat.S_ISREG(info.st_mode):
             selection.files.append(
-                SourceFile(name, path, bool(info.st_mode & 0o111), vendored=vendored)
+                SourceFile(
+                    name, path, bool(info.st_mode & 0o111), vendored=vendored, size=info.st_size
+                )
             )
         else:
             selection.errors.append(f"{name}: not a regular file or directory")

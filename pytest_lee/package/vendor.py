@@ -19,21 +19,25 @@ clear the cache, to pick up a new release). The same tree gives the same zip byt
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytest_lee._atomic import write_atomic
 from pytest_lee.errors import PackageError
 from pytest_lee.package.compiled import cache_dir, warm
+from pytest_lee.package.record import check_tree
 
 if TYPE_CHECKING:
     from pytest_lee.package.select import SourceFile
@@ -43,6 +47,8 @@ _RUNTIME = re.compile(r"python3\.(\d+)\Z")
 _NO_MATCH = re.compile(r"No matching distribution found for (\S+)")
 _PIP_FILES = ("/etc/pip.conf", "/etc/xdg/pip/pip.conf")
 _COMPLETE = ".lee-complete"  # written last into a tree: a tree without it is not used
+_TREE_NAME = re.compile(r"[0-9a-f]{32}")  # what _digest names a tree: nothing else is followed
+_SOURCE_ARCHIVES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip")
 
 
 def glibc_for(runtime: str) -> tuple[int, int]:
@@ -118,8 +124,19 @@ def requirement_lines(requirements: Path | tuple[str, ...], what: str) -> list[s
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def vendored_files(settings: Settings) -> list[SourceFile]:
-    """``[tool.lee] requirements`` as files to archive at the package's root (vendored)."""
+@dataclass(frozen=True)
+class VendoredTree:
+    """An installed tree that matched its ``RECORD`` files: where, and each file's SHA-256."""
+
+    path: Path
+    digests: Mapping[str, str]
+
+
+def vendored_files(settings: Settings, notes: list[str] | None = None) -> list[SourceFile]:
+    """``[tool.lee] requirements`` as files to archive at the package's root (vendored).
+
+    *notes* receives one line per thing the build should say (a refused cached tree,
+    an unusable cache directory)."""
     if settings.requirements is None:
         return []
     function = settings.function
@@ -130,12 +147,14 @@ def vendored_files(settings: Settings) -> list[SourceFile]:
             function.runtime,
             function.architecture,
             what="[tool.lee] requirements",
+            notes=notes,
         ),
     )
 
 
-def tree_files(settings: Settings, tree: Path | None, prefix: str = "") -> list[SourceFile]:
-    """The files of a vendored *tree*, named under *prefix*, the user's excludes applied."""
+def tree_files(settings: Settings, tree: VendoredTree | None, prefix: str = "") -> list[SourceFile]:
+    """The verified files of a vendored *tree*, named under *prefix*, the user's excludes
+    applied; each carries the SHA-256 it was verified with, which the archive checks again."""
     import dataclasses
 
     from pytest_lee.package.select import select_files
@@ -143,9 +162,9 @@ def tree_files(settings: Settings, tree: Path | None, prefix: str = "") -> list[
     if tree is None:
         return []
     return [
-        dataclasses.replace(item, name=prefix + item.name)
-        for item in select_files(tree, settings.exclude, vendored=True).files
-        if item.name != _COMPLETE
+        dataclasses.replace(item, name=prefix + item.name, digest=tree.digests[item.name])
+        for item in select_files(tree.path, settings.exclude, vendored=True).files
+        if item.name in tree.digests
     ]
 
 
@@ -160,29 +179,122 @@ def merge(own: list[SourceFile], vendored: list[SourceFile]) -> list[SourceFile]
 
 
 def vendored_tree(
-    requirements: Path | tuple[str, ...], runtime: str, architecture: str, *, what: str
-) -> Path | None:
-    """The installed tree of *requirements* for *runtime*/*architecture* (None when empty)."""
+    requirements: Path | tuple[str, ...],
+    runtime: str,
+    architecture: str,
+    *,
+    what: str,
+    notes: list[str] | None = None,
+) -> VendoredTree | None:
+    """The verified installed tree of *requirements* for *runtime*/*architecture* (None
+    when there are none): from the cache when its tree still matches its ``RECORD`` files,
+    else installed by pip (into the cache when it is usable, else into a temporary
+    directory removed at exit)."""
     lines = requirement_lines(requirements, what)
     if not lines:
         return None
+    refuse_sources(lines, what)
+    notes = notes if notes is not None else []
     target: dict[str, object] = {
         "runtime": runtime,
         "architecture": architecture,
         "pip": pip_fingerprint(),
     }
     wanted = _digest({"requirements": lines, **target})
-    root = cache_dir() / "vendor"
+    root, problem = usable_cache(cache_dir() / "vendor")
+    if problem is not None:
+        notes.append(problem)
     index = root / "index" / f"{wanted}.json"
-    try:
-        tree = root / "trees" / str(json.loads(index.read_text(encoding="utf-8"))["tree"])
-        if (tree / _COMPLETE).is_file():
-            return tree
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    tree = _indexed_tree(root, index, notes)
+    if tree is not None:
+        check = check_tree(tree, ignore=(_COMPLETE,))
+        if not check.problems:
+            return VendoredTree(tree, check.digests)
+        notes.append(
+            f"{what}: the cached tree {tree} does not match its RECORD files ({check.summary()}); "
+            "refused, installed again"
+        )
+        shutil.rmtree(tree, ignore_errors=True)
     tree = _install(lines, runtime, architecture, target=target, root=root, what=what)
-    write_atomic(index, json.dumps({"tree": tree.name, "requirements": lines}) + "\n")
+    check = check_tree(tree, ignore=(_COMPLETE,))
+    if check.problems:
+        raise PackageError(
+            f"{what}: the tree pip installed does not match its RECORD files ({check.summary()})",
+            during="build",
+        )
+    if problem is None:
+        try:
+            write_atomic(index, json.dumps({"tree": tree.name, "requirements": lines}) + "\n")
+        except OSError:
+            pass  # the cache is only slower for it
+    return VendoredTree(tree, check.digests)
+
+
+def _indexed_tree(root: Path, index: Path, notes: list[str]) -> Path | None:
+    """The complete tree *index* names, only if it names one of the cache's own trees."""
+    try:
+        named = json.loads(index.read_text(encoding="utf-8"))["tree"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(named, str) or not _TREE_NAME.fullmatch(named):
+        notes.append(
+            f"{index}: names {str(named)[:200]!r}, not a tree of the cache; ignored, installed again"
+        )
+        return None
+    tree = root / "trees" / named
+    try:
+        if not stat.S_ISDIR(tree.lstat().st_mode) or not (tree / _COMPLETE).is_file():
+            return None
+    except OSError:
+        return None
     return tree
+
+
+def refuse_sources(lines: list[str], what: str) -> None:
+    """Vendoring is wheels only: a local directory, a source archive or an editable
+    requirement would be built from source on this machine, not for Lambda."""
+    refused = [line for line in lines if _is_source(line)]
+    if refused:
+        raise PackageError(
+            [
+                f"{line}: a local directory or source distribution ({what}); vendoring is wheels "
+                "only: build a wheel for the runtime and name the .whl, or publish it to an index"
+                for line in refused
+            ],
+            during="build",
+        )
+
+
+def _is_source(line: str) -> bool:
+    text = line.strip()
+    if text.startswith(("-e", "--editable", "--no-binary")):
+        return True
+    if text.startswith("-"):
+        return False  # other pip options (--index-url, --find-links): pip's own business
+    reference = text.split(" @ ", 1)[1].strip() if " @ " in text else text
+    reference = reference.split(";", 1)[0].split("#", 1)[0].strip()
+    if reference.lower().endswith(".whl"):
+        return False
+    local = reference.startswith((".", "/", "~", "file:")) or "/" in reference.split("[", 1)[0]
+    archive = reference.lower().endswith(_SOURCE_ARCHIVES)
+    return local or archive or reference.startswith(("git+", "hg+", "svn+", "bzr+"))
+
+
+def usable_cache(root: Path) -> tuple[Path, str | None]:
+    """*root* when the vendoring cache can be written there; else a temporary directory
+    (removed at exit) and the one line that says why the cache is not used."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(prefix=".probe-", dir=root)
+        os.rmdir(probe)
+        return root, None
+    except OSError as error:
+        fallback = Path(tempfile.mkdtemp(prefix="lee-vendor-"))
+        atexit.register(shutil.rmtree, fallback, ignore_errors=True)
+        return fallback, (
+            f"{root.parent}: cannot use the vendoring cache ({error.strerror or error}); "
+            "vendored without a cache (set LEE_CACHE_DIR to a writable directory)"
+        )
 
 
 def _install(

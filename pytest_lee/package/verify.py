@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import re
 import warnings as _warnings
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,22 +25,16 @@ from pytest_lee.package import model
 from pytest_lee.package._glob import match_path
 from pytest_lee.package.closure import closure_problems
 from pytest_lee.package.compiled import CompileCache, cache_key, compiles, feature_for
+from pytest_lee.package.secrets import SecretScan, secret_problems
 from pytest_lee.registry_files import registry_module_files
 
 if TYPE_CHECKING:
+    from pytest_lee.package.select import SourceFile
     from pytest_lee.settings import Settings
 
-# AWS access key ids (long-term AKIA, temporary ASIA) and PEM private key blocks, in
-# UTF-8/ASCII and in UTF-16 (either byte order: a Windows editor's "Unicode" file).
-_AWS_KEY = re.compile(rb"(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
-_AWS_KEY_UTF16 = (
-    re.compile(rb"(A\0K\0I\0A\0|A\0S\0I\0A\0)(?:[A-Z0-9]\0){16}"),
-    re.compile(rb"\0(A\0K\0I\0A|A\0S\0I\0A)(?:\0[A-Z0-9]){16}"),
-)
-_PRIVATE_KEY = re.compile(rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
-# AWS's documented example key ids (AKIAIOSFODNN7EXAMPLE, ...), in botocore's docs: not secrets.
-_EXAMPLE_SUFFIX = "EXAMPLE"
 _RUNTIME = re.compile(r"python(\d+)\.(\d+)\Z")
+# Over the unzipped limit, files larger than this are judged from their size, never read.
+UNREAD_ABOVE = 8 << 20
 
 
 class Verifier:
@@ -55,6 +50,7 @@ class Verifier:
         self.sizes: dict[str, int] = {}
         self.problems: list[str] = []
         self.warnings: list[str] = []
+        self._unread: list[str] = []  # over the limit from their sizes on disk: never read
         self.handler_module, _, self.handler_function = settings.handler.rpartition(".")
         self.handler_candidates = _module_files(self.handler_module)
         self.handler_tree: ast.Module | None = None
@@ -94,23 +90,55 @@ class Verifier:
     ) -> None:
         """Check one archived file's content (*digest*: its hex SHA-256, when known).
 
-        A *vendored* file (a dependency pip installed) is compiled and counted, but the
-        checks meant for the project's own code — secrets, ``min_lines`` — skip it.
+        A *vendored* file (one the vendoring step verified against its ``RECORD``) is
+        compiled (through the compile-check cache) and counted, but the checks meant for
+        the project's own code — secrets, ``min_lines`` — skip it; the project's own
+        ``.py`` files are compiled every time.
         """
-        self.names.append(name)
-        self.sizes[name] = len(data)
-        self.unzipped += len(data)
+        self._count(name, len(data))
         if not vendored:
-            self._check_secrets(name, data)
+            self.problems.extend(secret_problems(name, data).values())
         if name.endswith(".py"):
             handler = name in self.handler_candidates and (
                 self.handler_file is None or name.endswith("/__init__.py")
             )  # a package wins over a module of the same name, as at import time
-            tree = self._check_compiles(name, data, digest, want_tree=handler)
+            cached = digest if vendored else None
+            tree = self._check_compiles(name, data, cached, want_tree=handler, vendored=vendored)
             if handler:
                 self.handler_file, self.handler_tree = name, tree
             if not vendored:
                 self._check_length(name, data)
+
+    def add_stream(self, name: str, size: int, chunks: Iterable[bytes], *, vendored: bool) -> None:
+        """Check a large non-``.py`` file fed as *chunks* (read streaming, never whole)."""
+        self._count(name, size)
+        scan = None if vendored else SecretScan(name)
+        for chunk in chunks:
+            if scan is not None:
+                scan.feed(chunk)
+        if scan is not None:
+            self.problems.extend(scan.found.values())
+
+    def unread(self, files: Iterable[SourceFile]) -> set[str]:
+        """The files never to read: when the sizes on disk already put the package over
+        Lambda's unzipped limit, the largest ones over :data:`UNREAD_ABOVE` until the
+        rest fits (a 1.2 GB file was once read whole, 1.27 GB of memory, to be refused
+        after). They count in the limit and in ``required``; every other file is still
+        checked, so every problem is still reported at once."""
+        sizes = {item.name: item.size for item in files}
+        total = sum(sizes.values()) + self.layers_unzipped
+        for name, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
+            if total <= model.UNZIPPED_LIMIT or size <= UNREAD_ABOVE:
+                break
+            self._unread.append(name)
+            self._count(name, size)
+            total -= size
+        return set(self._unread)
+
+    def _count(self, name: str, size: int) -> None:
+        self.names.append(name)
+        self.sizes[name] = size
+        self.unzipped += size
 
     def finish(self, zipped_size: int, link_problems: list[str]) -> tuple[list[str], list[str]]:
         """All problems and warnings, once every file has been added and the zip written."""
@@ -129,30 +157,15 @@ class Verifier:
 
     # --- per file ---------------------------------------------------------------------
 
-    def _check_secrets(self, name: str, data: bytes) -> None:
-        found = _aws_key(data)
-        if found is not None:
-            prefix, line = found
-            kind = "long-term" if prefix.startswith("AKIA") else "temporary"
-            self.problems.append(
-                f"{name}:{line}: contains an AWS {kind} access key id ({prefix[:4]}..."
-                f"{prefix[4:]}); keys belong in the function's role, not the package"
-            )
-        match = _PRIVATE_KEY.search(data)
-        if match:
-            self.problems.append(
-                f"{name}:{_line_of(data, match.start())}: contains a private key block "
-                f"({match.group().decode()})"
-            )
-
     def _check_compiles(
-        self, name: str, data: bytes, digest: str | None, *, want_tree: bool
+        self, name: str, data: bytes, digest: str | None, *, want_tree: bool, vendored: bool
     ) -> ast.Module | None:
-        """Compile once (a source that compiled before is not compiled again); the AST
-        only for the handler module, the one file whose definitions are looked into."""
-        digest = digest or hashlib.sha256(data).hexdigest()
-        if digest in self._compiled and not want_tree:
-            return None
+        """Compile (a vendored source that compiled before is not compiled again); the
+        AST only for the handler module, the one file whose definitions are looked into."""
+        if vendored:
+            digest = digest or hashlib.sha256(data).hexdigest()
+            if digest in self._compiled and not want_tree:
+                return None
         tree: ast.Module | None = None
         try:
             if want_tree:
@@ -164,7 +177,8 @@ class Verifier:
             if self.python.is_running:  # else the function's Python has the last word
                 self.problems.append(f"{_where(name, error)}: does not compile: {_describe(error)}")
             return None
-        self._compiled.add(digest)
+        if vendored and digest is not None:
+            self._compiled.add(digest)
         return tree
 
     def _compile_with_function_python(self) -> list[str]:
@@ -239,9 +253,14 @@ class Verifier:
         total = self.unzipped + self.layers_unzipped
         if total > model.UNZIPPED_LIMIT:
             what = "package is" if not self.layers_unzipped else "package and its layers are"
+            unread = (
+                f" ({', '.join(sorted(self._unread))}: judged from the size on disk, not read)"
+                if self._unread
+                else ""
+            )
             problems.append(
                 f"{what} {_mb(total)} unzipped, over Lambda's {_mb(model.UNZIPPED_LIMIT)} "
-                f"limit; largest files: {self._largest()}"
+                f"limit; largest files: {self._largest()}{unread}"
             )
         return problems
 
@@ -304,29 +323,6 @@ def _runtime_version(runtime: str) -> tuple[int, int] | None:
     if match is None or match.group(1) != "3" or len(match.group(2)) > 3:
         return None
     return (3, int(match.group(2)))
-
-
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def _line_of_utf16(data: bytes, offset: int, encoding: str) -> int:
-    return data[:offset].decode(encoding, "replace").count("\n") + 1
-
-
-def _aws_key(data: bytes) -> tuple[str, int] | None:
-    """(prefix, line) of the first AWS key id that is not AWS's documented example."""
-    for match in _AWS_KEY.finditer(data):
-        if not match.group().endswith(_EXAMPLE_SUFFIX.encode()):
-            return match.group(1).decode(), _line_of(data, match.start())
-    if b"\0" not in data:  # no UTF-16 text without NUL bytes: skip the slower patterns
-        return None
-    for pattern, encoding in zip(_AWS_KEY_UTF16, ("utf-16-le", "utf-16-be")):
-        for match in pattern.finditer(data):
-            text = match.group().replace(b"\0", b"").decode("ascii")
-            if not text.endswith(_EXAMPLE_SUFFIX):
-                return text[:4] + ", UTF-16", _line_of_utf16(data, match.start(), encoding)
-    return None
 
 
 def _where(name: str, error: BaseException) -> str:

@@ -11,11 +11,8 @@ manifest is given, every file's content as the manifest records it.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
-import posixpath
 import tempfile
 import zipfile
 import zlib
@@ -24,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pytest_lee.errors import PackageError
+from pytest_lee.package.compiled import quiet
 from pytest_lee.package.extract import entry_refusal, oversize_refusal
 from pytest_lee.package.model import UNZIPPED_LIMIT
 from pytest_lee.package.verify import Verifier
@@ -52,8 +50,10 @@ def verify_zip(
     ``Package.manifest``) makes every entry that is not in it, or whose content
     differs, a problem too. Each entry is read once (its CRC checked as it is read);
     the files are written to disk only when a contract registry must be looked into.
-    Files a ``*.dist-info/RECORD`` lists are vendored dependencies: the project-only
-    checks (secret names and content, ``min_lines``) skip them, as the builder does.
+    Only files the vendoring step verified are vendored dependencies (the same name and
+    the same SHA-256 as a file of ``[tool.lee] requirements``' tree, checked against its
+    ``RECORD``): the project-only checks (secret names and content, ``min_lines``) skip
+    them, as the builder does. A ``*.dist-info/RECORD`` inside the zip exempts nothing.
     """
     zip_path = Path(zip_path)
     with tempfile.TemporaryDirectory(prefix="lee-verify-zip-") as scratch:
@@ -97,36 +97,37 @@ def _verify(
         refused += [f"{zip_path}: {problem}" for problem in oversize_refusal(infos, UNZIPPED_LIMIT)]
         if refused:
             raise PackageError(refused, during="extraction")
-        vendored = vendored_names(archive, infos)
+        vendored = vendored_digests(settings)
         verifier = Verifier(settings, unzipped)
         root = unzipped.resolve() if write else unzipped
-        for info in sorted(infos, key=lambda item: item.filename):
-            try:
-                data = archive.read(info)
-            except zipfile.BadZipFile:
-                raise PackageError(
-                    f"{zip_path}: {info.filename}: corrupt entry (checksum mismatch)",
-                    during="extraction",
-                ) from None
-            digest = hashlib.sha256(data).hexdigest()
-            name = info.filename
-            if write:
-                _write_entry(root, info, data)
-            is_vendored = name in vendored
-            verifier.add_file(name, data, vendored=is_vendored, digest=digest)
-            if excludes.excluded(name, vendored=is_vendored) or _under_excluded(
-                excludes, name, is_vendored
-            ):
-                problems.append(f"{name}: junk or excluded file in the package (never shipped)")
-            if manifest is not None:
-                claimed = manifest.get(name)
-                if claimed != digest:
-                    what = (
-                        "not in the manifest"
-                        if claimed is None
-                        else "content differs from the manifest"
-                    )
-                    problems.append(f"{name}: {what}")
+        with quiet():  # a SyntaxWarning while compiling is not a failure
+            for info in sorted(infos, key=lambda item: item.filename):
+                try:
+                    data = archive.read(info)
+                except zipfile.BadZipFile:
+                    raise PackageError(
+                        f"{zip_path}: {info.filename}: corrupt entry (checksum mismatch)",
+                        during="extraction",
+                    ) from None
+                digest = hashlib.sha256(data).hexdigest()
+                name = info.filename
+                if write:
+                    _write_entry(root, info, data)
+                is_vendored = vendored.get(name) == digest
+                verifier.add_file(name, data, vendored=is_vendored, digest=digest)
+                if excludes.excluded(name, vendored=is_vendored) or _under_excluded(
+                    excludes, name, is_vendored
+                ):
+                    problems.append(f"{name}: junk or excluded file in the package (never shipped)")
+                if manifest is not None:
+                    claimed = manifest.get(name)
+                    if claimed != digest:
+                        what = (
+                            "not in the manifest"
+                            if claimed is None
+                            else "content differs from the manifest"
+                        )
+                        problems.append(f"{name}: {what}")
     found, warnings = verifier.finish(zip_path.stat().st_size, [])
     return problems + found, warnings
 
@@ -140,20 +141,20 @@ def _under_excluded(excludes: Any, name: str, vendored: bool) -> bool:
     )
 
 
-def vendored_names(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> set[str]:
-    """Archive names a ``*.dist-info/RECORD`` of the zip lists (with its own dist-info)."""
-    names: set[str] = set()
-    for info in infos:
-        directory, _, base = info.filename.rpartition("/")
-        if base != "RECORD" or not directory.endswith(".dist-info"):
-            continue
-        prefix = directory.rpartition("/")[0]
-        prefix = prefix + "/" if prefix else ""
-        text = archive.read(info).decode("utf-8", "replace")
-        for row in csv.reader(io.StringIO(text)):
-            if row and row[0] and not row[0].startswith(("/", "..")):
-                names.add(posixpath.normpath(prefix + row[0]))
-    return names
+def vendored_digests(settings: Settings) -> dict[str, str]:
+    """Archive name -> hex SHA-256 of every file the vendoring step verified for *settings*."""
+    if settings.requirements is None:
+        return {}
+    from pytest_lee.package.vendor import vendored_tree
+
+    function = settings.function
+    tree = vendored_tree(
+        settings.requirements,
+        function.runtime,
+        function.architecture,
+        what="[tool.lee] requirements",
+    )
+    return dict(tree.digests) if tree is not None else {}
 
 
 def _write_entry(root: Path, info: zipfile.ZipInfo, data: bytes) -> None:
