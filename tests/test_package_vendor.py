@@ -108,7 +108,7 @@ def test_the_note_judges_extension_modules_by_the_childs_python_not_pytests(tmp_
     import sys
 
     from pytest_lee.budgets.measure import runtime_notes
-    from pytest_lee.lambda_runtime import interpreter
+    from pytest_lee.sandbox import interpreter
 
     other = 12 if sys.version_info[1] != 12 else 11
     child = interpreter.Interpreter(f"/usr/bin/python3.{other}", (3, other))

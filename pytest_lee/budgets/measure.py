@@ -194,7 +194,7 @@ def measure(
 
 def _with_runtime_notes(measurement: Measurement, function: FunctionSettings) -> Measurement:
     """The interpreter that was not usable, and what it cannot import, as notes."""
-    from pytest_lee.lambda_runtime import interpreter, provides
+    from pytest_lee.sandbox import interpreter, provides
 
     python = interpreter.resolve(function.python)
     notes = [interpreter.note(python)]
@@ -351,7 +351,7 @@ def runtime_notes(code_dir: Path, function: FunctionSettings) -> list[str]:
     back to pure Python (or fails to import), and the figures are not Lambda's. The child
     runs ``[tool.lee.function] python`` when that works, else the running interpreter.
     """
-    from pytest_lee.lambda_runtime import interpreter
+    from pytest_lee.sandbox import interpreter
 
     major, minor = interpreter.resolve(function.python).version
     running = f"{major}{minor}"

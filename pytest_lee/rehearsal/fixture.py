@@ -49,7 +49,7 @@ def _prepare(
     @contextmanager
     def opened() -> Iterator[Any]:
         from pytest_lee.lambda_runtime.offline import run_setup
-        from pytest_lee.rehearsal.credentials import masked_credentials
+        from pytest_lee.sandbox.credentials import masked_credentials
         from pytest_lee.rehearsal.session import Rehearsal
 
         with ExitStack() as stack:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pytest_lee.errors import LeeConfigError, LeeError
-from pytest_lee.rehearsal.credentials import REGION
+from pytest_lee.sandbox.credentials import REGION
 from pytest_lee.settings import CommandLine
 
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
