@@ -23,8 +23,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pytest_lee.sandbox.child import ChildSpec, open_child
+from pytest_lee.sandbox.output import printable
+
 _ROOT = str(Path(__file__).resolve().parents[2])
-_COMMAND = "import sys; sys.path.insert(0, {root!r}); from pytest_lee.contracts.child.main import main; main()"
+# The sandbox's guard first (run by path, when the sandbox names it), then the child.
+_COMMAND = (
+    "import os, sys\n"
+    "guard = os.environ.get('_LEE_GUARD')\n"
+    "if guard:\n"
+    "    with open(guard, encoding='utf-8') as stream:\n"
+    "        namespace = {{'__name__': '_lee_guard'}}\n"
+    "        exec(compile(stream.read(), guard, 'exec'), namespace)\n"
+    "    namespace['install']()\n"
+    "sys.path.insert(0, {root!r})\n"
+    "from pytest_lee.contracts.child.main import main\n"
+    "main()\n"
+)
+# CPU seconds any process of a contract child may use (its steps have their own limits).
+CPU_LIMIT_S = 600.0
 OWN_LIMIT_S = 60.0  # pytest-lee's own work between two steps of user code, start-up included
 GRACE_S = 2.0  # past a step's limit before the watchdog stops a child that ignored SIGALRM
 
@@ -49,21 +66,29 @@ def run_child(
     cwd: Path,
     events: Events,
 ) -> tuple[dict[str, Any] | None, str] | None:
-    """One child; None when it finished, else (the step it was in, why it ended)."""
-    env = {**os.environ, **(environment or {}), "PYTHONDONTWRITEBYTECODE": "1"}
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(
+    """One child; None when it finished, else (the step it was in, why it ended).
+
+    Started by the sandbox (``pytest_lee.sandbox``): its environment is built from
+    scratch (``environment`` on top: the function's own), its task root — *cwd*, the
+    source tree — is read-only or a fresh copy, and it has no network.
+    """
+    named = {**(environment or {}), "PYTHONDONTWRITEBYTECODE": "1"}
+    with (
+        open_child(ChildSpec(cwd, cpu_s=max(CPU_LIMIT_S, timeout_s * 10))) as child,
+        tempfile.TemporaryFile() as errors,
+    ):
+        if "source" in request:
+            request = {**request, "source": str(child.task_root)}
+        process = child.popen(
             [sys.executable, "-I", "-B", "-c", _COMMAND.format(root=_ROOT)],
+            named,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
-            cwd=cwd,
-            env=env,
-            start_new_session=True,
         )
         try:
             _send(process, request, probes)
-            return _watch(process, timeout_s, events, errors)
+            return _watch(process, timeout_s, events, errors, child.from_copy)
         finally:
             _stop(process)
 
@@ -89,6 +114,7 @@ def _watch(
     timeout_s: float,
     events: Events,
     errors: Any,
+    from_copy: Callable[[str], str],
 ) -> tuple[dict[str, Any] | None, str] | None:
     assert process.stdout is not None
     fd = process.stdout.fileno()
@@ -114,12 +140,12 @@ def _watch(
                 errors.seek(0)
                 tail = errors.read().decode("utf-8", "replace").strip().splitlines()
                 if step is None and tail:
-                    return None, f"contract child failed: {tail[-1]}"
+                    return None, f"contract child failed: {printable(from_copy(tail[-1]))}"
                 return step, f"ended the contract child process ({_exit_text(status)})"
             pending += chunk
             *lines, pending = pending.split(b"\n")
             for line in lines:
-                event = json.loads(line)
+                event = json.loads(from_copy(line.decode("utf-8", "replace")))
                 kind = event["event"]
                 if kind == "done":
                     return None
@@ -142,7 +168,7 @@ def _record(events: Events, event: dict[str, Any]) -> None:
     elif kind == "checked":
         events.checked.add((event["contract"], event["key"]))
     elif kind == "crash":
-        events.crash = f"contract child failed: {event['message']}"
+        events.crash = f"contract child failed: {printable(event['message'])}"
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
