@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_lee.sandbox.guard import is_loopback
 from pytest_lee.lambda_runtime.runner import run_handler
+from pytest_lee.sandbox.guard import is_loopback
 from pytest_lee.settings import FunctionSettings
 
 NO_PROVIDES = FunctionSettings(runtime_provides=())

@@ -194,7 +194,8 @@ def measure(
 
 def _with_runtime_notes(measurement: Measurement, function: FunctionSettings) -> Measurement:
     """The interpreter that was not usable, and what it cannot import, as notes."""
-    from pytest_lee.sandbox import interpreter, provides
+    from pytest_lee.lambda_runtime import provides
+    from pytest_lee.sandbox import interpreter
 
     python = interpreter.resolve(function.python)
     notes = [interpreter.note(python)]

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytest_lee.errors import LeeError
-from pytest_lee.sandbox import interpreter as _interpreter
 from pytest_lee.package import model
 from pytest_lee.package._glob import match_path
 from pytest_lee.package.compiled import CompileCache, cache_key, compiles, feature_for
 from pytest_lee.registry_files import registry_module_files
+from pytest_lee.sandbox import interpreter as _interpreter
 
 if TYPE_CHECKING:
     from pytest_lee.settings import Settings

@@ -92,9 +92,7 @@ class SandboxedChild:
             extra[PROGRAMS_VARIABLE] = "refuse"
             own = named.get("PYTHONPATH")
             extra["PYTHONPATH"] = os.pathsep.join([str(_SITE), *([own] if own else [])])
-        return child_environment(
-            named, home=self.home, tmpdir=self.tmp, extra=extra
-        )
+        return child_environment(named, home=self.home, tmpdir=self.tmp, extra=extra)
 
     def popen(
         self, argv: Sequence[str], named: Mapping[str, str], **options: Any

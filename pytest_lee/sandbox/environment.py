@@ -60,7 +60,7 @@ def child_environment(
     *,
     home: Path,
     tmpdir: str,
-    extra: Mapping[str, str] = {},  # noqa: B006 - never mutated
+    extra: Mapping[str, str] = {},
 ) -> dict[str, str]:
     """The whole environment of one child (see the module docstring for the order)."""
     env = {name: os.environ[name] for name in ALLOWED if name in os.environ}

@@ -132,9 +132,9 @@ def _hook(event: str, args: "Any") -> None:
     index = _ADDRESSED.get(event)
     if index is not None:
         address = args[index]
-        if isinstance(address, tuple) and address and isinstance(address[0], (str, bytes)):
-            if not is_loopback(address[0]):
-                refuse(address[0], address[1] if len(address) > 1 else None)
+        host = address[0] if isinstance(address, tuple) and address else None
+        if isinstance(host, (str, bytes)) and not is_loopback(host):
+            refuse(host, address[1] if len(address) > 1 else None)
     elif event in _RESOLVERS:
         if not is_loopback(args[0]):
             refuse(args[0], args[1] if event == "socket.getaddrinfo" else None)

@@ -4,6 +4,6 @@ import os
 
 _path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "guard.py")
 with open(_path, encoding="utf-8") as _stream:
-    _namespace = {"__name__": "_lee_guard"}
+    _namespace: "dict[str, object]" = {"__name__": "_lee_guard"}
     exec(compile(_stream.read(), _path, "exec"), _namespace)
-_namespace["install"]()
+_namespace["install"]()  # type: ignore[operator]
