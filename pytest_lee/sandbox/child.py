@@ -103,9 +103,11 @@ class SandboxedChild:
         pass_fds = tuple(options.pop("pass_fds", ()))
         if self.isolation.namespace is not None:
             pass_fds += (self.isolation.namespace.fd,)
+        namespace = self.isolation.namespace
         prefix = chain(
-            self.isolation,
             self.root,
+            namespace_fd=namespace.fd if namespace is not None else None,
+            tools=dict(self.isolation.tools),
             read_only=(self.source, *self.spec.read_only, *_host_paths()),
             writable=(self.box,),
             cpu_s=self.spec.cpu_s,

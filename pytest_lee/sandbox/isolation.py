@@ -97,8 +97,15 @@ def _trial(isolation: Isolation) -> str | None:
         root = Path(scratch)
         (root / "tmp").mkdir()
         (root / "ro").mkdir()
-        argv = chain(isolation, root, read_only=(root / "ro",), writable=(), cpu_s=10)
         assert isolation.namespace is not None
+        argv = chain(
+            root,
+            namespace_fd=isolation.namespace.fd,
+            tools=dict(isolation.tools),
+            read_only=(root / "ro",),
+            writable=(),
+            cpu_s=10,
+        )
         try:
             done = subprocess.run(
                 [*argv, "true"],

@@ -28,10 +28,9 @@ measured in docs/benchmarks.md, it stays within the 10 ms a child may cost.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-
-from pytest_lee.sandbox.isolation import Isolation
 
 __all__ = ["chain", "fstab_line", "under_tmp"]
 
@@ -62,43 +61,35 @@ def _escape(path: Path) -> str:
 
 
 def chain(
-    isolation: Isolation,
     root: Path,
     *,
+    namespace_fd: int | None,
+    tools: Mapping[str, str],
     read_only: Iterable[Path],
     writable: Iterable[Path],
     cpu_s: float,
     cwd: Path | None = None,
 ) -> list[str]:
-    """The argv prefix that starts a child in the sandbox; *root*/``tmp`` becomes its ``/tmp``."""
+    """The argv prefix that starts a child in the sandbox: in the namespace *namespace_fd*
+    (None: the guard's chain), *root*/``tmp`` as its ``/tmp``; *tools* maps names to paths."""
     fstab = ""
     prefix: list[str] = []
-    if isolation.kind == "namespace":
-        assert isolation.namespace is not None
+    if namespace_fd is not None:
         fstab = str(_write_fstab(root, read_only, writable))
         prefix = [
-            isolation.tool("nsenter"),
-            f"--net=/proc/self/fd/{isolation.namespace.fd}",
+            tools.get("nsenter", "nsenter"),
+            f"--net=/proc/self/fd/{namespace_fd}",
             "--",
-            isolation.tool("unshare"),
+            tools.get("unshare", "unshare"),
             "--mount",
             "--propagation",
             "private",
             "--",
         ]
-    tail = []
-    if isolation.tools or isolation.kind == "guard":
-        setpriv = isolation.tool("setpriv") if isolation.tools else _which("setpriv")
-        if setpriv is not None:
-            tail = [setpriv, "--pdeathsig", "KILL", "--"]
+    setpriv = tools.get("setpriv") or shutil.which("setpriv")
+    tail = [setpriv, "--pdeathsig", "KILL", "--"] if setpriv is not None else []
     where = str(cwd if cwd is not None else root)
     return [*prefix, "/bin/sh", "-c", _SCRIPT, "sh", fstab, str(math.ceil(cpu_s)), where, *tail]
-
-
-def _which(name: str) -> str | None:
-    import shutil
-
-    return shutil.which(name)
 
 
 def _write_fstab(root: Path, read_only: Iterable[Path], writable: Iterable[Path]) -> Path:
