@@ -29,6 +29,7 @@ _RENDERERS: dict[str, str] = {
     "baseline": "pytest_lee.deploy_groups.render:render_baseline_summary",
     "budgets": "pytest_lee.budgets.render:render_budget_summary",
     "rehearsals": "pytest_lee.rehearsal.render:render_rehearsal_summary",
+    "isolation": "pytest_lee.sandbox.render:render_isolation_summary",
 }
 
 

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from pytest_lee._atomic import write_atomic
 from pytest_lee.errors import PackageError
 from pytest_lee.package.compiled import cache_dir, warm
+from pytest_lee.sandbox import reaper
 
 if TYPE_CHECKING:
     from pytest_lee.package.select import SourceFile
@@ -195,7 +196,8 @@ def _install(
     what: str,
 ) -> Path:
     (root / "trees").mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="install-", dir=root))
+    reaper.remove_gone(root)  # a killed session's scratch: its pid and start time are gone
+    scratch = Path(tempfile.mkdtemp(prefix=f"install-{reaper.session_tag()}-", dir=root))
     try:
         requirements = scratch / "requirements.txt"
         requirements.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -133,8 +133,18 @@ def reap_gone_sessions(temp_dirs: tuple[Path, ...] = ()) -> Reaped:
 
 
 def last_reaped() -> Reaped | None:
-    """What this process's :func:`reap_gone_sessions` removed, once it ran."""
-    return _reaped.get("done")
+    """What this process's :func:`reap_gone_sessions` and :func:`remove_gone` removed."""
+    return _reaped.get("done") or _reaped.get("scratch")
+
+
+def remove_gone(root: Path) -> int:
+    """Remove the ``lee-*``/``install-*`` dirs in *root* (a vendor cache) of gone sessions."""
+    removed = _remove_gone(root)
+    if removed:
+        before = _reaped.get("done") or _reaped.get("scratch") or Reaped()
+        after = Reaped(before.processes, before.directories + removed)
+        _reaped["done" if "done" in _reaped else "scratch"] = after
+    return removed
 
 
 def _remove_gone(root: Path) -> int:
