@@ -145,7 +145,7 @@ def _watch(
             pending += chunk
             *lines, pending = pending.split(b"\n")
             for line in lines:
-                event = json.loads(from_copy(line.decode("utf-8", "replace")))
+                event = _escaped(json.loads(from_copy(line.decode("utf-8", "replace"))))
                 kind = event["event"]
                 if kind == "done":
                     return None
@@ -155,6 +155,17 @@ def _watch(
                 _record(events, event)
     finally:
         selector.close()
+
+
+def _escaped(value: Any) -> Any:
+    """*value* with control characters escaped in every string (user text: messages, names)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    return value
 
 
 def _record(events: Events, event: dict[str, Any]) -> None:
