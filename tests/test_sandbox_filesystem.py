@@ -11,6 +11,7 @@ from sandbox_helpers import isolation_kind
 
 from pytest_lee.lambda_runtime.runner import run_handler
 from pytest_lee.sandbox import reaper
+from pytest_lee.sandbox.child import drain
 from pytest_lee.settings import FunctionSettings
 
 FUNCTION = FunctionSettings(runtime_provides=(), timeout_s=60)
@@ -105,4 +106,5 @@ def test_nothing_of_a_child_is_left_in_the_temp_dir(tmp_path: Path):
     mine = f"lee-{reaper.session_tag()}-child-"
     run = run_handler(tmp_path, "app.handler", [{}], FUNCTION)
     assert run.ok, run.error
+    drain()  # the cleaner thread removes a child's directories after the run
     assert [p for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(mine)] == []

@@ -38,6 +38,7 @@ __all__ = [
 MARK_VARIABLE = "_LEE_RUN_ID"
 SESSION_VARIABLE = "_LEE_SESSION"
 _reaped: dict[str, Reaped] = {}
+_tag: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,11 @@ def start_time(pid: int) -> str | None:
 
 
 def session_tag() -> str:
-    """``<pid>-<start time>`` of this process: the owner a leftover names."""
-    return f"{os.getpid()}-{start_time(os.getpid()) or 0}"
+    """``<pid>-<start time>`` of this process: the owner a leftover names (read once per pid)."""
+    pid = os.getpid()
+    if _tag.get("pid") != str(pid):  # a forked process is another owner
+        _tag.update(pid=str(pid), tag=f"{pid}-{start_time(pid) or 0}")
+    return _tag["tag"]
 
 
 def owned_prefix(what: str) -> str:
