@@ -187,6 +187,7 @@ def test_the_next_session_reaps_only_what_a_gone_session_left(tmp_path: Path, mo
     reused = tmp_path / f"lee-{os.getpid()}-1-child-ghi"  # this pid, another start time
     for directory in (gone, mine, reused):
         directory.mkdir()
+        os.utime(directory, (time.time() - 120, time.time() - 120))  # past MIN_AGE_S
     orphan = subprocess.Popen(
         [sys.executable, "-c", "import time; time.sleep(600)"],
         env={**os.environ, reaper.SESSION_VARIABLE: "999999999-1"},

@@ -113,7 +113,7 @@ class SandboxedChild:
             namespace_fd=namespace.fd if namespace is not None else None,
             tools=dict(self.isolation.tools),
             read_only=(self.source, *self.spec.read_only, *_host_paths()),
-            writable=(self.box,),
+            writable=(self.box, *_named_paths(named)),
             cpu_s=self.spec.cpu_s,
             cwd=self.task_root,
         )
@@ -215,6 +215,23 @@ def open_child(spec: ChildSpec) -> Iterator[SandboxedChild]:
         yield child
     finally:
         child.close()
+
+
+def _named_paths(named: Mapping[str, str]) -> tuple[Path, ...]:
+    """The directories of paths under ``/tmp`` that the caller's variables name (a
+    ``[tool.lee.function] environment`` value such as ``LOG=/tmp/run/imports.log``): the
+    user asked for them, so they stay shared with the host, writable, behind the child's
+    own ``/tmp`` (a test counting cold starts through a file keeps working)."""
+    found = set()
+    for value in named.values():
+        if not value.startswith("/tmp/") or "\0" in value:
+            continue
+        path = Path(value)
+        with suppress(OSError):
+            directory = path if path.is_dir() else path.parent
+            if directory.is_dir() and directory != Path("/tmp"):
+                found.add(directory)
+    return tuple(sorted(found))
 
 
 @functools.lru_cache(maxsize=1)

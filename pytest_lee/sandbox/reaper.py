@@ -21,6 +21,7 @@ import secrets
 import shutil
 import signal
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ MARK_VARIABLE = "_LEE_RUN_ID"
 SESSION_VARIABLE = "_LEE_SESSION"
 _reaped: dict[str, Reaped] = {}
 _tag: dict[str, str] = {}
+MIN_AGE_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -163,10 +165,19 @@ def _remove_gone(root: Path) -> int:
         else:
             parts = entry.name.split("-")
             tag = f"{parts[1]}-{parts[2]}"
-        if entry.is_dir() and not entry.is_symlink() and is_gone(tag):
+        if entry.is_dir() and not entry.is_symlink() and is_gone(tag) and _old(entry):
             shutil.rmtree(entry, ignore_errors=True)
             removed += not entry.exists()
     return removed
+
+
+def _old(path: Path) -> bool:
+    """Older than a minute: a session in another pid namespace sharing this temp dir (its
+    pid invisible here) has touched its directories more recently than that."""
+    try:
+        return time.time() - path.stat().st_mtime > MIN_AGE_S
+    except OSError:
+        return False
 
 
 def _pids() -> list[int]:
