@@ -50,6 +50,7 @@ from pytest_lee.errors import LeeConfigError, LeeError
 from pytest_lee.lambda_runtime.offline import offline_children
 from pytest_lee.lambda_runtime.runner import ChildRun, run_handler
 from pytest_lee.package.excludes import left_out_hint
+from pytest_lee.sandbox.reaper import owned_prefix
 from pytest_lee.settings import FunctionSettings, Settings
 
 WARM_REQUESTS = 20
@@ -155,7 +156,7 @@ def measure(
         raise LeeConfigError(f"{handler}: no events to invoke it with (give at least one)")
     plan = replay_plan(chosen)
     cpu = settings.cpu
-    workdir = Path(tempfile.mkdtemp(prefix="lee-measure-"))
+    workdir = Path(tempfile.mkdtemp(prefix=owned_prefix("measure")))
     left_out: tuple[str, ...] = ()
     try:
         if code_dir is None:
