@@ -9,9 +9,11 @@ health check of the published bytes). The child is ``python -I -S -B`` running
   venv: a handler that works only because the venv has ``requests`` fails here;
 - no bytecode is written or read from the code directory's ``__pycache__`` (Lambda's
   ``/var/task`` is read-only: every cold start compiles the sources);
-- the environment is built from scratch: the function's ``environment`` on top of the
-  variables the Lambda runtime sets (``AWS_LAMBDA_FUNCTION_NAME``, ``LAMBDA_TASK_ROOT``,
-  ``TZ``, ...). Nothing of the parent's environment leaks in (no credentials);
+- it starts in the sandbox (``pytest_lee.sandbox``): an environment built from scratch
+  (the function's ``environment`` on top of the variables the Lambda runtime sets:
+  ``AWS_LAMBDA_FUNCTION_NAME``, ``LAMBDA_TASK_ROOT``, ``TZ``, ...; nothing of the
+  parent's, no credentials), no network, the code directory read-only (or a fresh copy)
+  as task root and working directory, its own empty ``/tmp``;
 - nothing is imported before the import timer starts except ``os``.
 
 Timeout: ``timeout_s`` (default ``function.timeout_s``) bounds the import and each
