@@ -37,9 +37,16 @@ def moto_server_url() -> str | None:
             from moto.server import ThreadedMotoServer
         except ImportError:  # moto without its server extra (flask, werkzeug)
             return None
+        from pytest_lee.sandbox.isolation import start_for_children
+
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
+
+        def start() -> tuple[str, int]:
+            server.start()
+            return server.get_host_and_port()
+
+        # In the children's network namespace when there is one: no bridge to cross.
+        host, port = start_for_children(start)
         _SERVER.update(server=server, url=f"http://{host}:{port}")
     return str(_SERVER["url"])
 

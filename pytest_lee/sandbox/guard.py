@@ -128,7 +128,14 @@ def _program(event: str, args: "Any") -> "Any":
     return args[0]
 
 
+_WATCHED = frozenset(
+    (*_ADDRESSED, *_RESOLVERS, "socket.getnameinfo", *_PROGRAMS, "ctypes.dlsym")
+)
+
+
 def _hook(event: str, args: "Any") -> None:
+    if event not in _WATCHED:  # thousands of import/open/exec events: leave at once
+        return
     index = _ADDRESSED.get(event)
     if index is not None:
         address = args[index]

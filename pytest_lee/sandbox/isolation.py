@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,17 @@ def current() -> Isolation:
         _state["isolation"] = _decide()
     _used.add("yes")
     return _state["isolation"]
+
+
+def start_for_children(start: Callable[[], tuple[str, int]]) -> tuple[str, int]:
+    """Start a loopback server the children call (*start* returns its host and port):
+    inside their network namespace when they have one, else here."""
+    namespace = current().namespace
+    if namespace is None:
+        return start()
+    host, port = namespace.inside(start)
+    namespace.serves(host, port)
+    return host, port
 
 
 def used() -> Isolation | None:

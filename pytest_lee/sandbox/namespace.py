@@ -81,6 +81,23 @@ class SessionNamespace:
             fcntl.ioctl(probe, _SIOCSIFFLAGS, struct.pack("16sh", b"lo", flags | _IFF_UP))
         return os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
 
+    def inside(self, start: Callable[[], Any]) -> Any:
+        """Call *start* in a thread that has entered the namespace; its result. Threads it
+        starts are inside too (a thread takes its creator's namespaces): a server started
+        so (the loopback moto server) listens where the children are, with no bridge."""
+
+        def entered() -> Any:
+            if _libc().setns(self.fd, CLONE_NEWNET) != 0:
+                raise NamespaceUnavailable(f"setns: {os.strerror(ctypes.get_errno())}")
+            return start()
+
+        return _in_thread(entered)
+
+    def serves(self, host: str, port: int) -> None:
+        """Note that ``host:port`` is served inside already: :meth:`bridge` leaves it alone."""
+        with self._lock:
+            self._bridged.add((host, port))
+
     def bridge(self, host: str, port: int) -> None:
         """Make ``host:port`` inside the namespace reach ``host:port`` here (once per address)."""
         with self._lock:
