@@ -4,8 +4,8 @@ Every child — budget run, health check, canary invocation — gets ``AWS_ENDPO
 pointing at a ``ThreadedMotoServer`` on 127.0.0.1. moto's threaded server serves the
 same in-process backends as ``mock_aws``, so a DynamoDB table a test (or
 ``[tool.lee.aws] setup``) created in-process is there for the handler in the child.
-The sandbox (``pytest_lee.sandbox``) does the rest: the server is bridged into the
-children's network namespace, and nothing else is reachable.
+The sandbox (``pytest_lee.sandbox``) does the rest: the server listens inside the
+children's network namespace (where they have one), and nothing else is reachable.
 
 One server per process, started on first use and left running until the process
 ends (a daemon thread): its state is whatever ``mock_aws`` holds at the time.
