@@ -6,10 +6,12 @@ moves that thread alone; it brings ``lo`` up, keeps a descriptor of the namespac
 and leaves. Children join it with ``nsenter --net=/proc/self/fd/N`` (``child``), so
 nothing they run — Python, C, curl, grandchildren — has a route off the machine.
 
-The bridge: for the endpoint children must reach (the loopback moto server, a
-``--lee-endpoint`` server), a thread of *this* process enters the namespace, binds
-the same ``host:port`` on its ``lo``, and returns; each connection accepted there
-is forwarded to the real endpoint by a thread in pytest's own namespace. A socket
+The loopback moto server is started *inside* (:meth:`SessionNamespace.inside`: a
+thread takes its creator's namespaces, so the server's threads and socket live there).
+For an endpoint that runs elsewhere (a ``--lee-endpoint`` server), the bridge: a thread
+of *this* process enters the namespace, binds the same ``host:port`` on its ``lo``, and
+returns; each connection accepted there is forwarded to the real endpoint by a thread
+in pytest's own namespace. A socket
 stays in the namespace it was made in, so no helper process and no thread runs in
 the measured interpreter. Needs ``CAP_SYS_ADMIN`` (root); elsewhere ``isolation``
 falls back to the Python guard and says why.
