@@ -128,9 +128,7 @@ def _program(event: str, args: "Any") -> "Any":
     return args[0]
 
 
-_WATCHED = frozenset(
-    (*_ADDRESSED, *_RESOLVERS, "socket.getnameinfo", *_PROGRAMS, "ctypes.dlsym")
-)
+_WATCHED = frozenset((*_ADDRESSED, *_RESOLVERS, "socket.getnameinfo", *_PROGRAMS, "ctypes.dlsym"))
 
 
 def _hook(event: str, args: "Any") -> None:
