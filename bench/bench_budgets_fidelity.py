@@ -6,9 +6,10 @@ machine load:
 
 - the harness: ``run_handler`` (``python -I -S -B``, runtime path, Lambda env, one event)
   → its ``import_ms``, and the wall time of the whole call;
-- bare: ``python -I -S -B -c "...; t = perf_counter(); import m; print(...)"`` (the
-  child's own flags) → the import timed around the statement, and the wall time of the
-  whole process.
+- bare: ``python -I -S -B -c "...; t = perf_counter(); import m; print(...)"`` → the
+  import timed around the statement, and the wall time of the whole process (``-I -S``
+  as the child: with site processing the bare run paid ~17 ms more, which hid as much
+  of the harness's own overhead).
 
 Beside each wall time, the CPU time (user + system) of everything the call started —
 for the harness, the sandbox's chain (nsenter, unshare, mount, setpriv) too.
@@ -16,6 +17,10 @@ for the harness, the sandbox's chain (nsenter, unshare, mount, setpriv) too.
 Prints the medians, the ratio harness/bare of the import (aim: within ±10 %), the
 harness's per-run overhead over the bare run (wall time, aim: under 15 ms) and the
 run-to-run spread of each. Run: ``python bench/bench_budgets_fidelity.py [ROUNDS]``.
+
+``--session``: the whole ``pytest --lee-budgets --lee-runs=10`` on a project of that
+module (packaging, the traced run, ten runs, the summary) against ten bare ``-I -S -B``
+runs, interleaved, medians of ROUNDS.
 """
 
 from __future__ import annotations
@@ -93,7 +98,58 @@ def spread(values: list[float]) -> float:
     return (max(values) - min(values)) / statistics.median(values) * 100
 
 
+PYPROJECT = """\
+[tool.lee]
+source = "src"
+handler = "m.handler"
+min_lines = 0
+
+[tool.lee.function]
+name = "bench"
+runtime_provides = []
+
+[tool.lee.budgets]
+cold_start_ms = { acceptable = 1000000 }
+"""
+
+
+def session(rounds: int) -> None:
+    """The whole budget session against ten bare runs of the same import."""
+    import os
+
+    with tempfile.TemporaryDirectory() as temporary:
+        project = Path(temporary)
+        (project / "src").mkdir()
+        write_module(project / "src", calibrate())
+        (project / "pyproject.toml").write_text(PYPROJECT)
+        command = [
+            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+            "--lee-budgets", "--lee-runs=10", "-k", "budget",
+        ]  # fmt: skip
+        whole, ten = [], []
+        for index in range(rounds):
+            for kind in ("pytest", "bare") if index % 2 == 0 else ("bare", "pytest"):
+                start = time.perf_counter()
+                if kind == "pytest":
+                    subprocess.run(command, cwd=project, capture_output=True, check=True)
+                    whole.append((time.perf_counter() - start) * 1000)
+                else:
+                    for _ in range(10):
+                        bare(project / "src")
+                    ten.append((time.perf_counter() - start) * 1000)
+    print(f"load {' '.join(f'{v:.2f}' for v in os.getloadavg())}; rounds {rounds}, interleaved")
+    print(
+        f"pytest --lee-budgets --lee-runs=10: median {statistics.median(whole):.0f} ms; ten bare "
+        f"-I -S -B runs: median {statistics.median(ten):.0f} ms; ratio "
+        f"{statistics.median(whole) / statistics.median(ten):.2f}"
+    )
+
+
 def main() -> None:
+    if "--session" in sys.argv:
+        arguments = [argument for argument in sys.argv[1:] if argument != "--session"]
+        session(int(arguments[0]) if arguments else 5)
+        return
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     function = FunctionSettings(name="bench", runtime_provides=())
     with tempfile.TemporaryDirectory() as temporary:

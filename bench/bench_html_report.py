@@ -39,7 +39,7 @@ reference = time.perf_counter()
 import pytest
 reference = time.perf_counter() - reference
 import pytest_lee.plugin
-from pytest_lee.report import SessionReport
+from pytest_lee.findings import SessionReport
 from pytest_lee.settings import Settings
 start = time.perf_counter()
 from pytest_lee.html import write_html_report
@@ -75,8 +75,8 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
+    from pytest_lee.findings import SessionReport
     from pytest_lee.html import write_html_report
-    from pytest_lee.report import SessionReport
     from pytest_lee.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="lee-bench-html-") as temporary:

@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pytest_lee.findings import SessionReport  # noqa: E402
 from pytest_lee.package import build_package  # noqa: E402
 from pytest_lee.rehearsal.fixture import rehearsal_session  # noqa: E402
-from pytest_lee.report import SessionReport  # noqa: E402
 from pytest_lee.settings import load_settings  # noqa: E402
 
 CORE_GET = "def _execute_get_implementation(key: str, timeout: int = 30) -> Any:"

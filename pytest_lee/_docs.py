@@ -8,8 +8,8 @@ Each table lives in a page between two comments::
 
 and is rendered from what the code holds: the ``--lee-*`` options from
 :data:`pytest_lee.options.OPTIONS` (the help ``pytest --help`` shows), the ``[tool.lee]``
-keys from the key tuples the parsers accept with their meanings from
-:mod:`pytest_lee._docs_keys`, the lee-kb rules from :data:`pytest_lee.kb.rules.RULES`
+keys from their one declaration (:mod:`pytest_lee.settings_keys`, rendered by
+:mod:`pytest_lee._docs_keys`), the lee-kb rules from :data:`pytest_lee.kb.rules.RULES`
 (whatever rules the registry holds), the markers from ``plugin.MARKER_*`` and the fixtures
 from ``plugin.py``'s ``@pytest.fixture`` functions. Text outside the markers is never
 touched, so hand-written sections around a table merge freely.
@@ -24,17 +24,16 @@ from __future__ import annotations
 
 import argparse
 import ast
-import importlib
 import inspect
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from pytest_lee._atomic import write_atomic
-from pytest_lee._docs_keys import KEY_DOCS, LEVELS, KeyDoc
+from pytest_lee._docs_keys import UNDOCUMENTED, render_keys, table, undocumented_keys
 
-__all__ = ["BLOCKS", "KEY_TABLES", "check", "render_pages", "undocumented_keys", "update"]
+__all__ = ["BLOCKS", "check", "render_pages", "undocumented_keys", "update"]
 
 UPDATE_COMMAND = "python -m pytest_lee._docs"
 DEFAULT_DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -43,70 +42,13 @@ _BLOCK = re.compile(
     re.DOTALL,
 )
 _NOTICE = f"<!-- rendered from the code by `{UPDATE_COMMAND}`: edit the code, not this table -->\n"
-UNDOCUMENTED = "*not documented yet*"
-
-# table → (module, attribute) holding the keys its parser accepts, in the parser's order.
-KEY_TABLES: dict[str, tuple[str, str]] = {
-    "tool.lee": ("pytest_lee.settings_parse", "_TOP_KEYS"),
-    "tool.lee.function": ("pytest_lee.settings_parse", "_FUNCTION_KEYS"),
-    "tool.lee.layer": ("pytest_lee.settings_parse", "_LAYER_KEYS"),
-    "tool.lee.contract": ("pytest_lee.settings_parse", "_CONTRACT_KEYS"),
-    "tool.lee.budgets": ("pytest_lee.settings_parse", "_BUDGET_KEYS"),
-    "tool.lee.budgets.<metric>": ("pytest_lee.settings_parse", "_LEVEL_KEYS"),
-    "tool.lee.aws": ("pytest_lee.settings_parse", "_AWS_KEYS"),
-    "tool.lee.rehearsal": ("pytest_lee.settings_parse", "_REHEARSAL_KEYS"),
-    "tool.lee.kb": ("pytest_lee.kb.config", "_KEYS"),
-    "tool.lee.kb.waiver": ("pytest_lee.kb.config", "_WAIVER_KEYS"),
-}
-# How each table is written in TOML (arrays of tables with double brackets).
-_HEADINGS = {
-    "tool.lee.layer": "[[tool.lee.layer]]",
-    "tool.lee.contract": "[[tool.lee.contract]]",
-    "tool.lee.kb.waiver": "[[tool.lee.kb.waiver]]",
-    "tool.lee.budgets.<metric>": "a metric's levels: [tool.lee.budgets] <metric> = { ... }",
-}
-
-
-def accepted_keys(table: str) -> tuple[str, ...]:
-    """The keys the parser of *table* accepts, read from the parser itself."""
-    module_name, attribute = KEY_TABLES[table]
-    keys = getattr(importlib.import_module(module_name), attribute, None)
-    if not isinstance(keys, tuple):
-        raise RuntimeError(
-            f"{module_name}.{attribute} is gone: point KEY_TABLES[{table!r}] in "
-            f"{__name__} at the tuple of keys that parser accepts"
-        )
-    return tuple(str(key) for key in keys)
-
-
-def undocumented_keys() -> list[str]:
-    """Keys a parser accepts that have no row in ``_docs_keys.KEY_DOCS``."""
-    return [
-        f"{table}.{key}"
-        for table in KEY_TABLES
-        for key in accepted_keys(table)
-        if key not in KEY_DOCS.get(table, {})
-    ]
-
-
-def _cell(text: str) -> str:
-    """A markdown table cell: pipes escaped, no line breaks."""
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    head = list(header)
-    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-    lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 def render_options() -> str:
-    from pytest_lee.options import MAX_RUNS, OPTIONS
+    from pytest_lee.options import OPTIONS
 
     values = {
         "flag": "none (a flag)",
-        "int": f"whole number, 1–{MAX_RUNS}",
         "float": "number ≥ 0",
         "path": "file to write (relative to where pytest runs)",
         "name": "letters, digits, `.`, `_`, `-`",
@@ -118,29 +60,17 @@ def render_options() -> str:
             f"`{option.flag}`" if option.metavar is None else f"`{option.flag} {option.metavar}`"
         )
         value = " or ".join(f"`{choice}`" for choice in option.choices)
+        if option.kind == "int":
+            value = "whole number, {}–{}".format(*option.bounds)
         rows.append((usage, value or values.get(option.kind, option.kind), option.help))
-    return _table(("option", "value", "what it does"), rows)
-
-
-def render_keys() -> str:
-    parts = []
-    for table in KEY_TABLES:
-        docs = KEY_DOCS.get(table, {})
-        rows = []
-        for key in accepted_keys(table):
-            doc = docs.get(key, KeyDoc("", "", UNDOCUMENTED))
-            kind = "number or levels table" if doc.type == LEVELS else doc.type
-            rows.append((f"`{key}`", kind, doc.default, doc.meaning))
-        heading = _HEADINGS.get(table, f"[{table}]")
-        parts.append(f"**`{heading}`**\n\n" + _table(("key", "type", "default", "meaning"), rows))
-    return "\n".join(parts)
+    return table(("option", "value", "what it does"), rows)
 
 
 def render_rules() -> str:
     from pytest_lee.kb.rules import RULES
 
     rows = [(f"`{rule.name}`", rule.severity, rule.summary) for rule in RULES]
-    return _table(("rule", "default severity", "what it reports"), rows)
+    return table(("rule", "default severity", "what it reports"), rows)
 
 
 def render_markers() -> str:
@@ -151,7 +81,7 @@ def render_markers() -> str:
         if name.startswith("MARKER_") and isinstance(value, str):
             signature, _, meaning = value.partition(": ")
             rows.append((f"`@pytest.mark.{signature}`", meaning))
-    return _table(("marker", "what it does"), rows)
+    return table(("marker", "what it does"), rows)
 
 
 def render_fixtures() -> str:
@@ -163,7 +93,7 @@ def render_fixtures() -> str:
         if isinstance(node, ast.FunctionDef) and _fixture_scope(node) is not None:
             doc = (ast.get_docstring(node) or "").split("\n\n")[0]
             rows.append((f"`{node.name}`", _fixture_scope(node) or "", doc))
-    return _table(("fixture", "scope", "what it gives"), rows)
+    return table(("fixture", "scope", "what it gives"), rows)
 
 
 def _fixture_scope(node: ast.FunctionDef) -> str | None:
@@ -246,7 +176,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{UPDATE_COMMAND}: {error}", file=sys.stderr)
         return 2
     for key in undocumented_keys():
-        print(f"{key}: {UNDOCUMENTED} (add it to pytest_lee/_docs_keys.py)", file=sys.stderr)
+        print(
+            f"{key}: {UNDOCUMENTED} (give its row in pytest_lee/settings_keys.py a help text)",
+            file=sys.stderr,
+        )
     verb = "out of date" if args.check else "updated"
     for page in pages:
         print(f"{page}: {verb}")

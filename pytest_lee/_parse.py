@@ -15,10 +15,15 @@ import threading
 _LOCK = threading.Lock()
 
 
-def parse_source(source: str | bytes, filename: str = "<unknown>") -> ast.Module:
-    """``ast.parse(source, filename)``, serialised across threads."""
+def parse_source(
+    source: str | bytes,
+    filename: str = "<unknown>",
+    *,
+    feature_version: tuple[int, int] | None = None,
+) -> ast.Module:
+    """``ast.parse(source, filename)`` (as *feature_version*'s Python), serialised across threads."""
     with _LOCK:
-        return ast.parse(source, filename=filename)
+        return ast.parse(source, filename=filename, feature_version=feature_version)
 
 
 def parse_expression(source: str) -> ast.expr:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from pytest_lee.report import SessionReport
+    from pytest_lee.findings import SessionReport
     from pytest_lee.settings import Settings
 
 settings_key = pytest.StashKey["Settings"]()
@@ -37,7 +37,7 @@ def lee_report(config: pytest.Config) -> SessionReport:
     """The session's report (made on first use, like the settings)."""
     report = config.stash.get(report_key, None)
     if report is None:
-        from pytest_lee.report import SessionReport
+        from pytest_lee.findings import SessionReport
 
         report = config.stash[report_key] = SessionReport()
     return report

@@ -70,6 +70,58 @@ def closest(name: str, known: Sequence[str]) -> str:
     return f" (did you mean {matches[0]!r}?)" if matches else ""
 
 
+class Key:
+    """One key of a ``pyproject.toml`` table, declared once for its parser, model and docs.
+
+    *kind* names how the value is read: one of the plain kinds :meth:`TableReader.value`
+    reads (``string``, ``strings``, ``integer``, ``number``, ``choice``, ``reference``,
+    ``table``) or a kind the table's own parser handles (``settings_parse.READERS``).
+    *bounds* are ``(minimum, maximum)`` for numbers (``number``: the minimum is excluded),
+    *choices* the values a ``choice`` takes. *type* and *shown* replace the type and the
+    default the docs derive from the rest. A plain class: ``settings_keys`` builds ~50 of
+    them, and a dataclass costs import time.
+    """
+
+    __slots__ = (
+        "bounds",
+        "choices",
+        "default",
+        "field",
+        "help",
+        "kind",
+        "name",
+        "shown",
+        "table",
+        "type",
+    )
+
+    def __init__(
+        self,
+        table: str,
+        name: str,
+        kind: str,
+        default: Any,
+        help: str,
+        *,
+        bounds: tuple[float, float | None] | None = None,
+        choices: tuple[str, ...] = (),
+        type: str | None = None,
+        shown: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.table, self.name, self.kind, self.default, self.help = table, name, kind, default, help
+        self.bounds, self.choices, self.type, self.shown = bounds, choices, type, shown
+        self.field = field or name  # the model's attribute the value lands in
+
+    def __repr__(self) -> str:
+        return f"Key({self.table!r}, {self.name!r}, {self.kind!r})"
+
+    @property
+    def path(self) -> str:
+        """The key as written in messages: ``tool.lee.function.memory_mb``."""
+        return f"{self.table}.{self.name}"
+
+
 class TableReader:
     """Type checks that name the file and key of the value they reject."""
 
@@ -124,6 +176,27 @@ class TableReader:
             raise self.fail(key, "'module:attribute'", value)
         return text
 
+    def value(self, key: Key, value: Any, where: str) -> Any:
+        """*value* of the plain-kind *key*, checked; *where* names it in the message."""
+        if key.kind == "string":
+            return self.string(value, where)
+        if key.kind == "strings":
+            return self.strings(value, where)
+        if key.kind == "reference":
+            return self.reference(value, where)
+        if key.kind == "choice":
+            return self.choice(value, where, key.choices)
+        if key.kind == "table":
+            from types import MappingProxyType
+
+            return MappingProxyType(dict(self.table(value, where)))
+        low, high = key.bounds or (0, None)
+        if key.kind == "integer":
+            return self.integer(value, where, minimum=int(low), maximum=_int_or_none(high))
+        if key.kind == "number":
+            return self.number(value, where, positive=low == 0, maximum=high)
+        raise ValueError(f"{key!r}: kind {key.kind!r} is not a plain kind")
+
     def integer(self, value: Any, key: str, *, minimum: int, maximum: int | None = None) -> int:
         bounds = (
             f"a whole number >= {minimum}"
@@ -148,3 +221,7 @@ class TableReader:
         if maximum is not None and number > maximum:
             raise self.fail(key, expected, value)
         return number
+
+
+def _int_or_none(value: float | None) -> int | None:
+    return None if value is None else int(value)

@@ -23,14 +23,14 @@ if TYPE_CHECKING:
     from pytest_lee.settings import Settings
 
 
-def wants_lee_items(config: pytest.Config) -> bool:
-    """True unless every argument names a file or a test id."""
+def wants_lee_items(config: pytest.Config, settings: Settings) -> bool:
+    """True unless every argument names a file or a test id (and ``--lee-budgets`` is not given)."""
     args = config.args or [str(config.rootpath)]
     for arg in args:
         path_part = arg.split("::", 1)[0]
         if "::" not in arg and Path(config.invocation_params.dir, path_part).is_dir():
             return True
-    return bool(config.getoption("lee_budgets"))
+    return settings.options.budgets
 
 
 def lee_items(session: pytest.Session, settings: Settings) -> list[pytest.Item]:

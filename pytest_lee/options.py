@@ -25,17 +25,17 @@ if TYPE_CHECKING:
 
     Kind = Literal["flag", "int", "float", "path", "name", "text", "choice"]
 
-# Beyond these a value is a typo, not a plan (99999999999999999999 runs would never end).
-MAX_RUNS = 10_000
 # A saved baseline's name becomes a file name under .lee/baselines/ (compiled on use).
 BASELINE_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 
 
 class Option:
     """One ``--lee-*`` option: its flag, the ``CommandLine`` field its value lands in, and
-    its help text. A plain class: a dataclass here would cost every pytest run import time."""
+    its help text. An option that overrides a ``[tool.lee]`` key names it (*key*): its
+    bounds or choices are that key's (``settings_keys``), never a copy. A plain class: a
+    dataclass here would cost every pytest run import time."""
 
-    __slots__ = ("choices", "dest", "field", "flag", "help", "kind", "metavar")
+    __slots__ = ("dest", "field", "flag", "help", "key", "kind", "metavar")
 
     def __init__(  # noqa: PLR0917 - the table below reads best positionally
         self,
@@ -44,11 +44,26 @@ class Option:
         help: str,
         kind: Kind = "flag",
         metavar: str | None = None,
-        choices: tuple[str, ...] = (),
+        key: str | None = None,
     ) -> None:
         self.flag, self.field, self.help, self.kind = flag, field, help, kind
-        self.metavar, self.choices = metavar, choices
+        self.metavar, self.key = metavar, key
         self.dest = flag.lstrip("-").replace("-", "_")
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The values a ``choice`` option takes: its key's choices."""
+        from pytest_lee.settings_keys import choices
+
+        return choices(self.key) if self.key else ()
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The range of an ``int`` option: its key's bounds."""
+        from pytest_lee.settings_keys import bounds
+
+        low, high = bounds(self.key) if self.key else (1, None)
+        return int(low), int(high if high is not None else low)
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -63,6 +78,7 @@ OPTIONS: tuple[Option, ...] = (
         "fresh-interpreter runs per budget measurement (overrides [tool.lee.budgets] runs)",
         "int",
         "N",
+        key="budgets.runs",
     ),
     Option(
         "--lee-json",
@@ -75,6 +91,14 @@ OPTIONS: tuple[Option, ...] = (
         "--lee-html",
         "html_path",
         "write one self-contained HTML report of the session to PATH",
+        "path",
+        "PATH",
+    ),
+    Option(
+        "--lee-alarms",
+        "alarms_path",
+        "write CloudWatch alarms at the budgets' acceptable levels to PATH (CloudFormation "
+        "YAML, for DeploymentPreference.Alarms)",
         "path",
         "PATH",
     ),
@@ -121,11 +145,21 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "--lee-cpu",
         "cpu",
-        "CPU model of budget children: 'host' (a full core) or 'lambda' "
-        "(memory_mb / 1769 of a core, as Lambda allots it); overrides [tool.lee.budgets] cpu",
+        "CPU model of budget figures: 'host' (wall time here), 'lambda' (Lambda's time "
+        "modelled from the child's CPU time: init at init_cpu, invocations at "
+        "memory_mb / 1769 of a core) or 'lambda-throttled' (the same shares as a real CPU "
+        "quota); overrides [tool.lee.budgets] cpu",
         "choice",
         "MODEL",
-        ("host", "lambda"),
+        key="budgets.cpu",
+    ),
+    Option(
+        "--lee-calibrate",
+        "calibrate",
+        "CloudWatch log lines of the deployed function (REPORT, INIT_REPORT): compare them "
+        "with the modelled budgets at the same memory size and write .lee/calibration.json",
+        "text",
+        "PATH",
     ),
     Option(
         "--lee-endpoint",
@@ -170,11 +204,17 @@ def read_command_line(config: pytest.Config) -> CommandLine:
         if raw is None or raw is False:
             continue
         values[option.field] = _checked(option, raw, base)
+    if values.get("require_compatible") and "baseline" not in values:
+        raise LeeConfigError(
+            "--lee-require-compatible needs --lee-baseline REF (what to compare against)"
+        )
     if "compare_fail" in values and "compare" not in values:
         raise LeeConfigError(
             f"--lee-compare-fail {values['compare_fail']:g}: needs --lee-compare NAME, "
             "the saved baseline to compare with"
         )
+    if "calibrate" in values:
+        values["calibrate"] = input_file("--lee-calibrate", base / values["calibrate"])
     if "save" in values:
         output_path("--lee-save", baseline_file(config.rootpath, values["save"]))
     return CommandLine(**values)
@@ -190,7 +230,7 @@ def _checked(option: Option, raw: Any, base: Path) -> Any:
         return bool(raw)
     text = str(raw)
     if option.kind == "int":
-        return _whole_number(option.flag, text)
+        return _whole_number(option.flag, text, *option.bounds)
     if option.kind == "float":
         return _percentage(option.flag, text)
     if option.kind == "choice":
@@ -210,15 +250,15 @@ def _checked(option: Option, raw: Any, base: Path) -> Any:
     return text
 
 
-def _whole_number(flag: str, text: str) -> int:
+def _whole_number(flag: str, text: str, low: int, high: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise LeeConfigError(
-            f"{flag} {text}: expected a whole number from 1 to {MAX_RUNS}"
+            f"{flag} {text}: expected a whole number from {low} to {high}"
         ) from None
-    if not 1 <= value <= MAX_RUNS:
-        raise LeeConfigError(f"{flag} {text}: expected a whole number from 1 to {MAX_RUNS}")
+    if not low <= value <= high:
+        raise LeeConfigError(f"{flag} {text}: expected a whole number from {low} to {high}")
     return value
 
 
@@ -230,6 +270,13 @@ def _percentage(flag: str, text: str) -> float:
     if not math.isfinite(value) or value < 0:
         raise LeeConfigError(f"{flag} {text}: expected a finite percentage >= 0")
     return value
+
+
+def input_file(flag: str, path: Path) -> Path:
+    """*path* if it is a file that can be read; one usage error otherwise."""
+    if not path.is_file():
+        raise LeeConfigError(f"{flag} {path}: no such file (expected exported log lines)")
+    return path
 
 
 def output_path(flag: str, path: Path) -> Path:

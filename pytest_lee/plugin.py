@@ -7,6 +7,7 @@ that needs them (see ``tests/test_import_cost.py``).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,7 +59,7 @@ def pytest_configure(config: pytest.Config) -> None:
         if moved is not None:
             raise pytest.UsageError(moved)
     if _mentions_lee(config.rootpath / "pyproject.toml") or given_options(config):
-        from pytest_lee.report import SessionReport
+        from pytest_lee.findings import SessionReport
         from pytest_lee.settings import load_settings
 
         try:
@@ -98,8 +99,9 @@ def pytest_collection_modifyitems(
 ) -> None:
     from pytest_lee.collect import lee_items, wants_lee_items
 
-    if wants_lee_items(config):
-        items[:0] = lee_items(session, lee_settings(config))
+    settings = config.stash.get(settings_key, None)  # None: no [tool.lee], no --lee-* option
+    if settings is not None and wants_lee_items(config, settings):
+        items[:0] = lee_items(session, settings)
 
 
 def _is_xdist_worker(config: pytest.Config) -> bool:
@@ -133,10 +135,20 @@ def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.C
     report = config.stash.get(report_key, None)
     if report is None or _is_xdist_worker(config):
         return
-    for title, lines in report.summary_lines(lee_settings(config)):
+    from pytest_lee.report import summary_lines
+
+    for title, lines in summary_lines(report, lee_settings(config)):
         terminalreporter.write_sep("=", f"lee {title}")
         for line in lines:
             terminalreporter.write_line(line)
+    if config.get_verbosity() > 0 and "pytest_lee.lambda_runtime.server_log" in sys.modules:
+        from pytest_lee.lambda_runtime.server_log import server_log_lines
+
+        logged = server_log_lines()
+        if logged:
+            terminalreporter.write_sep("=", "lee moto server log (-v)")
+            for line in logged:
+                terminalreporter.write_line(line)
     if write_error_key in config.stash:
         terminalreporter.write_sep("=", "lee output", red=True)
         terminalreporter.write_line(f"ERROR: {config.stash[write_error_key]}", red=True)

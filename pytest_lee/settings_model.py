@@ -3,7 +3,9 @@
 Everything that configures pytest-lee passes through :func:`load_settings`, so a
 bad value is reported once, as one line that names the file, the key and what is
 expected (a ``LeeConfigError``, which the plugin turns into a pytest usage error).
-Every key is optional; nothing here falls back to an implicit example project.
+Every key is optional; nothing here falls back to an implicit example project. Each
+field's default, and every constant below, comes from the key's one declaration in
+:mod:`pytest_lee.settings_keys`.
 
 Imported by every pytest run: the configuration classes are frozen dataclasses with
 ``eq=False`` (nobody compares two sessions' settings, and each generated ``__eq__``
@@ -17,41 +19,51 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-BUILTIN_METRICS = (
-    "cold_start_ms",
-    "import_ms",
-    "first_invoke_ms",
-    "request_ms",
-    "max_memory_mb",
-    "error_rate",
-    "cache_hit_rate",
-)
+from pytest_lee.settings_keys import bounds, choices, default, keys_of
+
+if TYPE_CHECKING:
+    from pytest_lee.template.model import CloudResource
+
+
+def declared(path: str) -> Any:
+    """A dataclass field defaulting to *path*'s declared default (a table: a fresh copy)."""
+    value = default(path)
+    if isinstance(value, MappingProxyType):
+        return field(default_factory=lambda: MappingProxyType(dict(value)))
+    return field(default=value)
+
+
+# Computed from the key table (settings_keys), never written twice.
+BUILTIN_METRICS = tuple(row.name for row in keys_of("tool.lee.budgets") if row.kind == "levels")
 HIGHER_IS_BETTER_METRICS = frozenset({"cache_hit_rate"})
-LEVEL_NAMES = ("target", "acceptable", "critical")
-
-ARCHITECTURES = ("x86_64", "arm64")
-CPU_MODELS = ("host", "lambda")
-# Lambda's own bounds: a value outside them is a typo, and would make a run misbehave
-# (a timeout of 1e18 s never fires, 1e17 MB of memory is no limit at all).
-MEMORY_MB_RANGE = (128, 10_240)
-MAX_TIMEOUT_S = 900.0
-MAX_RUNS = 10_000
+LEVEL_NAMES = tuple(row.name for row in keys_of("tool.lee.budgets.<metric>") if row.kind == "level")
+ARCHITECTURES = choices("function.architecture")
+CPU_MODELS = choices("budgets.cpu")
+MEMORY_MB_RANGE = tuple(int(limit or 0) for limit in bounds("function.memory_mb"))
+MAX_TIMEOUT_S = float(bounds("function.timeout_s")[1] or 0)
+MAX_RUNS = int(bounds("budgets.runs")[1] or 0)
 
 
 @dataclass(frozen=True, eq=False)
 class FunctionSettings:
     """What Lambda would run the package as (``[tool.lee.function]``)."""
 
-    name: str = "lee-function"
-    runtime: str = "python3.12"
-    memory_mb: int = 128
-    timeout_s: float = 3.0
-    environment: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    runtime_provides: tuple[str, ...] = ("boto3", "botocore")
-    architecture: str = "x86_64"
-    python: str | None = None  # the interpreter children run with (default: the running one)
+    name: str = declared("function.name")
+    runtime: str = declared("function.runtime")
+    memory_mb: int = declared("function.memory_mb")
+    timeout_s: float = declared("function.timeout_s")
+    environment: Mapping[str, str] = declared("function.environment")
+    runtime_provides: tuple[str, ...] = declared("function.runtime_provides")
+    architecture: str = declared("function.architecture")
+    python: str | None = declared("function.python")  # None: the running interpreter
+    logical_id: str | None = declared("function.logical_id")  # the template's function
+    # From the template (never keys of their own): the function's Api/HttpApi routes as
+    # (METHOD, "/path/{x}"), layer ARNs children run without, and where values came from.
+    api_events: tuple[tuple[str, str], ...] = ()
+    unavailable_layers: tuple[str, ...] = ()
+    origin: str | None = None  # "template.yaml OrdersFunction: handler, code, …"
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,10 +71,11 @@ class ContractSettings:
     """One ``[[tool.lee.contract]]`` table."""
 
     registry: str
-    dispatcher: str | None = None
-    operation: str | None = "test_operation"  # None: `operation = false`, no configured probe
-    kwargs: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-    leaves: tuple[str, ...] = ()
+    dispatcher: str | None = declared("contract.dispatcher")
+    # None: `operation = false`, no configured probe
+    operation: str | None = declared("contract.operation")
+    kwargs: Mapping[str, Any] = declared("contract.kwargs")
+    leaves: tuple[str, ...] = declared("contract.leaves")
 
 
 @dataclass(frozen=True)
@@ -82,13 +95,16 @@ class Levels:
 class BudgetSettings:
     """``[tool.lee.budgets]``: measurement plan and the levels of every budgeted metric."""
 
-    runs: int = 5
-    event: Mapping[str, Any] | None = None
-    events: str | None = None
+    runs: int = declared("budgets.runs")
+    event: Mapping[str, Any] | None = declared("budgets.event")
+    events: str | None = declared("budgets.events")
+    # the `levels` keys given (BUILTIN_METRICS), by name
     metrics: Mapping[str, Levels] = field(default_factory=lambda: MappingProxyType({}))
-    phases: Mapping[str, Levels] = field(default_factory=lambda: MappingProxyType({}))
-    cpu: str = "host"
-    phase_patterns: tuple[str, ...] = ()  # regexes with `name` and `value` groups
+    phases: Mapping[str, Levels] = declared("budgets.phases")
+    cpu: str = declared("budgets.cpu")
+    init_cpu: float = declared("budgets.init_cpu")
+    runtime_init_ms: int | None = declared("budgets.runtime_init_ms")
+    phase_patterns: tuple[str, ...] = declared("budgets.phase_patterns")  # `name`, `value` groups
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,25 +112,31 @@ class LayerSettings:
     """One ``[[tool.lee.layer]]``: a zip of its own under ``python/``, attached in order."""
 
     name: str
-    requirements: Path | tuple[str, ...] | None = None  # a file, or requirement strings
-    source: Path | None = None
+    requirements: Path | tuple[str, ...] | None = declared("layer.requirements")  # file or list
+    source: Path | None = declared("layer.source")
 
 
 @dataclass(frozen=True, eq=False)
 class AwsSettings:
     """``[tool.lee.aws]``: the moto state children see, and the region they use."""
 
-    setup: str | None = None  # "module:function", called inside moto before any child
-    region: str = "us-east-1"
+    setup: str | None = declared("aws.setup")  # "module:function", called inside moto first
+    region: str = declared("aws.region")
+    resources: tuple[CloudResource, ...] = ()  # the template's, created in moto before setup
 
 
 @dataclass(frozen=True, eq=False)
 class RehearsalSettings:
     """``[tool.lee.rehearsal]``: what a health check sends and what it must get back."""
 
-    event: Mapping[str, Any] | None = None  # default: the budgets' event
-    expect: Mapping[str, Any] | None = None  # a subset the response must contain
-    check: str | None = None  # "module:function" called with the response; raises to fail
+    event: Mapping[str, Any] | None = declared("rehearsal.event")  # None: the budgets' event
+    expect: Mapping[str, Any] | None = declared("rehearsal.expect")  # a subset of the response
+    check: str | None = declared("rehearsal.check")  # "module:function"; raises to fail
+    # From the template: AutoPublishAlias, and DeploymentPreference.Type's first traffic
+    # shift (0.0 for AllAtOnce: no canary).
+    alias: str = "production"
+    canary_weight: float = 0.1
+    deployment: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,6 +156,8 @@ class CommandLine:
     allow_real_aws: bool = False
     html_path: Path | None = None
     cpu: str | None = None
+    alarms_path: Path | None = None
+    calibrate: Path | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,12 +166,14 @@ class Settings:
 
     rootdir: Path
     pyproject: Path | None = None
-    source: Path | None = None
-    handler: str = "lambda_function.lambda_handler"
-    required: tuple[str, ...] = ()
-    min_lines: int = 50
-    exclude: tuple[str, ...] = ()
-    requirements: Path | tuple[str, ...] | None = None  # a file, or requirement strings
+    source: Path | None = declared("source")
+    handler: str = declared("handler")
+    required: tuple[str, ...] = declared("required")
+    min_lines: int = declared("min_lines")
+    exclude: tuple[str, ...] = declared("exclude")
+    requirements: Path | tuple[str, ...] | None = declared("requirements")  # file or list
+    compile: bool = declared("compile")  # ship the runtime's bytecode in the zip
+    template: Path | None = declared("template")  # a SAM template the function comes from
     function: FunctionSettings = field(default_factory=FunctionSettings)
     layers: tuple[LayerSettings, ...] = ()
     contracts: tuple[ContractSettings, ...] = ()
@@ -171,13 +197,13 @@ class Settings:
         """The CPU model of budget children: ``--lee-cpu``, else ``[tool.lee.budgets] cpu``."""
         if self.options.cpu is not None:
             return self.options.cpu
-        return self.budgets.cpu if self.budgets is not None else "host"
+        return self.budgets.cpu if self.budgets is not None else str(default("budgets.cpu"))
 
     @property
     def runs(self) -> int:
         if self.options.runs is not None:
             return self.options.runs
-        return self.budgets.runs if self.budgets is not None else 5
+        return self.budgets.runs if self.budgets is not None else int(default("budgets.runs"))
 
 
 def default_higher_is_better(metric: str) -> bool:

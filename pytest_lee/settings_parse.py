@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from pytest_lee._toml import TableReader, closest, finite_float
+from pytest_lee._toml import Key, TableReader, closest, finite_float
 from pytest_lee.errors import LeeConfigError
+from pytest_lee.settings_keys import keys_of
 from pytest_lee.settings_model import (
-    ARCHITECTURES,
     BUILTIN_METRICS,
-    CPU_MODELS,
     LEVEL_NAMES,
-    MAX_RUNS,
-    MAX_TIMEOUT_S,
-    MEMORY_MB_RANGE,
     AwsSettings,
     BudgetSettings,
     CommandLine,
@@ -36,41 +32,15 @@ from pytest_lee.settings_model import (
     default_higher_is_better,
 )
 
-_TOP_KEYS = (
-    "source",
-    "handler",
-    "required",
-    "min_lines",
-    "exclude",
-    "requirements",
-    "function",
-    "layer",
-    "contract",
-    "budgets",
-    "aws",
-    "rehearsal",
-    "kb",
-)
-_FUNCTION_KEYS = (
-    "name",
-    "runtime",
-    "memory_mb",
-    "timeout_s",
-    "environment",
-    "runtime_provides",
-    "architecture",
-    "python",
-)
-_LAYER_KEYS = ("name", "requirements", "source")
-_CONTRACT_KEYS = ("registry", "dispatcher", "operation", "kwargs", "leaves")
-_BUDGET_KEYS = ("runs", "event", "events", "phases", "cpu", "phase_patterns", *BUILTIN_METRICS)
-_AWS_KEYS = ("setup", "region")
-_REHEARSAL_KEYS = ("event", "expect", "check")
-_LEVEL_KEYS = (*LEVEL_NAMES, "higher_is_better")
 # Lambda's Python runtimes: python3.8 and later (older ones cannot parse today's code).
 _RUNTIME = re.compile(r"python3\.(\d+)")
 _OLDEST_MINOR = 8
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+_PLAIN = frozenset({"string", "strings", "integer", "number", "choice", "reference", "table"})
+
+
+def _names(table: str) -> tuple[str, ...]:
+    return tuple(row.name for row in keys_of(table))
 
 
 def parse_settings(
@@ -78,38 +48,63 @@ def parse_settings(
 ) -> Settings:
     """Validate a ``[tool.lee]`` table; every error names *pyproject* and the key."""
     read = TableReader(pyproject)
-    read.known_keys(raw, _TOP_KEYS, "tool.lee")
-    source = None
-    if "source" in raw:
-        source = _directory(read, rootdir, raw["source"], "tool.lee.source")
-    handler = read.string(raw.get("handler", Settings.handler), "tool.lee.handler")
-    module, _, function = handler.rpartition(".")
-    if not function.isidentifier() or not all(module.replace("/", ".").split(".")):
-        raise LeeConfigError(
-            f"{pyproject}: tool.lee.handler = {handler!r}: expected 'module.function', "
-            "as in the Lambda console"
-        )
+    values = read_keys(read, "tool.lee", raw, "tool.lee", rootdir)
     read.table(raw.get("kb", {}), "tool.lee.kb")  # lee-kb reads it; here only its type
-    return Settings(
+    template = values.pop("template", None)  # applied last, under the rest (settings_template)
+    settings = Settings(
         rootdir=rootdir,
         pyproject=pyproject,
-        source=source,
-        handler=handler,
-        required=read.strings(raw.get("required", []), "tool.lee.required"),
-        min_lines=read.integer(raw.get("min_lines", 50), "tool.lee.min_lines", minimum=0),
-        exclude=read.strings(raw.get("exclude", []), "tool.lee.exclude"),
-        requirements=_requirements(read, rootdir, raw.get("requirements"), "tool.lee.requirements"),
-        function=_parse_function(read, raw.get("function", {})),
+        **values,
+        function=_parse_function(read, raw.get("function", {}), rootdir),
         layers=_parse_layers(read, rootdir, raw.get("layer", [])),
-        contracts=_parse_contracts(read, raw.get("contract", [])),
-        budgets=_parse_budgets(read, raw["budgets"]) if "budgets" in raw else None,
-        aws=_parse_aws(read, raw.get("aws", {})),
-        rehearsal=_parse_rehearsal(read, raw.get("rehearsal", {})),
+        contracts=_parse_contracts(read, rootdir, raw.get("contract", [])),
+        budgets=_parse_budgets(read, raw["budgets"], rootdir) if "budgets" in raw else None,
+        aws=_parse_aws(read, raw.get("aws", {}), rootdir),
+        rehearsal=_parse_rehearsal(read, raw.get("rehearsal", {}), rootdir),
         options=options or CommandLine(),
     )
+    from pytest_lee.settings_template import apply_template, default_template
+
+    template = template or default_template(raw, pyproject)
+    if template is None:
+        if settings.function.logical_id is not None:
+            raise LeeConfigError(
+                f"{pyproject}: tool.lee.function.logical_id: names a template's function, "
+                "but there is no template (set [tool.lee] template)"
+            )
+        return settings
+    return apply_template(settings, raw, template)
 
 
-def _directory(read: TableReader, rootdir: Path, value: Any, key: str) -> Path:
+def read_keys(
+    read: TableReader,
+    table: str,
+    raw: Mapping[str, Any],
+    where: str,
+    rootdir: Path,
+    *,
+    what: str = "key",
+) -> dict[str, Any]:
+    """field → value for every key of *table* that *raw* gives, each read by its kind.
+
+    Unknown keys are refused first; keys not given are left to the model's defaults, and
+    ``section``/``tables``/``levels`` keys to the caller (they are tables of their own).
+    """
+    read.known_keys(raw, _names(table), where, what=what)
+    values: dict[str, Any] = {}
+    for row in keys_of(table):
+        if row.name not in raw or row.kind in ("section", "tables", "levels"):
+            continue
+        key = f"{where}.{row.name}"
+        value = raw[row.name]
+        if row.kind in _PLAIN:
+            values[row.field] = read.value(row, value, key)
+        else:
+            values[row.field] = READERS[row.kind](read, row, value, key, rootdir)
+    return values
+
+
+def _directory(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> Path:
     path = rootdir / read.string(value, key)
     if not path.is_dir():
         raise LeeConfigError(
@@ -120,11 +115,9 @@ def _directory(read: TableReader, rootdir: Path, value: Any, key: str) -> Path:
 
 
 def _requirements(
-    read: TableReader, rootdir: Path, value: Any, key: str
-) -> Path | tuple[str, ...] | None:
+    read: TableReader, row: Key, value: Any, key: str, rootdir: Path
+) -> Path | tuple[str, ...]:
     """A requirements file (relative to the rootdir) or a list of requirement strings."""
-    if value is None:
-        return None
     if isinstance(value, list):
         return read.strings(value, key)
     path = rootdir / read.string(value, key)
@@ -136,48 +129,119 @@ def _requirements(
     return path
 
 
-def _parse_function(read: TableReader, raw: Any) -> FunctionSettings:
-    table = read.table(raw, "tool.lee.function")
-    read.known_keys(table, _FUNCTION_KEYS, "tool.lee.function")
-    defaults = FunctionSettings()
-    environment = read.table(table.get("environment", {}), "tool.lee.function.environment")
-    for name, value in environment.items():
-        if not isinstance(value, str):  # Lambda's environment holds strings, "" included
-            raise read.fail(f"tool.lee.function.environment.{name}", "a string", value)
-    runtime = read.string(table.get("runtime", defaults.runtime), "tool.lee.function.runtime")
+def _handler(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> str:
+    handler = read.string(value, key)
+    module, _, function = handler.rpartition(".")
+    if not function.isidentifier() or not all(module.replace("/", ".").split(".")):
+        raise LeeConfigError(
+            f"{read.path}: {key} = {handler!r}: expected 'module.function', "
+            "as in the Lambda console"
+        )
+    return handler
+
+
+def _runtime(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> str:
+    runtime = read.string(value, key)
     match = _RUNTIME.fullmatch(runtime)
     if match is None or int(match.group(1)) < _OLDEST_MINOR:
-        raise read.fail(
-            "tool.lee.function.runtime", "a Lambda Python runtime such as 'python3.12'", runtime
-        )
-    python = table.get("python")
-    return FunctionSettings(
-        name=read.string(table.get("name", defaults.name), "tool.lee.function.name"),
-        runtime=runtime,
-        memory_mb=read.integer(
-            table.get("memory_mb", defaults.memory_mb),
-            "tool.lee.function.memory_mb",
-            minimum=MEMORY_MB_RANGE[0],
-            maximum=MEMORY_MB_RANGE[1],
-        ),
-        timeout_s=read.number(
-            table.get("timeout_s", defaults.timeout_s),
-            "tool.lee.function.timeout_s",
-            positive=True,
-            maximum=MAX_TIMEOUT_S,
-        ),
-        environment=MappingProxyType(dict(environment)),
-        runtime_provides=read.strings(
-            table.get("runtime_provides", list(defaults.runtime_provides)),
-            "tool.lee.function.runtime_provides",
-        ),
-        architecture=read.choice(
-            table.get("architecture", defaults.architecture),
-            "tool.lee.function.architecture",
-            ARCHITECTURES,
-        ),
-        python=None if python is None else read.string(python, "tool.lee.function.python"),
+        raise read.fail(key, "a Lambda Python runtime such as 'python3.12'", runtime)
+    return runtime
+
+
+def _environment(
+    read: TableReader, row: Key, value: Any, key: str, rootdir: Path
+) -> Mapping[str, str]:
+    environment = read.table(value, key)
+    for name, item in environment.items():
+        if not isinstance(item, str):  # Lambda's environment holds strings, "" included
+            raise read.fail(f"{key}.{name}", "a string", item)
+    return MappingProxyType(dict(environment))
+
+
+def _operation(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> str | None:
+    return None if value is False else read.string(value, key)
+
+
+def _phases(
+    read: TableReader, row: Key, value: Any, key: str, rootdir: Path
+) -> Mapping[str, Levels]:
+    phases_table = read.table(value, key)
+    return MappingProxyType(
+        {
+            name: parse_levels(item, name, f"{read.path}: {key}.{name}")
+            for name, item in phases_table.items()
+        }
     )
+
+
+def _template(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> Path:
+    path = rootdir / read.string(value, key)
+    if not path.is_file():
+        raise LeeConfigError(
+            f"{read.path}: {key} = {value!r}: no such file "
+            f"(expected a SAM template relative to {rootdir})"
+        )
+    return path
+
+
+def _event(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> Mapping[str, Any]:
+    """An inline table, or the JSON object in a file (as SAM users keep events)."""
+    if not isinstance(value, str):
+        return MappingProxyType(dict(read.table(value, key)))
+    import json
+
+    try:
+        event = json.loads((rootdir / value).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LeeConfigError(
+            f"{read.path}: {key} = {value!r}: no such file (expected a JSON event file "
+            f"relative to {rootdir}, or an inline table)"
+        ) from None
+    except (OSError, ValueError) as error:
+        raise LeeConfigError(f"{read.path}: {key} = {value!r}: not a JSON file: {error}") from None
+    if not isinstance(event, dict):
+        raise LeeConfigError(
+            f"{read.path}: {key} = {value!r}: expected a JSON object, got {type(event).__name__}"
+        )
+    return MappingProxyType(event)
+
+
+def _region(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> str:
+    if not _REGION.fullmatch(read.string(value, key)):
+        raise read.fail(key, "an AWS region such as 'us-east-1'", value)
+    return str(value)
+
+
+def _patterns(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> tuple[str, ...]:
+    return _phase_patterns(read, value, key)
+
+
+# kind → reader, for the kinds TableReader.value does not read (settings_keys names them).
+def _boolean(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> bool:
+    if not isinstance(value, bool):
+        raise read.fail(key, "true or false", value)
+    return value
+
+
+READERS: dict[str, Callable[[TableReader, Key, Any, str, Path], Any]] = {
+    "boolean": _boolean,
+    "directory": _directory,
+    "requirements": _requirements,
+    "handler": _handler,
+    "runtime": _runtime,
+    "environment": _environment,
+    "operation": _operation,
+    "phases": _phases,
+    "patterns": _patterns,
+    "region": _region,
+    "template": _template,
+    "event": _event,
+}
+
+
+def _parse_function(read: TableReader, raw: Any, rootdir: Path) -> FunctionSettings:
+    key = "tool.lee.function"
+    return FunctionSettings(**read_keys(read, key, read.table(raw, key), key, rootdir))
 
 
 def _parse_layers(read: TableReader, rootdir: Path, raw: Any) -> tuple[LayerSettings, ...]:
@@ -185,94 +249,52 @@ def _parse_layers(read: TableReader, rootdir: Path, raw: Any) -> tuple[LayerSett
     names: set[str] = set()
     for index, table in enumerate(read.tables(raw, "tool.lee.layer")):
         key = f"tool.lee.layer[{index}]"
-        read.known_keys(table, _LAYER_KEYS, key)
+        read.known_keys(table, _names("tool.lee.layer"), key)
         if "name" not in table:
             raise LeeConfigError(f"{read.path}: {key}: 'name' is required")
-        name = read.string(table["name"], f"{key}.name")
-        if name in names:
-            raise LeeConfigError(f"{read.path}: {key}.name: {name!r} names two layers")
-        names.add(name)
+        values = read_keys(read, "tool.lee.layer", table, key, rootdir)
+        if values["name"] in names:
+            raise LeeConfigError(f"{read.path}: {key}.name: {values['name']!r} names two layers")
+        names.add(values["name"])
         if "requirements" not in table and "source" not in table:
             raise LeeConfigError(
                 f"{read.path}: {key}: give 'requirements', 'source' or both (what the layer holds)"
             )
-        layers.append(
-            LayerSettings(
-                name=name,
-                requirements=_requirements(
-                    read, rootdir, table.get("requirements"), f"{key}.requirements"
-                ),
-                source=None
-                if "source" not in table
-                else _directory(read, rootdir, table["source"], f"{key}.source"),
-            )
-        )
+        layers.append(LayerSettings(**values))
     return tuple(layers)
 
 
-def _parse_contracts(read: TableReader, raw: Any) -> tuple[ContractSettings, ...]:
+def _parse_contracts(read: TableReader, rootdir: Path, raw: Any) -> tuple[ContractSettings, ...]:
     contracts = []
     for index, table in enumerate(read.tables(raw, "tool.lee.contract")):
         key = f"tool.lee.contract[{index}]"
-        read.known_keys(table, _CONTRACT_KEYS, key)
+        read.known_keys(table, _names("tool.lee.contract"), key)
         if "registry" not in table:
             raise LeeConfigError(
                 f"{read.path}: {key}: 'registry' is required (\"module:attribute\")"
             )
-        dispatcher = table.get("dispatcher")
-        operation = table.get("operation", "test_operation")
-        if operation is not False:
-            operation = read.string(operation, f"{key}.operation")
         contracts.append(
-            ContractSettings(
-                registry=read.reference(table["registry"], f"{key}.registry"),
-                dispatcher=None
-                if dispatcher is None
-                else read.reference(dispatcher, f"{key}.dispatcher"),
-                operation=None if operation is False else operation,
-                kwargs=MappingProxyType(dict(read.table(table.get("kwargs", {}), f"{key}.kwargs"))),
-                leaves=read.strings(table.get("leaves", []), f"{key}.leaves"),
-            )
+            ContractSettings(**read_keys(read, "tool.lee.contract", table, key, rootdir))
         )
     return tuple(contracts)
 
 
-def _parse_budgets(read: TableReader, raw: Any) -> BudgetSettings:
-    table = read.table(raw, "tool.lee.budgets")
-    read.known_keys(table, _BUDGET_KEYS, "tool.lee.budgets", what="budget key or metric")
+def _parse_budgets(read: TableReader, raw: Any, rootdir: Path) -> BudgetSettings:
+    key = "tool.lee.budgets"
+    table = read.table(raw, key)
+    read.known_keys(table, _names(key), key, what="budget key or metric")
     if "event" in table and "events" in table:
-        raise LeeConfigError(f"{read.path}: tool.lee.budgets: give 'event' or 'events', not both")
-    event = table.get("event")
-    if event is not None:
-        event = MappingProxyType(dict(read.table(event, "tool.lee.budgets.event")))
-    events = table.get("events")
-    if events is not None:
-        events = read.string(events, "tool.lee.budgets.events")
+        raise LeeConfigError(f"{read.path}: {key}: give 'event' or 'events', not both")
+    values = read_keys(read, key, table, key, rootdir, what="budget key or metric")
     metrics = {
-        name: parse_levels(table[name], name, f"{read.path}: tool.lee.budgets.{name}")
+        name: parse_levels(table[name], name, f"{read.path}: {key}.{name}")
         for name in BUILTIN_METRICS
         if name in table
     }
-    phases_table = read.table(table.get("phases", {}), "tool.lee.budgets.phases")
-    phases = {
-        name: parse_levels(value, name, f"{read.path}: tool.lee.budgets.phases.{name}")
-        for name, value in phases_table.items()
-    }
-    return BudgetSettings(
-        runs=read.integer(
-            table.get("runs", 5), "tool.lee.budgets.runs", minimum=1, maximum=MAX_RUNS
-        ),
-        event=event,
-        events=events,
-        metrics=MappingProxyType(metrics),
-        phases=MappingProxyType(phases),
-        cpu=read.choice(table.get("cpu", "host"), "tool.lee.budgets.cpu", CPU_MODELS),
-        phase_patterns=_phase_patterns(read, table.get("phase_patterns", [])),
-    )
+    return BudgetSettings(**values, metrics=MappingProxyType(metrics))
 
 
-def _phase_patterns(read: TableReader, value: Any) -> tuple[str, ...]:
-    key = "tool.lee.budgets.phase_patterns"
+def _phase_patterns(read: TableReader, value: Any, key: str) -> tuple[str, ...]:
     patterns = read.strings(value, key)
     for index, pattern in enumerate(patterns):
         try:
@@ -289,17 +311,11 @@ def _phase_patterns(read: TableReader, value: Any) -> tuple[str, ...]:
     return patterns
 
 
-def _parse_aws(read: TableReader, raw: Any) -> AwsSettings:
-    table = read.table(raw, "tool.lee.aws")
-    read.known_keys(table, _AWS_KEYS, "tool.lee.aws")
-    setup = table.get("setup")
-    region = table.get("region")
-    if region is not None and not _REGION.fullmatch(read.string(region, "tool.lee.aws.region")):
-        raise read.fail("tool.lee.aws.region", "an AWS region such as 'us-east-1'", region)
-    return AwsSettings(
-        setup=None if setup is None else read.reference(setup, "tool.lee.aws.setup"),
-        region=region if region is not None else _default_region(),
-    )
+def _parse_aws(read: TableReader, raw: Any, rootdir: Path) -> AwsSettings:
+    key = "tool.lee.aws"
+    values = read_keys(read, key, read.table(raw, key), key, rootdir)
+    values.setdefault("region", _default_region())
+    return AwsSettings(**values)
 
 
 def _default_region() -> str:
@@ -308,21 +324,9 @@ def _default_region() -> str:
     return os.environ.get("AWS_REGION") or "us-east-1"
 
 
-def _parse_rehearsal(read: TableReader, raw: Any) -> RehearsalSettings:
-    table = read.table(raw, "tool.lee.rehearsal")
-    read.known_keys(table, _REHEARSAL_KEYS, "tool.lee.rehearsal")
-    event = table.get("event")
-    expect = table.get("expect")
-    check = table.get("check")
-    return RehearsalSettings(
-        event=None
-        if event is None
-        else MappingProxyType(dict(read.table(event, "tool.lee.rehearsal.event"))),
-        expect=None
-        if expect is None
-        else MappingProxyType(dict(read.table(expect, "tool.lee.rehearsal.expect"))),
-        check=None if check is None else read.reference(check, "tool.lee.rehearsal.check"),
-    )
+def _parse_rehearsal(read: TableReader, raw: Any, rootdir: Path) -> RehearsalSettings:
+    key = "tool.lee.rehearsal"
+    return RehearsalSettings(**read_keys(read, key, read.table(raw, key), key, rootdir))
 
 
 def parse_levels(raw: Any, metric: str, where: str) -> Levels:
@@ -336,11 +340,10 @@ def parse_levels(raw: Any, metric: str, where: str) -> Levels:
         raise LeeConfigError(f"{where}: expected a number or a table of {', '.join(LEVEL_NAMES)}")
     if not isinstance(raw, dict):
         raw = {"acceptable": raw}
-    unknown = [key for key in raw if key not in _LEVEL_KEYS]
+    known = _names("tool.lee.budgets.<metric>")
+    unknown = [key for key in raw if key not in known]
     if unknown:
-        raise LeeConfigError(
-            f"{where}: unknown key {unknown[0]!r}{closest(unknown[0], _LEVEL_KEYS)}"
-        )
+        raise LeeConfigError(f"{where}: unknown key {unknown[0]!r}{closest(unknown[0], known)}")
     values: dict[str, float] = {}
     for name in LEVEL_NAMES:
         if name in raw:

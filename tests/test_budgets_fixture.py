@@ -113,6 +113,6 @@ def test_a_handler_that_does_not_import_fails_the_test_with_the_cause(project):
     result = project.runpytest_inprocess("test_cold.py")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        ["nothere.handler: ModuleNotFoundError: No module named 'nothere' (no stderr)"]
+        ["nothere.handler: ModuleNotFoundError: No module named 'nothere' (nothing logged)"]
     )
     assert "During handling" not in result.stdout.str()

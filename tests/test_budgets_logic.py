@@ -264,7 +264,7 @@ def test_emf_output_declares_each_metric_with_its_unit():
 
 def test_the_summary_marks_an_unreliable_verdict_and_points_at_the_largest_phase():
     from pytest_lee.budgets.render import render_budget_summary
-    from pytest_lee.report import SessionReport
+    from pytest_lee.findings import SessionReport
 
     report = SessionReport()
     report.add(

@@ -231,3 +231,32 @@ def test_under_xdist_budgets_are_measured_once_and_reported_once(pytester):
     # not in a directory of the system temp dir that nothing removes.
     shared = sorted(path.name for path in pytester.path.glob("runpytest-[0-9]*/lee-budgets/*"))
     assert shared == ["budgets.json", "measure.lock"]
+
+
+def test_a_failed_comparison_is_failed_in_the_terminal_json_junit_and_html(pytester):
+    """One verdict per item: --lee-compare-fail fails load_ms although its level says
+    acceptable, and every output says failed (the HTML report and --lee-json said
+    "acceptable")."""
+    make_project(pytester, load_ms=100.0, hit_ratio=0.9)
+    pytester.runpytest_inprocess(
+        "--lee-budgets", "-k", "budget", "--lee-save", "main"
+    ).assert_outcomes(passed=2)
+    set_values(pytester, load_ms=125.0, hit_ratio=0.9)
+    result = pytester.runpytest_inprocess(
+        *("--lee-budgets", "-k", "budget", "--lee-compare", "main", "--lee-compare-fail", "10"),
+        *("--lee-json", "out.json", "--lee-html", "out.html", "--junitxml", "junit.xml"),
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    budgets = {
+        b["name"]: b for b in json.loads((pytester.path / "out.json").read_text())["budgets"]
+    }
+    assert (budgets["load_ms"]["passed"], budgets["hit_ratio"]["passed"]) == (False, True)
+    assert budgets["load_ms"]["verdict"] in ("target", "acceptable")  # the level alone passes
+    cases = {
+        case.get("name"): case.find("failure") is not None
+        for case in ElementTree.parse(pytester.path / "junit.xml").iter("testcase")
+    }
+    assert cases == {"budget[load_ms]": True, "budget[hit_ratio]": False}
+    result.stdout.fnmatch_lines(["load_ms * ✗ regressed (* level)"])
+    html = (pytester.path / "out.html").read_text()
+    assert "✗ Budgets failed" in html and ">regressed</span>" in html

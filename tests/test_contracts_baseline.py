@@ -214,7 +214,21 @@ def test_require_compatible_without_a_baseline_is_a_usage_error(history: pytest.
     result.stderr.fnmatch_lines(["ERROR: --lee-require-compatible needs --lee-baseline REF*"])
 
 
-@pytest.mark.parametrize("flags", [("--lee-baseline", "."), ("--lee-require-compatible",)])
+def test_require_compatible_without_a_baseline_is_refused_at_configure_time(
+    pytester: pytest.Pytester,
+) -> None:
+    # Checked when the command line is read: no collection, not even of a broken test file.
+    pytester.makepyprojecttoml("[tool.lee]\nmin_lines = 0\n")
+    pytester.makepyfile(test_broken="raise SystemExit('collected')\n")
+    result = run(pytester, "--lee-require-compatible")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --lee-require-compatible needs --lee-baseline REF*"])
+    assert "collected" not in result.stdout.str() + result.stderr.str()
+
+
+@pytest.mark.parametrize(
+    "flags", [("--lee-baseline", "."), ("--lee-baseline", ".", "--lee-require-compatible")]
+)
 def test_baseline_flags_without_a_contract_table_are_a_usage_error(
     pytester: pytest.Pytester, flags
 ) -> None:

@@ -32,7 +32,6 @@ HOSTILE = {
         "import threading, time\n"
         "threading.Thread(target=lambda: time.sleep(3600), daemon=False).start()\n"
     ),
-    "prints": "print('x' * 100_000_000)\n",
     "patches_json": (
         "import json\njson.dumps = lambda *a, **k: 'garbage'\njson.loads = lambda *a, **k: None\n"
     ),
@@ -89,7 +88,6 @@ def test_hostile_modules_fail_their_own_items_and_the_session_goes_on(
         ("gw_interrupts", "*"): "fail",
         ("gw_exits_cleanly", "*"): "fail",
         ("gw_threads", "K"): "ok",
-        ("gw_prints", "K"): "ok",
         ("gw_patches_json", "K"): "ok",
         ("gw_ignores_the_alarm", "*"): "fail",
         ("gw", "OK"): "inconclusive",
@@ -118,8 +116,30 @@ def test_hostile_modules_fail_their_own_items_and_the_session_goes_on(
     assert verdicts[("gw", "EXIT")]["message"] == (
         "operation 'exit' (call site calls.py:13) ended the contract child process (exit status 7)"
     )
-    result.assert_outcomes(passed=4, failed=7, skipped=1)  # test_after.py ran: the session went on
+    result.assert_outcomes(passed=3, failed=7, skipped=1)  # test_after.py ran: the session went on
     assert not (pytester.path / "engine" / "LEAF_RAN").exists()
+
+
+def test_a_module_printing_100_mb_at_import_is_checked_and_prints_nothing(
+    pytester: pytest.Pytester,
+) -> None:
+    """Its own project with the default time limit: printing 100 MB to /dev/null takes well
+    under a second on a quiet machine, but a 1 s limit is not 10x that at load 10."""
+    engine = pytester.path / "engine"
+    engine.mkdir()
+    (engine / "core.py").write_text("def work(key=None):\n    pass\n")
+    (engine / "router.py").write_text("import core\n" + ROUTER)
+    (engine / "gw.py").write_text("print('x' * 100_000_000)\nROUTES = {'K': ('router', 'route')}\n")
+    pytester.makepyprojecttoml(
+        '[tool.lee]\nsource = "engine"\n\n'
+        '[[tool.lee.contract]]\nregistry = "gw:ROUTES"\noperation = "get"\n'
+    )
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "-k", "contract", "--lee-json", "out.json"
+    )
+    (entry,) = json.loads((pytester.path / "out.json").read_text())["contracts"]
+    assert (entry["key"], entry["status"]) == ("K", "ok"), entry["message"]
+    result.assert_outcomes(passed=1)
     result.stdout.no_fnmatch_line("*xxxxxxxxxx*")
 
 

@@ -22,9 +22,7 @@ SPEC = ContractSpec(
     "gateway_core:_INTERFACE_ROUTERS", "gateway_core:execute_operation", leaves=("*_core",)
 )
 
-pytestmark = pytest.mark.skipif(
-    not SNAPSHOT.is_dir(), reason="../shared is not beside the repository"
-)
+pytestmark = pytest.mark.realworld
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytest_lee.contracts.render import LEAVES_HINT, render_contract_summary
-from pytest_lee.report import SessionReport
+from pytest_lee.findings import SessionReport
 from pytest_lee.settings import ContractSettings, Settings
 
 

@@ -31,7 +31,7 @@ CONTRACT = ContractSettings(
     "gateway_core:_INTERFACE_ROUTERS", "gateway_core:execute_operation", operation=None
 )
 
-pytestmark = pytest.mark.skipif(not HISTORY.is_dir(), reason="no ../shared real material")
+pytestmark = pytest.mark.realworld
 
 
 def ends(name: str, tmp_path: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:

@@ -12,6 +12,7 @@ import ast
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,32 @@ def test_module_facts_never_parse_two_sources_at_once(monkeypatch: pytest.Monkey
         read = list(pool.map(lambda n: hazards.facts(f"m{n}", sources[n]), range(8)))
     assert [sorted(facts.defined) for facts in read] == [[f"VALUE_{n}", "os"] for n in range(8)]
     assert most == 1
+
+
+# Modules that call ``ast.parse`` themselves: only what never runs on a thread pool.
+_OWN_PARSES = {
+    "_parse.py": "the lock itself",
+    "_docs.py": "reads pytest-lee's own source to generate docs/, in one thread",
+    "kb/tests_index.py": "lee-kb reads test files in one thread (kb/ may not import _parse)",
+}
+
+
+def test_every_parse_in_pytest_lee_goes_through_the_lock() -> None:
+    """The behavioural test above watches one module; this one finds a parse that bypasses
+    ``_parse`` anywhere (the package verifier did, and builds run beside the simulation)."""
+    package = Path(_parse.__file__).parent
+    bypasses = []
+    for path in sorted(package.rglob("*.py")):
+        name = str(path.relative_to(package))
+        if name in _OWN_PARSES:
+            continue
+        for node in ast.walk(ast.parse(path.read_bytes(), name)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "parse"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "ast"
+            ):
+                bypasses.append(f"{name}:{node.lineno}")
+    assert bypasses == []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_lee import _docs
+from pytest_lee import _docs, settings_keys
 from pytest_lee.kb import rules
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,7 +29,7 @@ def test_every_key_the_parsers_accept_has_a_description():
     missing = _docs.undocumented_keys()
     assert not missing, (
         f"keys without a description: {', '.join(missing)}: add them to "
-        f"pytest_lee/_docs_keys.py, then {UPDATE}"
+        f"their rows in pytest_lee/settings_keys.py, then {UPDATE}"
     )
 
 
@@ -68,9 +68,10 @@ def test_the_rule_table_holds_whatever_the_registry_holds(monkeypatch):
 
 
 def test_a_key_without_a_description_is_named(monkeypatch):
-    monkeypatch.setitem(_docs.KEY_DOCS, "tool.lee.aws", {})
-    assert _docs.undocumented_keys() == ["tool.lee.aws.setup", "tool.lee.aws.region"]
-    assert "| `setup` |  |  | *not documented yet* |" in _docs.render_keys()
+    row = settings_keys.Key("tool.lee.aws", "role", "string", None, "")
+    monkeypatch.setattr(settings_keys, "KEYS", (*settings_keys.KEYS, row))
+    assert _docs.undocumented_keys() == ["tool.lee.aws.role"]
+    assert "| `role` | string | none | *not documented yet* |" in _docs.render_keys()
 
 
 def test_an_unknown_or_missing_block_is_an_error(docs_copy, capsys):

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from pytest_lee import _interpreter as interpreter
 from pytest_lee.errors import PackageError
 from pytest_lee.lambda_runtime.runner import run_handler
 from pytest_lee.package import build_package
-from pytest_lee.sandbox import interpreter
 from pytest_lee.settings import FunctionSettings, Settings
 
 

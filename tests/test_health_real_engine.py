@@ -56,7 +56,7 @@ def test_the_health_event_passes(lee_package, lee_rehearsal):
 """
 
 
-@pytest.mark.skipif(not ENGINE.is_dir(), reason="../shared (the real engine) is absent")
+@pytest.mark.realworld
 def test_health_checks_on_the_real_engine(pytester):
     pytest.importorskip("moto")
     shutil.copytree(ENGINE, pytester.path / "src")

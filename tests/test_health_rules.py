@@ -24,7 +24,7 @@ def settings(tmp_path: Path, **rehearsal: object) -> Settings:
     [
         (
             {"statusCode": 400, "body": "Unknown request type"},
-            'statusCode 400: "Unknown request type"',
+            "statusCode 400: Unknown request type",
         ),
         ({"statusCode": 503}, "statusCode 503"),
         (

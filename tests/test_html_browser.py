@@ -157,3 +157,16 @@ def test_rehearsals_filter_by_outcome(page: Any) -> None:
     choose(page, "rehearsals", "outcome", "")
     assert visible(page, blocks) == ["promoted", "rolled back"]
     assert [entry for entry in page.get_log("browser") if entry.get("level") == "SEVERE"] == []
+
+
+def test_the_first_screen_says_which_capabilities_failed(page: Any) -> None:
+    page.set_window_size(1280, 800)
+    page.execute_script("window.scrollTo(0, 0)")
+    summary = page.find_element("css selector", "section#summary")
+    first = page.find_element("css selector", "main > section")
+    assert first.get_attribute("id") == "summary"
+    assert summary.location["y"] + summary.size["height"] <= 800  # all of it above the fold
+    headline = summary.find_element("css selector", ".headline").text
+    assert headline.startswith("✗ ") and "Contracts" in headline
+    failing = page.find_element("css selector", "#contract-matrix tbody tr")
+    assert failing.get_attribute("data-status") == "fail"  # failing keys lead the matrix

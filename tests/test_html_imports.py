@@ -17,7 +17,7 @@ from pytest_lee.budgets.imports import (
     parse_importtime,
     prune,
 )
-from pytest_lee.report import SessionReport
+from pytest_lee.findings import SessionReport
 
 IMPORTTIME = """\
 import time: self [us] | cumulative | imported package

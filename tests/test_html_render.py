@@ -1,7 +1,7 @@
 """Each section of the HTML report renders what is present, skips what it does not know,
 and never fails the page (an entry of the wrong type costs its line, not the section);
 the contract matrix and the deploy groups read what the checker and the search really
-write (messages from ``summarise``, entries from ``fill_outcome``)."""
+write (messages from ``summarise``, entries from ``outcome_fields``)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from pytest_lee.budgets.baselines import save_baseline
 from pytest_lee.contracts.results import ProbeResult, summarise
 from pytest_lee.deploy_groups.baseline import Outcome
 from pytest_lee.deploy_groups.groups import find_groups
-from pytest_lee.deploy_groups.report import fill_outcome
+from pytest_lee.deploy_groups.report import outcome_fields
 from pytest_lee.deploy_groups.treecheck import CallResult
+from pytest_lee.findings import SessionReport
 from pytest_lee.html import render_html, writer
 from pytest_lee.html.contracts import ok_count, probes_of
 from pytest_lee.html.rehearsals import alias_history
-from pytest_lee.report import SessionReport
 from pytest_lee.settings import Settings
 
 
@@ -123,8 +123,8 @@ def test_alternative_partners_and_ties_come_from_the_search(tmp_path: Path) -> N
             return rule(files)
 
     changed = ["a.py", "b.py", "c.py", "d.py"]
-    outcome = Outcome("v1 (directory)", changed=tuple(changed))
-    fill_outcome(outcome, find_groups(changed, Oracle(), changed), ["gw:R"])
+    search = find_groups(changed, Oracle(), changed)
+    outcome = Outcome("v1 (directory)", changed=tuple(changed), **outcome_fields(search, ["gw:R"]))
     page = render_html(report_of(baseline=[outcome.as_entry()]), Settings(rootdir=tmp_path))
     assert "alternative partners: a.py + b.py | a.py + c.py" in page
     assert "<code>a.py</code> alone breaks: gw.dispatch(K, &#x27;a&#x27;) at w.py:3: boom" in page
@@ -178,3 +178,30 @@ def test_the_alias_history_goes_before_canary_after_for_each_deployment() -> Non
         ("after v2", {"2": 1.0}),
         ("after v3", {"2": 1.0}),
     ]
+
+
+def test_failing_keys_lead_the_matrix_and_messages_fold_into_one_line() -> None:
+    from pytest_lee.html.contracts import contracts_section
+
+    entries = [
+        {
+            "registry": "r:R",
+            "key": f"K{n}",
+            "status": "ok",
+            "message": "3 probes bound to k",
+            "index": n,
+        }
+        for n in range(11)
+    ] + [
+        {
+            "registry": "r:R",
+            "key": "LAST",
+            "status": "fail",
+            "message": "operation 'x' (call site a.py:3) refused: unknown\nmore",
+            "index": 11,
+        }
+    ]
+    html = contracts_section(report_of(contracts=entries), None)
+    rows = html.split("<tbody>")[1].split("<tr ")[1:]
+    assert "data-key='LAST'" in rows[0]
+    assert "<details><summary>" in rows[0]

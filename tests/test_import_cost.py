@@ -10,7 +10,7 @@ HEAVY = ("boto3", "botocore", "moto", "markdown_it", "ftfy")
 
 def test_importing_the_plugin_loads_no_heavy_dependency():
     code = (
-        "import sys, pytest_lee.plugin, pytest_lee.settings, pytest_lee.report, pytest_lee.collect;"
+        "import sys, pytest_lee.plugin, pytest_lee.settings, pytest_lee.findings, pytest_lee.report, pytest_lee.collect;"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     )
     loaded = subprocess.run(

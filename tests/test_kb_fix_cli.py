@@ -189,7 +189,7 @@ def test_text_with_only_ambiguous_damage_is_never_rewritten(kb: Path) -> None:
     assert lessons.read_bytes() == text.encode("utf-8")
 
 
-@pytest.mark.skipif(not (SEED.is_file() and CLEAN.is_file()), reason="../shared corpus not present")
+@pytest.mark.realworld
 def test_the_seed_comes_back_byte_for_byte_as_the_corpus_clean_copy(
     kb: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -203,7 +203,7 @@ def test_the_seed_comes_back_byte_for_byte_as_the_corpus_clean_copy(
     )
 
 
-@pytest.mark.skipif(not CLEAN.is_file(), reason="../shared corpus not present")
+@pytest.mark.realworld
 def test_our_kb_is_the_repaired_seed() -> None:
     assert (REPO / "kb" / CLEAN.name).read_bytes() == CLEAN.read_bytes()
 

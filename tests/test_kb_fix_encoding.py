@@ -122,9 +122,7 @@ def test_line_endings_and_columns_are_kept() -> None:
     assert repair(text).text == "a\r\nb  ✅ c\r\n"
 
 
-@pytest.mark.skipif(
-    not CLEAN.is_file() or not SEED.is_file(), reason="../shared corpus not present"
-)
+@pytest.mark.realworld
 def test_the_seed_repairs_to_the_corpus_clean_copy_byte_for_byte() -> None:
     seed = SEED.read_bytes().decode("utf-8")
     result = repair(seed)
@@ -163,7 +161,7 @@ def test_candidates_come_most_plausible_first() -> None:
     assert find_damage("→ x\nâŒ Wrong\n")[0].candidates[0] == "❌ "
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared corpus not present")
+@pytest.mark.realworld
 def test_over_the_real_corpus_repair_is_idempotent_and_touches_only_damaged_lines() -> None:
     repaired_files = 0
     for path in sorted(CORPUS.rglob("*.md")):

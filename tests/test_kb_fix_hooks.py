@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+import yaml
 
 HOOKS = Path(__file__).resolve().parents[1] / ".pre-commit-hooks.yaml"
 
 
 def hooks() -> dict[str, dict]:
-    yaml = pytest.importorskip("yaml")
     return {hook["id"]: hook for hook in yaml.safe_load(HOOKS.read_text("utf-8"))}
 
 

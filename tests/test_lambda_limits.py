@@ -1,8 +1,9 @@
 """Lambda's limits on a child: CPU share by memory size, the memory limit, cgroup lifecycle.
 
-Ratios, never times: under ``lambda`` at 128 MB the quota allows 7 % of a core, so a
-CPU-bound import takes about 14 times its CPU time in wall time whatever the load (load
-only adds to the wall time); the host comparison asks for a generous 2×.
+Ratios, never times: under ``lambda-throttled`` at 128 MB the quota allows 7 % of a core
+once init has ended, so CPU-bound work in the handler takes about 14 times its CPU time in
+wall time whatever the load (load only adds to the wall time), while the same work at
+import runs at the init share (1 vCPU); the host comparison asks for a generous 2×.
 """
 
 from __future__ import annotations
@@ -54,22 +55,41 @@ def own_cgroups() -> list[Path]:
     return found
 
 
-def test_lambda_at_128_mb_runs_a_cpu_bound_import_several_times_slower(tmp_path):
-    code = write_app(tmp_path, CPU_BOUND)
-    throttled = run_handler(code, "app.handler", [{}], FUNCTION, cpu="lambda")
-    if not throttled.cpu_model.startswith("lambda"):
+CPU_BOUND_TWICE = """
+import time
+
+def burn():
+    wall, cpu = time.perf_counter(), time.process_time()
+    total = 0
+    for number in range(600_000):
+        total += number * number
+    return {"wall_ms": (time.perf_counter() - wall) * 1000, "cpu_ms": (time.process_time() - cpu) * 1000}
+
+IMPORT = burn()
+
+def handler(event, context):
+    return {"import": IMPORT, "handler": burn()}
+"""
+
+
+def test_lambda_throttled_at_128_mb_runs_the_handler_several_times_slower_not_the_init(
+    tmp_path,
+):
+    code = write_app(tmp_path, CPU_BOUND_TWICE)
+    throttled = run_handler(code, "app.handler", [{}], FUNCTION, cpu="lambda-throttled")
+    if not throttled.cpu_model.startswith("lambda-throttled"):
         pytest.skip(f"no cgroup can be made here: {throttled.cpu_model}")
     host = run_handler(code, "app.handler", [{}], FUNCTION, cpu="host")
     assert throttled.ok and host.ok, (throttled.error, host.error)
     assert host.cpu_model == "host"
-    # How far the import's wall time stretches its CPU time, in each model. The quota
-    # predicts ~14x under lambda; load stretches both, so the two are compared with each
-    # other (same run), never with a fixed time: a busy machine cannot make this fail
-    # unless it starves the host child below Lambda's 7 % of a core.
-    throttled_stretch = _stretch(throttled.responses[0])
-    host_stretch = _stretch(host.responses[0])
-    assert throttled_stretch >= 4, throttled.responses[0]
-    assert throttled_stretch >= 2 * host_stretch, (throttled.responses[0], host.responses[0])
+    # How far the handler's wall time stretches its CPU time, in each model. The quota
+    # predicts ~14x under lambda-throttled; load stretches both, so the two are compared
+    # with each other (same run), never with a fixed time.
+    handler_stretch = _stretch(throttled.responses[0]["handler"])
+    assert handler_stretch >= 4, throttled.responses[0]
+    assert handler_stretch >= 2 * _stretch(host.responses[0]["handler"]), host.responses[0]
+    # The init ran at init_cpu (1 vCPU): the child lowered its own quota only at its end.
+    assert handler_stretch >= 2 * _stretch(throttled.responses[0]["import"]), throttled.responses
     assert own_cgroups() == []
 
 
@@ -138,10 +158,11 @@ def _hung_child_and_escaped_grandchild(tmp_path: Path, marker: Path) -> None:
             time.sleep(60)
         """,
     )
-    run = run_handler(code, "app.handler", [{}], FUNCTION, timeout_s=1.5)
+    # 3 s: about 30x what starting the child and its grandchild takes on a quiet machine.
+    run = run_handler(code, "app.handler", [{}], FUNCTION, timeout_s=3)
     assert run.timed_out
     assert own_cgroups() == []
-    grandchild = int(marker.read_text())  # written within the 1.5 s on the host's full core
+    grandchild = int(marker.read_text())  # written well within the 3 s
     in_cgroup = run.memory_limit.startswith("128 MB (cgroup")
     deadline = time.monotonic() + 2
     while in_cgroup and time.monotonic() < deadline and _alive(grandchild):
@@ -230,7 +251,7 @@ def test_without_any_cgroup_the_model_says_unthrottled_and_why(monkeypatch, tmp_
 
     monkeypatch.setattr(cgroups, "find_hierarchy", refuse)
     monkeypatch.setattr(limits, "_systemd_problem", lambda: "Failed to connect to bus")
-    with limits.child_limits(128, "lambda") as applied:
+    with limits.child_limits(128, "lambda-throttled") as applied:
         assert applied.cpu_model == (
             "unthrottled (cgroup v1 cpu: not writable by this user; "
             "systemd-run --user --scope: Failed to connect to bus)"
@@ -238,7 +259,7 @@ def test_without_any_cgroup_the_model_says_unthrottled_and_why(monkeypatch, tmp_
         assert applied.memory_limit.startswith("128 MB (RSS polling: cgroup v1 memory")
         assert applied.wrap(["python"]) == ["python"]
     code = write_app(tmp_path, "def handler(event, context):\n    return len(b'x' * (400 << 20))\n")
-    run = run_handler(code, "app.handler", [{}], FUNCTION, cpu="lambda")
+    run = run_handler(code, "app.handler", [{}], FUNCTION, cpu="lambda-throttled")
     assert run.killed_for_memory, run.error  # RSS polling kills it too
     assert run.cpu_model.startswith("unthrottled (")
 
@@ -250,8 +271,8 @@ def test_a_user_session_scope_is_used_when_systemd_allows_it(monkeypatch):
         lambda controller, **_: (_ for _ in ()).throw(cgroups.CgroupUnavailable("no")),
     )
     monkeypatch.setattr(limits, "_systemd_problem", lambda: None)
-    with limits.child_limits(512, "lambda") as applied:
-        assert applied.cpu_model == "lambda 0.289 vCPU (systemd-run)"
+    with limits.child_limits(512, "lambda-throttled") as applied:
+        assert applied.cpu_model == "lambda-throttled 0.289 vCPU (systemd-run: no init boost)"
         argv = applied.wrap(["python", "child.py"])
     assert argv[:4] == ["systemd-run", "--user", "--scope", "--quiet"]
     assert "CPUQuota=28.94%" in argv and "MemoryMax=512M" in argv

@@ -111,3 +111,40 @@ def test_layers_in_a_rehearsal_and_a_budget_run(pytester, monkeypatch):
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--lee-budgets")
     result.assert_outcomes(passed=3)  # package, budget[cold_start_ms], the rehearsal
+
+
+def test_moto_as_a_rehearsal_opens_it_accepts_a_function_with_its_layers(
+    tmp_path, tmp_path_factory
+):
+    """moto 5.2 with ``use_docker=False`` publishes layers in its "simple" Lambda backend
+    while CreateFunction looks them up in the default one ("One or more LayerVersion does
+    not exist"): the moto a rehearsal opens must be the one where both meet."""
+    pytest.importorskip("moto")
+    import io
+    import zipfile
+
+    from pytest_lee.rehearsal.fixture import rehearsal_session
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("python/shared_util.py", "VALUE = 1\n")
+    settings = settings_for(write_tree(tmp_path / "src", {"app.py": APP}))
+    with rehearsal_session(settings, None, tmp_path_factory) as rehearsal:
+        client = rehearsal.client
+        layer = client.publish_layer_version(
+            LayerName="common", Content={"ZipFile": buffer.getvalue()}
+        )
+        import boto3
+
+        role = boto3.client("iam").create_role(
+            RoleName="lee", AssumeRolePolicyDocument='{"Version": "2012-10-17", "Statement": []}'
+        )["Role"]["Arn"]
+        created = client.create_function(
+            FunctionName="layered",
+            Runtime="python3.12",
+            Role=role,
+            Handler="app.handler",
+            Code={"ZipFile": buffer.getvalue()},
+            Layers=[layer["LayerVersionArn"]],
+        )
+    assert [entry["Arn"] for entry in created["Layers"]] == [layer["LayerVersionArn"]]

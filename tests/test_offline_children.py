@@ -12,7 +12,7 @@ def test_a_400_response_fails_the_health_check(lee_package, lee_rehearsal):
     deployment = lee_rehearsal.deploy(lee_package(), event={"other": "event"})
     assert deployment.rolled_back
     assert deployment.reason == (
-        'health check of v1 failed: statusCode 400: "{\\\\"error\\\\": \\\\"Unknown request type\\\\"}"'
+        'health check of v1 failed: statusCode 400: {\\"error\\": \\"Unknown request type\\"}'
     )
 
 

@@ -78,7 +78,18 @@ def test_aws_documented_example_keys_are_not_secrets(tmp_path: Path):
     source = write_tree(
         tmp_path / "src", {"app.py": APP, "a.txt": docs, "b.txt": docs.encode("utf-16-be")}
     )
-    build_package(settings_for(source), out_dir=tmp_path / "out")
+    package = build_package(settings_for(source), out_dir=tmp_path / "out")
+    # Built and verified (a key finding would have raised), with both files shipped as they were.
+    with zipfile.ZipFile(package.path) as archive:
+        assert archive.read("a.txt") == docs.encode()
+        assert archive.read("b.txt") == docs.encode("utf-16-be")
+
+
+def test_a_real_looking_key_beside_the_example_keys_is_still_refused(tmp_path: Path):
+    docs = "example: AKIAIOSFODNN7EXAMPLE and AKIAZ7QXW4K2M3N5P6R8\n"
+    source = write_tree(tmp_path / "src", {"app.py": APP, "a.txt": docs})
+    with pytest.raises(PackageError, match=r"a\.txt"):
+        build_package(settings_for(source), out_dir=tmp_path / "out")
 
 
 def record_zip(path: Path, files: dict[str, bytes]) -> Path:

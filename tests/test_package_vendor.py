@@ -107,8 +107,8 @@ def test_requests_is_vendored_from_the_registry(tmp_path, monkeypatch):
 def test_the_note_judges_extension_modules_by_the_childs_python_not_pytests(tmp_path, monkeypatch):
     import sys
 
+    from pytest_lee import _interpreter as interpreter
     from pytest_lee.budgets.measure import runtime_notes
-    from pytest_lee.sandbox import interpreter
 
     other = 12 if sys.version_info[1] != 12 else 11
     child = interpreter.Interpreter(f"/usr/bin/python3.{other}", (3, other))

@@ -41,3 +41,16 @@ def test_every_link_of_the_readme_to_a_file_of_the_repository_exists():
     assert targets
     missing = [target for target in targets if not (REPO / target).exists()]
     assert not missing
+
+
+def test_the_readme_installs_as_it_really_works_and_ci_installs_the_wheel_it_builds():
+    assert "pip install 'pytest-lee" not in README  # not on PyPI: that command would fail
+    assert "pip install '.[aws]'" in README
+    for step in (
+        "python -m build --sdist --wheel",
+        "twine check --strict",
+        'pip install --quiet "$wheel[aws]"',
+        'cd "$work/outside"',
+        '"$work/wheel-venv/bin/python" -m pytest -p no:cacheprovider --lee-budgets examples',
+    ):
+        assert step in CI_RUN

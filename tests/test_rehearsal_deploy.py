@@ -70,7 +70,7 @@ def test_a_package_that_raises_in_the_health_check_is_rolled_back(project):
             assert bad.health.stderr_tail == "gateway: GET config via interface_cache (timeout=30)"
 
             five = lee_rehearsal.deploy(lee_package("five_hundred"))
-            assert five.rolled_back and five.health.error == "statusCode 502"
+            assert five.rolled_back and five.health.error == "statusCode 502: upstream unavailable"
             assert lee_rehearsal.alias_version == "1"
     """,
     )
@@ -79,7 +79,7 @@ def test_a_package_that_raises_in_the_health_check_is_rolled_back(project):
         [
             "demo deploy v2: rolled back in *",
             "  why: health check of v2 failed: TypeError: *",
-            "  health check stderr (last lines):",
+            "  function log (last * lines):",
             "    | gateway: GET config via interface_cache (timeout=30)",
         ]
     )

@@ -7,9 +7,9 @@ import math
 import pytest
 
 from pytest_lee.errors import LeeError
+from pytest_lee.findings import SessionReport
 from pytest_lee.rehearsal.canary import canary_schedule, check_canary_arguments, routed_weight
 from pytest_lee.rehearsal.render import render_rehearsal_summary
-from pytest_lee.report import SessionReport
 
 
 @pytest.mark.parametrize("weight", [0.01, 0.05, 0.1, 0.25, 1 / 3, 0.5, 0.9, 0.99])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pytest_lee.report import SessionReport
+from pytest_lee.findings import SessionReport
 
 
 def test_it_has_the_fixed_sections_even_when_empty():

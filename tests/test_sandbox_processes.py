@@ -29,6 +29,13 @@ ALLOWED = {
     ("budgets/baselines.py", "recorded"): "git rev-parse for the saved run's commit",
     ("package/vendor.py", "_install"): "pip installs requirements (the user's own pins)",
     ("lambda_runtime/limits.py", "_probe_systemd"): "systemd-run --scope probe with `true`",
+    ("_interpreter.py", "_resolve"): "the configured interpreter's version probe",
+    (
+        "_interpreter.py",
+        "_run_lines",
+    ): "imports the runtime_provides distributions, not the project",
+    ("lambda_runtime/bytecode.py", "_mirror_for"): "compileall of runtime_provides: runs no code",
+    ("package/bytecode.py", "bytecode_files"): "compiles the package's sources: runs none of them",
 }
 _OS_CALLS = ("fork", "forkpty", "system", "popen", "posix_spawn", "posix_spawnp")
 _OS_PREFIXES = ("exec", "spawn")

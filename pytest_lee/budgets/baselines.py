@@ -8,6 +8,11 @@ over several baselines (the HTML report's) reads right. A comparison shows each 
 ``cold_start_ms 320 → 285 (−11 %)``; a regression is a change in the worse direction
 (up for lower-is-better, down for higher-is-better), and with ``--lee-compare-fail PCT``
 a budget item whose metric regressed by more than PCT percent fails.
+
+Like with like: each saved metric records what its figure was (``cpu``: ``host``,
+``lambda`` or ``lambda-throttled``; a file from before the key is ``host``). A host wall
+time and a modelled Lambda time are different quantities, so :func:`unlike` refuses the
+comparison with one line instead of reporting a "regression" of 1,300 %.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_lee._atomic import write_atomic
-from pytest_lee.budgets.verdicts import format_value
+from pytest_lee.budgets.stats import format_value
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.options import baseline_file
 from pytest_lee.settings import Settings
@@ -31,6 +36,7 @@ def save_baseline(settings: Settings, name: str, entries: Iterable[dict[str, Any
             "median": entry["median"],
             "p95": entry["p95"],
             "higher_is_better": entry.get("higher_is_better", False),
+            "cpu": entry.get("cpu", "host"),
         }
         for entry in entries
     }
@@ -109,3 +115,22 @@ def describe_change(name: str, current: float, previous: float) -> str:
         rounded = round(change)
         shown = ("+" if rounded > 0 else "−" if rounded < 0 else "±") + f"{abs(rounded)} %"
     return f"{name} {format_value(previous)} → {format_value(current)} ({shown})"
+
+
+FIGURE_KINDS = {
+    "host": "host wall times",
+    "lambda": "modelled Lambda times",
+    "lambda-throttled": "throttled wall times",
+}
+
+
+def unlike(name: str, saved: dict[str, Any], current_cpu: str) -> str | None:
+    """One line refusing to compare figures of two kinds, or None when they match."""
+    before = str(saved.get("cpu", "host"))
+    if before == current_cpu:
+        return None
+    return (
+        f"--lee-compare {name}: the baseline holds {FIGURE_KINDS.get(before, before)} "
+        f"(cpu = {before!r}), this run {FIGURE_KINDS.get(current_cpu, current_cpu)} "
+        f"(cpu = {current_cpu!r}): not compared (save a baseline under the same --lee-cpu)"
+    )

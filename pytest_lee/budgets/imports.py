@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_lee.budgets.verdicts import format_value
+from pytest_lee.budgets.stats import format_value
 
 TOP_CHAINS = 5
 MIN_CHAIN_SHARE = 0.01  # a chain under 1 % of the import is not worth a maintainer's time

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from pytest_lee._item import LeeItem
-from pytest_lee.budgets.baselines import load_baseline, regression_pct
+from pytest_lee.budgets.baselines import load_baseline, regression_pct, unlike
+from pytest_lee.budgets.calibration import CALIBRATED_METRICS
 from pytest_lee.budgets.marker import budget_overrides, configured_levels
 from pytest_lee.budgets.measure import Measurement
 from pytest_lee.budgets.shared import session_measurement
@@ -61,24 +62,45 @@ class BudgetItem(LeeItem):
         stats = measurement.stats(self.metric)
         if stats is None:
             raise BudgetFailure(_not_reported(self.metric, measurement))
-        entry = budget_entry(self.metric, stats, levels, runs=measurement.runs, cpu=measurement.cpu)
+        entry = budget_entry(
+            self.metric,
+            stats,
+            levels,
+            runs=measurement.runs,
+            cpu=measurement.cpu_kind,
+            scaled=self.metric in measurement.scaled,
+            calibrated=bool(measurement.calibration) and self.metric in CALIBRATED_METRICS,
+        )
         regression = self._compare(settings, entry)
+        problems = []
+        if entry["verdict"] in FAILING:
+            problems.append(failure_message(entry, measurement))
+        if regression:
+            problems.append(regression)
+            entry["regression"] = regression
+        # The one verdict the terminal, --lee-json, JUnit and the HTML report all read: a
+        # regression beyond --lee-compare-fail fails an item whose level verdict passes.
+        entry["passed"] = not problems
         report = lee_report(self.config)
         report.add("budgets", entry)
         detail = measurement_entry(measurement)
         if detail not in report.entries("budget_measurement"):  # one per session, not per item
             report.add("budget_measurement", detail)
         self._add_properties(entry)
-        problems = []
-        if entry["verdict"] in FAILING:
-            problems.append(failure_message(entry, measurement))
-        if regression:
-            problems.append(regression)
         if problems:
             raise BudgetFailure("\n".join(problems))
 
     def _add_properties(self, entry: dict[str, Any]) -> None:
-        for key in ("median", "p95", "spread_pct", "verdict", "target", "acceptable", "critical"):
+        for key in (
+            "median",
+            "p95",
+            "spread_pct",
+            "verdict",
+            "passed",
+            "target",
+            "acceptable",
+            "critical",
+        ):
             if entry.get(key) is not None:
                 self.user_properties.append((f"lee.{self.metric}.{key}", entry[key]))
 
@@ -94,6 +116,10 @@ class BudgetItem(LeeItem):
         except LeeError as error:
             entry["baseline"] = {"name": options.compare, "error": str(error)}
             return str(error) if options.compare_fail is not None else None
+        refused = None if previous is None else unlike(options.compare, previous, entry["cpu"])
+        if refused is not None:
+            entry["baseline"] = {"name": options.compare, "error": refused}
+            return refused if options.compare_fail is not None else None
         entry["baseline"] = {
             "name": options.compare,
             "median": None if previous is None else previous["median"],

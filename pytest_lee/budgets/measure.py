@@ -17,8 +17,9 @@ because import tracing slows imports down. Then ``runs`` timed runs; each one:
   ``cache_hits``/``cache_misses``; the phases its plain log lines report
   (``phase_patterns``, see ``phases``).
 
-Every child runs under the session's CPU model (``--lee-cpu``: ``host``, or ``lambda``'s
-share of a core by ``memory_mb``) and ``memory_mb`` as its memory limit (see
+Every child runs under the session's CPU model (``--lee-cpu``: ``host``; ``lambda``,
+modelled from the child's CPU time and run-queue wait, see ``model`` and ``lambda_time``;
+``lambda-throttled``, a real CPU quota) and ``memory_mb`` as its memory limit (see
 ``pytest_lee.lambda_runtime.limits``); the measurement says which, and with which Python.
 
 Warm requests: the configured events replayed whole, in order, as many rounds as it
@@ -36,17 +37,22 @@ import glob
 import itertools
 import json
 import shutil
+import statistics
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pytest_lee.budgets.bytecode_advice import IMPORT_MS, advice_note, compiled_copy, ships_bytecode
+from pytest_lee.budgets.calibrated import with_calibration
 from pytest_lee.budgets.imports import app_modules, import_analysis
-from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
-from pytest_lee.budgets.phases import split_phases
+from pytest_lee.budgets.lambda_time import LAMBDA_MODELS, run_figures
+from pytest_lee.budgets.model import CpuModel, runtime_init_ms
+from pytest_lee.budgets.samples import from_runs
 from pytest_lee.budgets.stats import MetricStats, summarize
 from pytest_lee.errors import LeeConfigError, LeeError
+from pytest_lee.lambda_runtime.evidence import extension_hint, log_tail, python_version
 from pytest_lee.lambda_runtime.offline import offline_children
 from pytest_lee.lambda_runtime.runner import ChildRun, run_handler
 from pytest_lee.package.excludes import left_out_hint
@@ -54,7 +60,6 @@ from pytest_lee.sandbox.reaper import owned_prefix
 from pytest_lee.settings import FunctionSettings, Settings
 
 WARM_REQUESTS = 20
-SLOWEST_IMPORTS = 5
 
 
 class MeasurementError(LeeError):
@@ -74,6 +79,8 @@ class Measurement:
     phases: list[str] = field(default_factory=list)
     slowest_imports: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # EMF metrics' CloudWatch namespace and dimensions (for --lee-alarms).
+    emf_metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
     # The -X importtime run's tree (pruned) and its heaviest chains: see ``imports``.
     import_tree: list[dict[str, Any]] = field(default_factory=list)
     import_chains: list[dict[str, Any]] = field(default_factory=list)
@@ -82,6 +89,14 @@ class Measurement:
     cpu: str = "host"  # the CPU model the children ran under, "unthrottled (why)" included
     memory_limit: str = ""
     python: str = ""
+    # What the figures are: "host", "lambda" (modelled) or "lambda-throttled"; the app
+    # timings scaled by the model; the runtime bootstrap added to cold_start_ms (ms).
+    cpu_kind: str = "host"
+    scaled: list[str] = field(default_factory=list)
+    runtime_init_ms: float | None = None
+    # Set when .lee/calibration.json was applied: its cold_starts, requests, date, factors.
+    calibration: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""  # where the function's values came from (a SAM template), when not [tool.lee]
 
     def stats(self, metric: str) -> MetricStats | None:
         values = self.samples.get(metric)
@@ -156,6 +171,18 @@ def measure(
         raise LeeConfigError(f"{handler}: no events to invoke it with (give at least one)")
     plan = replay_plan(chosen)
     cpu = settings.cpu
+    init_cpu = settings.budgets.init_cpu if settings.budgets is not None else 1.0
+    timeout = float(timeout_s if timeout_s is not None else function.timeout_s)
+    model = CpuModel(function.memory_mb, init_cpu, timeout)
+    bootstrap = (
+        runtime_init_ms(
+            function.runtime,
+            settings.budgets.runtime_init_ms if settings.budgets is not None else None,
+        )
+        if cpu in LAMBDA_MODELS
+        else 0.0
+    )
+    advice: str | None = None
     workdir = Path(tempfile.mkdtemp(prefix=owned_prefix("measure")))
     left_out: tuple[str, ...] = ()
     try:
@@ -172,31 +199,98 @@ def measure(
                 importtime=True,
                 opt_dir=opt_dir,
                 cpu=cpu,
+                init_cpu=init_cpu,
             )
-            _require_completed(traced, handler, left_out)
+            _require_completed(traced, handler, left_out, code_dir)
             collected = [
                 run_handler(
-                    code_dir, handler, plan, child, timeout_s=timeout_s, opt_dir=opt_dir, cpu=cpu
+                    code_dir,
+                    handler,
+                    plan,
+                    child,
+                    timeout_s=timeout_s,
+                    opt_dir=opt_dir,
+                    cpu=cpu,
+                    init_cpu=init_cpu,
                 )
                 for _ in range(runs)
             ]
-        notes = runtime_notes(code_dir, function)
+            if all(run.import_ms is not None for run in collected):
+
+                def once(directory: Path) -> float | None:
+                    run = run_handler(
+                        directory, handler, plan[:1], child, timeout_s=timeout_s,
+                        opt_dir=opt_dir, cpu=cpu, init_cpu=init_cpu,
+                    )  # fmt: skip
+                    return run_figures(run, cpu, model, bootstrap).import_ms
+
+                imports = [run_figures(run, cpu, model, bootstrap).import_ms for run in collected]
+                advice = _bytecode_advice(
+                    [value for value in imports if value is not None],
+                    code_dir=code_dir,
+                    workdir=workdir,
+                    function=function,
+                    once=once,
+                    bootstrap=bootstrap,
+                )
+        notes = runtime_notes(code_dir, function) + ([advice] if advice else [])
         app = app_modules(code_dir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for run in collected:
-        _require_completed(run, handler, left_out)
+        _require_completed(run, handler, left_out, code_dir)
     patterns = settings.budgets.phase_patterns if settings.budgets is not None else ()
-    measurement = _from_runs(handler, collected, traced, patterns)
-    measurement = replace(measurement, **import_analysis(traced.imports, app))
+    measurement = Measurement(
+        **from_runs(
+            handler, collected, traced, patterns, cpu=cpu, model=model, bootstrap_ms=bootstrap
+        )
+    )
+    measurement = replace(
+        measurement, **import_analysis(traced.imports, app), origin=function.origin or ""
+    )
     measurement.notes.extend(notes)
+    measurement = with_calibration(
+        measurement,
+        rootdir=settings.rootdir,
+        function=function,
+        calibrate=settings.options.calibrate,
+    )
     return _with_runtime_notes(measurement, function)
+
+
+def _bytecode_advice(
+    imports: list[float],
+    *,
+    code_dir: Path,
+    workdir: Path,
+    function: FunctionSettings,
+    once: Callable[[Path], float | None],
+    bootstrap: float,
+) -> str | None:
+    """One extra cold start with bytecode when the import is over 200 ms (``bytecode_advice``)."""
+    from pytest_lee import _interpreter as interpreter
+
+    if not imports or statistics.median(imports) <= IMPORT_MS:
+        return None
+    python = interpreter.resolve(function.python)
+    if ships_bytecode(code_dir, python.version):
+        return None
+    try:
+        compiled = compiled_copy(
+            code_dir, workdir / "compiled", python=python.executable, version=python.version
+        )
+    except (OSError, LeeError):
+        return None
+    measured = once(compiled)
+    if measured is None:
+        return None
+    return advice_note(statistics.median(imports), measured, bootstrap)
 
 
 def _with_runtime_notes(measurement: Measurement, function: FunctionSettings) -> Measurement:
     """The interpreter that was not usable, and what it cannot import, as notes."""
+    from pytest_lee import _interpreter as interpreter
     from pytest_lee.lambda_runtime import provides
-    from pytest_lee.sandbox import interpreter
 
     python = interpreter.resolve(function.python)
     notes = [interpreter.note(python)]
@@ -207,7 +301,9 @@ def _with_runtime_notes(measurement: Measurement, function: FunctionSettings) ->
     return measurement
 
 
-def _require_completed(run: ChildRun, handler: str, left_out: tuple[str, ...] = ()) -> None:
+def _require_completed(
+    run: ChildRun, handler: str, left_out: tuple[str, ...] = (), code_dir: Path | None = None
+) -> None:
     completed = (
         run.import_ms is not None
         and not run.timed_out
@@ -215,135 +311,18 @@ def _require_completed(run: ChildRun, handler: str, left_out: tuple[str, ...] = 
         and (run.first_invoke_ms is not None)
     )
     if not completed:
-        tail = run.stderr_tail.strip()
-        shown = f"\n--- child stderr (last lines) ---\n{tail}" if tail else " (no stderr)"
-        hint = left_out_hint(run.error, left_out) if run.import_ms is None else ""
-        raise MeasurementError(f"{handler}: {run.error}{hint}{shown}")
-
-
-def _from_runs(
-    handler: str, collected: list[ChildRun], traced: ChildRun, patterns: Sequence[str] = ()
-) -> Measurement:
-    samples: dict[str, list[float]] = {}
-    warm_phases: dict[str, list[float]] = {}
-    app_names: list[str] = []
-    phases: list[str] = []
-    notes: list[str] = []
-
-    def add(name: str, value: float | None) -> None:
-        if value is not None:
-            samples.setdefault(name, []).append(float(value))
-
-    for run in collected:
-        add("import_ms", run.import_ms)
-        add("first_invoke_ms", run.first_invoke_ms)
-        add("cold_start_ms", run.cold_start_ms)
-        samples.setdefault("request_ms", []).extend(run.request_ms)
-        add("max_memory_mb", run.max_rss_mb)
-        failures = sum(1 for error in run.invoke_errors if error)
-        add("error_rate", failures / len(run.invoke_errors) if run.invoke_errors else None)
-        reported = parse_app_metrics(run.stdout_lines)
-        add("cache_hit_rate", cache_hit_rate(replay_counters(run, reported.values)))
-        for name, value in reported.values.items():
-            add(name, value)
-            if name not in app_names:
-                app_names.append(name)
-        for name in cold_start_phases(run):
-            if name not in phases:
-                phases.append(name)
-        cold_end = run.stdout_marks[1] if len(run.stdout_marks) >= 2 else None
-        cold, warm = split_phases(run.stdout_lines, cold_end, patterns)
-        for name, value in cold.items():
-            if name in reported.values:  # a METRIC line of the same name wins
-                continue
-            add(name, value)
-            for names in (app_names, phases):
-                if name not in names:
-                    names.append(name)
-        for name, values in warm.items():
-            warm_phases.setdefault(name, []).extend(values)
-        for clash in reported.clashes:
-            note = f"the app reports {clash!r}, a harness metric: kept as 'app.{clash}'"
-            if note not in notes:
-                notes.append(note)
-    if not samples.get("request_ms"):
-        samples.pop("request_ms", None)
-    notes.extend(response_notes(collected))
-    first_errors = sorted({error for run in collected for error in run.invoke_errors if error})
-    if first_errors:
-        notes.append(f"invocation errors: {'; '.join(first_errors[:3])}")
-    return Measurement(
-        handler=handler,
-        runs=len(collected),
-        samples=samples,
-        app_metrics=app_names,
-        phases=phases,
-        slowest_imports=slowest_imports(traced),
-        notes=notes,
-        warm_phases=warm_phases,
-        cpu=collected[0].cpu_model if collected else traced.cpu_model,
-        memory_limit=collected[0].memory_limit if collected else traced.memory_limit,
-        python=collected[0].python if collected else traced.python,
-    )
-
-
-def replay_counters(run: ChildRun, whole: dict[str, float]) -> dict[str, float]:
-    """The run's values minus the cold start's: what the warm replay alone added."""
-    if len(run.stdout_marks) < 2:
-        return whole
-    cold = parse_app_metrics(run.stdout_lines[: run.stdout_marks[1]]).values
-    return {name: value - cold.get(name, 0.0) for name, value in whole.items()}
-
-
-def cold_start_phases(run: ChildRun) -> list[str]:
-    """App metrics the cold start printed that no warm request printed again."""
-    if len(run.stdout_marks) < 2:
-        return []
-    cold = parse_app_metrics(run.stdout_lines[: run.stdout_marks[1]]).values
-    warm = parse_app_metrics(run.stdout_lines[run.stdout_marks[1] :]).values
-    return [name for name in cold if name not in warm]
-
-
-def slowest_imports(run: ChildRun, count: int = SLOWEST_IMPORTS) -> list[dict[str, Any]]:
-    """The modules with the largest own (self) import cost, cold start phases only."""
-    ordered = sorted(run.imports, key=lambda timing: timing.self_ms, reverse=True)[:count]
-    return [
-        {
-            "module": t.module,
-            "self_ms": round(t.self_ms, 3),
-            "cumulative_ms": round(t.cumulative_ms, 3),
-            "phase": "import" if t.phase == "import" else "first invoke",
-        }
-        for t in ordered
-    ]
-
-
-def response_notes(collected: Sequence[ChildRun]) -> list[str]:
-    """The status codes the measured requests answered, and any connection the guard refused.
-
-    ``error_rate`` counts exceptions, unserialisable responses and 5xx; a 4xx is the
-    handler refusing the event — shown here, so a budget never measures an error path
-    without a word.
-    """
-    codes: dict[str, int] = {}
-    for run in collected:
-        for response in run.responses:
-            code = response.get("statusCode") if isinstance(response, dict) else None
-            if isinstance(code, int) and not isinstance(code, bool):
-                codes[str(code)] = codes.get(str(code), 0) + 1
-    notes = []
-    if codes:
-        shown = ", ".join(f"{code} × {count}" for code, count in sorted(codes.items()))
-        client = sum(count for code, count in codes.items() if code.startswith("4"))
-        extra = f" ({client} with 4xx: not in error_rate, check the events)" if client else ""
-        notes.append(f"status codes: {shown}{extra}")
-    blocked = sorted({host for run in collected for host in run.blocked})
-    if blocked:
-        notes.append(
-            f"network guard refused {', '.join(blocked)}: children never reach the internet "
-            "(AWS calls go to the loopback moto server; create state with [tool.lee.aws] setup)"
+        tail = log_tail(run.stdout_lines, run.stderr_tail)
+        shown = (
+            f"\n--- function log (last {len(tail)} lines: stdout, then stderr) ---\n"
+            + "\n".join(tail)
+            if tail
+            else " (nothing logged)"
         )
-    return notes
+        hint = left_out_hint(run.error, left_out) if run.import_ms is None else ""
+        if code_dir is not None and not hint:
+            files = (path.relative_to(code_dir).as_posix() for path in code_dir.rglob("*.so"))
+            hint = extension_hint(run.error, files, python_version(run.python) or (3, 0))
+        raise MeasurementError(f"{handler}: {run.error}{hint}{shown}")
 
 
 def runtime_notes(code_dir: Path, function: FunctionSettings) -> list[str]:
@@ -353,7 +332,7 @@ def runtime_notes(code_dir: Path, function: FunctionSettings) -> list[str]:
     back to pure Python (or fails to import), and the figures are not Lambda's. The child
     runs ``[tool.lee.function] python`` when that works, else the running interpreter.
     """
-    from pytest_lee.sandbox import interpreter
+    from pytest_lee import _interpreter as interpreter
 
     major, minor = interpreter.resolve(function.python).version
     running = f"{major}{minor}"

@@ -32,7 +32,7 @@ import json
 import math
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_lee.settings import BUILTIN_METRICS
@@ -47,6 +47,9 @@ class AppMetrics:
 
     values: dict[str, float]
     clashes: tuple[str, ...] = ()
+    # Where each EMF metric lives in CloudWatch: {"namespace": ..., "dimensions": {...}}
+    # (what a CloudWatch alarm on it must name; see pytest_lee/alarms.py).
+    emf: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def parse_app_metrics(lines: Iterable[str]) -> AppMetrics:
@@ -54,6 +57,7 @@ def parse_app_metrics(lines: Iterable[str]) -> AppMetrics:
     snapshot: dict[str, float] = {}
     counts: dict[str, float] = {}
     samples: dict[str, list[float]] = {}
+    emf: dict[str, dict[str, Any]] = {}
     for line in lines:
         document = _json_object(line)
         if document is None:
@@ -64,6 +68,7 @@ def parse_app_metrics(lines: Iterable[str]) -> AppMetrics:
                 if number is not None:
                     snapshot[str(name)] = number
         for name, unit, values in _emf_metrics(document):
+            emf.setdefault(name, _emf_location(document, name))
             if unit == "Count":
                 counts[name] = counts.get(name, 0.0) + sum(values)
             else:
@@ -71,7 +76,8 @@ def parse_app_metrics(lines: Iterable[str]) -> AppMetrics:
     merged = dict(snapshot)
     merged.update(counts)
     merged.update({name: statistics.median(values) for name, values in samples.items() if values})
-    return _rename_clashes(merged)
+    found = _rename_clashes(merged)
+    return AppMetrics(found.values, found.clashes, emf)
 
 
 def _rename_clashes(values: dict[str, float]) -> AppMetrics:
@@ -115,6 +121,22 @@ def _emf_metrics(document: dict[str, Any]) -> list[tuple[str, str, list[float]]]
             if numbers:
                 found.append((name, str(definition.get("Unit", "None")), numbers))
     return found
+
+
+def _emf_location(document: dict[str, Any], name: str) -> dict[str, Any]:
+    """The namespace and dimension values the EMF *document* files metric *name* under."""
+    for directive in document["_aws"]["CloudWatchMetrics"]:
+        if not isinstance(directive, dict) or not any(
+            isinstance(d, dict) and d.get("Name") == name for d in directive.get("Metrics") or []
+        ):
+            continue
+        sets = directive.get("Dimensions") or [[]]
+        keys = sets[0] if isinstance(sets, list) and sets and isinstance(sets[0], list) else []
+        return {
+            "namespace": str(directive.get("Namespace", "")),
+            "dimensions": {str(k): str(document.get(k, "")) for k in keys if isinstance(k, str)},
+        }
+    return {"namespace": "", "dimensions": {}}
 
 
 def _number(value: Any) -> float | None:

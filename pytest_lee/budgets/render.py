@@ -15,7 +15,8 @@ from typing import Any
 
 from pytest_lee._text import count
 from pytest_lee.budgets.imports import advisor_lines
-from pytest_lee.budgets.verdicts import MARKS, describe_levels, format_value, largest_phase
+from pytest_lee.budgets.stats import format_value
+from pytest_lee.budgets.verdicts import MARKS, describe_levels, largest_phase
 from pytest_lee.settings import Levels
 
 LEGEND = "marks: ✓ target  ~ acceptable (passes, above target)  ✗ over  ‼ critical  (? = unreliable: runs straddle a level)"
@@ -53,13 +54,18 @@ def _table(entries: list[dict[str, Any]]) -> list[str]:
         verdict = f"{MARKS[entry['verdict']]} {entry['verdict']}" + (
             " ?" if entry.get("unreliable") else ""
         )
+        if entry.get("passed") is False and entry["verdict"] not in ("over", "critical"):
+            # failed on --lee-compare-fail: a regression, or a comparison refused (another
+            # kind of figure, no such baseline), which is not a regression
+            why = "not compared" if (entry.get("baseline") or {}).get("error") else "regressed"
+            verdict = f"{MARKS['over']} {why} ({entry['verdict']} level)"
         rows.append(
             (
                 entry["name"],
                 format_value(entry["median"]),
                 format_value(entry["p95"]),
                 describe_levels(levels),
-                cpu_label(entry.get("cpu", "host")),
+                entry.get("cpu_label") or cpu_label(entry.get("cpu", "host")),
                 verdict,
             )
         )
@@ -76,11 +82,40 @@ def _table(entries: list[dict[str, Any]]) -> list[str]:
         ]
         lines.append("  ".join(cells).rstrip())
     lines.append(LEGEND)
-    unthrottled = sorted(
+    unthrottled = sorted(  # saved JSON from before the cpu key named the figure's kind
         {entry["cpu"] for entry in entries if entry.get("cpu", "").startswith("unthrottled")}
     )
     lines.extend(f"cpu: lambda asked for, {model}" for model in unthrottled)
     return lines
+
+
+def ran_under_line(detail: dict[str, Any]) -> str:
+    """``ran under: cpu …; memory limit …; Python …`` and what the figures are."""
+    cpu = str(detail.get("cpu") or "")
+    kind = detail.get("cpu_kind", "host")
+    parts = [f"cpu {cpu}"]
+    if cpu.startswith("lambda (modelled") and kind != "lambda":
+        parts = [f"cpu {cpu}, but no schedstat here: wall times of this machine, not modelled"]
+    elif kind == "lambda":
+        parts.append("Lambda time from the child's CPU time and run-queue wait")
+    if cpu.startswith("unthrottled"):
+        parts = [f"cpu lambda-throttled asked for, {cpu}: wall times of this machine"]
+    if detail.get("runtime_init_ms") is not None and kind != "host":
+        parts.append(
+            f"runtime bootstrap {format_value(detail['runtime_init_ms'])} ms in cold_start_ms"
+        )
+    parts.append(f"memory limit {detail.get('memory_limit') or '-'}")
+    if detail.get("python"):
+        parts.append(str(detail["python"]))
+    line = "  ran under: " + "; ".join(parts)
+    calibration = detail.get("calibration") or {}
+    if calibration.get("cold_starts"):
+        line += (
+            f"\n  calibrated to {count(int(calibration['cold_starts']), 'real cold start')} "
+            f"({calibration.get('date', '?')}): init × {calibration.get('init_factor')}, "
+            f"invoke × {calibration.get('invoke_factor')}"
+        )
+    return line
 
 
 def cpu_label(model: str) -> str:
@@ -92,16 +127,21 @@ def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> lis
     cold = detail.get("cold_start_ms")
     if not cold:
         return []
+    bootstrap = detail.get("runtime_init_ms")
+    shown_bootstrap = (
+        f"runtime bootstrap {format_value(bootstrap)} ms + "
+        if bootstrap is not None and detail.get("cpu_kind", "host") != "host"
+        else ""
+    )
     lines = [
         f"cold start {format_value(cold)} ms (median of {count(detail['runs'], 'run')}) = "
-        f"import {format_value(detail.get('import_ms'))} ms + first invocation "
+        f"{shown_bootstrap}import {format_value(detail.get('import_ms'))} ms + first invocation "
         f"{format_value(detail.get('first_invoke_ms'))} ms"
     ]
     if detail.get("cpu"):
-        lines.append(
-            f"  ran under: cpu {detail['cpu']}; memory limit {detail.get('memory_limit') or '-'}"
-            + (f"; {detail['python']}" if detail.get("python") else "")
-        )
+        lines.extend(ran_under_line(detail).split("\n"))
+    if detail.get("function_from"):
+        lines.append(f"  function from {detail['function_from']}")
     phases: dict[str, float] = detail.get("phases") or {}
     if phases:
         biggest = largest_phase(phases)
@@ -121,6 +161,8 @@ def _breakdown(detail: dict[str, Any], judged: dict[str, dict[str, Any]]) -> lis
                 cells.append(f"{MARKS[judged[name]['verdict']]} {judged[name]['verdict']}")
             if "total" in name:
                 cells.append("(total)")
+            if name in (detail.get("scaled") or ()):
+                cells.append("modelled (scaled)")
             lines.append("  ".join(cell for cell in cells if cell))
     warm: dict[str, float] = detail.get("warm_phases") or {}
     if warm:

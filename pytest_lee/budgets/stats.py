@@ -4,7 +4,8 @@
 runs it sits between the two slowest. ``spread_pct`` is the run-to-run range relative to
 the median, ``(max - min) / median``. A verdict is *unreliable* when the interquartile
 range straddles a level: the middle half of the runs would not all get the verdict the
-median got, so a rerun may well flip it.
+median got, so a rerun may well flip it. :func:`format_value` writes every figure the
+budgets show (terminal, notes, HTML) the same way.
 """
 
 from __future__ import annotations
@@ -55,3 +56,18 @@ def summarize(samples: Sequence[float]) -> MetricStats:
         minimum=ordered[0],
         maximum=ordered[-1],
     )
+
+
+def format_value(value: float | None) -> str:
+    """Compact figures: 855, 12.4, 0.91."""
+    if value is None:
+        return "-"
+    magnitude = abs(value)
+    if magnitude >= 100:
+        return f"{value:.0f}"
+    if magnitude >= 10:
+        text = f"{value:.1f}"
+        return text[:-2] if text.endswith(".0") else text
+    if magnitude >= 1:
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.3f}".rstrip("0").rstrip(".") or "0"

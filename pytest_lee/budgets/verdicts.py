@@ -14,7 +14,7 @@ import statistics
 from typing import TYPE_CHECKING, Any
 
 from pytest_lee._text import count
-from pytest_lee.budgets.stats import MetricStats
+from pytest_lee.budgets.stats import MetricStats, format_value
 from pytest_lee.settings import Levels
 
 if TYPE_CHECKING:
@@ -59,38 +59,47 @@ def describe_levels(levels: Levels) -> str:
     return " / ".join(parts)
 
 
-def format_value(value: float | None) -> str:
-    """Compact figures: 855, 12.4, 0.91."""
-    if value is None:
-        return "-"
-    magnitude = abs(value)
-    if magnitude >= 100:
-        return f"{value:.0f}"
-    if magnitude >= 10:
-        text = f"{value:.1f}"
-        return text[:-2] if text.endswith(".0") else text
-    if magnitude >= 1:
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{value:.3f}".rstrip("0").rstrip(".") or "0"
+def figure_label(cpu: str, *, scaled: bool = False, calibrated: bool = False) -> str:
+    """The table's ``cpu`` cell: what kind of figure it is (``modelled (scaled)`` for an app
+    timing that the model scaled, ``host`` for a wall time on this machine)."""
+    label = {"lambda": "modelled", "lambda-throttled": "throttled"}.get(cpu, "host")
+    if cpu == "lambda" and scaled:
+        label = "modelled (scaled)"
+    return f"{label}, calibrated" if calibrated else label
 
 
 def budget_entry(
-    metric: str, stats: MetricStats, levels: Levels, *, runs: int, cpu: str = "host"
+    metric: str,
+    stats: MetricStats,
+    levels: Levels,
+    *,
+    runs: int,
+    cpu: str = "host",
+    scaled: bool = False,
+    calibrated: bool = False,
 ) -> dict[str, Any]:
-    """One ``budgets`` entry of ``--lee-json`` (the shape docs/outputs.md documents, plus a few keys;
-    ``cpu`` is the CPU model it was measured under)."""
+    """One ``budgets`` entry of ``--lee-json`` (the shape docs/outputs.md documents, plus a few keys).
+
+    ``cpu`` is what the figure is: ``host`` (wall time here), ``lambda`` (modelled) or
+    ``lambda-throttled``; ``calibrated`` whether ``.lee/calibration.json`` scaled it;
+    ``passed`` the one verdict every output reads (the item may still fail on a
+    regression against a saved baseline: it then turns false)."""
+    judged = verdict(stats.median, levels)
     return {
         "name": metric,
         "median": round(stats.median, 4),
         "p95": round(stats.p95, 4),
         "samples": [round(sample, 4) for sample in stats.samples],
         **levels.as_dict(),
-        "verdict": verdict(stats.median, levels),
+        "verdict": judged,
+        "passed": judged not in FAILING,
         "higher_is_better": levels.higher_is_better,
         "spread_pct": round(stats.spread_pct, 1),
         "unreliable": unreliable(stats, levels),
         "runs": runs,
         "cpu": cpu,
+        "calibrated": calibrated,
+        "cpu_label": figure_label(cpu, scaled=scaled, calibrated=calibrated),
     }
 
 
@@ -119,8 +128,14 @@ def measurement_entry(measurement: Measurement) -> dict[str, Any]:
             if values
         },
         "cpu": measurement.cpu,
+        "cpu_kind": measurement.cpu_kind,
+        "scaled": measurement.scaled,
+        "runtime_init_ms": measurement.runtime_init_ms,
+        "calibration": measurement.calibration,
+        "emf_metrics": measurement.emf_metrics,
         "memory_limit": measurement.memory_limit,
         "python": measurement.python,
+        "function_from": measurement.origin or None,
     }
 
 

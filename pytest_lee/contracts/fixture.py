@@ -27,7 +27,7 @@ from pytest_lee.contracts.probes import EXPLICIT, Probe
 from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:
-    from pytest_lee.report import SessionReport
+    from pytest_lee.findings import SessionReport
     from pytest_lee.settings import Settings
 
 

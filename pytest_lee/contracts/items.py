@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pytest_lee.contracts.check import ContractSpec, KeyResult
     from pytest_lee.settings import Settings
 
+PATHS_VARIABLE = "LEE_CONTRACT_PATHS"  # contracts/child/checker.py reads it
 _VERDICTS = pytest.StashKey[Mapping[str, "KeyResult"]]()
 
 
@@ -47,11 +48,22 @@ def packaged_files(settings: Settings) -> tuple[str, ...]:
 
 
 def check_options(settings: Settings) -> dict[str, Any]:
-    """How every contract check of the session runs: time limit and environment."""
-    return {
-        "timeout_s": settings.function.timeout_s,
-        "environment": dict(settings.function.environment),
-    }
+    """How every contract check of the session runs: time limit and environment (the
+    region, as Lambda sets it), with the vendored requirements and the layers importable (``LEE_CONTRACT_PATHS``, read by the
+    child), as the code finds them on Lambda."""
+    # Lambda always sets the region: code that makes a boto3 client at import needs it.
+    region = settings.aws.region
+    environment = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
+    environment.update(settings.function.environment)
+    if settings.requirements is not None or settings.layers:
+        import os
+
+        from pytest_lee.package.layers import import_paths
+
+        paths = import_paths(settings)
+        if paths:
+            environment[PATHS_VARIABLE] = os.pathsep.join(paths)
+    return {"timeout_s": settings.function.timeout_s, "environment": environment}
 
 
 def session_verdicts(config: pytest.Config, settings: Settings) -> Mapping[str, KeyResult]:

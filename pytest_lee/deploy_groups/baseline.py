@@ -267,7 +267,7 @@ class Outcome:
 def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = None) -> Outcome:
     from pytest_lee.contracts.check import ContractSpec
     from pytest_lee.deploy_groups.groups import find_groups
-    from pytest_lee.deploy_groups.report import fill_outcome
+    from pytest_lee.deploy_groups.report import outcome_fields
     from pytest_lee.deploy_groups.trees import TreeRunner
 
     started = time.perf_counter()
@@ -295,8 +295,11 @@ def simulate(baseline: Baseline, settings: Settings, *, workers: int | None = No
             )
         finally:
             runner.close()
-        outcome = Outcome(baseline=baseline.label, changed=tuple(changed))
-        fill_outcome(outcome, search, [spec["registry"] for spec in specs])
+        outcome = Outcome(
+            baseline=baseline.label,
+            changed=tuple(changed),
+            **outcome_fields(search, [spec["registry"] for spec in specs]),
+        )
         outcome.signatures = tuple(_signature_changes(settings, base, current, changed))
         outcome.trees = runner.trees
     outcome.seconds = time.perf_counter() - started

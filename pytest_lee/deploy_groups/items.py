@@ -26,10 +26,6 @@ class DeployGroupsFailure(LeeError):
 
 def deploy_group_items(node: pytest.Collector, settings: Settings) -> list[pytest.Item]:
     """The one ``deploy-groups`` item when ``--lee-baseline`` is given."""
-    if settings.options.require_compatible and not settings.options.baseline:
-        raise pytest.UsageError(
-            "--lee-require-compatible needs --lee-baseline REF (what to compare against)"
-        )
     if not settings.options.baseline:
         return []
     from pytest_lee.deploy_groups.baseline import BaselineError, resolve_baseline

@@ -18,21 +18,17 @@ from pytest_lee.deploy_groups.hazards import HANDLER
 from pytest_lee.deploy_groups.treecheck import CallResult
 
 if TYPE_CHECKING:
-    from pytest_lee.deploy_groups.baseline import Outcome
     from pytest_lee.deploy_groups.groups import Search
 
 
-def fill_outcome(outcome: Outcome, search: Search, registries: Sequence[str]) -> None:
-    """Copy *search* into *outcome*'s fields (the ``baseline`` JSON entry)."""
-    outcome.groups = tuple(group.files for group in search.groups)
-    outcome.reasons = {}
-    outcome.group_reasons = []
+def outcome_fields(search: Search, registries: Sequence[str]) -> dict[str, Any]:
+    """*search* as ``baseline.Outcome`` fields (the ``baseline`` JSON entry)."""
+    group_reasons: list[dict[str, Any]] = []
+    reasons: dict[str, str] = {}
     for group in search.groups:
         anchor, failure = group.ties[0]
-        outcome.reasons.setdefault(
-            anchor, failure.cause or failure.message.split("\n", maxsplit=1)[0]
-        )
-        outcome.group_reasons.append(
+        reasons.setdefault(anchor, failure.cause or failure.message.split("\n", maxsplit=1)[0])
+        group_reasons.append(
             {
                 "files": list(group.files),
                 "exact": group.exact,
@@ -47,29 +43,37 @@ def fill_outcome(outcome: Outcome, search: Search, registries: Sequence[str]) ->
             }
         )
     grouped = {name for group in search.groups for name in group.files}
-    outcome.safe_alone = tuple(name for name in search.safe_alone if name not in grouped)
-    outcome.safe_alone_checks = dict(search.safe_alone)
-    outcome.fail_alone = tuple(search.fail_alone)
-    outcome.alternatives = {
-        name: [list(files) for files in options] for name, options in search.alternatives.items()
-    }
+    safe_alone = tuple(name for name in search.safe_alone if name not in grouped)
     at_baseline = broken(search.base, call_sites((search.base, search.full)))
-    outcome.preexisting = tuple(
-        sorted({r.call for r in search.base if r.status == "fail" and r.call != "*"})
-    )
-    outcome.new_version_failures = [
-        {**r.as_entry(), "also_at_baseline": r.identity in at_baseline}
-        for r in search.full
-        if r.status == "fail"
-    ]
-    outcome.not_judged = not_judged(search.base, search.full, registries)
+    unjudged = not_judged(search.base, search.full, registries)
     handler = any(r.registry == HANDLER and r.status == "ok" for r in (*search.base, *search.full))
-    if len(outcome.not_judged) == len(registries) and not handler and outcome.safe_alone:
-        outcome.not_judged.append(
-            f"{_files(len(outcome.safe_alone))}: no contract loads and the handler imports "
+    if len(unjudged) == len(registries) and not handler and safe_alone:
+        unjudged.append(
+            f"{_files(len(safe_alone))}: no contract loads and the handler imports "
             "cleanly at neither end, so none is called safe alone"
         )
-        outcome.safe_alone = ()
+        safe_alone = ()
+    return {
+        "groups": tuple(group.files for group in search.groups),
+        "reasons": reasons,
+        "group_reasons": group_reasons,
+        "safe_alone": safe_alone,
+        "safe_alone_checks": dict(search.safe_alone),
+        "fail_alone": tuple(search.fail_alone),
+        "alternatives": {
+            name: [list(files) for files in options]
+            for name, options in search.alternatives.items()
+        },
+        "preexisting": tuple(
+            sorted({r.call for r in search.base if r.status == "fail" and r.call != "*"})
+        ),
+        "new_version_failures": [
+            {**r.as_entry(), "also_at_baseline": r.identity in at_baseline}
+            for r in search.full
+            if r.status == "fail"
+        ],
+        "not_judged": unjudged,
+    }
 
 
 def not_judged(

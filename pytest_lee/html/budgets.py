@@ -13,7 +13,7 @@ from typing import Any
 
 from pytest_lee.budgets.imports import describe_chain, describe_saving
 from pytest_lee.budgets.render import cpu_label
-from pytest_lee.budgets.verdicts import format_value
+from pytest_lee.budgets.stats import format_value
 from pytest_lee.html import svg
 from pytest_lee.html.svg import COLORS, e
 
@@ -61,14 +61,21 @@ def verdict_table(entries: list[dict[str, Any]]) -> str:
         if isinstance(baseline, dict) and isinstance(baseline.get("median"), (int, float)):
             change = f"{format_value(baseline['median'])} → {format_value(entry.get('median'))}"
         flags = " <span class='flag'>unreliable</span>" if entry.get("unreliable") else ""
+        if entry.get("passed") is False and verdict not in ("over", "critical"):
+            # the item failed on --lee-compare-fail: one verdict everywhere
+            why = "not compared" if (baseline or {}).get("error") else "regressed"
+            flags += (
+                f" <span class='badge v-over' title='{e(entry.get('regression', ''))}'>{why}</span>"
+            )
         cpu = str(entry.get("cpu") or "host")
+        label = str(entry.get("cpu_label") or cpu_label(cpu))
         rows.append(
             f"<tr data-filter-item='budgets' data-verdict='{e(verdict)}' data-key='{e(entry.get('name', ''))}'>"
             f"<td class='name'>{e(entry.get('name', '?'))}</td>"
             f"<td class='num'>{e(format_value(_num(entry.get('median'))))}</td>"
             f"<td class='num'>{e(format_value(_num(entry.get('p95'))))}</td>"
             f"<td>{e(shown_levels)}</td>"
-            f"<td class='cpu' title='{e(cpu)}'>{e(cpu_label(cpu))}</td>"
+            f"<td class='cpu' title='{e(cpu)}'>{e(label)}</td>"
             f"<td><span class='badge v-{e(verdict)}'>{e(verdict)}</span>{flags}</td>"
             f"<td>{svg.distribution(entry.get('samples') or [], levels, _num(entry.get('median')))}</td>"
             f"<td class='num'>{e(change)}</td></tr>"
@@ -129,12 +136,34 @@ def ran_under(detail: dict[str, Any]) -> str:
     facts = []
     if detail.get("cpu"):
         facts.append(f"<span class='fact'>CPU <strong>{e(detail['cpu'])}</strong></span>")
+    kind = str(detail.get("cpu_kind") or "host")
+    if kind == "lambda":
+        facts.append(
+            "<span class='fact'>Lambda time <strong>modelled</strong> from CPU time</span>"
+        )
+    elif str(detail.get("cpu") or "").startswith("lambda (modelled"):
+        facts.append(
+            "<span class='fact'><strong>wall times</strong> (no schedstat here: not modelled)</span>"
+        )
+    if detail.get("runtime_init_ms") is not None and kind != "host":
+        facts.append(
+            "<span class='fact'>runtime bootstrap "
+            f"<strong>{e(format_value(_num(detail['runtime_init_ms'])))} ms</strong></span>"
+        )
+    calibration = detail.get("calibration") or {}
+    if calibration.get("cold_starts"):
+        facts.append(
+            f"<span class='fact'>calibrated to <strong>{e(calibration['cold_starts'])} real cold "
+            f"starts</strong> ({e(calibration.get('date', '?'))})</span>"
+        )
     if detail.get("memory_limit"):
         facts.append(
             f"<span class='fact'>memory limit <strong>{e(detail['memory_limit'])}</strong></span>"
         )
     if detail.get("python"):
         facts.append(f"<span class='fact'><strong>{e(detail['python'])}</strong></span>")
+    if detail.get("function_from"):  # a SAM template: which values came from it
+        facts.append(f"<span class='fact'>function from {e(detail['function_from'])}</span>")
     return f"<p class='ran-under'>ran under: {' · '.join(facts)}</p>" if facts else ""
 
 
@@ -194,8 +223,11 @@ def trend_charts(entries: list[dict[str, Any]], settings: Any) -> str:
         for baseline in baselines:
             if baseline["name"] == saved_now:
                 continue  # saved by this very run: it is the last point already
-            figure = (baseline["metrics"].get(name) or {}).get("median")
-            if isinstance(figure, (int, float)):
+            saved = baseline["metrics"].get(name) or {}
+            figure = saved.get("median")
+            # Like with like: a host wall time is not a point on a modelled Lambda trend.
+            same_kind = str(saved.get("cpu", "host")) == str(entry.get("cpu", "host"))
+            if isinstance(figure, (int, float)) and same_kind:
                 points.append(
                     (baseline["name"], float(figure), _describe_recorded(baseline["recorded"]))
                 )

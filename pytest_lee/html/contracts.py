@@ -90,7 +90,10 @@ def contracts_section(report: Any, settings: Any) -> str:
     bound = sum(ok_count(row["message"]) or 0 for row in keys.values())
     registries = list(dict.fromkeys(registry for registry, _ in keys))
     several = len(registries) > 1
-    rows = [_row(ident, row, probes[ident], columns, several) for ident, row in keys.items()]
+    # Failing keys first (then inconclusive, then ok), registry order within each: a
+    # 12-key registry's failures are on the first screen, not below its passing rows.
+    ordered = sorted(keys.items(), key=lambda item: -ORDER[item[1]["status"]])
+    rows = [_row(ident, row, probes[ident], columns, several) for ident, row in ordered]
     head = "".join(f"<th class='site'>{e(column)}</th>" for column in columns)
     options = "".join(f"<option value='{s}'>{s}</option>" for s in statuses)
     summary = ", ".join(f"{n} {s}" for s, n in counts.items())
@@ -105,7 +108,7 @@ def contracts_section(report: Any, settings: Any) -> str:
         "<label>key <input type='search' data-filter='contracts' data-attr='key' placeholder='e.g. CACHE'></label>"
         "<span class='count' data-filter-count='contracts'></span></div>"
         "<div class='scroll'><table class='grid' id='contract-matrix'><thead><tr>"
-        f"{'<th>registry</th>' if several else ''}<th>key</th><th>status</th><th>probes</th>{head}<th>messages</th></tr></thead><tbody>"
+        f"{'<th>registry</th>' if several else ''}<th>key</th><th>status</th><th>probes</th><th>messages</th>{head}</tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></div>"
     )
@@ -156,8 +159,8 @@ def _row(
         + (f"<td class='name'>{e(registry)}</td>" if several else "")
         + f"<td class='name'>{e(key)}</td>"
         f"<td><span class='badge c-{e(status)}'>{e(status)}</span></td>"
-        f"<td class='num'>{e(_tally(row['message'], found))}</td>{''.join(cells)}"
-        f"<td class='msg'>{_messages(status, row['message'], found)}</td></tr>"
+        f"<td class='num'>{e(_tally(row['message'], found))}</td>"
+        f"<td class='msg'>{_messages(status, row['message'], found)}</td>{''.join(cells)}</tr>"
     )
 
 
@@ -174,10 +177,12 @@ def _tally(message: str, found: list[Probe]) -> str:
 def _messages(status: str, message: str, found: list[Probe]) -> str:
     if status == "ok":
         return f"<span class='okmsg'>{e(message)}</span>"
+    first = next((p.message for p in found if p.status == status), message)
+    more = f" (+{len(found) - 1})" if len(found) > 1 else ""
     return (
-        "<ul class='probes'>"
+        f"<details><summary>{e(first)}{e(more)}</summary><ul class='probes'>"
         + "".join(f"<li class='p-{e(p.status)}'>{e(p.message)}</li>" for p in found)
-        + "</ul>"
+        + "</ul></details>"
     )
 
 

@@ -30,7 +30,14 @@ table.grid { border-collapse: collapse; margin: 6px 0; }
 .grid th { font-size: 12px; color: var(--muted); font-weight: 600; background: var(--soft); }
 .grid td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .grid td.name { font-family: ui-monospace, monospace; font-size: 12px; white-space: nowrap; }
-.grid td.msg { font-size: 12px; color: #7b341e; max-width: 720px; }
+.grid td.msg { font-size: 12px; color: #7b341e; max-width: 560px; }
+#contract-matrix tr { height: 1.6em; }
+#contract-matrix td.msg summary { white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  max-width: 540px; cursor: pointer; }
+#contract-matrix td.name { position: sticky; left: 0; background: var(--bg, #fff); }
+.summary-table td { padding: 3px 10px 3px 0; }
+.summary-table .fail { color: #c62828; font-weight: 600; }
+.summary-table .pass { color: #2e7d32; font-weight: 600; }
 .headline { color: #c62828; font-size: 15px; margin: 4px 0; }
 .grid th.site { writing-mode: vertical-rl; transform: rotate(180deg);
                 font-family: ui-monospace, monospace; font-weight: 400; }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_lee.budgets.verdicts import format_value
+from pytest_lee.budgets.stats import format_value
 from pytest_lee.html import svg
 from pytest_lee.html.svg import e, num
 from pytest_lee.rehearsal.render import outcome_name
@@ -102,11 +102,22 @@ def canary_line(canary: Any) -> str:
         if not isinstance(half, dict):
             continue
         errors = [str(error) for error in half.get("errors") or [] if error]
-        parts.append(
-            f"v{e(half.get('version', '?'))} ({side}) routed {e(half.get('routed', 0))}, "
+        facts = [
+            f"v{e(half.get('version', '?'))} ({side}) routed {e(half.get('routed', 0))}",
+            f"replayed {e(half.get('replayed', 0))}",
             f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
-            + (f": {e(errors[0])}" if errors else "")
-        )
+            + (f": {e(errors[0])}" if errors else ""),
+        ]
+        if half.get("error_responses"):
+            facts.append(f"{e(half['error_responses'])} error responses")
+        if half.get("no_status"):
+            facts.append(f"{e(half['no_status'])} without a status")
+        if isinstance(half.get("p95_ms"), (int, float)):
+            facts.append(f"p95 {half['p95_ms']:.0f} ms")
+        parts.append(", ".join(facts))
+    problems = [str(problem) for problem in canary.get("problems") or []]
+    if problems:
+        parts.append(f"<strong>failed</strong>: {e(problems[0])}")
     if not parts:
         return ""
     weight = canary.get("weight")

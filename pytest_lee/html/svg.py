@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from pytest_lee.budgets.verdicts import format_value
+from pytest_lee.budgets.stats import format_value
 
 COLORS = {
     "target": "#2e7d32",

@@ -20,12 +20,14 @@ from pytest_lee.html.contracts import contracts_section
 from pytest_lee.html.deploy import deploy_groups_section
 from pytest_lee.html.page import SCRIPT, STYLE, TEMPLATE
 from pytest_lee.html.rehearsals import package_section, rehearsals_section
+from pytest_lee.html.summary import function_meta, summary_section
 from pytest_lee.html.svg import e
 
 Renderer = Callable[[Any, Any], str]
 
 # (anchor, title, renderer, the report sections it reads: its count in the navigation)
 SECTIONS: tuple[tuple[str, str, Renderer, str], ...] = (
+    ("summary", "Summary", summary_section, "summary"),
     ("budgets", "Budgets", budgets_section, "budgets"),
     ("contracts", "Contracts", contracts_section, "contracts"),
     ("deploy-groups", "Deploy groups", deploy_groups_section, "deploy_groups"),
@@ -44,14 +46,14 @@ def render_html(report: Any, settings: Any, *, now: datetime.datetime | None = N
             body = f"<p class='error'>This section could not be drawn: {e(type(error).__name__)}: {e(error)}</p>"
         if not body:
             continue
-        count = len(report.entries(counted))
+        count = len(report.entries(counted)) if counted != "summary" else ""
         blocks.append(f"<section id='{anchor}'><h2>{e(title)}</h2>{body}</section>")
         links.append(f"<a href='#{anchor}'>{e(title)} <span class='n'>{count}</span></a>")
     if not blocks:
         blocks.append("<p>This session recorded no contracts, budgets, rehearsals or packages.</p>")
     return TEMPLATE.format(
         title=e(_title(settings)),
-        meta=_meta(settings, now or datetime.datetime.now(datetime.timezone.utc)),
+        meta=_meta(settings, report, now or datetime.datetime.now(datetime.timezone.utc)),
         nav="".join(links),
         sections="\n".join(blocks),
         style=STYLE,
@@ -65,10 +67,11 @@ def _title(settings: Any) -> str:
     return f"pytest-lee report — {name}" if name else "pytest-lee report"
 
 
-def _meta(settings: Any, now: datetime.datetime) -> str:
+def _meta(settings: Any, report: Any, now: datetime.datetime) -> str:
     parts = [
+        *function_meta(settings, report),
         now.isoformat(timespec="seconds"),
-        f"Python {platform.python_version()}",
+        f"pytest on Python {platform.python_version()}",
         f"{platform.node()} ({platform.machine()})",
     ]
     handler = getattr(settings, "handler", None)

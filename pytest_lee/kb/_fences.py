@@ -12,13 +12,33 @@ fences skipped, ```` ```markdown ```` ones read through, up to ``MAX_DEPTH`` dee
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pytest_lee.kb._checklist import BOX_CELL, item_of_line
 from pytest_lee.kb._text import _clean, _plain, _strip_comment
 
 if TYPE_CHECKING:
-    from pytest_lee.kb._walk import Walker
+    from pytest_lee.kb.ids import IdSyntax, RefId
+
+
+class Walker(Protocol):
+    """What a fence reports to (``_walk.Walker``), named here: the walk imports this
+    module, so this module does not import the walk."""
+
+    context: str | None
+    syntax: IdSyntax
+    raw_mentions: list[tuple[RefId, str, int, str]]
+
+    def add_item(
+        self,
+        group: tuple[Any, str | None, str | None],
+        shape: str,
+        text: str,
+        line: int,
+        checked: bool | None,
+    ) -> None: ...
+    def add_arrow(self, text: str, line: int) -> None: ...
+
 
 __all__ = ["MARKDOWN_FENCES", "MAX_DEPTH", "PLAIN_FENCES", "scan_fence"]
 

@@ -29,24 +29,109 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from pytest_lee._toml import TableReader, closest, load_pyproject
+from pytest_lee._toml import Key, TableReader, closest, load_pyproject
 from pytest_lee.errors import LeeConfigError
 
-__all__ = ["SEVERITIES", "KbConfig", "Waiver", "find_pyproject", "load_kb_config"]
+__all__ = ["KEYS", "SEVERITIES", "KbConfig", "Waiver", "find_pyproject", "load_kb_config"]
 
 SEVERITIES = ("error", "warning", "info", "off")
-_KEYS = (
-    "paths",
-    "tests",
-    "external",
-    "max_file_mb",
-    "severity",
-    "waiver",
-    "id_pattern",
-    "declare_fields",
-)
 DECLARE_FIELDS = ("REF", "REF-ID")
-_WAIVER_KEYS = ("ref", "items", "reason")
+_KB = "tool.lee.kb"
+_WAIVER = "tool.lee.kb.waiver"
+# Each key of [tool.lee.kb] declared once: this parser and docs/configuration.md read it
+# (pytest_lee/settings_keys.py says how a row reads; the reading below is lee-kb's own).
+KEYS: tuple[Key, ...] = (
+    Key(
+        _KB,
+        "paths",
+        "strings",
+        ["kb"],
+        "Markdown files or directories of lessons.",
+        type="list of paths",
+    ),
+    Key(
+        _KB,
+        "tests",
+        "strings",
+        ["tests"],
+        "Where `lee_ref` marks are looked for (by `ast`).",
+        type="list of paths",
+    ),
+    Key(
+        _KB,
+        "external",
+        "strings",
+        (),
+        "fnmatch patterns of IDs that live outside these paths: known, not reported.",
+        type="list of ID patterns",
+    ),
+    Key(
+        _KB,
+        "max_file_mb",
+        "number",
+        5,
+        "Larger files are reported (`input-error`), not parsed.",
+        type="number > 0",
+    ),
+    Key(
+        _KB,
+        "severity",
+        "severity",
+        {},
+        'Per-rule severity: `"error"`, `"warning"`, `"info"` or `"off"`.',
+        type="table rule → level",
+    ),
+    Key(
+        _KB,
+        "waiver",
+        "tables",
+        (),
+        "Items or lessons no test can enforce, each with its reason.",
+        type="array of tables",
+    ),
+    Key(
+        _KB,
+        "id_pattern",
+        "pattern",
+        None,
+        "What a valid ID looks like, for knowledge bases with IDs of their own.",
+        type="string (regular expression)",
+        shown="SIMA's ID forms",
+    ),
+    Key(
+        _KB,
+        "declare_fields",
+        "strings",
+        DECLARE_FIELDS,
+        "The bold fields that declare an entry's ID (`**REF:** NM06-LESS-09`).",
+    ),
+    Key(
+        _WAIVER,
+        "ref",
+        "string",
+        None,
+        "The lesson's ID, or a lessons file's stem for its checklist.",
+        shown="required",
+    ),
+    Key(
+        _WAIVER,
+        "items",
+        "strings",
+        (),
+        "The checklist items waived; empty: the lesson itself.",
+    ),
+    Key(
+        _WAIVER,
+        "reason",
+        "string",
+        None,
+        "Why no test can enforce it (shown in the matrix).",
+        shown="required",
+    ),
+)
+_KEYS = tuple(row.name for row in KEYS if row.table == _KB)
+_WAIVER_KEYS = tuple(row.name for row in KEYS if row.table == _WAIVER)
+_DEFAULTS = {row.name: row.default for row in KEYS if row.table == _KB}
 
 
 @dataclass(frozen=True)
@@ -108,10 +193,10 @@ def load_kb_config(start: Path, *, known_rules: tuple[str, ...] | None = None) -
     lee = tool.get("lee", {}) if isinstance(tool, dict) else {}
     raw = read.table(lee.get("kb", {}) if isinstance(lee, dict) else {}, key)
     read.known_keys(raw, _KEYS, key)
-    paths = read.strings(raw.get("paths", ["kb"]), f"{key}.paths")
-    tests = read.strings(raw.get("tests", ["tests"]), f"{key}.tests")
-    external = read.strings(raw.get("external", []), f"{key}.external")
-    max_mb = raw.get("max_file_mb", 5)
+    paths = read.strings(raw.get("paths", list(_DEFAULTS["paths"])), f"{key}.paths")
+    tests = read.strings(raw.get("tests", list(_DEFAULTS["tests"])), f"{key}.tests")
+    external = read.strings(raw.get("external", list(_DEFAULTS["external"])), f"{key}.external")
+    max_mb = raw.get("max_file_mb", _DEFAULTS["max_file_mb"])
     # The chained comparison also refuses nan and inf (int() of either was a traceback).
     if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or not 0 < max_mb < 1e9:
         raise LeeConfigError(
@@ -131,7 +216,8 @@ def load_kb_config(start: Path, *, known_rules: tuple[str, ...] | None = None) -
         declare_fields=tuple(
             name.upper()
             for name in read.strings(
-                raw.get("declare_fields", list(DECLARE_FIELDS)), f"{key}.declare_fields"
+                raw.get("declare_fields", list(_DEFAULTS["declare_fields"])),
+                f"{key}.declare_fields",
             )
         ),
     )

@@ -162,6 +162,17 @@ class ChildCgroup:
         else:
             (directory / "cpu.max").write_text(f"{quota_us} {period_us}")
 
+    def quota_text(self, quota_us: int, period_us: int) -> str:
+        """What the quota file takes for *quota_us* per *period_us* (v1: the quota alone)."""
+        return str(quota_us) if self.versions["cpu"] == 1 else f"{quota_us} {period_us}"
+
+    def open_cpu_quota(self) -> int:
+        """The quota file opened for writing: handed to the child, which lowers its own
+        quota at the end of init (``--lee-cpu lambda-throttled``) without a round trip."""
+        directory = self.directories["cpu"]
+        name = "cpu.cfs_quota_us" if self.versions["cpu"] == 1 else "cpu.max"
+        return os.open(directory / name, os.O_WRONLY | os.O_CLOEXEC)
+
     def set_memory_limit(self, limit_bytes: int) -> None:
         """The limit on memory AND swap: a child over it is killed, never swapped out."""
         directory = self.directories["memory"]

@@ -11,6 +11,18 @@ raw for metric lines): ``phase <name>`` lines before each timed phase (the paren
 restarts its timeout at each), then one JSON record per phase, then ``{"kind": "done"}``.
 The spec file (JSON: events, context fields, timeout) is read only after the import.
 
+Every phase record carries ``sched``: ``[CPU ns, run-queue wait ns, busy threads]`` over
+the phase, from the process's CPU clock (threads that ended included) and its threads'
+``/proc/self/task/*/schedstat`` (run-queue wait; a thread is busy when it ran ≥ 1 ms), or
+null where schedstat cannot be read. ``pytest_lee.budgets.model`` turns them into Lambda's
+time: the CPU at Lambda's share, plus the time blocked, minus the time this busy host kept
+the child waiting for a CPU.
+
+``LEE_INIT_END_QUOTA`` (``"FD VALUE"``, removed from the environment before the import):
+under ``--lee-cpu lambda-throttled`` the parent opened the cgroup's quota file as FD; the
+child writes VALUE (the memory share's quota) there the moment its init ends, so the
+switch from the init share happens exactly at the boundary, with no round trip.
+
 Typed with builtins and string annotations only: no ``typing`` import, no
 ``from __future__`` (both would be imported before the handler is timed).
 """
@@ -25,6 +37,62 @@ def _send(fd: int, data: bytes) -> None:
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def _sched(start: bool) -> "tuple[int, dict[str, tuple[int, int]] | None]":
+    # (process CPU ns, {thread id: (CPU ns, run-queue wait ns)}); None where /proc has no
+    # schedstat (not Linux, or a kernel without CONFIG_SCHED_INFO). The CPU clock is read
+    # nearest the phase (last at its start, first at its end), so reading /proc is not
+    # counted as the phase's CPU: a 20 µs phase would otherwise use more CPU than wall.
+    cpu = 0 if start else time.process_time_ns()
+    try:
+        names = os.listdir("/proc/self/task")
+    except OSError:
+        return (time.process_time_ns() if start else cpu), None
+    threads = {}
+    for name in names:
+        try:
+            with open("/proc/self/task/" + name + "/schedstat", "rb") as stream:
+                fields = stream.read().split()
+            threads[name] = (int(fields[0]), int(fields[1]))
+        except (OSError, ValueError, IndexError):
+            continue
+    return (time.process_time_ns() if start else cpu), (threads or None)
+
+
+def _sched_delta(
+    before: "tuple[int, dict[str, tuple[int, int]] | None]",
+    after: "tuple[int, dict[str, tuple[int, int]] | None]",
+) -> "list[int] | None":
+    if before[1] is None or after[1] is None:
+        return None
+    wait = 0
+    busy = 0
+    for name, (cpu, waited) in after[1].items():
+        start = before[1].get(name, (0, 0))
+        wait += max(0, waited - start[1])
+        if cpu - start[0] >= 1_000_000:
+            busy += 1
+    return [after[0] - before[0], wait, max(1, busy)]
+
+
+def _init_end_switch() -> "tuple[int, bytes] | None":
+    # Popped before the handler is imported: the handler's environment is Lambda's.
+    value = os.environ.pop("LEE_INIT_END_QUOTA", "")
+    fd_text, _, quota = value.partition(" ")
+    if not fd_text.isdigit() or not quota:
+        return None
+    return int(fd_text), quota.encode()
+
+
+def _end_init(switch: "tuple[int, bytes] | None") -> None:
+    if switch is None:
+        return
+    try:
+        os.write(switch[0], switch[1])
+        os.close(switch[0])
+    except OSError:
+        pass  # the figures then say so: the invoke ran at the init share
 
 
 def _one_line(error: BaseException) -> str:
@@ -115,9 +183,11 @@ def main() -> int:
     sys.path[:0] = sys.argv[5:]
     module_name, _, function_name = handler.rpartition(".")
     _install_network_guard()
+    switch = _init_end_switch()
 
     _send(fd, b"phase import\n")
     _mark_stderr("import", importtime)
+    sched_start = _sched(True)
     start = time.perf_counter()
     error = None
     try:
@@ -129,6 +199,8 @@ def main() -> int:
         else:
             error = _one_line(caught)
     import_ms = (time.perf_counter() - start) * 1000
+    sched_import = _sched_delta(sched_start, _sched(False))
+    _end_init(switch)
     _mark_stderr("after-import", importtime)
 
     import json  # only now: the handler's import above paid for its own json
@@ -139,6 +211,7 @@ def main() -> int:
         "error": error,
         "stdout_at": _stdout_at(),
         "hwm_kb": _high_water_kb(),
+        "sched": sched_import,
     }
     _send(fd, (json.dumps(imported) + "\n").encode())
     if error is not None:
@@ -152,6 +225,7 @@ def main() -> int:
         _send(fd, f"phase invoke {index}\n".encode())
         _mark_stderr(f"invoke {index}", importtime)
         context = LambdaContext(fields, request_id, timeout_s)
+        sched_start = _sched(True)
         start = time.perf_counter()
         failure: str | None = None
         response: object = None
@@ -162,6 +236,7 @@ def main() -> int:
         ) as caught:  # SystemExit/KeyboardInterrupt from a handler is a failed invocation
             failure = _one_line(caught)
         elapsed_ms = (time.perf_counter() - start) * 1000
+        sched = _sched_delta(sched_start, _sched(False))
         stdout_at = _stdout_at()
         sys.stderr.flush()
         try:
@@ -175,12 +250,13 @@ def main() -> int:
                 encoded = json.dumps(repr(response))
         record = (
             '{"kind": "invoke", "index": %d, "ms": %r, "stdout_at": %d, "hwm_kb": %d, '
-            '"error": %s, "response": %s}\n'
+            '"sched": %s, "error": %s, "response": %s}\n'
             % (
                 index,
                 elapsed_ms,
                 stdout_at,
                 _high_water_kb(),
+                json.dumps(sched),
                 json.dumps(failure),
                 encoded,
             )

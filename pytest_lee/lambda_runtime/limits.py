@@ -1,8 +1,12 @@
-"""Lambda's limits on one child: its CPU share (``--lee-cpu lambda``) and ``memory_mb``.
+"""Lambda's limits on one child: its CPU share (``--lee-cpu lambda-throttled``) and ``memory_mb``.
 
 CPU. Lambda allots CPU in proportion to memory: 1,769 MB is one full vCPU (AWS's
-documentation), up to 6 vCPUs at 10,240 MB. Under ``cpu = "lambda"`` the child gets
-``memory_mb / 1769`` of a core as a CFS bandwidth quota (v1 ``cpu.cfs_quota_us``, v2
+documentation), up to 6 vCPUs at 10,240 MB, except during init, which gets about one
+full vCPU whatever the memory size (docs/budgets.md has the sources). Under
+``cpu = "lambda"`` nothing is throttled: the child runs at the host's speed and
+``pytest_lee.budgets.model`` derives Lambda's time from its CPU and wait counters. Under
+``cpu = "lambda-throttled"`` (the check of that model) the child gets ``init_cpu`` of a
+core until its init ends, then ``memory_mb / 1769`` of a core, as a CFS bandwidth quota (v1 ``cpu.cfs_quota_us``, v2
 ``cpu.max``) with a **20 ms period**: the kernel lets the child run for its quota,
 then holds it until the period ends. With the default 100 ms period a 128 MB child
 runs 7 ms then waits 93 ms, so a 30 ms cold start lands on 100 ms steps and its
@@ -35,14 +39,13 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from pytest_lee.lambda_runtime import cgroups
 
-if TYPE_CHECKING:
-    from pytest_lee.lambda_runtime.runner import ChildRun
-
 __all__ = ["ChildLimits", "LimitOutcome", "annotate", "child_limits", "cpu_share"]
+
+CPU_MODELS = ("host", "lambda", "lambda-throttled")
 
 MB_PER_VCPU = 1769
 MAX_VCPUS = 6.0
@@ -58,7 +61,12 @@ def cpu_share(memory_mb: int) -> float:
 
 
 def quota_us(memory_mb: int, period_us: int = PERIOD_US) -> int:
-    return max(MIN_QUOTA_US, round(period_us * cpu_share(memory_mb)))
+    return share_quota_us(cpu_share(memory_mb), period_us)
+
+
+def share_quota_us(vcpus: float, period_us: int = PERIOD_US) -> int:
+    """The CFS quota giving *vcpus* of a core per *period_us* (at least the kernel's 1 ms)."""
+    return max(MIN_QUOTA_US, round(period_us * vcpus))
 
 
 @dataclass
@@ -79,6 +87,9 @@ class ChildLimits:
     cgroup: cgroups.ChildCgroup | None = None
     systemd: list[str] = field(default_factory=list)
     outcome: LimitOutcome = field(default_factory=LimitOutcome)
+    # lambda-throttled: the cgroup's quota file, open for the child to lower at init end.
+    pass_fds: tuple[int, ...] = ()
+    child_env: dict[str, str] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
     _watcher: threading.Thread | None = None
 
@@ -91,6 +102,13 @@ class ChildLimits:
         files = [str(path) for path in self.cgroup.procs_files]
         place = " && ".join(f'echo $$ > "${index}"' for index in range(1, len(files) + 1))
         return ["/bin/sh", "-c", f'{place} && shift {len(files)} && exec "$@"', "sh", *files, *argv]
+
+    def close_fds(self) -> None:
+        """The parent's copies of the descriptors handed to the child, once it has them."""
+        for fd in self.pass_fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.pass_fds = ()
 
     def watch(self, pid: int) -> None:
         """Without a cgroup memory limit: poll the child's RSS, kill its group past the limit."""
@@ -116,6 +134,7 @@ class ChildLimits:
 
     def finish(self) -> None:
         """Stop watching, read the cgroup's peak and OOM count, remove the cgroup."""
+        self.close_fds()
         self._stop.set()
         if self._watcher is not None:
             self._watcher.join()
@@ -137,32 +156,42 @@ def _rss_kb(status: Path) -> int | None:
 
 
 @contextlib.contextmanager
-def child_limits(memory_mb: int, cpu: str) -> Iterator[ChildLimits]:
+def child_limits(memory_mb: int, cpu: str, *, init_cpu: float = 1.0) -> Iterator[ChildLimits]:
     """The limits for one child; the cgroup is removed on the way out, whatever happened."""
-    limits = _make(memory_mb, cpu)
+    limits = _make(memory_mb, cpu, init_cpu)
     try:
         yield limits
     finally:
         limits.finish()
 
 
-def _make(memory_mb: int, cpu: str) -> ChildLimits:
+def _make(memory_mb: int, cpu: str, init_cpu: float = 1.0) -> ChildLimits:
     problems: dict[str, str] = {}
     usable = []
-    for controller in ("cpu", "memory") if cpu == "lambda" else ("memory",):
+    throttled = cpu == "lambda-throttled"
+    for controller in ("cpu", "memory") if throttled else ("memory",):
         try:
             cgroups.find_hierarchy(controller)
             usable.append(controller)
         except cgroups.CgroupUnavailable as unavailable:
             problems[controller] = str(unavailable)
     made = None
+    pass_fds: tuple[int, ...] = ()
+    child_env: dict[str, str] = {}
     if usable:
         try:
             made = cgroups.create_child_cgroup(tuple(usable))
             if "cpu" in made.directories:
-                made.set_cpu_quota(quota_us(memory_mb), PERIOD_US)
+                made.set_cpu_quota(share_quota_us(init_cpu), PERIOD_US)
+                switch = made.open_cpu_quota()
+                pass_fds = (switch,)
+                invoke_quota = made.quota_text(quota_us(memory_mb), PERIOD_US)
+                child_env = {"LEE_INIT_END_QUOTA": f"{switch} {invoke_quota}"}
             made.set_memory_limit(memory_mb * 1024 * 1024)
         except (cgroups.CgroupUnavailable, OSError) as error:
+            for fd in pass_fds:
+                os.close(fd)
+            pass_fds, child_env = (), {}
             reason = str(error) if isinstance(error, cgroups.CgroupUnavailable) else error.strerror
             for controller in usable:
                 problems[controller] = f"cannot set up a cgroup: {reason}"
@@ -171,15 +200,23 @@ def _make(memory_mb: int, cpu: str) -> ChildLimits:
             made = None
     systemd: list[str] = []
     has = set(made.directories) if made is not None else set()
-    label = f"lambda {cpu_share(memory_mb):.3g} vCPU"
+    label = f"lambda-throttled {init_cpu:g} vCPU init, {cpu_share(memory_mb):.3g} vCPU invoke"
     if cpu == "host":
         cpu_model = "host"
+    elif cpu == "lambda":
+        cpu_model = (
+            f"lambda (modelled: init {init_cpu:g} vCPU, invoke {cpu_share(memory_mb):.3g} vCPU)"
+        )
     elif "cpu" in has:
         cpu_model = label
     else:
         scope = _systemd_run(memory_mb)
         if scope is not None:  # the scope limits memory too: one mechanism is enough
-            systemd, cpu_model, has = scope, f"{label} (systemd-run)", set()
+            # A scope's quota is fixed when it starts: the init runs at the memory share too.
+            cpu_model = (
+                f"lambda-throttled {cpu_share(memory_mb):.3g} vCPU (systemd-run: no init boost)"
+            )
+            systemd, has = scope, set()
             if made is not None:
                 made.remove()
                 made = None
@@ -194,7 +231,15 @@ def _make(memory_mb: int, cpu: str) -> ChildLimits:
         memory_limit = f"{memory_mb} MB (systemd-run scope)"
     else:
         memory_limit = f"{memory_mb} MB (RSS polling: {problems.get('memory', 'no memory cgroup')})"
-    return ChildLimits(memory_mb, cpu_model, memory_limit, cgroup=made, systemd=systemd)
+    return ChildLimits(
+        memory_mb,
+        cpu_model,
+        memory_limit,
+        cgroup=made,
+        systemd=systemd,
+        pass_fds=pass_fds,
+        child_env=child_env,
+    )
 
 
 def _systemd_run(memory_mb: int) -> list[str] | None:
@@ -249,7 +294,26 @@ def _probe_systemd() -> str | None:
     return None
 
 
-def annotate(run: ChildRun, limits: ChildLimits) -> ChildRun:
+class _Run(Protocol):
+    """What :func:`annotate` reads of a run (``runner.ChildRun``, a dataclass it replaces):
+    named here, so that this module does not import the runner that imports it."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def max_rss_mb(self) -> float | None: ...
+    @property
+    def returncode(self) -> int | None: ...
+    @property
+    def timed_out(self) -> bool: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+_R = TypeVar("_R", bound=_Run)
+
+
+def annotate(run: _R, limits: ChildLimits) -> _R:
     """*run* with the limits it ran under, the cgroup's peak, and a kill reported as Lambda does.
 
     Lambda's log for a function killed over its memory size reads ``Runtime exited with

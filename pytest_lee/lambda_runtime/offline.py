@@ -32,6 +32,9 @@ _SERVER: dict[str, Any] = {}
 
 def moto_server_url() -> str | None:
     """The loopback moto server's URL (started once per process), or None without moto[server]."""
+    from pytest_lee.lambda_runtime.server_log import keep_server_log
+
+    keep_server_log()  # each time: a re-imported server_log (pytester) keeps its own buffer
     if "url" not in _SERVER:
         try:
             from moto.server import ThreadedMotoServer
@@ -66,7 +69,12 @@ def child_aws_environment(
 
 
 def run_setup(settings: Settings) -> None:
-    """Call ``[tool.lee.aws] setup`` (``module:function``, importable from the rootdir)."""
+    """Create the template's resources, then call ``[tool.lee.aws] setup`` (``module:function``,
+    importable from the rootdir), inside moto, before any child starts."""
+    if settings.aws.resources:
+        from pytest_lee.template.moto_state import create_resources
+
+        create_resources(settings.aws.resources, settings.aws.region)
     reference = settings.aws.setup
     if reference is None:
         return
@@ -107,6 +115,8 @@ def offline_children(
     except ImportError:
         if settings.aws.setup is not None:
             raise MissingExtraError("[tool.lee.aws] setup", "aws", "moto") from None
+        if settings.aws.resources:
+            raise MissingExtraError("the template's resources", "aws", "moto") from None
         yield child_aws_environment(function, region, None)
         return
     from pytest_lee.sandbox.credentials import masked_credentials
@@ -114,7 +124,7 @@ def offline_children(
     with ExitStack() as stack:
         stack.enter_context(masked_credentials(work_dir / "no-credentials"))
         stack.enter_context(_region(region))
-        stack.enter_context(mock_aws(config={"lambda": {"use_docker": False}}))
+        stack.enter_context(mock_aws())  # the default Lambda backend: see rehearsal/fixture.py
         run_setup(settings)
         endpoint = moto_server_url()
         yield child_aws_environment(function, region, endpoint)
@@ -144,7 +154,7 @@ def rehearsal_child(
 
 
 def _may_call_aws(settings: Settings, code_dir: Path | None) -> bool:
-    if settings.aws.setup is not None or code_dir is None:
+    if settings.aws.setup is not None or settings.aws.resources or code_dir is None:
         return True
     moto_core = sys.modules.get("moto.core.models")
     if moto_core is not None and getattr(moto_core.MockAWS, "_nested_count", 0) > 0:

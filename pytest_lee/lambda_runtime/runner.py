@@ -24,6 +24,7 @@ from ``os.wait4``.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import select
@@ -35,10 +36,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from pytest_lee import _interpreter
 from pytest_lee.errors import LeeConfigError
+from pytest_lee.lambda_runtime import bytecode as _bytecode
 from pytest_lee.lambda_runtime import limits as _limits
 from pytest_lee.lambda_runtime import provides as _provides
-from pytest_lee.sandbox import interpreter as _interpreter
 from pytest_lee.sandbox.child import ChildSpec, SandboxedChild, open_child
 from pytest_lee.sandbox.output import MAX_LINE, capped_lines, printable
 from pytest_lee.settings import FunctionSettings
@@ -93,6 +95,9 @@ class ChildRun:
     python: str = ""
     # Connections the network guard refused (``host:port``), in order, even when swallowed.
     blocked: tuple[str, ...] = ()
+    # Per phase (the import, then each invocation): (CPU ns, run-queue wait ns, busy
+    # threads) from the child's schedstat, None where it had none (see child_main).
+    sched: tuple[tuple[int, int, int] | None, ...] = ()
 
     @property
     def cold_start_ms(self) -> float | None:
@@ -114,6 +119,7 @@ class _Run:
     count: int
     cpu: str = "host"
     opt_dir: Path | None = None
+    init_cpu: float = 1.0
 
 
 def run_handler(
@@ -126,11 +132,12 @@ def run_handler(
     importtime: bool = False,
     cpu: str = "host",
     opt_dir: Path | None = None,
+    init_cpu: float = 1.0,
 ) -> ChildRun:
     """Import *handler* (``module.function``) from *code_dir* in a fresh interpreter,
     invoke it with ``events[0]`` (cold) and the rest (warm), and report what happened.
-    *cpu* is the CPU model (``host`` or ``lambda``); ``function.memory_mb`` limits memory
-    in both (see ``limits``). *opt_dir* holds the function's layers, unzipped in order
+    *cpu* is the CPU model (``host``, ``lambda`` or ``lambda-throttled``, whose init runs
+    at *init_cpu* vCPUs); ``function.memory_mb`` limits memory in all (see ``limits``). *opt_dir* holds the function's layers, unzipped in order
     (Lambda's ``/opt``).
 
     Raises ``LeeConfigError`` for a malformed handler string or a configured
@@ -143,16 +150,21 @@ def run_handler(
             f"handler {handler!r}: expected 'module.function', as in the Lambda console"
         )
     timeout = float(timeout_s if timeout_s is not None else function.timeout_s)
+    python = _interpreter.resolve(function.python)
     run = _Run(
         code_dir=Path(code_dir).resolve(),
         handler=handler,
         function=function,
-        provides=_provides.provides_dir(function.runtime_provides),
+        # compiled, as Lambda ships them
+        provides=_bytecode.runtime_packages(
+            _provides.provides_dir(function.runtime_provides), python
+        ),
         timeout=timeout,
         importtime=importtime,
         count=len(events),
         cpu=cpu,
         opt_dir=opt_dir,
+        init_cpu=init_cpu,
     )
     inputs = tuple(path for path in (run.provides, opt_dir) if path is not None)
     # Each phase may take timeout_s; a process of the child never needs more CPU than all.
@@ -233,7 +245,7 @@ def _run_child(run: _Run, child: SandboxedChild, spec: Path) -> ChildRun:
         "1" if run.importtime else "0",
         *paths,
     ]
-    limits = _limits.child_limits(function.memory_mb, run.cpu)
+    limits = _limits.child_limits(function.memory_mb, run.cpu, init_cpu=run.init_cpu)
     work = child.box
     try:
         with (
@@ -244,14 +256,15 @@ def _run_child(run: _Run, child: SandboxedChild, spec: Path) -> ChildRun:
             try:
                 process = child.popen(
                     applied.wrap(argv),
-                    env,
+                    {**env, **applied.child_env},
                     stdin=subprocess.DEVNULL,
                     stdout=out,
                     stderr=err,
-                    pass_fds=(write_fd,),
+                    pass_fds=(write_fd, *applied.pass_fds),
                 )
             finally:
                 os.close(write_fd)
+                applied.close_fds()
             applied.watch(process.pid)
             try:
                 records, timed_out_in = _read_protocol(read_fd, process.pid, run.timeout)
@@ -267,9 +280,7 @@ def _run_child(run: _Run, child: SandboxedChild, spec: Path) -> ChildRun:
     assembled = _assemble(records, run, _Exit(timed_out_in, status, rusage), raw_stdout, stderr)
     if assembled.error is not None:
         assembled = replace(assembled, error=printable(child.from_copy(assembled.error)))
-    marks = tuple(
-        _line_count(raw_stdout, r.get("stdout_at", -1)) for r in records if "stdout_at" in r
-    )
+    marks = _line_counts(raw_stdout, [r.get("stdout_at", -1) for r in records if "stdout_at" in r])
     return _limits.annotate(replace(assembled, stdout_marks=marks, python=python.label), applied)
 
 
@@ -282,10 +293,20 @@ class _Exit:
     rusage: Any
 
 
-def _line_count(raw: bytes, offset: int) -> int:
-    if offset < 0:
-        return len(raw.splitlines())
-    return len(raw[:offset].splitlines())
+def _line_counts(raw: bytes, offsets: list[int]) -> tuple[int, ...]:
+    """How many of ``raw.splitlines()`` begin before each offset (negative: all of them).
+
+    The line starts are found once and each offset is a binary search: 16,000
+    invocations cost twice 8,000 (re-splitting the output at every mark was quadratic).
+    """
+    starts: list[int] = []
+    position = 0
+    for line in raw.splitlines(keepends=True):
+        starts.append(position)
+        position += len(line)
+    return tuple(
+        len(starts) if offset < 0 else bisect.bisect_left(starts, offset) for offset in offsets
+    )
 
 
 def _read_protocol(fd: int, pid: int, timeout: float) -> tuple[list[dict[str, Any]], str | None]:
@@ -431,7 +452,19 @@ def _assemble(
         stderr_tail=printable("\n".join(line[:MAX_LINE] for line in lines[-_STDERR_TAIL_LINES:])),
         imports=imports,
         blocked=blocked,
+        sched=tuple(_sched(r.get("sched")) for r in ([imported] if imported else []) + invokes),
     )
+
+
+def _sched(value: Any) -> tuple[int, int, int] | None:
+    """A record's ``sched`` triple, or None when absent or not three integers."""
+    if (
+        isinstance(value, list)
+        and len(value) == 3
+        and all(isinstance(part, int) and not isinstance(part, bool) for part in value)
+    ):
+        return (value[0], value[1], value[2])
+    return None
 
 
 def _max_rss_mb(records: list[dict[str, Any]], rusage: Any) -> float | None:

@@ -66,6 +66,10 @@ def build_package(
     errors = selection.errors + omit_errors
     if errors:
         raise PackageError(errors, during="build")
+    if settings.compile:  # [tool.lee] compile: ship the runtime's bytecode
+        from pytest_lee.package.bytecode import with_bytecode
+
+        files = with_bytecode(settings, files)
     verifier = Verifier(settings, source_dir, omitted) if verify else None
     if verifier is not None and settings.layers:
         from pytest_lee.package.layers import layers_unzipped
@@ -81,7 +85,7 @@ def build_package(
             code_sha256=code_sha256,
             files=tuple(manifest),
             manifest=MappingProxyType(manifest),
-            warnings=tuple(warnings),
+            warnings=(*warnings, *_unavailable_layers(settings)),
             left_out=tuple(selection.left_out),
         )
         write_atomic(package.manifest_path, manifest_json(package, source_dir, verified=verify))
@@ -90,6 +94,15 @@ def build_package(
             f"{zip_path}: cannot write the package: {error.strerror or error}", during="build"
         ) from None
     return package
+
+
+def _unavailable_layers(settings: Settings) -> list[str]:
+    """One line per layer of the template given as an ARN: it cannot be fetched offline."""
+    return [
+        f"layer {arn} (from {settings.template.name if settings.template else 'the template'}) "
+        "is not available offline: children run without it"
+        for arn in settings.function.unavailable_layers
+    ]
 
 
 def resolve_source(settings: Settings, source: str | os.PathLike[str] | None) -> Path:

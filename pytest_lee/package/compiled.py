@@ -78,14 +78,15 @@ def feature_for(runtime_version: tuple[int, int] | None) -> tuple[int, int] | No
 
 def compiles(data: bytes, name: str, feature: tuple[int, int] | None) -> None:
     """Compile *data* (and parse it as *feature*'s Python); raises what the compiler raises."""
-    import ast
     import warnings
+
+    from pytest_lee._parse import parse_source
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not a failure
         compile(data, name, "exec", dont_inherit=True)
         if feature is not None:
-            ast.parse(data, name, feature_version=feature)
+            parse_source(data, name, feature_version=feature)
 
 
 def warm(tree: Path, runtime_version: tuple[int, int] | None) -> None:

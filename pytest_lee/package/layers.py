@@ -84,6 +84,31 @@ def layers_unzipped(settings: Settings) -> int:
     return total
 
 
+def import_paths(settings: Settings) -> list[str]:
+    """Where the function's dependencies are importable from without unzipping anything: the
+    vendored ``requirements``, then each layer's ``source`` and vendored requirements (in
+    Lambda's order: the code's directory, then the layers). For children that import the
+    code from its source tree (contract checks); a tree that cannot be vendored is left out
+    (the package item reports why)."""
+    function = settings.function
+
+    def tree(requirements: Path | tuple[str, ...] | None, what: str) -> list[str]:
+        if requirements is None:
+            return []
+        try:
+            found = vendored_tree(requirements, function.runtime, function.architecture, what=what)
+        except PackageError:
+            return []
+        return [] if found is None else [str(found)]
+
+    paths = tree(settings.requirements, "[tool.lee] requirements")
+    for layer in settings.layers:
+        if layer.source is not None:
+            paths.append(str(layer.source))
+        paths += tree(layer.requirements, f"[[tool.lee.layer]] {layer.name} requirements")
+    return paths
+
+
 def extract_layers(zips: list[Path], opt: Path) -> Path:
     """Unzip *zips* in order into *opt* (a later layer's file replaces an earlier one's)."""
     from pytest_lee.package.extract import extract_package

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from pytest_lee._text import count
 
 if TYPE_CHECKING:
-    from pytest_lee.report import SessionReport
+    from pytest_lee.findings import SessionReport
 
 
 def render_package_summary(report: SessionReport, settings: Any) -> list[str]:

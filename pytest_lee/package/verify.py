@@ -17,12 +17,13 @@ import warnings as _warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pytest_lee import _interpreter
+from pytest_lee._parse import parse_source
 from pytest_lee.errors import LeeError
 from pytest_lee.package import model
 from pytest_lee.package._glob import match_path
 from pytest_lee.package.compiled import CompileCache, cache_key, compiles, feature_for
 from pytest_lee.registry_files import registry_module_files
-from pytest_lee.sandbox import interpreter as _interpreter
 
 if TYPE_CHECKING:
     from pytest_lee.settings import Settings
@@ -155,7 +156,7 @@ class Verifier:
             if want_tree:
                 with _warnings.catch_warnings():
                     _warnings.simplefilter("ignore")  # SyntaxWarning is not a failure
-                    tree = ast.parse(data, name)
+                    tree = parse_source(data, name)
             compiles(data, name, self._feature)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             if self.python.is_running:  # else the function's Python has the last word

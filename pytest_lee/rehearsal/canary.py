@@ -1,9 +1,18 @@
-"""The canary: a deterministic split of simulated invocations by the alias's routing weight.
+"""The canary: every replayed event reaches the new version; errors and latency are judged.
 
-Lambda routes each request of a weighted alias at random; a rehearsal that flipped
-coins would pass or fail by luck. Here the split is fixed by the weight the alias
-reports: ``ceil(weight × n)`` invocations (at least one) go to the new version,
-spread evenly through the run, the rest to the version production is on.
+Lambda routes each request of a weighted alias at random. The rehearsal does not flip
+coins, and it does not let the weight decide which events the new version sees either:
+with weight 0.1 and five events, a split of the invocations gave the new version event #5
+only, and a version with a broken route was promoted. So the weight decides the traffic
+share *reported* (``ceil(weight × n)`` of the invocations, at least one), while the new
+version replays every event at least once, and the old version replays the same events
+beside it (both children run at the same time) for a like-for-like latency comparison.
+
+The new version fails the canary on an invocation error (an exception, a 5xx, what the
+runner reports), on a directive-style error response to an event the old version answered
+without one, or on latency: its p95 over ``request_ms``'s acceptable level, or over
+``1.5 × the old version's p95 + 20 ms``. Latency is the child's own time as the budgets
+model it (never the host's wall clock, which a busy CI box stretches 3-4x).
 """
 
 from __future__ import annotations
@@ -11,48 +20,103 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from pytest_lee.budgets.stats import quantile
 from pytest_lee.errors import LeeError
+from pytest_lee.lambda_runtime.responses import ResponseCounts, count_responses, error_response
 
-# Runs a list of events against one version's bytes: one error (or None) per event.
-Runner = Callable[[Sequence[Any]], "list[str | None]"]
+LATENCY_FACTOR = 1.5  # the new version's p95 may be this much of the old one's ...
+LATENCY_SLACK_MS = 20.0  # ... plus this, before the canary calls it slower
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One replayed event on one version: its error, its response and its time (ms, in the
+    budgets' model; None when the child did not report one)."""
+
+    error: str | None
+    response: Any = None
+    ms: float | None = None
+
+
+# Runs a list of events against one version's bytes: one Invocation per event, in order.
+Runner = Callable[[Sequence[Any]], "list[Invocation]"]
+
+
+@dataclass(frozen=True)
+class Side:
+    """What one version did in the canary."""
+
+    version: str
+    routed: int  # its share of the invocations, by the alias's weight
+    replayed: int  # events it really ran
+    errors: tuple[str, ...] = ()
+    responses: ResponseCounts = field(default_factory=ResponseCounts)
+    p95_ms: float | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "routed": self.routed,
+            "replayed": self.replayed,
+            "errors": list(self.errors),
+            **self.responses.as_json(),
+            "p95_ms": self.p95_ms,
+        }
 
 
 @dataclass(frozen=True)
 class CanaryResult:
-    """What the canary saw: the split, and the errors each version returned."""
+    """What the canary saw: the split, each version's errors and latency, and the verdict."""
 
     weight: float
     invocations: int
-    new_version: str
-    old_version: str
-    routed_new: int
-    routed_old: int
-    new_errors: tuple[str, ...]
-    old_errors: tuple[str, ...]
+    new: Side
+    old: Side
     old_replayed: bool = True
+    problems: tuple[str, ...] = ()  # why the new version fails, first the likeliest cause
 
     @property
     def passed(self) -> bool:
-        return not self.new_errors
+        return not self.problems
+
+    # Names the summary and the HTML report read.
+    @property
+    def new_version(self) -> str:
+        return self.new.version
+
+    @property
+    def old_version(self) -> str:
+        return self.old.version
+
+    @property
+    def new_errors(self) -> tuple[str, ...]:
+        return self.new.errors
+
+    @property
+    def old_errors(self) -> tuple[str, ...]:
+        return self.old.errors
+
+    @property
+    def routed_new(self) -> int:
+        return self.new.routed
+
+    @property
+    def routed_old(self) -> int:
+        return self.old.routed
 
     def as_json(self) -> dict[str, Any]:
         return {
             "weight": self.weight,
             "invocations": self.invocations,
-            "new": {
-                "version": self.new_version,
-                "routed": self.routed_new,
-                "errors": list(self.new_errors),
-            },
-            "old": {
-                "version": self.old_version,
-                "routed": self.routed_old,
-                "errors": list(self.old_errors),
-                "replayed": self.old_replayed,
-            },
+            "new": self.new.as_json(),
+            "old": self.old.as_json(),
+            "error_responses": self.new.responses.error_responses,
+            "no_status": self.new.responses.no_status,
+            "passed": self.passed,
+            "problems": list(self.problems),
         }
 
 
@@ -94,6 +158,13 @@ def routed_weight(alias: Mapping[str, Any], version: str) -> float:
     return float(weights[version])
 
 
+def replay_events(events: Sequence[Any], routed_new: int) -> list[Any]:
+    """The events both versions replay: every event once, cycled up to the new version's
+    routed share when that is larger."""
+    count = max(routed_new, len(events))
+    return [events[index % len(events)] for index in range(count)]
+
+
 def run_canary(
     *,
     weight: float,
@@ -103,32 +174,88 @@ def run_canary(
     old_version: str,
     run_new: Runner,
     run_old: Runner | None,
+    latency_limit_ms: float | None = None,
 ) -> CanaryResult:
-    """Split *invocations* by *weight*, run each version's share (in parallel), collect errors.
+    """Report the split *weight* gives *invocations*, replay every event on both versions at
+    once, and judge the new one (see the module docstring).
 
-    Events are cycled over the invocations in order, so each version sees the events
-    its positions in the schedule select. ``run_old`` is None when the previous
-    version's bytes are not held locally: its share is counted but not replayed.
+    ``run_old`` is None when the previous version's bytes are not held locally: its share
+    is counted, not replayed, and latency is judged against *latency_limit_ms* alone.
     """
-    schedule = canary_schedule(weight, invocations)
-    chosen = [events[index % len(events)] for index in range(invocations)]
-    new_events = [event for event, is_new in zip(chosen, schedule) if is_new]
-    old_events = [event for event, is_new in zip(chosen, schedule) if not is_new]
+    routed_new = sum(canary_schedule(weight, invocations))
+    replay = replay_events(events, routed_new)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        new_future = pool.submit(run_new, new_events)
-        old_future = (
-            pool.submit(run_old, old_events) if run_old is not None and old_events else None
-        )
-        new_results = new_future.result()
-        old_results = old_future.result() if old_future is not None else []
+        new_future = pool.submit(run_new, replay)
+        old_future = pool.submit(run_old, replay) if run_old is not None else None
+        new_runs = new_future.result()
+        old_runs = old_future.result() if old_future is not None else None
+    new = _side(new_version, routed_new, new_runs)
+    old = _side(old_version, invocations - routed_new, old_runs or [])
     return CanaryResult(
         weight=weight,
         invocations=invocations,
-        new_version=new_version,
-        old_version=old_version,
-        routed_new=len(new_events),
-        routed_old=len(old_events),
-        new_errors=tuple(error for error in new_results if error),
-        old_errors=tuple(error for error in old_results if error),
-        old_replayed=run_old is not None or not old_events,
+        new=new,
+        old=old,
+        old_replayed=old_runs is not None,
+        problems=tuple(_problems(new, old, new_runs, old_runs, latency_limit_ms)),
     )
+
+
+def _side(version: str, routed: int, runs: Sequence[Invocation]) -> Side:
+    times = [run.ms for run in runs if run.ms is not None]
+    return Side(
+        version=version,
+        routed=routed,
+        replayed=len(runs),
+        errors=tuple(run.error for run in runs if run.error),
+        responses=count_responses(run.response for run in runs if not run.error),
+        p95_ms=p95(times) if times and len(times) == len(runs) else None,
+    )
+
+
+def _problems(
+    new: Side,
+    old: Side,
+    new_runs: Sequence[Invocation],
+    old_runs: Sequence[Invocation] | None,
+    limit_ms: float | None,
+) -> list[str]:
+    problems: list[str] = []
+    if new.errors:
+        problems.append(
+            f"{len(new.errors)} of {new.replayed} invocations of v{new.version} failed: {new.errors[0]}"
+        )
+    for index, run in enumerate(new_runs):
+        refused = error_response(run.response) if not run.error else None
+        if refused is None:
+            continue
+        if old_runs is not None and index < len(old_runs):
+            if old_runs[index].error or error_response(old_runs[index].response) is not None:
+                continue  # the old version refused it too: not this deployment's doing
+            problems.append(
+                f"event #{index + 1}: v{new.version} answered {refused}, "
+                f"v{old.version} answered it without an error"
+            )
+        else:
+            problems.append(f"event #{index + 1}: v{new.version} answered {refused}")
+        break  # one example is enough; the counts are in the JSON
+    if new.p95_ms is not None:
+        if limit_ms is not None and new.p95_ms > limit_ms:
+            problems.append(
+                f"v{new.version} p95 {new.p95_ms:.0f} ms is over request_ms's acceptable "
+                f"{limit_ms:g} ms"
+            )
+        if old.p95_ms is not None:
+            allowed = LATENCY_FACTOR * old.p95_ms + LATENCY_SLACK_MS
+            if new.p95_ms > allowed:
+                problems.append(
+                    f"v{new.version} p95 {new.p95_ms:.0f} ms is slower than v{old.version}'s "
+                    f"{old.p95_ms:.0f} ms (allowed {LATENCY_FACTOR:g}x + {LATENCY_SLACK_MS:g} ms "
+                    f"= {allowed:.0f} ms)"
+                )
+    return problems
+
+
+def p95(values: Sequence[float]) -> float:
+    """The 95th percentile, interpolated as the budgets' statistics do."""
+    return quantile(sorted(values), 0.95)

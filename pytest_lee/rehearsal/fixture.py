@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from pytest_lee.errors import LeeError, MissingExtraError
-from pytest_lee.report import SessionReport
+from pytest_lee.findings import SessionReport
 from pytest_lee.settings import Settings
 
 
@@ -59,7 +59,11 @@ def _prepare(
             if target.fake_credentials:  # the region children and moto use
                 os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = settings.aws.region
             if mock_aws is not None:
-                stack.enter_context(mock_aws(config={"lambda": {"use_docker": False}}))
+                # moto's default Lambda backend: with use_docker=False (the "simple" backend)
+                # moto 5.2 publishes layers where CreateFunction never looks (it reads the
+                # default backend), so a function with layers was refused. We never invoke
+                # through moto (children run the bytes), so Docker is never asked for.
+                stack.enter_context(mock_aws())
                 run_setup(settings)  # [tool.lee.aws] setup, inside moto, before any child
             lambda_client, iam_client = target.clients()
             yield Rehearsal(

@@ -1,4 +1,5 @@
-"""The Lambda calls of a rehearsal, on one function and its ``production`` alias.
+"""The Lambda calls of a rehearsal, on one function and its alias (``production``, or the
+template's ``AutoPublishAlias``).
 
 Every change of the alias is followed by ``get_alias``: a step counts only when
 Lambda reports the state the step wanted. Works the same on moto in-process, a moto
@@ -16,7 +17,7 @@ from pytest_lee.errors import LeeError
 from pytest_lee.rehearsal.deploy import StepFailed
 from pytest_lee.settings import Settings
 
-ALIAS = "production"
+ALIAS = "production"  # the alias without a template's AutoPublishAlias
 ROLE_NAME = "lee-rehearsal-role"
 _TRUST_POLICY = json.dumps(
     {
@@ -41,6 +42,7 @@ class LambdaFunction:
         self.client = client
         self._iam = iam
         self._name = settings.function.name
+        self.alias_name = settings.rehearsal.alias
         self._exists: bool | None = None
 
     @property
@@ -69,7 +71,9 @@ class LambdaFunction:
         if not self.exists():
             return None
         try:
-            alias: dict[str, Any] = self.client.get_alias(FunctionName=self._name, Name=ALIAS)
+            alias: dict[str, Any] = self.client.get_alias(
+                FunctionName=self._name, Name=self.alias_name
+            )
             return alias
         except self.client.exceptions.ResourceNotFoundException:
             return None
@@ -128,7 +132,7 @@ class LambdaFunction:
         """Keep the alias on *stable*, send *weight* of traffic to *new*; the alias as read back."""
         self.client.update_alias(
             FunctionName=self._name,
-            Name=ALIAS,
+            Name=self.alias_name,
             FunctionVersion=stable,
             RoutingConfig={"AdditionalVersionWeights": {new: weight}},
         )
@@ -137,11 +141,13 @@ class LambdaFunction:
     def point_alias(self, version: str, *, create: bool = False) -> str:
         """Point production at *version* alone and prove it with ``get_alias``."""
         if create:
-            self.client.create_alias(FunctionName=self._name, Name=ALIAS, FunctionVersion=version)
+            self.client.create_alias(
+                FunctionName=self._name, Name=self.alias_name, FunctionVersion=version
+            )
         else:
             self.client.update_alias(
                 FunctionName=self._name,
-                Name=ALIAS,
+                Name=self.alias_name,
                 FunctionVersion=version,
                 RoutingConfig=_NO_ROUTING,
             )
@@ -149,18 +155,18 @@ class LambdaFunction:
         weights = (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
         if alias.get("FunctionVersion") != version or weights:
             raise StepFailed(
-                f"get_alias reports {ALIAS} → v{alias.get('FunctionVersion')} with weights {weights}, "
+                f"get_alias reports {self.alias_name} → v{alias.get('FunctionVersion')} with weights {weights}, "
                 f"expected v{version} alone"
             )
-        return f"get_alias: {ALIAS} → v{version}, routing cleared"
+        return f"get_alias: {self.alias_name} → v{version}, routing cleared"
 
     def remove_alias(self) -> str:
         """A first deployment failed: production must not exist at all."""
         if self.alias() is not None:
-            self.client.delete_alias(FunctionName=self._name, Name=ALIAS)
+            self.client.delete_alias(FunctionName=self._name, Name=self.alias_name)
         if self.alias() is not None:
-            raise StepFailed(f"{ALIAS} alias still exists after delete_alias")
-        return f"first deployment: {ALIAS} alias not created (verified)"
+            raise StepFailed(f"{self.alias_name} alias still exists after delete_alias")
+        return f"first deployment: {self.alias_name} alias not created (verified)"
 
     def _create(self, data: bytes, layers: Sequence[str] = ()) -> dict[str, Any]:
         function = self.settings.function

@@ -24,18 +24,45 @@ HEALTH_EVENT = {"test": "true"}
 
 
 def health_event(settings: Settings) -> Any:
-    """``[tool.lee.rehearsal] event``, else ``[tool.lee.budgets] event``, else ``{"test": "true"}``."""
+    """``[tool.lee.rehearsal] event``, else ``[tool.lee.budgets] event``, else the first file
+    of ``[tool.lee.budgets] events`` (the cold-start event), else ``{"test": "true"}``."""
     if settings.rehearsal.event is not None:
         return dict(settings.rehearsal.event)
     if settings.budgets is not None and settings.budgets.event is not None:
         return dict(settings.budgets.event)
+    if settings.budgets is not None and settings.budgets.events is not None:
+        from pytest_lee.budgets.measure import load_events
+
+        return load_events(settings)[0]
     return dict(HEALTH_EVENT)
+
+
+def replayed_events(settings: Settings, health: Any) -> list[Any]:
+    """What the canary replays by default: the budgets' events (``event`` or ``events``)
+    when configured, else the health-check event alone."""
+    budgets = settings.budgets
+    if budgets is None or (budgets.event is None and budgets.events is None):
+        return [health]
+    from pytest_lee.budgets.measure import load_events
+
+    return load_events(settings)
+
+
+def request_limit_ms(settings: Settings) -> float | None:
+    """``request_ms``'s acceptable level, which the canary holds the new version's p95 to."""
+    if settings.budgets is None:
+        return None
+    levels = settings.budgets.metrics.get("request_ms")
+    return None if levels is None else levels.acceptable
 
 
 def judge(
     settings: Settings, response: Any, error: str | None, blocked: tuple[str, ...] = ()
 ) -> str | None:
     """Why *response* (or the invocation's *error*) fails the health check, or None."""
+    code = response.get("statusCode") if isinstance(response, Mapping) else None
+    if error and error == f"statusCode {code}":  # the runner's 5xx: say what the body said
+        return f"{error}{_body(response)}"
     if error:
         return error
     if blocked:
@@ -43,7 +70,6 @@ def judge(
             f"the handler tried to reach {', '.join(blocked)}: refused, children never reach "
             "the internet (AWS calls go to the loopback moto server)"
         )
-    code = response.get("statusCode") if isinstance(response, Mapping) else None
     if isinstance(code, int) and not isinstance(code, bool) and code >= 400:
         return f"statusCode {code}{_body(response)}"
     size = len(json.dumps(response, default=repr).encode("utf-8"))
@@ -93,10 +119,10 @@ def _run_check(settings: Settings, response: Any) -> str | None:
 
 
 def _body(response: Mapping[str, Any]) -> str:
-    body = response.get("body")
-    if body is None:
-        return ""
-    return f": {_short(body)}"
+    from pytest_lee.lambda_runtime.evidence import body_excerpt
+
+    body = body_excerpt(response)
+    return f": {body}" if body else ""
 
 
 def _short(value: Any, limit: int = 100) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from typing import Any
 
 from pytest_lee._atomic import write_atomic
 from pytest_lee.errors import LeeError, PackageError
+from pytest_lee.lambda_runtime.evidence import extension_hint, log_tail, python_version
+from pytest_lee.rehearsal.canary import Invocation
 from pytest_lee.settings import FunctionSettings, Settings
 
 
@@ -38,6 +41,8 @@ class HealthCheck:
     stderr_tail: str = ""
     import_ms: float | None = None
     first_invoke_ms: float | None = None
+    # The last lines the function logged (stdout, then stderr), as CloudWatch would show them.
+    log_tail: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -51,6 +56,7 @@ class HealthCheck:
             "stderr_tail": self.stderr_tail,
             "import_ms": self.import_ms,
             "first_invoke_ms": self.first_invoke_ms,
+            "log_tail": list(self.log_tail),
         }
 
 
@@ -72,6 +78,17 @@ class CodeStore:
 
     def holds(self, sha: str) -> bool:
         return sha in self._zips
+
+    def names(self, *shas: str) -> list[str]:
+        """The archive names of the zips held under *shas* (those not held are skipped)."""
+        import zipfile
+
+        names: list[str] = []
+        for sha in shas:
+            if sha in self._zips:
+                with zipfile.ZipFile(self._zips[sha]) as archive:
+                    names.extend(archive.namelist())
+        return names
 
     def unpack(self, sha: str) -> Path:
         """A fresh directory holding the bytes stored under *sha*, unzipped safely."""
@@ -129,6 +146,40 @@ def invocation_errors(child: Any, count: int) -> list[str | None]:
     return errors
 
 
+def invocations(child: Any, count: int, vcpus: float | None = None) -> list[Invocation]:
+    """One :class:`Invocation` per event: its error, its response and its time."""
+    times = invocation_times(child, vcpus)
+    return [
+        Invocation(
+            error,
+            child.responses[index] if index < len(child.responses) else None,
+            times[index] if index < len(times) else None,
+        )
+        for index, error in enumerate(invocation_errors(child, count))
+    ]
+
+
+def invocation_times(child: Any, vcpus: float | None = None) -> list[float]:
+    """Each invocation's time (first, cold, then the warm ones) in the child's own time, never
+    the host's wall clock a busy CI box stretches: CPU ÷ *vcpus* + blocked time, from the
+    child's schedstat (``pytest_lee.budgets.model``). *vcpus* None is the ``host`` model: the
+    CPU time as spent. Empty where the child had no schedstat (not Linux): then the canary
+    does not judge latency rather than judge it on wall time."""
+    from pytest_lee.budgets.model import PhaseUse, modelled_ms
+
+    if child.first_invoke_ms is None:
+        return []
+    walls = [child.first_invoke_ms, *child.request_ms]
+    scheds = list(child.sched[1:])
+    times = []
+    for index, wall in enumerate(walls):
+        phase = PhaseUse.from_child(float(wall), scheds[index] if index < len(scheds) else None)
+        if phase.cpu_ms is None:
+            return []
+        times.append(modelled_ms(phase, float(phase.threads) if vcpus is None else vcpus))
+    return times
+
+
 def health_check(
     store: CodeStore,
     sha: str,
@@ -152,6 +203,10 @@ def health_check(
         from pytest_lee.rehearsal.health import judge
 
         problem = judge(settings, child.responses[0], problem, child.blocked)
+    if problem:
+        problem += extension_hint(
+            problem, store.names(sha, *layers), python_version(child.python) or sys.version_info[:2]
+        )
     return HealthCheck(
         "failed" if problem else "passed",
         event=event,
@@ -160,6 +215,7 @@ def health_check(
         stderr_tail=child.stderr_tail,
         import_ms=child.import_ms,
         first_invoke_ms=child.first_invoke_ms,
+        log_tail=tuple(log_tail(child.stdout_lines, child.stderr_tail)),
     )
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_lee.report import SessionReport
+from pytest_lee.findings import SessionReport
 
 SECTIONS = ("pre-deployment", "deployment", "post-deployment", "rollback ready")
 _MARKS = {True: "ok", False: "FAILED", None: "skipped"}
-STDERR_LINES = 5
+STDERR_LINES = 20  # the last lines the function logged, as CloudWatch shows them
 
 
 def render_rehearsal_summary(report: SessionReport, settings: Any) -> list[str]:
@@ -60,12 +60,15 @@ def _render_one(entry: dict[str, Any]) -> list[str]:
 
 
 def _health_stderr(health: dict[str, Any]) -> list[str]:
-    """A failed health check's last stderr lines: the child's own account of the failure."""
-    tail = [line for line in str(health.get("stderr_tail") or "").splitlines() if line.strip()]
+    """A failed health check's last log lines (stdout, then stderr): the function's own
+    account of the failure, as CloudWatch would have it."""
+    tail = [str(line) for line in health.get("log_tail") or []]
+    if not tail:  # an entry written before log tails were kept
+        tail = [line for line in str(health.get("stderr_tail") or "").splitlines() if line.strip()]
     if health.get("outcome") != "failed" or not tail:
         return []
     return [
-        "  health check stderr (last lines):",
+        f"  function log (last {len(tail[-STDERR_LINES:])} lines):",
         *(f"    | {_shorten(line, 110)}" for line in tail[-STDERR_LINES:]),
     ]
 
@@ -77,7 +80,7 @@ def _totals(entries: list[dict[str, Any]]) -> str:
         for name in ("promoted", "rolled back", "refused", "unchanged", "failed")
     }
     shown = ", ".join(f"{count} {name}" for name, count in counts.items() if count)
-    unsafe = [entry for entry in deploys if _left_on_failed(entry)]
+    unsafe = [entry for entry in deploys if left_on_failed(entry)]
     safety = (
         "production never left on a failed version"
         if not unsafe
@@ -88,7 +91,7 @@ def _totals(entries: list[dict[str, Any]]) -> str:
     return f"{len(deploys)} rehearsed deployment{'s' if len(deploys) != 1 else ''} ({shown or 'none'}){manual}; {safety}"
 
 
-def _left_on_failed(entry: dict[str, Any]) -> bool:
+def left_on_failed(entry: dict[str, Any]) -> bool:
     """A version that was not promoted still gets production traffic (all of it, or a weight)."""
     version = entry.get("version")
     if (

@@ -20,29 +20,30 @@ from pathlib import Path
 from typing import Any
 
 from pytest_lee.errors import LeeError
+from pytest_lee.findings import SessionReport
 from pytest_lee.lambda_runtime.offline import rehearsal_child
 from pytest_lee.package.excludes import left_out_hint
 from pytest_lee.rehearsal.canary import (
     CanaryResult,
+    Invocation,
     check_canary_arguments,
     routed_weight,
     run_canary,
 )
 from pytest_lee.rehearsal.deploy import Deployment, StepFailed, StepLog
-from pytest_lee.rehearsal.function import ALIAS, LambdaFunction
-from pytest_lee.rehearsal.health import health_event
+from pytest_lee.rehearsal.function import LambdaFunction
+from pytest_lee.rehearsal.health import health_event, replayed_events, request_limit_ms
 from pytest_lee.rehearsal.layers import LayerPublisher
 from pytest_lee.rehearsal.local import (
     CodeStore,
     HealthCheck,
     health_check,
-    invocation_errors,
+    invocations,
     one_line,
     run_events,
 )
 from pytest_lee.rehearsal.reverify import Candidate, reverify
 from pytest_lee.rehearsal.target import Target
-from pytest_lee.report import SessionReport
 from pytest_lee.settings import Settings
 
 
@@ -85,6 +86,11 @@ class Rehearsal:
         self._function.name = name
 
     @property
+    def alias_name(self) -> str:
+        """The alias deployments move: the template's ``AutoPublishAlias``, else ``production``."""
+        return self._function.alias_name
+
+    @property
     def alias_version(self) -> str | None:
         """The version ``production`` points at now (read with ``get_alias``), or None."""
         alias = self._function.alias()
@@ -99,18 +105,32 @@ class Rehearsal:
         package: Any,
         *,
         event: Any = None,
-        canary_weight: float = 0.1,
+        canary_weight: float | None = None,
         canary_invocations: int = 20,
         canary_events: Sequence[Any] | None = None,
     ) -> Deployment:
-        """Rehearse deploying *package* (a ``Package`` or a zip's path) to ``production``."""
+        """Rehearse deploying *package* (a ``Package`` or a zip's path) to the alias.
+
+        *canary_weight* defaults to the template's ``DeploymentPreference`` (its first traffic
+        shift: 0.1 for ``Canary10Percent5Minutes``; ``AllAtOnce`` runs no canary), else 0.1.
+        """
         __tracebackhide__ = True
+        no_canary = "canary_invocations = 0"
+        if canary_weight is None:
+            canary_weight = self.settings.rehearsal.canary_weight
+            if canary_weight == 0:  # AllAtOnce: no traffic is ever split
+                no_canary = "the template's DeploymentPreference shifts all traffic at once"
+                canary_weight, canary_invocations = 0.1, 0
         check_canary_arguments(canary_weight, canary_invocations)
         if canary_events is not None and not list(canary_events):
             raise LeeError("canary_events: expected at least one event, got none")
         self._guard()
         event = health_event(self.settings) if event is None else event
-        canary_events = list(canary_events) if canary_events is not None else [event]
+        canary_events = (
+            list(canary_events)
+            if canary_events is not None
+            else replayed_events(self.settings, event)
+        )
         run = self._start_run("deploy")
         try:
             candidate = self._verify(run, package)
@@ -129,7 +149,7 @@ class Rehearsal:
                     reason=f"nothing changed: production is already on v{run.version}",
                 )
             self._health_check(run, event)
-            self._canary(run, canary_weight, canary_invocations, canary_events)
+            self._canary(run, canary_weight, canary_invocations, canary_events, no_canary)
             self._promote(run)
         except _failures() as error:
             return self._roll_back(run, one_line(error))
@@ -154,12 +174,14 @@ class Rehearsal:
             with run.log.step("rollback ready", "identify previous version") as step:
                 run.previous = self.alias_version
                 if run.previous is None:
-                    raise StepFailed(f"{self.function_name} has no {ALIAS} alias to roll back")
+                    raise StepFailed(
+                        f"{self.function_name} has no {self.alias_name} alias to roll back"
+                    )
                 run.version = to_version or self._before(run.previous)
-                step.detail = (
-                    f"{ALIAS} is on v{run.previous}; previous working version v{run.version}"
-                )
-            with run.log.step("rollback ready", f"roll back {ALIAS} → v{run.version}") as step:
+                step.detail = f"{self.alias_name} is on v{run.previous}; previous working version v{run.version}"
+            with run.log.step(
+                "rollback ready", f"roll back {self.alias_name} → v{run.version}"
+            ) as step:
                 step.detail = self._function.point_alias(run.version)
             self._history.append(run.version)
             if health:
@@ -189,13 +211,15 @@ class Rehearsal:
         with run.log.step("rollback ready", "record production version") as step:
             alias = self._function.alias()
             if alias is None:
-                step.detail = f"no {ALIAS} alias yet (first deployment): nothing to roll back to"
+                step.detail = (
+                    f"no {self.alias_name} alias yet (first deployment): nothing to roll back to"
+                )
                 return
             run.previous = alias["FunctionVersion"]
             run.previous_arn = self._function.configuration(run.previous)["FunctionArn"]
             if not self._history or self._history[-1] != run.previous:
                 self._history.append(run.previous)
-            step.detail = f"{ALIAS} → v{run.previous} ({run.previous_arn})"
+            step.detail = f"{self.alias_name} → v{run.previous} ({run.previous_arn})"
 
     def _upload(self, run: _Run, candidate: Candidate) -> None:
         layers: list[str] = []
@@ -265,7 +289,9 @@ class Rehearsal:
             )
             step.detail = f"{shown} → {status} (published bytes, clean process)"
 
-    def _canary(self, run: _Run, weight: float, invocations: int, events: list[Any]) -> None:
+    def _canary(
+        self, run: _Run, weight: float, invocations: int, events: list[Any], no_canary: str
+    ) -> None:
         name = f"canary {weight:g} × {invocations}"
         if run.previous is None:
             run.log.skip(
@@ -275,7 +301,7 @@ class Rehearsal:
             )
             return
         if invocations == 0:
-            run.log.skip("post-deployment", name, "canary_invocations = 0")
+            run.log.skip("post-deployment", name, no_canary)
             return
         new, old = run.version or "", run.previous
         with run.log.step("post-deployment", name) as step:
@@ -288,8 +314,8 @@ class Rehearsal:
             run_old = None
             if self._store.holds(old_config["CodeSha256"]):
 
-                def run_old(batch: Sequence[Any]) -> list[str | None]:
-                    return self._errors(old_config, batch)
+                def run_old(batch: Sequence[Any]) -> list[Invocation]:
+                    return self._invocations(old_config, batch)
 
             run.canary = run_canary(
                 weight=routed,
@@ -297,19 +323,17 @@ class Rehearsal:
                 events=events,
                 new_version=new,
                 old_version=old,
-                run_new=lambda batch: self._errors(new_config, batch),
+                run_new=lambda batch: self._invocations(new_config, batch),
                 run_old=run_old,
+                latency_limit_ms=request_limit_ms(self.settings),
             )
             step.detail = _canary_detail(run.canary)
             if not run.canary.passed:
-                raise StepFailed(
-                    f"canary: {len(run.canary.new_errors)} of {run.canary.routed_new} invocations of v{new} "
-                    f"failed: {run.canary.new_errors[0]}"
-                )
+                raise StepFailed(f"canary: {run.canary.problems[0]}")
 
     def _promote(self, run: _Run) -> None:
         assert run.version is not None
-        with run.log.step("post-deployment", f"promote {ALIAS} → v{run.version}") as step:
+        with run.log.step("post-deployment", f"promote {self.alias_name} → v{run.version}") as step:
             step.detail = self._function.point_alias(run.version, create=run.previous is None)
         self._history.append(run.version)
 
@@ -317,7 +341,8 @@ class Rehearsal:
         target = run.previous
         try:
             with run.log.step(
-                "rollback ready", f"roll back {ALIAS} → {f'v{target}' if target else 'no alias'}"
+                "rollback ready",
+                f"roll back {self.alias_name} → {f'v{target}' if target else 'no alias'}",
             ) as step:
                 step.detail = (
                     self._function.remove_alias()
@@ -341,8 +366,10 @@ class Rehearsal:
             raise StepFailed(f"no version older than v{current} to roll back to")
         return older[-1]
 
-    def _errors(self, configuration: dict[str, Any], events: Sequence[Any]) -> list[str | None]:
-        """One error (or None) per event, run on a version's bytes and its layers."""
+    def _invocations(
+        self, configuration: dict[str, Any], events: Sequence[Any]
+    ) -> list[Invocation]:
+        """One :class:`Invocation` per event, run on a version's bytes and its layers."""
         try:
             layers = self._layers.shas_for(configuration)
             child = run_events(
@@ -354,8 +381,17 @@ class Rehearsal:
                 layers=layers,
             )
         except LeeError as error:
-            return [one_line(error)] * len(events)
-        return invocation_errors(child, len(events))
+            return [Invocation(one_line(error))] * len(events)
+        return invocations(child, len(events), self._canary_vcpus())
+
+    def _canary_vcpus(self) -> float | None:
+        """The invoke share when the budgets model Lambda (``cpu = "lambda"``), else None:
+        the canary judges latency in the same time as the budgets."""
+        if self.settings.cpu != "lambda":
+            return None
+        from pytest_lee.lambda_runtime.limits import cpu_share
+
+        return cpu_share(self._child.memory_mb)
 
     def _guard(self) -> None:
         __tracebackhide__ = True
@@ -439,13 +475,23 @@ class _Run:
 
 
 def _canary_detail(result: CanaryResult) -> str:
-    old = f"v{result.old_version} {result.routed_old}"
-    old += (
-        f" ({len(result.old_errors)} errors)"
-        if result.old_replayed
-        else " (bytes not held locally: not replayed)"
+    new, old = result.new, result.old
+    latency = f", p95 {new.p95_ms:.0f} ms" if new.p95_ms is not None else ""
+    responses = (
+        f", {new.responses.error_responses} error responses"
+        if new.responses.error_responses
+        else ""
     )
-    return f"alias weight {result.weight:g}: v{result.new_version} {result.routed_new} ({len(result.new_errors)} errors), {old}"
+    shown = (
+        f"v{old.version} {old.routed} ({len(old.errors)} errors"
+        + (f", p95 {old.p95_ms:.0f} ms)" if old.p95_ms is not None else ")")
+        if result.old_replayed
+        else f"v{old.version} {old.routed} (bytes not held locally: not replayed)"
+    )
+    return (
+        f"alias weight {result.weight:g}: v{new.version} {new.routed} routed, "
+        f"{new.replayed} replayed ({len(new.errors)} errors{responses}{latency}), {shown}"
+    )
 
 
 def _count(data: bytes) -> int:

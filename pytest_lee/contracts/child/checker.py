@@ -112,6 +112,11 @@ class Child:
 
     def run(self) -> None:
         sys.path.insert(0, self.source)
+        # The vendored requirements and the layers, after the code, as on Lambda
+        # (contracts/items.py sets it when the function has any).
+        extra = os.environ.get("LEE_CONTRACT_PATHS")
+        if extra:
+            sys.path[1:1] = extra.split(os.pathsep)
         sys.meta_path.insert(0, _Broken(self.broken))
         if hasattr(signal, "setitimer"):
             signal.signal(signal.SIGALRM, _alarm)

@@ -20,14 +20,27 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pytest_lee.contracts.child.registry import describe_signature, key_source, one_line
 from pytest_lee.contracts.child.spies import LeafCall, SpySet, fix_for, qualified_name
 from pytest_lee.contracts.child.verdict import classify
 
 if TYPE_CHECKING:
-    from pytest_lee.contracts.child.checker import Child
+    import traceback
+
+
+class Child(Protocol):
+    """What a judge asks of the child (``checker.Child``), named here: the checker imports
+    this module, so this module does not import the checker."""
+
+    limit: float  # seconds a probe may run
+
+    def timed(self, call: Callable[[], Any]) -> Any: ...
+    def relative(self, filename: str | None) -> str: ...
+    def owns(self, filename: str | None) -> bool: ...
+    def user_frames(self, error: BaseException) -> list[traceback.FrameSummary]: ...
+
 
 CONFIGURED = "[tool.lee.contract]"
 

@@ -8,18 +8,14 @@ copy of stdout for its reports, points file descriptors 0, 1 and 2 at
 own JSON encoder (a module that patches ``json.dumps`` changes nothing here).
 It writes one JSON line per event (see ``_inchild``), then ``done``, and leaves
 with ``os._exit`` so a non-daemon thread a module started cannot keep it alive.
-Standard library only (it imports only ``pytest_lee.contracts`` modules that are).
-
-A request without ``"protocol": 2`` is the older form ``{"source": dir,
-"contracts": [spec, ...]}`` (the deploy-group simulation's): it is answered with
-one JSON list of probe records, checked through a child of its own.
+Standard library only (it imports only ``pytest_lee.contracts.child`` modules).
+A request without ``"protocol": 2`` is refused: every parent speaks this one.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -43,8 +39,7 @@ def main() -> None:
     first = requests.readline()
     request = json.loads(first)
     if request.get("protocol") != PROTOCOL:
-        _legacy(json.loads(first + requests.read()))
-        return
+        raise SystemExit(f"contract child: expected a protocol {PROTOCOL} request")
     report = os.dup(1)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
@@ -65,29 +60,6 @@ def main() -> None:
         emit({"event": "crash", "message": f"{type(error).__name__}: {error}"})
     emit({"event": "done"})
     os._exit(0)
-
-
-def _legacy(request: dict[str, Any]) -> None:
-    from pathlib import Path
-
-    from pytest_lee.contracts.check import ContractSpec, check_tree
-
-    specs = [ContractSpec.from_dict(raw) for raw in request["contracts"]]
-    records = []
-    for result in check_tree(Path(request["source"]), specs):
-        for probe in result.probes or (result,):
-            records.append(
-                {
-                    "registry": result.registry,
-                    "key": result.key,
-                    "call": getattr(probe, "call", "*"),
-                    "status": probe.status,
-                    "message": probe.message,
-                    "implicated": list(probe.implicated),
-                    "cause": getattr(probe, "cause", "") or probe.message.split("\n")[0],
-                }
-            )
-    sys.stdout.write(json.dumps(records))
 
 
 if __name__ == "__main__":
