@@ -158,8 +158,9 @@ def _stdout_at() -> int:
 
 
 def _install_network_guard() -> None:
-    # Without a network namespace the sandbox names its guard (pytest_lee/sandbox/guard.py,
-    # standard library only), run by path; under a namespace there is nothing to install.
+    # The sandbox names its guard (pytest_lee/sandbox/guard.py, standard library only), run
+    # by path: under a network namespace it only names what the kernel refuses anyway,
+    # without one it is the isolation.
     path = os.environ.get("_LEE_GUARD")
     if not path:
         return
