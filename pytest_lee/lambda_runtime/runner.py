@@ -25,6 +25,7 @@ from ``os.wait4``.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import os
 import select
@@ -151,14 +152,13 @@ def run_handler(
         )
     timeout = float(timeout_s if timeout_s is not None else function.timeout_s)
     python = _interpreter.resolve(function.python)
+    declared = _provides.provides_dir(function.runtime_provides)
     run = _Run(
         code_dir=Path(code_dir).resolve(),
         handler=handler,
         function=function,
         # compiled, as Lambda ships them
-        provides=_bytecode.runtime_packages(
-            _provides.provides_dir(function.runtime_provides), python
-        ),
+        provides=_bytecode.runtime_packages(declared, python),
         timeout=timeout,
         importtime=importtime,
         count=len(events),
@@ -166,7 +166,11 @@ def run_handler(
         opt_dir=opt_dir,
         init_cpu=init_cpu,
     )
-    inputs = tuple(path for path in (run.provides, opt_dir) if path is not None)
+    # The compiled mirror links to the distributions' own files: they must be visible too.
+    inputs = (
+        *(path for path in (run.provides, declared, opt_dir) if path is not None),
+        *_link_targets(declared),
+    )
     # Each phase may take timeout_s; a process of the child never needs more CPU than all.
     cpu_s = timeout * (len(events) + 1) + 5
     with open_child(ChildSpec(run.code_dir, read_only=inputs, cpu_s=cpu_s)) as child:
@@ -183,6 +187,19 @@ def run_handler(
             encoding="utf-8",
         )
         return _run_child(run, child, spec)
+
+
+@functools.lru_cache(maxsize=8)
+def _link_targets(provides: Path | None) -> tuple[Path, ...]:
+    """Where the ``runtime_provides`` directory's links point (the installed distributions)."""
+    if provides is None:
+        return ()
+    targets = set()
+    for entry in provides.iterdir():
+        if entry.is_symlink():
+            target = entry.resolve()
+            targets.add(target if target.is_dir() else target.parent)
+    return tuple(sorted(targets))
 
 
 def _context_fields(function: FunctionSettings) -> dict[str, Any]:

@@ -108,12 +108,13 @@ class SandboxedChild:
         if self.isolation.namespace is not None:
             pass_fds += (self.isolation.namespace.fd,)
         namespace = self.isolation.namespace
+        named_read_only, named_writable = _named_paths(named)
         prefix = chain(
             self.root,
             namespace_fd=namespace.fd if namespace is not None else None,
             tools=dict(self.isolation.tools),
-            read_only=(self.source, *self.spec.read_only, *_host_paths()),
-            writable=(self.box, *_named_paths(named)),
+            read_only=(self.source, *self.spec.read_only, *_host_paths(), *named_read_only),
+            writable=(self.box, *named_writable),
             cpu_s=self.spec.cpu_s,
             cwd=self.task_root,
         )
@@ -217,21 +218,34 @@ def open_child(spec: ChildSpec) -> Iterator[SandboxedChild]:
         child.close()
 
 
-def _named_paths(named: Mapping[str, str]) -> tuple[Path, ...]:
-    """The directories of paths under ``/tmp`` that the caller's variables name (a
-    ``[tool.lee.function] environment`` value such as ``LOG=/tmp/run/imports.log``): the
-    user asked for them, so they stay shared with the host, writable, behind the child's
-    own ``/tmp`` (a test counting cold starts through a file keeps working)."""
-    found = set()
+def _named_paths(named: Mapping[str, str]) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """(read-only, writable) paths under ``/tmp`` that the caller's variables name.
+
+    A value that is one path (``LOG=/tmp/run/imports.log`` in ``[tool.lee.function]
+    environment``) shares its directory with the host, writable: the user asked for it by
+    name (a test counting cold starts through a file keeps working). A list of paths
+    (``LEE_CONTRACT_PATHS``: the vendored requirements and layers a contract child
+    imports) stays readable, read-only, behind the child's own ``/tmp``.
+    """
+    read_only: set[Path] = set()
+    writable: set[Path] = set()
     for value in named.values():
-        if not value.startswith("/tmp/") or "\0" in value:
+        if "/tmp/" not in value or "\0" in value:
             continue
-        path = Path(value)
-        with suppress(OSError):
-            directory = path if path.is_dir() else path.parent
-            if directory.is_dir() and directory != Path("/tmp"):
-                found.add(directory)
-    return tuple(sorted(found))
+        entries = value.split(os.pathsep)
+        for entry in entries:
+            if not entry.startswith("/tmp/"):
+                continue
+            path = Path(entry)
+            with suppress(OSError):
+                if len(entries) > 1:
+                    if path.exists():
+                        read_only.add(path)
+                    continue
+                directory = path if path.is_dir() else path.parent
+                if directory.is_dir() and directory != Path("/tmp"):
+                    writable.add(directory)
+    return tuple(sorted(read_only)), tuple(sorted(writable))
 
 
 @functools.lru_cache(maxsize=1)
