@@ -7,7 +7,8 @@ started by :func:`pytest_lee.sandbox.child.open_child`, and no feature builds a 
 environment itself. ``tests/test_sandbox_processes.py`` walks ``pytest_lee/`` and fails
 on any ``subprocess``, ``os.fork``/``exec*``/``posix_spawn`` or ``multiprocessing`` call
 outside this folder that is not on its allowlist with a reason (git, pip, an
-interpreter's version probe, ``systemd-run`` probe: none of them runs user code).
+interpreter's version probe, the ``systemd-run`` probe, the bytecode compilers: none of
+them runs user code).
 
 What a child gets (docs/how-it-works.md, "What a child can and cannot do"):
 
