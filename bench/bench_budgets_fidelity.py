@@ -11,6 +11,9 @@ machine load:
   as the child: with site processing the bare run paid ~17 ms more, which hid as much
   of the harness's own overhead).
 
+Beside each wall time, the CPU time (user + system) of everything the call started —
+for the harness, the sandbox's chain (nsenter, unshare, mount, setpriv) too.
+
 Prints the medians, the ratio harness/bare of the import (aim: within ±10 %), the
 harness's per-run overhead over the bare run (wall time, aim: under 15 ms) and the
 run-to-run spread of each. Run: ``python bench/bench_budgets_fidelity.py [ROUNDS]``.
@@ -22,6 +25,8 @@ runs, interleaved, medians of ROUNDS.
 
 from __future__ import annotations
 
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -73,6 +78,11 @@ def bare(directory: Path) -> tuple[float, float]:
         [sys.executable, "-I", "-S", "-B", "-c", code], capture_output=True, text=True, check=True
     ).stdout
     return float(out), (time.perf_counter() - start) * 1000
+
+
+def children_cpu_ms() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
 
 
 def harness(directory: Path, function: FunctionSettings) -> tuple[float, float]:
@@ -147,21 +157,27 @@ def main() -> None:
         write_module(directory, calibrate())
         harness(directory, function), bare(directory)  # warm the page cache, build nothing else
         h_import, h_wall, b_import, b_wall = [], [], [], []
+        h_cpu: list[float] = []
+        b_cpu: list[float] = []
         for index in range(rounds):
             pairs = (
                 [("h", harness), ("b", bare)] if index % 2 == 0 else [("b", bare), ("h", harness)]
             )
             for kind, measure in pairs:
+                cpu_before = children_cpu_ms()
                 if kind == "h":
                     imported, wall = measure(directory, function)
                     h_import.append(imported)
                     h_wall.append(wall)
+                    h_cpu.append(children_cpu_ms() - cpu_before)
                 else:
                     imported, wall = measure(directory)
                     b_import.append(imported)
                     b_wall.append(wall)
+                    b_cpu.append(children_cpu_ms() - cpu_before)
     ratio = statistics.median(h_import) / statistics.median(b_import)
     overhead = statistics.median(h_wall) - statistics.median(b_wall)
+    print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     print(f"rounds (interleaved, alternating order): {rounds}")
     print(
         f"import_ms   harness median {statistics.median(h_import):7.1f}   bare median {statistics.median(b_import):7.1f}"
@@ -173,10 +189,14 @@ def main() -> None:
     outside = statistics.median([w - i for w, i in zip(h_wall, h_import)]) - statistics.median(
         [w - i for w, i in zip(b_wall, b_import)]
     )
+    print(
+        f"cpu ms      harness median {statistics.median(h_cpu):7.1f}   bare median {statistics.median(b_cpu):7.1f}"
+        " (user + system of every process the call started)"
+    )
     print(f"per-run overhead, harness over bare (wall): {overhead:+.1f} ms (aim: under 15 ms)")
     print(
         f"  of which outside the import (wall - import_ms, harness minus bare): {outside:+.1f} ms "
-        "(the bare run pays for site/.pth processing, the -I -S child does not)"
+        "(the harness's protocol, limits and sandbox)"
     )
     print(
         f"run-to-run spread (max-min)/median: harness import {spread(h_import):.1f} %, bare import {spread(b_import):.1f} %, "

@@ -113,6 +113,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     report = config.stash.get(report_key, None)
     if report is None:
         return
+    _record_isolation(report)
     if _is_xdist_worker(config):
         config.workeroutput["lee_report"] = report.to_json()  # type: ignore[attr-defined]
         return
@@ -120,6 +121,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if errors:  # one line each and a failing exit status, not an INTERNALERROR
         config.stash[write_error_key] = "\nERROR: ".join(errors)
         session.exitstatus = pytest.ExitCode.USAGE_ERROR
+
+
+def _record_isolation(report: Any) -> None:
+    from pytest_lee.sandbox.render import SECTION, isolation_entry
+
+    entry = isolation_entry()
+    if entry is not None:
+        report.add(SECTION, entry)
 
 
 def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.Config) -> None:

@@ -47,6 +47,12 @@ def _rehearsals(report: SessionReport, settings: Settings) -> list[str]:
     return render_rehearsal_summary(report, settings)
 
 
+def _isolation(report: SessionReport, settings: Settings) -> list[str]:
+    from pytest_lee.sandbox.render import render_isolation_summary
+
+    return render_isolation_summary(report, settings)
+
+
 # section -> the function rendering its entries as terminal lines, in summary order.
 RENDERERS: dict[str, Callable[[SessionReport, Settings], list[str]]] = {
     "package": _package,
@@ -54,6 +60,7 @@ RENDERERS: dict[str, Callable[[SessionReport, Settings], list[str]]] = {
     "baseline": _baseline,
     "budgets": _budgets,
     "rehearsals": _rehearsals,
+    "isolation": _isolation,
 }
 
 

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from sandbox_helpers import isolation_kind
 
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.lambda_runtime.runner import run_handler
@@ -51,15 +52,20 @@ def test_the_handler_sees_a_lambda_like_process(tmp_path):
     assert run.ok, run.error
     cold, warm = run.responses
     assert cold["loaded_before"] == []
-    assert cold["path"] == [str(tmp_path.resolve())]
+    # The task root: the package itself, read-only, under a mount namespace; a fresh copy
+    # of it under the guard.
+    task_root = str(tmp_path.resolve()) if isolation_kind() == "namespace" else cold["path"][0]
+    assert cold["path"] == [task_root]
     assert cold["env"] == {
         "STAGE": "test",
         "AWS_LAMBDA_FUNCTION_NAME": "probe",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
-        "LAMBDA_TASK_ROOT": str(tmp_path.resolve()),
+        "LAMBDA_TASK_ROOT": task_root,
         "TZ": ":UTC",
-        "HOME": None,
+        "HOME": cold["env"]["HOME"],
     }
+    # A private HOME, never the developer's (botocore would find ~/.aws through it).
+    assert cold["env"]["HOME"] not in (None, os.environ.get("HOME"), os.path.expanduser("~"))
     assert cold["context"] == ["probe", "256", "$LATEST", True, "/aws/lambda/probe", 36]
     assert cold["remaining_ok"] and warm["event"] == {"n": 2}
     assert (

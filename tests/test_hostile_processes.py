@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from budgets_project import budgets_project
+from sandbox_helpers import shared_dir
 
 from pytest_lee.lambda_runtime import runner
 from pytest_lee.lambda_runtime.runner import run_handler
@@ -49,7 +50,11 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason=
 def test_a_handler_that_forks_a_setsid_child_neither_hangs_the_run_nor_leaves_it_running(
     tmp_path: Path,
 ):
-    pid_file = tmp_path / "daemon.pid"
+    with shared_dir() as shared:
+        _setsid_child(tmp_path, shared / "daemon.pid")
+
+
+def _setsid_child(tmp_path: Path, pid_file: Path) -> None:
     (tmp_path / "app.py").write_text(
         textwrap.dedent(
             f"""
@@ -110,7 +115,11 @@ SLEEPER = """\
 def test_sigterm_mid_measurement_leaves_no_temp_dir_and_no_process(pytester, xdist: bool):
     if xdist:
         pytest.importorskip("xdist")
-    pid_file = pytester.path / "child.pid"
+    with shared_dir() as shared:
+        _sigterm_mid_measurement(pytester, xdist, shared / "child.pid")
+
+
+def _sigterm_mid_measurement(pytester: pytest.Pytester, xdist: bool, pid_file: Path) -> None:
     budgets_project(
         pytester, SLEEPER, "runs = 1\n", timeout=600, environment={"PID_FILE": pid_file}
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from budgets_project import budgets_project
+from sandbox_helpers import shared_dir
 
 from pytest_lee.lambda_runtime import cgroups, limits
 from pytest_lee.lambda_runtime.runner import run_handler
@@ -140,7 +141,11 @@ def test_a_handler_within_memory_mb_is_not_killed(tmp_path):
 
 
 def test_the_cgroup_is_gone_when_a_hung_child_and_its_escaped_grandchild_are_killed(tmp_path):
-    marker = tmp_path / "grandchild.pid"
+    with shared_dir() as shared:  # the child's /tmp is its own: they meet in /dev/shm
+        _hung_child_and_escaped_grandchild(tmp_path, shared / "grandchild.pid")
+
+
+def _hung_child_and_escaped_grandchild(tmp_path: Path, marker: Path) -> None:
     code = write_app(
         tmp_path / "task",
         f"""

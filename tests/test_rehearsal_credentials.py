@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rehearsal_project import rehearsal_project, run_test_module
 
-from pytest_lee.rehearsal.credentials import masked_credentials
+from pytest_lee.sandbox.credentials import masked_credentials
 
 REAL = {
     "AWS_ACCESS_KEY_ID": "AKIAREALREALREALREAL",

@@ -56,6 +56,7 @@ from pytest_lee.lambda_runtime.evidence import extension_hint, log_tail, python_
 from pytest_lee.lambda_runtime.offline import offline_children
 from pytest_lee.lambda_runtime.runner import ChildRun, run_handler
 from pytest_lee.package.excludes import left_out_hint
+from pytest_lee.sandbox.reaper import owned_prefix
 from pytest_lee.settings import FunctionSettings, Settings
 
 WARM_REQUESTS = 20
@@ -182,7 +183,7 @@ def measure(
         else 0.0
     )
     advice: str | None = None
-    workdir = Path(tempfile.mkdtemp(prefix="lee-measure-"))
+    workdir = Path(tempfile.mkdtemp(prefix=owned_prefix("measure")))
     left_out: tuple[str, ...] = ()
     try:
         if code_dir is None:

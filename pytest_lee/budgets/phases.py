@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from pytest_lee.sandbox.output import PATTERN_LINE
 from pytest_lee.settings import BUILTIN_METRICS
 
 __all__ = ["line_phases", "phase_name", "split_phases"]
@@ -55,7 +56,7 @@ def line_phases(lines: Iterable[str], patterns: Sequence[str]) -> list[tuple[str
     found = []
     for line in lines:
         for pattern in compiled:
-            match = pattern.search(line)
+            match = pattern.search(line[:PATTERN_LINE])  # a regex sees a bounded line
             if match is None:
                 continue
             try:

@@ -28,8 +28,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pytest_lee.sandbox.child import ChildSpec, open_child
+from pytest_lee.sandbox.output import printable
+
 _ROOT = str(Path(__file__).resolve().parents[2])
-_COMMAND = "import sys; sys.path.insert(0, {root!r}); from pytest_lee.contracts.child.main import main; main()"
+# The sandbox's guard first (run by path, when the sandbox names it), then the child.
+_COMMAND = (
+    "import os, sys\n"
+    "guard = os.environ.get('_LEE_GUARD')\n"
+    "if guard:\n"
+    "    with open(guard, encoding='utf-8') as stream:\n"
+    "        namespace = {{'__name__': '_lee_guard'}}\n"
+    "        exec(compile(stream.read(), guard, 'exec'), namespace)\n"
+    "    namespace['install']()\n"
+    "sys.path.insert(0, {root!r})\n"
+    "from pytest_lee.contracts.child.main import main\n"
+    "main()\n"
+)
+# CPU seconds any process of a contract child may use (its steps have their own limits).
+CPU_LIMIT_S = 600.0
 OWN_LIMIT_S = 60.0  # pytest-lee's own work between two steps of user code, start-up included
 GRACE_S = 2.0  # past a step's limit before the watchdog stops a child that ignored SIGALRM
 
@@ -54,21 +71,31 @@ def run_child(
     cwd: Path,
     events: Events,
 ) -> tuple[dict[str, Any] | None, str] | None:
-    """One child; None when it finished, else (the step it was in, why it ended)."""
-    env = {**os.environ, **(environment or {}), "PYTHONDONTWRITEBYTECODE": "1"}
-    with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(
+    """One child; None when it finished, else (the step it was in, why it ended).
+
+    Started by the sandbox (``pytest_lee.sandbox``): its environment is built from
+    scratch (``environment`` on top: the function's own), its task root — *cwd*, the
+    source tree — is read-only or a fresh copy, and it has no network.
+    """
+    named = {**(environment or {}), "PYTHONDONTWRITEBYTECODE": "1"}
+    with (
+        open_child(ChildSpec(cwd, cpu_s=max(CPU_LIMIT_S, timeout_s * 10))) as child,
+        tempfile.TemporaryFile() as errors,
+    ):
+        if "source" in request:
+            request = {**request, "source": str(child.task_root)}
+        process = child.popen(
             [sys.executable, "-I", "-B", "-c", _COMMAND.format(root=_ROOT)],
+            named,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=errors,
-            cwd=cwd,
-            env=env,
-            start_new_session=True,
         )
         try:
             outgoing = _Outgoing(process.stdin, request, probes)
-            return _exchange(process, outgoing, timeout_s, events, errors)
+            return _exchange(
+                process, outgoing, timeout_s, events, errors, from_copy=child.from_copy
+            )
         finally:
             _stop(process)
 
@@ -128,6 +155,8 @@ def _exchange(
     timeout_s: float,
     events: Events,
     errors: Any,
+    *,
+    from_copy: Callable[[str], str],
 ) -> tuple[dict[str, Any] | None, str] | None:
     """Feed the child and read its events in one loop that never blocks on either pipe.
 
@@ -163,10 +192,10 @@ def _exchange(
                     errors.seek(0)
                     tail = errors.read().decode("utf-8", "replace").strip().splitlines()
                     if step is None and tail:
-                        return None, f"contract child failed: {tail[-1]}"
+                        return None, f"contract child failed: {printable(from_copy(tail[-1]))}"
                     return step, f"ended the contract child process ({_exit_text(status)})"
                 for line in lines.feed(chunk):
-                    event = json.loads(line)
+                    event = _escaped(json.loads(from_copy(line.decode("utf-8", "replace"))))
                     kind = event["event"]
                     if kind == "done":
                         return None
@@ -224,6 +253,17 @@ class _Lines:
         return [first, *middle]
 
 
+def _escaped(value: Any) -> Any:
+    """*value* with control characters escaped in every string (user text: messages, names)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    return value
+
+
 def _record(events: Events, event: dict[str, Any]) -> None:
     kind = event["event"]
     if kind == "keys":
@@ -235,7 +275,7 @@ def _record(events: Events, event: dict[str, Any]) -> None:
     elif kind == "checked":
         events.checked.add((event["contract"], event["key"]))
     elif kind == "crash":
-        events.crash = f"contract child failed: {event['message']}"
+        events.crash = f"contract child failed: {printable(event['message'])}"
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

@@ -158,12 +158,15 @@ def _stdout_at() -> int:
 
 
 def _install_network_guard() -> None:
-    # Children never reach the internet: network_guard.py (beside this file, standard
-    # library only) is run by path; it patches socket only when the handler imports it.
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "network_guard.py")
+    # The sandbox names its guard (pytest_lee/sandbox/guard.py, standard library only), run
+    # by path: under a network namespace it only names what the kernel refuses anyway,
+    # without one it is the isolation.
+    path = os.environ.get("_LEE_GUARD")
+    if not path:
+        return
     with open(path, encoding="utf-8") as stream:
         code = compile(stream.read(), path, "exec")
-    namespace = {"__name__": "_lee_network_guard"}
+    namespace = {"__name__": "_lee_guard"}
     exec(code, namespace)
     namespace["install"]()  # type: ignore[operator]
 

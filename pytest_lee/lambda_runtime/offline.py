@@ -4,13 +4,13 @@ Every child — budget run, health check, canary invocation — gets ``AWS_ENDPO
 pointing at a ``ThreadedMotoServer`` on 127.0.0.1. moto's threaded server serves the
 same in-process backends as ``mock_aws``, so a DynamoDB table a test (or
 ``[tool.lee.aws] setup``) created in-process is there for the handler in the child.
-The network guard (``network_guard.py``, in the child) does the rest: anything else
-the handler tries to reach fails at once, by name.
+The sandbox (``pytest_lee.sandbox``) does the rest: the server listens inside the
+children's network namespace (where they have one), and nothing else is reachable.
 
 One server per process, started on first use and left running until the process
 ends (a daemon thread): its state is whatever ``mock_aws`` holds at the time.
 Without moto's server extra the children get a closed loopback port instead, so an
-AWS call fails fast, never reaching the internet. boto3 and moto load only here.
+AWS call fails fast. boto3 and moto load only here.
 """
 
 from __future__ import annotations
@@ -27,10 +27,6 @@ from pytest_lee._reference import load_reference
 from pytest_lee.errors import LeeError, MissingExtraError
 from pytest_lee.settings import FunctionSettings, Settings
 
-# Where a child's AWS calls go when no moto server can run: a closed loopback port.
-DEAD_ENDPOINT = "http://127.0.0.1:1"
-FAKE_VALUE = "testing"
-
 _SERVER: dict[str, Any] = {}
 
 
@@ -44,38 +40,29 @@ def moto_server_url() -> str | None:
             from moto.server import ThreadedMotoServer
         except ImportError:  # moto without its server extra (flask, werkzeug)
             return None
+        from pytest_lee.sandbox.isolation import start_for_children
+
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
+
+        def start() -> tuple[str, int]:
+            server.start()
+            return server.get_host_and_port()
+
+        # In the children's network namespace when there is one: no bridge to cross.
+        host, port = start_for_children(start)
         _SERVER.update(server=server, url=f"http://{host}:{port}")
     return str(_SERVER["url"])
 
 
 def child_aws_environment(
-    function: FunctionSettings, region: str, endpoint: str | None, empty_dir: Path
+    function: FunctionSettings, region: str, endpoint: str | None
 ) -> FunctionSettings:
-    """*function* with the AWS environment a child must have, over the function's own.
-
-    Fake credentials (Lambda's role credentials stand in for them), empty config and
-    credentials files (botocore would find ``~/.aws`` through the password database),
-    no instance metadata, the region, and ``AWS_ENDPOINT_URL`` on this machine (the
-    moto server, else a closed port). These win over ``[tool.lee.function]
-    environment``, as Lambda's reserved variables do.
-    """
-    empty_dir.mkdir(parents=True, exist_ok=True)
-    safety = {
-        "AWS_ACCESS_KEY_ID": FAKE_VALUE,
-        "AWS_SECRET_ACCESS_KEY": FAKE_VALUE,
-        "AWS_SESSION_TOKEN": FAKE_VALUE,
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_REGION": region,
-        "AWS_DEFAULT_REGION": region,
-        "AWS_ENDPOINT_URL": endpoint or DEAD_ENDPOINT,
-    }
-    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
-        empty = empty_dir / name.lower()
-        empty.write_text("")
-        safety[name] = str(empty)
+    """*function* with the region and the endpoint its children call (the moto server, a
+    ``--lee-endpoint`` one, or none: the sandbox then names a closed loopback port). The
+    credentials, config files and the rest are the sandbox's (``pytest_lee.sandbox``)."""
+    safety = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
+    if endpoint is not None:
+        safety["AWS_ENDPOINT_URL"] = endpoint
     return dataclasses.replace(
         function, environment=MappingProxyType({**function.environment, **safety})
     )
@@ -121,7 +108,7 @@ def offline_children(
     region = settings.aws.region
     function = function or settings.function
     if not _may_call_aws(settings, code_dir):
-        yield child_aws_environment(function, region, None, work_dir / "child-aws")
+        yield child_aws_environment(function, region, None)
         return
     try:
         from moto import mock_aws
@@ -130,9 +117,9 @@ def offline_children(
             raise MissingExtraError("[tool.lee.aws] setup", "aws", "moto") from None
         if settings.aws.resources:
             raise MissingExtraError("the template's resources", "aws", "moto") from None
-        yield child_aws_environment(function, region, None, work_dir / "child-aws")
+        yield child_aws_environment(function, region, None)
         return
-    from pytest_lee.rehearsal.credentials import masked_credentials
+    from pytest_lee.sandbox.credentials import masked_credentials
 
     with ExitStack() as stack:
         stack.enter_context(masked_credentials(work_dir / "no-credentials"))
@@ -140,7 +127,7 @@ def offline_children(
         stack.enter_context(mock_aws())  # the default Lambda backend: see rehearsal/fixture.py
         run_setup(settings)
         endpoint = moto_server_url()
-        yield child_aws_environment(function, region, endpoint, work_dir / "child-aws")
+        yield child_aws_environment(function, region, endpoint)
 
 
 @contextmanager
@@ -163,9 +150,7 @@ def rehearsal_child(
         endpoint = moto_server_url()
     elif mode != "local":
         endpoint = None
-    return child_aws_environment(
-        settings.function, settings.aws.region, endpoint, work_dir / "child-aws"
-    )
+    return child_aws_environment(settings.function, settings.aws.region, endpoint)
 
 
 def _may_call_aws(settings: Settings, code_dir: Path | None) -> bool:

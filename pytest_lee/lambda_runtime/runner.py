@@ -9,9 +9,11 @@ health check of the published bytes). The child is ``python -I -S -B`` running
   venv: a handler that works only because the venv has ``requests`` fails here;
 - no bytecode is written or read from the code directory's ``__pycache__`` (Lambda's
   ``/var/task`` is read-only: every cold start compiles the sources);
-- the environment is built from scratch: the function's ``environment`` on top of the
-  variables the Lambda runtime sets (``AWS_LAMBDA_FUNCTION_NAME``, ``LAMBDA_TASK_ROOT``,
-  ``TZ``, ...). Nothing of the parent's environment leaks in (no credentials);
+- it starts in the sandbox (``pytest_lee.sandbox``): an environment built from scratch
+  (the function's ``environment`` on top of the variables the Lambda runtime sets:
+  ``AWS_LAMBDA_FUNCTION_NAME``, ``LAMBDA_TASK_ROOT``, ``TZ``, ...; nothing of the
+  parent's, no credentials), no network, the code directory read-only (or a fresh copy)
+  as task root and working directory, its own empty ``/tmp``;
 - nothing is imported before the import timer starts except ``os``.
 
 Timeout: ``timeout_s`` (default ``function.timeout_s``) bounds the import and each
@@ -23,13 +25,12 @@ from ``os.wait4``.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import os
 import select
-import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -40,15 +41,16 @@ from pytest_lee import _interpreter
 from pytest_lee.errors import LeeConfigError
 from pytest_lee.lambda_runtime import bytecode as _bytecode
 from pytest_lee.lambda_runtime import limits as _limits
-from pytest_lee.lambda_runtime import reaper as _reaper
 from pytest_lee.package import provides as _provides
+from pytest_lee.sandbox.child import ChildSpec, SandboxedChild, open_child
+from pytest_lee.sandbox.output import MAX_LINE, capped_lines, printable
 from pytest_lee.settings import FunctionSettings
 
 __all__ = ["CHILD_SCRIPT", "ChildRun", "ImportTiming", "run_handler"]
 
 CHILD_SCRIPT = Path(__file__).with_name("child_main.py")
 _STDERR_TAIL_LINES = 20
-_BLOCKED = "lee-network: blocked "  # network_guard.PREFIX
+_BLOCKED = "lee-network: blocked "  # pytest_lee.sandbox.guard.PREFIX
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,22 @@ class ChildRun:
         return self.import_ms + self.first_invoke_ms
 
 
+@dataclass(frozen=True)
+class _Run:
+    """One call of :func:`run_handler`, as every step of it needs it."""
+
+    code_dir: Path
+    handler: str
+    function: FunctionSettings
+    provides: Path | None
+    timeout: float
+    importtime: bool
+    count: int
+    cpu: str = "host"
+    opt_dir: Path | None = None
+    init_cpu: float = 1.0
+
+
 def run_handler(
     code_dir: Path,
     handler: str,
@@ -132,12 +150,31 @@ def run_handler(
         raise LeeConfigError(
             f"handler {handler!r}: expected 'module.function', as in the Lambda console"
         )
-    code_dir = Path(code_dir).resolve()
     timeout = float(timeout_s if timeout_s is not None else function.timeout_s)
-    provides = _provides.provides_dir(function.runtime_provides)
-    work = Path(tempfile.mkdtemp(prefix="lee-run-"))
-    try:
-        spec = work / "spec.json"
+    python = _interpreter.resolve(function.python)
+    declared = _provides.provides_dir(function.runtime_provides)
+    run = _Run(
+        code_dir=Path(code_dir).resolve(),
+        handler=handler,
+        function=function,
+        # compiled, as Lambda ships them
+        provides=_bytecode.runtime_packages(declared, python),
+        timeout=timeout,
+        importtime=importtime,
+        count=len(events),
+        cpu=cpu,
+        opt_dir=opt_dir,
+        init_cpu=init_cpu,
+    )
+    # The compiled mirror links to the distributions' own files: they must be visible too.
+    inputs = (
+        *(path for path in (run.provides, declared, opt_dir) if path is not None),
+        *_link_targets(declared),
+    )
+    # Each phase may take timeout_s; a process of the child never needs more CPU than all.
+    cpu_s = timeout * (len(events) + 1) + 5
+    with open_child(ChildSpec(run.code_dir, read_only=inputs, cpu_s=cpu_s)) as child:
+        spec = child.box / "spec.json"
         spec.write_text(
             json.dumps(
                 {
@@ -149,22 +186,20 @@ def run_handler(
             ),
             encoding="utf-8",
         )
-        return _run_child(
-            code_dir,
-            handler,
-            spec=spec,
-            work=work,
-            function=function,
-            provides=provides,
-            timeout=timeout,
-            importtime=importtime,
-            count=len(events),
-            cpu=cpu,
-            opt_dir=opt_dir,
-            init_cpu=init_cpu,
-        )
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        return _run_child(run, child, spec)
+
+
+@functools.lru_cache(maxsize=8)
+def _link_targets(provides: Path | None) -> tuple[Path, ...]:
+    """Where the ``runtime_provides`` directory's links point (the installed distributions)."""
+    if provides is None:
+        return ()
+    targets = set()
+    for entry in provides.iterdir():
+        if entry.is_symlink():
+            target = entry.resolve()
+            targets.add(target if target.is_dir() else target.parent)
+    return tuple(sorted(targets))
 
 
 def _context_fields(function: FunctionSettings) -> dict[str, Any]:
@@ -178,17 +213,17 @@ def _context_fields(function: FunctionSettings) -> dict[str, Any]:
     }
 
 
-def child_environment(
-    code_dir: Path, handler: str, function: FunctionSettings, provides: Path | None
+def lambda_environment(
+    task_root: Path, handler: str, function: FunctionSettings, provides: Path | None
 ) -> dict[str, str]:
-    """The child's whole environment: what the Lambda runtime sets, then the function's own."""
+    """What the Lambda runtime sets, then the function's own (the sandbox adds the rest:
+    PATH, locale, fake credentials, HOME, TMPDIR; ``pytest_lee.sandbox.environment``)."""
     fields = _context_fields(function)
     env = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
         "LANG": "en_US.UTF-8",
         "TZ": ":UTC",
         "PYTHONDONTWRITEBYTECODE": "1",
-        "LAMBDA_TASK_ROOT": str(code_dir),
+        "LAMBDA_TASK_ROOT": str(task_root),
         "LAMBDA_RUNTIME_DIR": str(provides or ""),
         "_HANDLER": handler,
         "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
@@ -199,62 +234,36 @@ def child_environment(
         "AWS_LAMBDA_LOG_STREAM_NAME": fields["log_stream_name"],
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
-        # Lambda hands the function credentials; ours are fakes, and no other source
-        # (config files, instance metadata) is reachable, so a measured or health-checked
-        # handler can never act on a real account.
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        "AWS_EC2_METADATA_DISABLED": "true",
     }
-    if "LD_LIBRARY_PATH" in os.environ:  # the interpreter itself may need it
-        env["LD_LIBRARY_PATH"] = os.environ["LD_LIBRARY_PATH"]
     env.update(function.environment)
     return env
 
 
-def _run_child(
-    code_dir: Path,
-    handler: str,
-    *,
-    spec: Path,
-    work: Path,
-    function: FunctionSettings,
-    provides: Path | None,
-    timeout: float,
-    importtime: bool,
-    count: int,
-    cpu: str = "host",
-    opt_dir: Path | None = None,
-    init_cpu: float = 1.0,
-) -> ChildRun:
+def _run_child(run: _Run, child: SandboxedChild, spec: Path) -> ChildRun:
+    function = run.function
     python = _interpreter.resolve(function.python)
-    provides = _bytecode.runtime_packages(provides, python)  # compiled, as Lambda ships them
     read_fd, write_fd = os.pipe()
-    mark = _reaper.new_mark()
-    env = child_environment(code_dir, handler, function, provides)
-    env[_reaper.MARK_VARIABLE] = mark  # after the function's own: it cannot be overridden
-    paths = [str(code_dir)] + ([str(provides)] if provides is not None else [])
-    if opt_dir is not None:  # layers: after the function's code, before the runtime's own
+    env = lambda_environment(child.task_root, run.handler, function, run.provides)
+    paths = [str(child.task_root)] + ([str(run.provides)] if run.provides is not None else [])
+    if run.opt_dir is not None:  # layers: after the function's code, before the runtime's own
         from pytest_lee.package.layers import opt_paths
 
-        paths[1:1] = opt_paths(opt_dir, function.runtime)
+        paths[1:1] = opt_paths(run.opt_dir, function.runtime)
     argv = [
         python.executable,
         "-I",
         "-S",
         "-B",
-        *(["-X", "importtime"] if importtime else []),
+        *(["-X", "importtime"] if run.importtime else []),
         str(CHILD_SCRIPT),
         str(write_fd),
         str(spec),
-        handler,
-        "1" if importtime else "0",
+        run.handler,
+        "1" if run.importtime else "0",
         *paths,
     ]
-    limits = _limits.child_limits(function.memory_mb, cpu, init_cpu=init_cpu)
+    limits = _limits.child_limits(function.memory_mb, run.cpu, init_cpu=run.init_cpu)
+    work = child.box
     try:
         with (
             limits as applied,
@@ -262,44 +271,43 @@ def _run_child(
             open(work / "stderr", "wb") as err,
         ):
             try:
-                process = subprocess.Popen(
+                process = child.popen(
                     applied.wrap(argv),
-                    cwd=code_dir,
-                    env={**env, **applied.child_env},
+                    {**env, **applied.child_env},
                     stdin=subprocess.DEVNULL,
                     stdout=out,
                     stderr=err,
                     pass_fds=(write_fd, *applied.pass_fds),
-                    start_new_session=True,  # one process group: a timeout kills grandchildren too
                 )
             finally:
                 os.close(write_fd)
                 applied.close_fds()
             applied.watch(process.pid)
             try:
-                records, timed_out_in = _read_protocol(read_fd, process.pid, timeout)
+                records, timed_out_in = _read_protocol(read_fd, process.pid, run.timeout)
             except BaseException:  # Ctrl-C: the child's own session does not get the SIGINT
                 _kill_group(process.pid)
-                _reap(process, mark)
+                _reap(process)
                 raise
-            status, rusage = _reap(process, mark)
+            status, rusage = _reap(process)
     finally:
         os.close(read_fd)
     raw_stdout = (work / "stdout").read_bytes()
-    stderr = (work / "stderr").read_bytes().decode("utf-8", "replace")
-    run = _assemble(
-        records,
-        timed_out_in=timed_out_in,
-        status=status,
-        rusage=rusage,
-        stdout=raw_stdout,
-        stderr=stderr,
-        timeout=timeout,
-        count=count,
-        handler=handler,
-    )
+    stderr = child.from_copy((work / "stderr").read_bytes().decode("utf-8", "replace"))
+    assembled = _assemble(records, run, _Exit(timed_out_in, status, rusage), raw_stdout, stderr)
+    if assembled.error is not None:
+        assembled = replace(assembled, error=printable(child.from_copy(assembled.error)))
     marks = _line_counts(raw_stdout, [r.get("stdout_at", -1) for r in records if "stdout_at" in r])
-    return _limits.annotate(replace(run, stdout_marks=marks, python=python.label), applied)
+    return _limits.annotate(replace(assembled, stdout_marks=marks, python=python.label), applied)
+
+
+@dataclass(frozen=True)
+class _Exit:
+    """How the child ended: the phase it timed out in (if so), its wait status and rusage."""
+
+    timed_out_in: str | None
+    status: int
+    rusage: Any
 
 
 def _line_counts(raw: bytes, offsets: list[int]) -> tuple[int, ...]:
@@ -392,7 +400,7 @@ def _kill_group(pid: int) -> None:
         pass
 
 
-def _reap(process: subprocess.Popen[bytes], mark: str | None = None) -> tuple[int, Any]:
+def _reap(process: subprocess.Popen[bytes]) -> tuple[int, Any]:
     """Wait for the child with ``os.wait4``: its own peak RSS, not the children total."""
     deadline = time.monotonic() + 5.0
     while True:
@@ -404,24 +412,15 @@ def _reap(process: subprocess.Popen[bytes], mark: str | None = None) -> tuple[in
             deadline = time.monotonic() + 5.0
         time.sleep(0.002)
     process.returncode = os.waitstatus_to_exitcode(status)  # so Popen never waits again
-    _kill_group(process.pid)  # leftovers of the group (daemonized grandchildren)
-    if mark is not None:
-        _reaper.kill_marked(mark)  # and those that left the group with setsid()
+    _kill_group(process.pid)  # leftovers of the group (the sandbox kills those that left it)
     return status, rusage
 
 
 def _assemble(
-    records: list[dict[str, Any]],
-    *,
-    timed_out_in: str | None,
-    status: int,
-    rusage: Any,
-    stdout: bytes,
-    stderr: str,
-    timeout: float,
-    count: int,
-    handler: str,
+    records: list[dict[str, Any]], run: _Run, ended: _Exit, stdout: bytes, stderr: str
 ) -> ChildRun:
+    timed_out_in, status, rusage = ended.timed_out_in, ended.status, ended.rusage
+    timeout, count, handler = run.timeout, run.count, run.handler
     returncode = os.waitstatus_to_exitcode(status)
     imported = next((r for r in records if r.get("kind") == "import"), None)
     invokes = sorted((r for r in records if r.get("kind") == "invoke"), key=lambda r: r["index"])
@@ -466,8 +465,8 @@ def _assemble(
         responses=responses,
         invoke_errors=invoke_errors,
         max_rss_mb=_max_rss_mb(records, rusage),
-        stdout_lines=tuple(line.decode("utf-8", "replace") for line in stdout.splitlines()),
-        stderr_tail="\n".join(lines[-_STDERR_TAIL_LINES:]),
+        stdout_lines=capped_lines(stdout),
+        stderr_tail=printable("\n".join(line[:MAX_LINE] for line in lines[-_STDERR_TAIL_LINES:])),
         imports=imports,
         blocked=blocked,
         sched=tuple(_sched(r.get("sched")) for r in ([imported] if imported else []) + invokes),

@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from pytest_lee.errors import LeeConfigError
+from pytest_lee.sandbox.reaper import owned_prefix
 from pytest_lee.settings import FunctionSettings
 
 _DIRS: dict[tuple[str, ...], Path | None] = {}
@@ -58,7 +59,7 @@ def _build(names: tuple[str, ...]) -> Path | None:
                 f"tool.lee.function.runtime_provides: {name!r} is not installed in this environment "
                 "(install it, or remove it from the list)"
             ) from None
-    target = Path(tempfile.mkdtemp(prefix="lee-runtime-"))
+    target = Path(tempfile.mkdtemp(prefix=owned_prefix("runtime")))
     for distribution in distributions.values():
         for entry in _top_level_entries(distribution):
             link = target / entry.name

@@ -38,6 +38,7 @@ from pytest_lee._atomic import write_atomic
 from pytest_lee.errors import PackageError
 from pytest_lee.package.compiled import cache_dir, warm
 from pytest_lee.package.record import check_tree
+from pytest_lee.sandbox import reaper
 
 if TYPE_CHECKING:
     from pytest_lee.package.select import SourceFile
@@ -307,7 +308,8 @@ def _install(
     what: str,
 ) -> Path:
     (root / "trees").mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="install-", dir=root))
+    reaper.remove_gone(root)  # a killed session's scratch: its pid and start time are gone
+    scratch = Path(tempfile.mkdtemp(prefix=f"install-{reaper.session_tag()}-", dir=root))
     try:
         requirements = scratch / "requirements.txt"
         requirements.write_text("\n".join(lines) + "\n", encoding="utf-8")

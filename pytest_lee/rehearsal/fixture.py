@@ -49,8 +49,8 @@ def _prepare(
     @contextmanager
     def opened() -> Iterator[Any]:
         from pytest_lee.lambda_runtime.offline import run_setup
-        from pytest_lee.rehearsal.credentials import masked_credentials
         from pytest_lee.rehearsal.session import Rehearsal
+        from pytest_lee.sandbox.credentials import masked_credentials
 
         with ExitStack() as stack:
             stack.enter_context(

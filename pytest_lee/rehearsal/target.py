@@ -10,16 +10,14 @@ alone changes nothing: without ``--lee-endpoint`` rehearsals stay in moto.
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from pytest_lee.errors import LeeConfigError, LeeError
-from pytest_lee.rehearsal.credentials import REGION
+from pytest_lee.sandbox.credentials import REGION
+from pytest_lee.sandbox.endpoint import EndpointError, parse_endpoint
 from pytest_lee.settings import CommandLine
-
-_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
 @dataclass(frozen=True)
@@ -94,18 +92,11 @@ def resolve_target(options: CommandLine) -> Target:
     endpoint = options.endpoint
     if endpoint is None:
         return Target("moto")
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise LeeConfigError(
-            f"--lee-endpoint {endpoint!r}: expected an http(s) URL such as http://127.0.0.1:5000"
-        )
     try:
-        _ = parts.port  # parsing the port raises on a bad one
-    except ValueError:
-        raise LeeConfigError(
-            f"--lee-endpoint {endpoint!r}: the port is not a number from 0 to 65535"
-        ) from None
-    if is_loopback(parts.hostname):
+        parsed = parse_endpoint(endpoint)
+    except EndpointError as error:
+        raise LeeConfigError(f"--lee-endpoint {endpoint!r}: {error}") from None
+    if parsed.loopback:
         return Target("local", endpoint)
     if not options.allow_real_aws:
         raise LeeConfigError(
@@ -114,16 +105,6 @@ def resolve_target(options: CommandLine) -> Target:
             "[tool.lee.function] name)"
         )
     return Target("real", endpoint)
-
-
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and localhost: addresses that stay on this machine."""
-    if host.lower().rstrip(".") in _LOCAL_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _region(endpoint: str | None) -> str | None:

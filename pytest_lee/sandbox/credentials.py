@@ -1,4 +1,4 @@
-"""Mask every AWS credential source for the lifetime of a rehearsal, and restore it after.
+"""Mask every AWS credential source in this process (pytest's) for a block, and restore it after.
 
 moto intercepts botocore's requests, but a rehearsal that somehow escaped moto (an
 ``AWS_ENDPOINT_URL`` it does not recognise, a client made before the mock) must still
@@ -10,14 +10,10 @@ environment comes back exactly as it was — including variables that were unset
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from types import MappingProxyType
-
-from pytest_lee.settings import FunctionSettings
 
 FAKE_VALUE = "testing"
 REGION = "us-east-1"
@@ -84,35 +80,3 @@ def masked_credentials(empty_dir: Path, *, fake: bool = True) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
-# Where a child's AWS calls go in moto mode: a closed loopback port, so a handler that
-# calls AWS during a health check fails fast and nothing leaves the machine.
-DEAD_ENDPOINT = "http://127.0.0.1:1"
-
-
-def child_function(
-    function: FunctionSettings, empty_dir: Path, endpoint: str | None
-) -> FunctionSettings:
-    """*function* with the environment a rehearsal's child processes must have.
-
-    The runner builds the child's environment from scratch, but botocore would still
-    find ``~/.aws`` through the password database and ask the instance-metadata
-    service: so the child gets the fake key pair Lambda's role credentials stand in
-    for, empty config files, no metadata look-ups, and an endpoint that stays on
-    this machine (the ``--lee-endpoint`` server, else a closed loopback port).
-    These win over ``[tool.lee.function] environment``, as Lambda's reserved
-    variables do.
-    """
-    empty_dir.mkdir(parents=True, exist_ok=True)
-    safety = {name: FAKE_VALUE for name in FAKED if name != "AWS_SECURITY_TOKEN"}
-    for name in EMPTY_FILES:
-        empty = empty_dir / name.lower()
-        empty.write_text("")
-        safety[name] = str(empty)
-    safety["AWS_EC2_METADATA_DISABLED"] = "true"
-    if endpoint is not None:
-        safety["AWS_ENDPOINT_URL"] = endpoint
-    return dataclasses.replace(
-        function, environment=MappingProxyType({**function.environment, **safety})
-    )
