@@ -96,7 +96,7 @@ def test_the_standard_library_is_the_runtimes_python() -> None:
     ]
 
 
-@pytest.mark.skipif(not SNAPSHOT.is_dir(), reason="../shared is not beside the repository")
+@pytest.mark.realworld
 def test_the_real_engine_warns_of_modules_that_exist_nowhere(tmp_path: Path) -> None:
     source = tmp_path / "src"
     shutil.copytree(SNAPSHOT, source, ignore=shutil.ignore_patterns("__pycache__", "test_*"))

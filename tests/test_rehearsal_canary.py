@@ -48,9 +48,9 @@ def canary(run_new: Any, run_old: Any, **options: Any) -> Any:
 def test_every_event_reaches_the_new_version_whatever_the_weight() -> None:
     seen: list[Any] = []
     result = canary(runner({"statusCode": 200}, seen=seen), runner({"statusCode": 200}))
-    assert seen == EVENTS  # at weight 0.1 the split alone gave it two invocations
+    assert seen == [*EVENTS, EVENTS[0]]  # at weight 0.1 the split alone gave it two
     assert (result.routed_new, result.routed_old) == (2, 18)  # the share reported
-    assert result.new.replayed == result.old.replayed == 5
+    assert result.new.replayed == result.old.replayed == 6  # the first again, warm
     assert result.passed
 
 
@@ -61,7 +61,7 @@ def test_one_event_broken_only_on_the_new_version_fails_it() -> None:
         )
 
     result = canary(runner(new), runner({"statusCode": 200}))
-    assert result.problems == ("1 of 5 invocations of v2 failed: KeyError: 'order_id'",)
+    assert result.problems == ("1 of 6 invocations of v2 failed: KeyError: 'order_id'",)
 
 
 def test_an_error_response_the_old_version_did_not_give_fails_and_is_counted() -> None:
@@ -79,7 +79,7 @@ def test_an_error_response_the_old_version_did_not_give_fails_and_is_counted() -
 def test_an_error_response_both_versions_give_is_counted_not_blamed() -> None:
     result = canary(runner(ALEXA_ERROR), runner(ALEXA_ERROR))
     assert result.passed
-    assert (result.new.responses.error_responses, result.new.responses.no_status) == (5, 5)
+    assert (result.new.responses.error_responses, result.new.responses.no_status) == (6, 6)
 
 
 def test_a_slower_new_version_fails_the_latency_rule_and_a_faster_one_does_not() -> None:
@@ -145,7 +145,7 @@ def test_it(lee_rehearsal, lee_package):
     )
     assert broken.health.passed  # GET /orders works
     assert broken.rolled_back, broken.reason
-    assert broken.canary.new.replayed == 5 and broken.canary.routed_new == 2
+    assert broken.canary.new.replayed == 6 and broken.canary.routed_new == 2
     assert "KeyError: 'order_id'" in broken.reason
     assert lee_rehearsal.alias_version == "1"
 """,

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pytest_lee._parse import parse_source
 from pytest_lee.errors import LeeError
 
 if TYPE_CHECKING:
@@ -235,7 +236,7 @@ def _imports(name: str, data: bytes) -> list[Import]:
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")
-            tree = ast.parse(data, name)
+            tree = parse_source(data, name)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []  # the compile check reports it
     parts = _dotted(name).split(".")
