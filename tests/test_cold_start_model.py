@@ -259,6 +259,11 @@ def test_an_app_timing_printed_by_the_invocation_but_longer_than_it_was_taken_at
     assert scaled("import_time_ms", 25.0, figures, init=False) == 25.0  # cannot fit in 10 ms
     assert scaled("cache_warm_ms", 2.0, figures, init=False) == 28.0
     assert scaled("cache_hits", 2.0, figures, init=False) == 2.0  # a counter, never scaled
+    # The app's total from the import's start to the first invocation's end spans both
+    # phases: each part at its own ratio, so the total stays within the modelled cold start.
+    total = scaled("cold_start_total_ms", 38.0, figures, init=False)
+    assert total == 10.0 * 14.0 + 28.0 * 1.0
+    assert total <= figures.import_ms + figures.first_invoke_ms
     assert scaled("boot_ms", 2.0, RunFigures(1, 1, 2, ()), init=True) == 2.0  # host figures
 
 
