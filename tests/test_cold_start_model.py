@@ -166,7 +166,8 @@ def test_json_and_table_name_each_figure_model(pytester):
     budgets_project(
         pytester,
         APP_WITH_PHASES,
-        "runs = 2\ncold_start_ms = { acceptable = 100000 }\nphases = { boot_ms = { acceptable = 100000 } }\n",
+        "runs = 2\ncold_start_ms = { acceptable = 100000 }\nmax_memory_mb = { acceptable = 100000 }\n"
+        "phases = { boot_ms = { acceptable = 100000 } }\n",
     )
     result = pytester.runpytest_inprocess(
         "--lee-budgets",
@@ -179,7 +180,7 @@ def test_json_and_table_name_each_figure_model(pytester):
         "--lee-html",
         "out.html",
     )
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=3)
     report = json.loads((pytester.path / "out.json").read_text())
     entries = {entry["name"]: entry for entry in report["budgets"]}
     (detail,) = report["budget_measurement"]
@@ -187,6 +188,7 @@ def test_json_and_table_name_each_figure_model(pytester):
         pytest.skip("no schedstat here: the figures are wall times")
     assert {entry["cpu"] for entry in entries.values()} == {"lambda"}
     assert entries["cold_start_ms"]["cpu_label"] == "modelled"
+    assert entries["max_memory_mb"]["cpu_label"] == "-"  # a size: no model changes it
     assert entries["boot_ms"]["cpu_label"] == "modelled (scaled)"
     assert all(entry["passed"] and entry["calibrated"] is False for entry in entries.values())
     assert detail["runtime_init_ms"] > 0
@@ -196,6 +198,7 @@ def test_json_and_table_name_each_figure_model(pytester):
     result.stdout.fnmatch_lines(
         [
             "cold_start_ms *modelled *",
+            "max_memory_mb * - *✓ target",
             "boot_ms *modelled (scaled) *",
             "cold start * = runtime bootstrap * ms + import * ms + first invocation * ms",
             "*ran under: cpu lambda (modelled: init 1 vCPU, invoke 0.0724 vCPU); Lambda time*",

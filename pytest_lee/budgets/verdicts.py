@@ -99,7 +99,12 @@ def budget_entry(
         "runs": runs,
         "cpu": cpu,
         "calibrated": calibrated,
-        "cpu_label": figure_label(cpu, scaled=scaled, calibrated=calibrated),
+        # A rate, count or size (max_memory_mb, error_rate) is no CPU model's figure.
+        "cpu_label": (
+            figure_label(cpu, scaled=scaled, calibrated=calibrated)
+            if metric.endswith("_ms")
+            else "-"
+        ),
     }
 
 
