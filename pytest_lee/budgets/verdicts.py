@@ -180,4 +180,6 @@ def failure_message(entry: dict[str, Any], measurement: Measurement) -> str:
                 f"  largest cold-start phase: {biggest[0]} {format_value(biggest[1])} ms "
                 f"({biggest[1] / cold * 100:.0f} % of the {format_value(cold)} ms cold start)"
             )
+    if entry["name"] == "error_rate" and measurement.failure_evidence:
+        lines.append(measurement.failure_evidence)
     return "\n".join(lines)
