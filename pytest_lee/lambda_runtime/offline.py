@@ -39,6 +39,12 @@ def moto_server_url() -> str | None:
     from pytest_lee.lambda_runtime.server_log import keep_server_log
 
     keep_server_log()  # each time: a re-imported server_log (pytester) keeps its own buffer
+    if "url" in _SERVER and _SERVER.get("flask") is not sys.modules.get("flask"):
+        # pytester's in-process runs drop the modules first imported inside them; moto
+        # imports flask's request proxy per request, so a server started on the old flask
+        # answers every request with "Working outside of request context". Start anew.
+        _SERVER.pop("server").stop()
+        _SERVER.clear()
     if "url" not in _SERVER:
         try:
             from moto.server import ThreadedMotoServer
@@ -47,7 +53,7 @@ def moto_server_url() -> str | None:
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         server.start()
         host, port = server.get_host_and_port()
-        _SERVER.update(server=server, url=f"http://{host}:{port}")
+        _SERVER.update(server=server, url=f"http://{host}:{port}", flask=sys.modules.get("flask"))
     return str(_SERVER["url"])
 
 
