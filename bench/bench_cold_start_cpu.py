@@ -29,6 +29,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from _burn import burn_app
+
 from pytest_lee.budgets.lambda_time import run_figures
 from pytest_lee.budgets.measure import load_events
 from pytest_lee.budgets.model import CpuModel
@@ -39,18 +41,7 @@ from pytest_lee.settings import load_settings
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = (128, 512, 1769)
 MODELS = ("host", "lambda", "lambda-throttled")
-BURN = """
-def burn(count):
-    total = 0
-    for number in range(count):
-        total += number * number % 7
-    return total
-
-burn(1_000_000)
-
-def handler(event, context):
-    return burn(100_000)
-"""
+BURN = burn_app(1_000_000, 100_000)
 
 
 def main() -> None:

@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _burn import burn_app
+
 from pytest_lee.budgets.lambda_time import run_figures
 from pytest_lee.budgets.measure import load_events
 from pytest_lee.budgets.model import CpuModel
@@ -43,18 +45,7 @@ NEIGHBOURS = {
     "busy": "while True:\n    pass\n",
     "stream": "buffer = bytearray(64 << 20)\nwhile True:\n    bytes(buffer)\n",
 }
-BURN = """
-def burn(count):
-    total = 0
-    for number in range(count):
-        total += number * number % 7
-    return total
-
-burn(2_000_000)
-
-def handler(event, context):
-    return burn(200_000)
-"""
+BURN = burn_app(2_000_000, 200_000)
 
 
 def load() -> str:

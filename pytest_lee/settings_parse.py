@@ -107,14 +107,23 @@ def read_keys(
     return values
 
 
-def _directory(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> Path:
+def _existing(
+    read: TableReader, value: Any, key: str, rootdir: Path, *, directory: bool, expected: str
+) -> Path:
+    """*value* as a path under *rootdir* that exists (one line naming the key when not)."""
     path = rootdir / read.string(value, key)
-    if not path.is_dir():
+    if not (path.is_dir() if directory else path.is_file()):
         raise LeeConfigError(
-            f"{read.path}: {key} = {value!r}: no such directory "
-            f"(expected a directory relative to {rootdir})"
+            f"{read.path}: {key} = {value!r}: no such {'directory' if directory else 'file'} "
+            f"(expected {expected})"
         )
     return path
+
+
+def _directory(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> Path:
+    return _existing(
+        read, value, key, rootdir, directory=True, expected=f"a directory relative to {rootdir}"
+    )
 
 
 def _requirements(
@@ -123,13 +132,8 @@ def _requirements(
     """A requirements file (relative to the rootdir) or a list of requirement strings."""
     if isinstance(value, list):
         return read.strings(value, key)
-    path = rootdir / read.string(value, key)
-    if not path.is_file():
-        raise LeeConfigError(
-            f"{read.path}: {key} = {value!r}: no such file "
-            f"(expected a requirements file relative to {rootdir}, or a list of requirements)"
-        )
-    return path
+    expected = f"a requirements file relative to {rootdir}, or a list of requirements"
+    return _existing(read, value, key, rootdir, directory=False, expected=expected)
 
 
 def _handler(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> str:
@@ -168,13 +172,8 @@ def _phases(
 
 
 def _template(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> Path:
-    path = rootdir / read.string(value, key)
-    if not path.is_file():
-        raise LeeConfigError(
-            f"{read.path}: {key} = {value!r}: no such file "
-            f"(expected a SAM template relative to {rootdir})"
-        )
-    return path
+    expected = f"a SAM template relative to {rootdir}"
+    return _existing(read, value, key, rootdir, directory=False, expected=expected)
 
 
 def _event(read: TableReader, row: Key, value: Any, key: str, rootdir: Path) -> Mapping[str, Any]:

@@ -54,9 +54,7 @@ def test_report_lines_become_durations_per_memory_size_and_bad_ones_are_counted(
 
 def test_factors_rest_on_the_function_memory_size_only():
     logs = read_log_lines(LOGS)
-    calibration = factors(
-        logs,
-        memory_mb=128,
+    modelled = dict(
         modelled_init_ms=160.0,
         modelled_request_ms=2.0,
         runtime="python3.12",
@@ -64,19 +62,11 @@ def test_factors_rest_on_the_function_memory_size_only():
         model="lambda",
         date="2026-12-07",
     )
+    calibration = factors(logs, memory_mb=128, **modelled)
     assert (calibration.init_factor, calibration.invoke_factor) == (2.0, 1.625)
     assert (calibration.cold_starts, calibration.requests) == (2, 4)
     with pytest.raises(LeeConfigError) as refused:
-        factors(
-            logs,
-            memory_mb=1024,
-            modelled_init_ms=160.0,
-            modelled_request_ms=2.0,
-            runtime="python3.12",
-            architecture="x86_64",
-            model="lambda",
-            date="2026-12-07",
-        )
+        factors(logs, memory_mb=1024, **modelled)
     message = str(refused.value)
     assert "\n" not in message
     assert "REPORT lines at 128 MB, 512 MB, none at this function's 1024 MB" in message

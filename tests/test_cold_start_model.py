@@ -166,7 +166,8 @@ def test_json_and_table_name_each_figure_model(pytester):
     budgets_project(
         pytester,
         APP_WITH_PHASES,
-        "runs = 2\ncold_start_ms = { acceptable = 100000 }\nphases = { boot_ms = { acceptable = 100000 } }\n",
+        "runs = 2\ncold_start_ms = { acceptable = 100000 }\nmax_memory_mb = { acceptable = 100000 }\n"
+        "phases = { boot_ms = { acceptable = 100000 } }\n",
     )
     result = pytester.runpytest_inprocess(
         "--lee-budgets",
@@ -179,7 +180,7 @@ def test_json_and_table_name_each_figure_model(pytester):
         "--lee-html",
         "out.html",
     )
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=3)
     report = json.loads((pytester.path / "out.json").read_text())
     entries = {entry["name"]: entry for entry in report["budgets"]}
     (detail,) = report["budget_measurement"]
@@ -187,6 +188,7 @@ def test_json_and_table_name_each_figure_model(pytester):
         pytest.skip("no schedstat here: the figures are wall times")
     assert {entry["cpu"] for entry in entries.values()} == {"lambda"}
     assert entries["cold_start_ms"]["cpu_label"] == "modelled"
+    assert entries["max_memory_mb"]["cpu_label"] == "-"  # a size: no model changes it
     assert entries["boot_ms"]["cpu_label"] == "modelled (scaled)"
     assert all(entry["passed"] and entry["calibrated"] is False for entry in entries.values())
     assert detail["runtime_init_ms"] > 0
@@ -196,6 +198,7 @@ def test_json_and_table_name_each_figure_model(pytester):
     result.stdout.fnmatch_lines(
         [
             "cold_start_ms *modelled *",
+            "max_memory_mb * - *✓ target",
             "boot_ms *modelled (scaled) *",
             "cold start * = runtime bootstrap * ms + import * ms + first invocation * ms",
             "*ran under: cpu lambda (modelled: init 1 vCPU, invoke 0.0724 vCPU); Lambda time*",
@@ -259,6 +262,11 @@ def test_an_app_timing_printed_by_the_invocation_but_longer_than_it_was_taken_at
     assert scaled("import_time_ms", 25.0, figures, init=False) == 25.0  # cannot fit in 10 ms
     assert scaled("cache_warm_ms", 2.0, figures, init=False) == 28.0
     assert scaled("cache_hits", 2.0, figures, init=False) == 2.0  # a counter, never scaled
+    # The app's total from the import's start to the first invocation's end spans both
+    # phases: each part at its own ratio, so the total stays within the modelled cold start.
+    total = scaled("cold_start_total_ms", 38.0, figures, init=False)
+    assert total == 10.0 * 14.0 + 28.0 * 1.0
+    assert total <= figures.import_ms + figures.first_invoke_ms
     assert scaled("boot_ms", 2.0, RunFigures(1, 1, 2, ()), init=True) == 2.0  # host figures
 
 

@@ -3,7 +3,10 @@ built for another Python — and not the moto server's request log."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from budgets_project import budgets_project
 from rehearsal_project import rehearsal_project, run_test_module
 
 from pytest_lee.lambda_runtime.evidence import body_excerpt, extension_hint, log_tail
@@ -104,3 +107,41 @@ def test_it(lee_rehearsal, lee_package):
     )
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*lee moto server log (-v)*", '*"POST / HTTP/1.1" 400*'])
+
+
+def test_a_failing_error_rate_shows_the_first_failing_body_and_the_log_up_to_it(
+    pytester: pytest.Pytester,
+) -> None:
+    budgets_project(
+        pytester,
+        """
+        import json
+        import sys
+
+        def handler(event, context):
+            for step in range(25):
+                print(f"event {event['n']} step {step}")
+            if event["n"] == 2:
+                print("orders table missing", file=sys.stderr)
+                return {"statusCode": 500, "body": json.dumps({"error": "x" * 600})}
+            return {"statusCode": 200}
+        """,
+        'runs = 1\nevents = "events/*.json"\nerror_rate = { acceptable = 0 }\n',
+    )
+    for number in (1, 2, 3):
+        pytester.makefile(".json", **{f"events/{number}": json.dumps({"n": number})})
+    result = pytester.runpytest_inprocess("--lee-budgets", "-k", "error_rate")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "error_rate: median * is OVER*",
+            '  first failing invocation: run 1, invocation 3: statusCode 500: {"error": "xxx*… (613 bytes)',
+            "  function stdout up to it (last 20 lines):",
+            "    | event 2 step 5",
+            "*",
+            "    | event 2 step 24",
+            "  function stderr of the run (last 5 lines):",
+            "    | orders table missing",
+        ]
+    )
+    assert "event 3 step" not in result.stdout.str()  # the log stops at the failing event

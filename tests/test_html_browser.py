@@ -170,3 +170,35 @@ def test_the_first_screen_says_which_capabilities_failed(page: Any) -> None:
     assert headline.startswith("✗ ") and "Contracts" in headline
     failing = page.find_element("css selector", "#contract-matrix tbody tr")
     assert failing.get_attribute("data-status") == "fail"  # failing keys lead the matrix
+
+
+def test_twelve_keys_stay_one_line_high_with_long_messages(browser: Any, tmp_path: Path) -> None:
+    from pytest_lee.findings import SessionReport
+    from pytest_lee.html import render_html
+
+    report = SessionReport()
+    leaves = ", ".join(f"cache_core._execute_{n}_implementation" for n in range(16))
+    for n in range(12):
+        failing = n % 2 == 0
+        report.add(
+            "contracts",
+            {
+                "registry": "gateway_core:_INTERFACE_ROUTERS",
+                "key": f"KEY{n}",
+                "status": "fail" if failing else "ok",
+                "message": (
+                    f"operation 'op{n}' (call site wrappers_{n}.py:7) refused: " + "x" * 300
+                    if failing
+                    else f"16 probes bound to {leaves}"
+                ),
+                "index": n,
+            },
+        )
+    path = tmp_path / "twelve.html"
+    path.write_text(render_html(report, None), encoding="utf-8")
+    browser.get(path.resolve().as_uri())
+    rows = browser.find_elements("css selector", "#contract-matrix tbody tr")
+    assert [row.get_attribute("data-status") for row in rows] == ["fail"] * 6 + ["ok"] * 6
+    heights = {row.size["height"] for row in rows}
+    assert max(heights) < 2 * min(heights), heights  # an ok key's leaves do not wrap
+    browser.save_screenshot(str(tmp_path / "twelve.png"))

@@ -85,7 +85,8 @@ def test_budgets_show_verdicts_runs_the_cold_start_the_import_tree_and_the_trend
     assert ran is not None
     assert f"CPU <strong>{detail['cpu']}</strong>" in ran.group(0)
     assert f"memory limit <strong>{detail['memory_limit']}</strong>" in ran.group(0)
-    assert page.count("<td class='cpu' title='host'>host</td>") == 3  # each figure's CPU model
+    assert page.count("<td class='cpu' title='host'>host</td>") == 2  # each time's CPU model
+    assert page.count("<td class='cpu' title='host'>-</td>") == 1  # max_memory_mb: no model's
 
 
 def test_rehearsals_show_each_deployment_and_where_production_pointed(session: Session) -> None:

@@ -49,3 +49,32 @@ def test_health_checks_run_offline_against_the_seeded_table(pytester):
     write_app(pytester.path, extra=extra)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=6, skipped=2)  # package, 5 rehearsals; budgets skipped
+
+
+def test_the_moto_server_follows_a_reimported_flask(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytester's in-process runs drop the modules first imported inside them: a server
+    started on the old flask answered each request with 'Working outside of request context'
+    (a flaky failure of the -v server-log test under xdist)."""
+    import sys
+    import urllib.request
+
+    from pytest_lee.lambda_runtime.offline import moto_server_url
+
+    pytest.importorskip("moto.server")
+    moto_server_url()
+    stack = ("flask", "moto.server", "moto.moto_server")  # what a pytester run re-imports
+    for name in [name for name in sys.modules if name.startswith(stack)]:
+        monkeypatch.delitem(sys.modules, name)
+    import flask  # noqa: F401  (a fresh flask, as the next pytester run imports it)
+
+    url = moto_server_url()
+    request = urllib.request.Request(
+        f"{url}/",
+        data=b"Action=ListQueues&Version=2012-11-05",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=x",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status == 200

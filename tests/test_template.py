@@ -383,3 +383,34 @@ def test_a_malformed_template_never_gives_a_traceback(tmp_path, text):
     except LeeConfigError as error:
         assert "\n" not in str(error)
         assert str(error).startswith(str(path))
+
+
+def test_a_value_from_globals_is_named_where_it_is_written(tmp_path):
+    (tmp_path / "src").mkdir()
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        "Globals:\n"
+        "  Function:\n"
+        "    MemorySize: lots\n"
+        "    Environment: {Variables: {STAGE: !ImportValue shared-stage}}\n"
+        "Resources:\n"
+        "  F:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {CodeUri: src, Handler: app.handler, MemorySize: 128,\n"
+        "                 Environment: {Variables: {OWN: !ImportValue own-export}}}\n"
+    )
+    with pytest.raises(LeeConfigError) as caught:
+        read_function(path, keep_environment=frozenset({"OWN"}))
+    assert str(caught.value).startswith(
+        f"{path}: Globals.Function.Environment.Variables.STAGE: !ImportValue 'shared-stage'"
+    )
+    with pytest.raises(
+        LeeConfigError, match=r": Resources.F.Properties.Environment.Variables.OWN: "
+    ):
+        read_function(path, keep_environment=frozenset({"STAGE"}))
+    path.write_text(path.read_text().replace("MemorySize: 128,", "Timeout: 3,"))
+    with pytest.raises(LeeConfigError) as caught:
+        read_function(path, keep_environment=frozenset({"STAGE", "OWN"}))
+    assert str(caught.value) == (
+        f"{path}: Globals.Function.MemorySize: expected a whole number, got 'lots'"
+    )

@@ -111,7 +111,14 @@ def scaled(
     # A snapshot printed by the first invocation may hold a timing taken at import (the
     # seed's cumulative _METRICS): longer than the invocation, it cannot have been taken
     # there, and within the import's wall time it was taken at init.
-    measured_at_init = init or (
-        value > figures.invoke_wall_ms and value <= figures.import_wall_ms * 1.05
-    )
-    return value * (figures.init_ratio if measured_at_init else figures.invoke_ratio)
+    if init or value <= figures.invoke_wall_ms:
+        return value * (figures.init_ratio if init else figures.invoke_ratio)
+    if value <= figures.import_wall_ms * 1.05:
+        return value * figures.init_ratio
+    # Longer than either phase alone: a total from the import's start to the end of the
+    # first invocation (the seed's cold_start_total_ms). Each part takes its phase's ratio;
+    # all at the invoke's would put the app's total far over the modelled cold start.
+    if value <= (figures.import_wall_ms + figures.invoke_wall_ms) * 1.05:
+        invoke_part = figures.invoke_wall_ms
+        return invoke_part * figures.invoke_ratio + (value - invoke_part) * figures.init_ratio
+    return value * figures.invoke_ratio

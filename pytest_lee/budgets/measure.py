@@ -97,6 +97,8 @@ class Measurement:
     # Set when .lee/calibration.json was applied: its cold_starts, requests, date, factors.
     calibration: dict[str, Any] = field(default_factory=dict)
     origin: str = ""  # where the function's values came from (a SAM template), when not [tool.lee]
+    # The first failing invocation's body and log, shown when error_rate fails.
+    failure_evidence: str = ""
 
     def stats(self, metric: str) -> MetricStats | None:
         values = self.samples.get(metric)

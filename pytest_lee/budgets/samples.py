@@ -15,13 +15,16 @@ from pytest_lee.budgets.lambda_time import scaled as scaled_value
 from pytest_lee.budgets.metrics import cache_hit_rate, parse_app_metrics
 from pytest_lee.budgets.model import CpuModel
 from pytest_lee.budgets.phases import split_phases
+from pytest_lee.lambda_runtime.evidence import body_excerpt, log_tail
 from pytest_lee.lambda_runtime.responses import count_responses, error_response
 from pytest_lee.lambda_runtime.runner import ChildRun
 
 SLOWEST_IMPORTS = 5
+STDERR_LINES = 5  # of a whole run's stderr, beside the failing invocation's stdout
 
 __all__ = [
     "cold_start_phases",
+    "failure_evidence",
     "from_runs",
     "replay_counters",
     "response_notes",
@@ -131,7 +134,34 @@ def from_runs(
         cpu_kind=_one_kind(kinds),
         scaled=scaled,
         runtime_init_ms=bootstrap_ms if cpu in LAMBDA_MODELS else None,
+        failure_evidence=failure_evidence(collected),
     )
+
+
+def failure_evidence(collected: Sequence[ChildRun]) -> str:
+    """The first failing invocation with its body and the function's log up to it: what
+    an ``error_rate`` failure shows (``statusCode 500`` alone hid the cause)."""
+    for number, run in enumerate(collected, 1):
+        index = next((i for i, error in enumerate(run.invoke_errors) if error), None)
+        if index is None:
+            continue
+        response = run.responses[index] if index < len(run.responses) else None
+        body = body_excerpt(response)
+        end = run.stdout_marks[index + 1] if index + 1 < len(run.stdout_marks) else None
+        lines = [
+            f"  first failing invocation: run {number}, invocation {index + 1}: "
+            f"{run.invoke_errors[index]}{f': {body}' if body else ''}"
+        ]
+        # stdout is marked per invocation; stderr is not, so its tail is the whole run's.
+        for what, tail in (
+            ("stdout up to it", log_tail(run.stdout_lines[:end], "")),
+            ("stderr of the run", log_tail((), run.stderr_tail, STDERR_LINES)),
+        ):
+            if tail:
+                lines.append(f"  function {what} (last {len(tail)} lines):")
+                lines.extend(f"    | {line}" for line in tail)
+        return "\n".join(lines)
+    return ""
 
 
 def _one_kind(kinds: list[str]) -> str:

@@ -98,7 +98,12 @@ def budget_entry(
         "runs": runs,
         "cpu": cpu,
         "calibrated": calibrated,
-        "cpu_label": figure_label(cpu, scaled=scaled, calibrated=calibrated),
+        # A rate, count or size (max_memory_mb, error_rate) is no CPU model's figure.
+        "cpu_label": (
+            figure_label(cpu, scaled=scaled, calibrated=calibrated)
+            if metric.endswith("_ms")
+            else "-"
+        ),
     }
 
 
@@ -174,4 +179,6 @@ def failure_message(entry: dict[str, Any], measurement: Measurement) -> str:
                 f"  largest cold-start phase: {biggest[0]} {format_value(biggest[1])} ms "
                 f"({biggest[1] / cold * 100:.0f} % of the {format_value(cold)} ms cold start)"
             )
+    if entry["name"] == "error_rate" and measurement.failure_evidence:
+        lines.append(measurement.failure_evidence)
     return "\n".join(lines)

@@ -176,7 +176,8 @@ def _tally(message: str, found: list[Probe]) -> str:
 
 def _messages(status: str, message: str, found: list[Probe]) -> str:
     if status == "ok":
-        return f"<span class='okmsg'>{e(message)}</span>"
+        # one line like the others: the whole list of leaves is in the title
+        return f"<span class='okmsg' title='{e(message)}'>{e(message)}</span>"
     first = next((p.message for p in found if p.status == status), message)
     more = f" (+{len(found) - 1})" if len(found) > 1 else ""
     return (

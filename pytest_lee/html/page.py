@@ -34,6 +34,8 @@ table.grid { border-collapse: collapse; margin: 6px 0; }
 #contract-matrix tr { height: 1.6em; }
 #contract-matrix td.msg summary { white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
   max-width: 540px; cursor: pointer; }
+#contract-matrix td.msg .okmsg { display: block; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; max-width: 540px; }
 #contract-matrix td.name { position: sticky; left: 0; background: var(--bg, #fff); }
 .summary-table td { padding: 3px 10px 3px 0; }
 .summary-table .fail { color: #c62828; font-weight: 600; }

@@ -35,6 +35,12 @@ def moto_server_url() -> str | None:
     from pytest_lee.lambda_runtime.server_log import keep_server_log
 
     keep_server_log()  # each time: a re-imported server_log (pytester) keeps its own buffer
+    if "url" in _SERVER and _SERVER.get("flask") is not sys.modules.get("flask"):
+        # pytester's in-process runs drop the modules first imported inside them; moto
+        # imports flask's request proxy per request, so a server started on the old flask
+        # answers every request with "Working outside of request context". Start anew.
+        _SERVER.pop("server").stop()
+        _SERVER.clear()
     if "url" not in _SERVER:
         try:
             from moto.server import ThreadedMotoServer
@@ -50,7 +56,7 @@ def moto_server_url() -> str | None:
 
         # In the children's network namespace when there is one: no bridge to cross.
         host, port = start_for_children(start)
-        _SERVER.update(server=server, url=f"http://{host}:{port}")
+        _SERVER.update(server=server, url=f"http://{host}:{port}", flask=sys.modules.get("flask"))
     return str(_SERVER["url"])
 
 

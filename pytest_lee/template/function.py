@@ -48,7 +48,7 @@ def read_function(
     if not isinstance(own, dict) or not isinstance(globals_, dict):
         raise LeeConfigError(f"{path}: {where}: expected a mapping")
     properties = merge_globals(globals_, own)
-    read = _Reader(path, resolver, where, properties)
+    read = _Reader(path, resolver, where, properties, own)
     if read.value("PackageType") == "Image":
         raise LeeConfigError(
             f"{path}: {where}.PackageType: Image functions are not supported (a zip function is)"
@@ -151,20 +151,34 @@ class _Reader:
     """Typed reads of the merged properties, each error naming the property."""
 
     def __init__(
-        self, path: Path, resolver: Resolver, where: str, properties: Mapping[str, Any]
+        self,
+        path: Path,
+        resolver: Resolver,
+        where: str,
+        properties: Mapping[str, Any],
+        own: Mapping[str, Any] | None = None,
     ) -> None:
         self.path, self.resolver, self.where, self.properties = path, resolver, where, properties
+        self.own = properties if own is None else own
+
+    def at(self, key: str) -> str:
+        """Where *key* (dotted) is written: the function's properties, or Globals.Function
+        when the merge took it from there (an error must point at the line to edit)."""
+        node: Any = self.own
+        for part in key.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                return f"Globals.Function.{key}"
+            node = node[part]
+        return f"{self.where}.{key}"
 
     def value(self, key: str) -> Any:
         if key not in self.properties:
             return None
-        value = self.resolver.resolve(self.properties[key], f"{self.where}.{key}")
+        value = self.resolver.resolve(self.properties[key], self.at(key))
         return None if value is NO_VALUE else value
 
     def fail(self, key: str, expected: str, value: Any) -> LeeConfigError:
-        return LeeConfigError(
-            f"{self.path}: {self.where}.{key}: expected {expected}, got {value!r}"
-        )
+        return LeeConfigError(f"{self.path}: {self.at(key)}: expected {expected}, got {value!r}")
 
     def string(self, key: str) -> str | None:
         value = self.value(key)
@@ -219,7 +233,7 @@ class _Reader:
         for name, value in raw.items():
             if name in keep:
                 continue
-            resolved = self.resolver.resolve(value, f"{self.where}.Environment.Variables.{name}")
+            resolved = self.resolver.resolve(value, self.at(f"Environment.Variables.{name}"))
             if resolved is NO_VALUE:  # !If [Cond, x, !Ref AWS::NoValue]: no such variable
                 continue
             if isinstance(resolved, (dict, list)):
