@@ -22,6 +22,7 @@ from pytest_lee.errors import LeeConfigError
 from pytest_lee.settings_model import (
     MAX_TIMEOUT_S,
     MEMORY_MB_RANGE,
+    ContractSettings,
     LayerSettings,
     Settings,
 )
@@ -110,7 +111,30 @@ def apply_template(settings: Settings, raw: Mapping[str, Any], template: Path) -
         rehearsal["deployment"] = found.deployment_type
     values["rehearsal"] = dataclasses.replace(settings.rehearsal, **rehearsal)
     values["aws"] = dataclasses.replace(settings.aws, resources=found.resources)
+    if "contract" not in raw and found.api_events:
+        values["contracts"] = _route_contracts(
+            values.get("source", settings.source), values.get("handler", settings.handler)
+        )
     return dataclasses.replace(settings, **values)
+
+
+def _route_contracts(source: Path | None, handler: str) -> tuple[ContractSettings, ...]:
+    """The handler's route registries as contracts (``template.routes``): a SAM app with API
+    events and no ``[[tool.lee.contract]]`` table is checked as written, its events matched
+    against its routes, with the handler as the dispatcher."""
+    if source is None:
+        return ()
+    from pytest_lee.template.routes import handler_registries
+
+    module = handler.rpartition(".")[0]
+    return tuple(
+        ContractSettings(
+            registry=found.registry,
+            dispatcher=f"{module}:{handler.rpartition('.')[2]}",
+            operation=None,
+        )
+        for found in handler_registries(Path(source), handler)
+    )
 
 
 def _check(found: TemplateFunction) -> None:

@@ -225,3 +225,62 @@ def test_an_api_gateway_app_is_checked_as_written_by_a_plain_pytest_run(
         ]
     )
     assert "test_operation" not in result.stdout.str()
+
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.lambda_handler
+      Runtime: python3.12
+      Events:
+        ListOrders:
+          Type: Api
+          Properties: {Path: /orders, Method: get}
+        GetOrder:
+          Type: Api
+          Properties: {Path: '/orders/{order_id}', Method: get}
+        CreateOrder:
+          Type: Api
+          Properties: {Path: /orders, Method: post}
+        DeleteOrder:
+          Type: Api
+          Properties: {Path: '/orders/{order_id}', Method: delete}
+"""
+
+
+def test_a_sam_app_is_checked_from_its_template_alone(pytester: pytest.Pytester) -> None:
+    """No [[tool.lee.contract]] table: the handler's route dict is found in its source, its
+    routes bind as in the test above, and an event with no route fails, naming it."""
+    pytester.makepyprojecttoml('[tool.lee]\ntemplate = "template.yaml"\n')
+    (pytester.path / "template.yaml").write_text(TEMPLATE)
+    write(pytester.path / "src", APP)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-k", "contract", "-rs")
+    result.stdout.fnmatch_lines(
+        [
+            "*lee contracts*",
+            "routes:ROUTES  ✓ GET /orders  ✗ GET /orders/{order_id}  ✗ POST /orders*",
+        ]
+    )
+    assert "DELETE /orders/{order_id}" in result.stdout.str()  # the event without a route
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) >= 3 and outcomes.get("passed", 0) >= 1
+
+
+def test_route_registries_are_found_in_the_handlers_source_and_what_it_imports(
+    tmp_path: Path,
+) -> None:
+    from pytest_lee.template.routes import handler_registries
+
+    src = write(tmp_path / "src", APP)
+    found = handler_registries(src, "app.lambda_handler")
+    assert [(f.registry, f.kind) for f in found] == [("routes:ROUTES", "routes dict")]
+    (src / "api.py").write_text(
+        "from aws_lambda_powertools.event_handler import APIGatewayRestResolver\n"
+        "app = APIGatewayRestResolver()\n"
+    )
+    assert [f.registry for f in handler_registries(src, "api.handler")] == ["api:app"]

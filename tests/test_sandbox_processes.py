@@ -26,7 +26,7 @@ FUNCTION = FunctionSettings(runtime_provides=(), timeout_s=60)
 ALLOWED = {
     ("deploy_groups/baseline.py", "_git"): "git reads the baseline ref: no user code runs",
     ("deploy_groups/baseline.py", "_git_tree"): "git archive of the baseline: no user code",
-    ("budgets/baselines.py", "recorded"): "git rev-parse for the saved run's commit",
+    ("budgets/saved_runs.py", "recorded"): "git rev-parse for the saved run's commit",
     ("package/vendor.py", "_install"): "pip installs requirements (the user's own pins)",
     ("lambda_runtime/limits.py", "_probe_systemd"): "systemd-run --scope probe with `true`",
     ("_interpreter.py", "_resolve"): "the configured interpreter's version probe",

@@ -23,12 +23,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pytest_lee.sandbox.child import ChildSpec, open_child
+
 if TYPE_CHECKING:
     from pytest_lee.contracts.results import ProbeResult
     from pytest_lee.settings import Settings
 
 _ROOT = str(Path(__file__).resolve().parents[2])
-_COMMAND = "import sys; sys.path.insert(0, {root!r}); from pytest_lee.contracts.child.tracer import main; main()"
+# The sandbox's guard first (run by path, when the sandbox names it), then the tracer.
+_COMMAND = (
+    "import os, sys\n"
+    "guard = os.environ.get('_LEE_GUARD')\n"
+    "if guard:\n"
+    "    with open(guard, encoding='utf-8') as stream:\n"
+    "        namespace = {{'__name__': '_lee_guard'}}\n"
+    "        exec(compile(stream.read(), guard, 'exec'), namespace)\n"
+    "    namespace['install']()\n"
+    "sys.path.insert(0, {root!r})\n"
+    "from pytest_lee.contracts.child.tracer import main\n"
+    "main()\n"
+)
 GRACE_S = 2.0
 
 
@@ -72,27 +86,30 @@ def run_trace(
         "events": list(events),
         "timeout_s": timeout_s,
     }
-    env = {**os.environ, **(environment or {}), "PYTHONDONTWRITEBYTECODE": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-I", "-B", "-c", _COMMAND.format(root=_ROOT)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        cwd=source,
-        env=env,
-        start_new_session=True,
-    )
+    named = {**(environment or {}), "PYTHONDONTWRITEBYTECODE": "1"}
     limit = (len(events) + 1) * (timeout_s + GRACE_S) + 30.0  # the child stops each step itself
-    try:
-        out, _ = process.communicate(json.dumps(request).encode() + b"\n", timeout=limit)
-    except subprocess.TimeoutExpired:
-        return Trace(error=f"the traced child did not finish within {limit:g} s")
-    finally:
+    spec = ChildSpec(
+        Path(source), read_only=tuple(Path(path) for path in paths), cpu_s=max(600.0, limit)
+    )
+    with open_child(spec) as child:  # the one sandbox every child starts through
+        request["source"] = str(child.task_root)
+        process = child.popen(
+            [sys.executable, "-I", "-B", "-c", _COMMAND.format(root=_ROOT)],
+            named,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         try:
-            os.killpg(process.pid, signal.SIGKILL)  # any thread or process the code started
-        except (ProcessLookupError, PermissionError):
-            pass
-        process.wait()
+            out, _ = process.communicate(json.dumps(request).encode() + b"\n", timeout=limit)
+        except subprocess.TimeoutExpired:
+            return Trace(error=f"the traced child did not finish within {limit:g} s")
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # any thread or process the code started
+            except (ProcessLookupError, PermissionError):
+                pass
+            process.wait()
     try:
         answer = json.loads(out.decode().splitlines()[0])
     except (ValueError, IndexError):

@@ -79,7 +79,14 @@ def run_child(
     """
     named = {**(environment or {}), "PYTHONDONTWRITEBYTECODE": "1"}
     with (
-        open_child(ChildSpec(cwd, cpu_s=max(CPU_LIMIT_S, timeout_s * 10))) as child,
+        open_child(
+            ChildSpec(
+                cwd,
+                # the vendored requirements and layers the child imports from (read-only)
+                read_only=tuple(Path(path) for path in request.get("paths", ())),
+                cpu_s=max(CPU_LIMIT_S, timeout_s * 10),
+            )
+        ) as child,
         tempfile.TemporaryFile() as errors,
     ):
         if "source" in request:
