@@ -1,3 +1,5 @@
+"""``pytest_lee._text``: counts that read as English in every report."""
+
 from pytest_lee._text import count
 
 

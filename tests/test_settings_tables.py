@@ -1,4 +1,5 @@
-"""The second-round [tool.lee] keys, and the values no table may hold (nan, absurd sizes)."""
+"""[tool.lee]'s tables (requirements, layers, aws, rehearsal, budgets), and the values no table
+may hold (nan, absurd sizes), each refused in one line naming the key."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def project(tmp_path: Path, body: str) -> Path:
     return tmp_path
 
 
-def test_it_reads_the_second_round_tables(tmp_path: Path):
+def test_it_reads_every_table(tmp_path: Path):
     (tmp_path / "layer").mkdir()
     (tmp_path / "requirements.txt").write_text("requests\n")
     settings = load_settings(
