@@ -39,3 +39,12 @@ def test_every_test_module_over_shared_material_carries_the_realworld_marker() -
         if path.name not in HELPERS and _reads_shared(tree) and not _marked_realworld(tree):
             unmarked.append(path.name)
     assert unmarked == []
+
+
+def test_every_test_file_is_mapped_in_the_tests_readme() -> None:
+    """tests/README.md is the newcomer's map: one line per test file, none stale."""
+    import re
+
+    mapped = set(re.findall(r"^\| `(test_\w+\.py)` \|", (TESTS / "README.md").read_text(), re.M))
+    present = {path.name for path in TESTS.glob("test_*.py")}
+    assert (sorted(present - mapped), sorted(mapped - present)) == ([], [])
