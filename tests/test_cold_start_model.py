@@ -88,8 +88,10 @@ def test_a_sleep_is_not_scaled_while_cpu_work_is(tmp_path):
     run, figures = modelled(tmp_path, [{}, {"sleep": 0.3}, {}])
     slept_wall, _ = run.request_ms
     slept, burnt = figures.request_ms
-    # The sleep stays a sleep: at least its 300 ms, never more than it took here.
-    assert 300 <= slept <= slept_wall * 1.01, (slept, slept_wall)
+    # The sleep stays a sleep: its 300 ms (less the few ms between the child's clock and
+    # schedstat reads, which a loaded host widens: 296 ms at load 25), never more than it
+    # took here, and nowhere near the 13.8x a scaled sleep would read.
+    assert 285 <= slept <= slept_wall * 1.01, (slept, slept_wall)
     # The CPU work is stretched by 1769 / 128 = 13.8 whatever this machine's load.
     burnt_cpu_ms = run.sched[3][0] / 1e6
     assert 11 <= burnt / burnt_cpu_ms <= 17, (burnt, burnt_cpu_ms, run.sched)
