@@ -13,6 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from pytest_lee.contracts.watch import _Lines
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,3 +79,34 @@ def test_lines_are_cut_at_newlines_across_chunks() -> None:
     assert lines.feed(b"}\n\n") == [b"{}", b""]
     assert lines.feed(b"x" * 5) == []
     assert lines.feed(b"y\n") == [b"xxxxxy"]
+
+
+def test_a_wakeup_without_an_event_is_not_a_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """epoll can wake the exchange for a descriptor it no longer maps (a pipe end another
+    thread's fork still held when it was closed): select() returns nothing long before the
+    deadline. That read as "did not finish within 3 s" at a deploy-group end, which masked
+    the mixed tree's real break and called its file safe alone."""
+    import selectors
+
+    from pytest_lee.contracts import watch
+    from pytest_lee.contracts.results import ContractSpec
+    from pytest_lee.contracts.runner import run_tree
+
+    class Spurious(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
+        woken = 0
+
+        def select(self, timeout: float | None = None) -> list:  # type: ignore[override]
+            if Spurious.woken < 3:  # the first wakeups carry no event of ours
+                Spurious.woken += 1
+                return []
+            return super().select(timeout)
+
+    monkeypatch.setattr(watch.selectors, "DefaultSelector", Spurious)
+    source = tmp_path / "engine"
+    write_network(source, 2)
+    spec = ContractSpec("gateway:ROUTERS", "gateway:execute", None, {}, ("core_*",))
+    results = run_tree(source, [spec])
+    assert Spurious.woken == 3
+    assert sorted({r.status for r in results}) == ["ok"], [r.message for r in results]

@@ -150,9 +150,19 @@ class _Outgoing:
                 return
             self.data = self.data[written:]
 
+    # Called with the descriptor just before it is closed: the exchange takes it out of its
+    # selector first. Closed first, the descriptor can stay in the epoll set (a process
+    # another thread is forking holds the pipe until it execs) and report events under a
+    # number the selector no longer knows: select() then returns nothing at once, and that
+    # read as "the step ran out of time" (a baseline 'did not finish within 3 s' in 1 s,
+    # which hid a real break and called its file safe alone).
+    before_close: Callable[[int], object] | None = None
+
     def close(self) -> None:
         if self.fd >= 0:
-            self.fd = -1
+            fd, self.fd = self.fd, -1
+            if self.before_close is not None:
+                self.before_close(fd)
             self.pipe.close()  # nothing buffered in it: every byte went through os.write
 
 
@@ -175,6 +185,7 @@ def _exchange(
     selector = selectors.DefaultSelector()
     selector.register(fd, selectors.EVENT_READ)
     selector.register(outgoing.fd, selectors.EVENT_WRITE)
+    outgoing.before_close = selector.unregister
     lines = _Lines()
     steps = _Steps()
     step: dict[str, Any] | None = None
@@ -183,15 +194,15 @@ def _exchange(
         while True:
             ready = selector.select(max(0.0, deadline - time.monotonic()))
             if not ready:
+                if time.monotonic() < deadline:
+                    continue  # woken without an event of ours: not a timeout
                 return (
                     step,
                     f"did not finish within {timeout_s:g} s ([tool.lee.function] timeout_s)",
                 )
             for key, _ in ready:
                 if key.fd != fd:
-                    outgoing.write()
-                    if not outgoing.open:
-                        selector.unregister(key.fd)
+                    outgoing.write()  # unregisters its descriptor itself when it closes
                     continue
                 chunk = os.read(fd, 1 << 16)
                 if not chunk:
