@@ -69,7 +69,7 @@ def test_a_layer_provides_a_module_and_what_may_fail_later_is_a_warning(tmp_path
     assert [w for w in package.warnings if "imports" in w] == [
         f"orders/core.py:5: imports `pdf_renderer`, {nowhere} (inside a function: it fails "
         "when that runs)",
-        f"orders/store.py:2: imports `ujson`, {nowhere} (inside try/except ImportError)",
+        f"orders/store.py:2: imports `ujson`, {nowhere} (guarded: try/except ImportError or a condition)",
         f"tools/seed.py:1: imports `faker`, {nowhere} (a module the handler never imports)",
     ]
 
@@ -108,7 +108,7 @@ def test_the_real_engine_warns_of_modules_that_exist_nowhere(tmp_path: Path) -> 
     assert problems == []
     assert (
         "lambda_function.py:211: imports `lambda_ha_connection`, found nowhere Lambda looks "
-        "(package, layers, runtime, standard library) (inside try/except ImportError)"
+        "(package, layers, runtime, standard library) (guarded: try/except ImportError or a condition)"
     ) in warnings
     assert any(
         w.startswith(
@@ -116,3 +116,18 @@ def test_the_real_engine_warns_of_modules_that_exist_nowhere(tmp_path: Path) -> 
         )
         for w in warnings
     )
+
+
+def test_an_import_under_a_module_level_condition_is_a_warning(tmp_path: Path) -> None:
+    """requests does `if has_simplejson: from simplejson import JSONDecodeError` at module
+    level: the condition decides, so a vendored requests must not fail the build."""
+    files = {
+        "app.py": "import compat\n\n\ndef handler(event, context):\n    return compat.json\n",
+        "compat.py": "import json\n\nhas_simplejson = False\nif has_simplejson:\n"
+        "    from simplejson import JSONDecodeError\n",
+    }
+    package = build(tmp_path, files, handler="app.handler")
+    assert [w for w in package.warnings if "simplejson" in w] == [
+        "compat.py:5: imports `simplejson`, found nowhere Lambda looks (package, layers, "
+        "runtime, standard library) (guarded: try/except ImportError or a condition)"
+    ]

@@ -200,3 +200,17 @@ def test_budgets_name_error_responses_next_to_error_rate(pytester: pytest.Pytest
             "(first: ErrorResponse: INTERNAL_ERROR: no endpoint) and * had no statusCode*"
         ]
     )
+
+
+def test_a_version_slower_in_one_replay_only_is_not_held_slower() -> None:
+    """Latency alone is confirmed by a second replay of both versions: requests that block
+    on the shared loopback moto server can meet one busy moment."""
+    replays: list[int] = []
+
+    def new(events: Sequence[Any]) -> list[Invocation]:
+        replays.append(len(events))
+        ms = 300 if len(replays) == 1 else 2
+        return [Invocation(None, {"statusCode": 200}, ms) for _ in events]
+
+    result = canary(new, runner({"statusCode": 200}, ms=2))
+    assert len(replays) == 2 and result.passed

@@ -142,9 +142,9 @@ def test_the_sam_app_runs_package_budgets_and_a_rehearsal_from_its_template(pyte
     write_sam_app(pytester.path, {"tests/test_deploy.py": DEPLOY})
     pytester.makefile(".toml", pyproject=PYPROJECT)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--lee-budgets")
-    result.assert_outcomes(
-        passed=4
-    )  # package, budget[cold_start_ms], budget[error_rate], rehearsal
+    # package, budget[cold_start_ms], budget[error_rate], the rehearsal, and a contract item
+    # per route of the handler's registry, found from the template alone
+    result.assert_outcomes(passed=7)
     result.stdout.fnmatch_lines(
         [
             "*lee budgets*",

@@ -78,11 +78,14 @@ def test_your_own_sam_app_in_five_minutes(pytester, monkeypatch):
     first = pytester.runpytest_subprocess(
         *plain[1:], "-p", "no:cacheprovider", f"--basetemp={outside / 'tmp1'}"
     )
-    first.assert_outcomes(passed=2, skipped=2)  # package, the rehearsal; budgets skipped
+    # package, the rehearsal, a contract item per route of app.py's ROUTES (found from the
+    # template, no table); budgets skipped
+    first.assert_outcomes(passed=5, skipped=2)
+    first.stdout.fnmatch_lines(["*lee contracts*"])
     second = pytester.runpytest_subprocess(
         *budgets[1:], "-p", "no:cacheprovider", f"--basetemp={outside / 'tmp2'}"
     )
-    second.assert_outcomes(passed=4)
+    second.assert_outcomes(passed=7)  # the same, with the two budgets
     (shown,) = [body for info, body in fenced_blocks() if not info]  # the output the page shows
     second.stdout.fnmatch_lines(
         ["*lee budgets*", "*cold_start_ms*", shown.rstrip("\n"), "*status codes: 200 × *, 201 × *"]

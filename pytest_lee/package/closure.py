@@ -13,8 +13,8 @@ module of the package it imports:
   the cold start imports (the handler's module and those its module-level imports reach)
   that resolves nowhere;
 - a **warning**: the same import inside a function (it fails when that function runs),
-  inside ``try``/``except ImportError`` (the author expected it might be missing), or in a
-  packaged module the handler never imports at all.
+  inside ``try``/``except ImportError`` or under an ``if`` (the author expected it might be
+  missing, or decided when it imports), or in a packaged module the handler never imports.
 
 Each message names the importer and line.
 """
@@ -60,7 +60,7 @@ class Import:
     module: str  # absolute, dotted
     line: int
     inner: bool  # inside a function
-    guarded: bool  # inside try/except ImportError (or broader)
+    guarded: bool  # inside try/except ImportError (or broader), or under an if
     maybe: bool = False  # `from pkg import name`: pkg.name, if it is a submodule (reach only)
 
 
@@ -124,7 +124,7 @@ def import_closure(
             if module not in ever:
                 why = "a module the handler never imports"
             elif found.guarded:
-                why = "inside try/except ImportError"
+                why = "guarded: try/except ImportError or a condition"
             elif found.inner:
                 why = "inside a function: it fails when that runs"
             else:
@@ -265,6 +265,11 @@ def _visit(
             _visit(node.body, package, found, inner=True, guarded=guarded)
         elif isinstance(node, ast.If) and _type_checking(node.test):
             _visit(node.orelse, package, found, inner=inner, guarded=guarded)
+        elif isinstance(node, ast.If):
+            # Conditional at run time (requests' `if has_simplejson: from simplejson import
+            # …`): the author decided when it imports — a warning, like try/except ImportError.
+            _visit(node.body, package, found, inner=inner, guarded=True)
+            _visit(node.orelse, package, found, inner=inner, guarded=True)
         elif isinstance(node, ast.Try):
             catches = any(_catches_import_error(handler) for handler in node.handlers)
             _visit(node.body, package, found, inner=inner, guarded=guarded or catches)
