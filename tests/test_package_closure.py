@@ -131,3 +131,18 @@ def test_an_import_under_a_module_level_condition_is_a_warning(tmp_path: Path) -
         "compat.py:5: imports `simplejson`, found nowhere Lambda looks (package, layers, "
         "runtime, standard library) (guarded: try/except ImportError or a condition)"
     ]
+
+
+def test_a_module_reached_only_by_a_guarded_import_is_not_in_the_cold_start(
+    tmp_path: Path,
+) -> None:
+    """urllib3 imports its emscripten support only under `if sys.platform == "emscripten"`;
+    that support imports `js` at module level, which Lambda never has: no build failure."""
+    files = {
+        "app.py": "import lib\n\n\ndef handler(event, context):\n    return 1\n",
+        "lib/__init__.py": "import sys\n\nif sys.platform == 'emscripten':\n"
+        "    from .web import inject\n",
+        "lib/web.py": "import js\n\n\ndef inject():\n    return js\n",
+    }
+    package = build(tmp_path, files, handler="app.handler")
+    assert any("lib/web.py:1: imports `js`" in w for w in package.warnings)

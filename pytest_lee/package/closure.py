@@ -226,7 +226,10 @@ def _reached(imports: Mapping[str, list[Import]], start: str, *, inner: bool) ->
         if parent:
             todo.append(parent)
         for found in imports[module]:
-            if inner or not found.inner:
+            # The cold start reaches what is imported unconditionally: a guarded import
+            # (try/except ImportError, a condition) may never run — urllib3 imports its
+            # emscripten support only `if sys.platform == "emscripten"`.
+            if inner or not (found.inner or found.guarded):
                 todo.append(found.module)
                 todo.append(found.module.rpartition(".")[0])  # from pkg import module
     return seen
