@@ -23,26 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pytest_lee.contracts.watch import child_command
 from pytest_lee.sandbox.child import ChildSpec, open_child
 
 if TYPE_CHECKING:
     from pytest_lee.contracts.results import ProbeResult
     from pytest_lee.settings import Settings
 
-_ROOT = str(Path(__file__).resolve().parents[2])
-# The sandbox's guard first (run by path, when the sandbox names it), then the tracer.
-_COMMAND = (
-    "import os, sys\n"
-    "guard = os.environ.get('_LEE_GUARD')\n"
-    "if guard:\n"
-    "    with open(guard, encoding='utf-8') as stream:\n"
-    "        namespace = {{'__name__': '_lee_guard'}}\n"
-    "        exec(compile(stream.read(), guard, 'exec'), namespace)\n"
-    "    namespace['install']()\n"
-    "sys.path.insert(0, {root!r})\n"
-    "from pytest_lee.contracts.child.tracer import main\n"
-    "main()\n"
-)
 GRACE_S = 2.0
 
 
@@ -94,7 +81,7 @@ def run_trace(
     with open_child(spec) as child:  # the one sandbox every child starts through
         request["source"] = str(child.task_root)
         process = child.popen(
-            [sys.executable, "-I", "-B", "-c", _COMMAND.format(root=_ROOT)],
+            [sys.executable, "-I", "-B", "-c", child_command("tracer")],
             named,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -42,9 +42,17 @@ _COMMAND = (
     "        exec(compile(stream.read(), guard, 'exec'), namespace)\n"
     "    namespace['install']()\n"
     "sys.path.insert(0, {root!r})\n"
-    "from pytest_lee.contracts.child.main import main\n"
+    "from pytest_lee.contracts.child.{module} import main\n"
     "main()\n"
 )
+
+
+def child_command(module: str) -> str:
+    """``python -c`` source that installs the sandbox's guard, then runs
+    ``pytest_lee.contracts.child.<module>.main`` (``main``, the checker; ``tracer``)."""
+    return _COMMAND.format(root=_ROOT, module=module)
+
+
 # CPU seconds any process of a contract child may use (its steps have their own limits).
 CPU_LIMIT_S = 600.0
 OWN_LIMIT_S = 60.0  # pytest-lee's own work between two steps of user code, start-up included
@@ -92,7 +100,7 @@ def run_child(
         if "source" in request:
             request = {**request, "source": str(child.task_root)}
         process = child.popen(
-            [sys.executable, "-I", "-B", "-c", _COMMAND.format(root=_ROOT)],
+            [sys.executable, "-I", "-B", "-c", child_command("main")],
             named,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
