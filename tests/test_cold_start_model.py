@@ -66,18 +66,18 @@ def modelled(tmp_path: Path, events: list[object], memory_mb: int = 128):  # typ
 
 
 def handler_to_import(tmp_path: Path, memory_mb: int) -> float:
-    """The median over three cold starts of modelled handler ÷ modelled import: the CPU
-    clock itself can jump in one run on a busy virtual machine (time the hypervisor took
-    is counted as the guest's CPU), never in two of three."""
+    """The median over five cold starts of modelled handler ÷ modelled import: the CPU
+    clock itself can jump in a run on a busy virtual machine (time the hypervisor took is
+    counted as the guest's CPU); three runs once gave 17.1 in CI's lower-bound job."""
     ratios = []
-    for attempt in range(3):
+    for attempt in range(5):
         run, figures = modelled(tmp_path / str(attempt), [{}], memory_mb)
         assert figures.kind == "lambda"
         assert figures.import_ms is not None and figures.first_invoke_ms is not None
         ratios.append(figures.first_invoke_ms / figures.import_ms)
         # Nothing was throttled: the child ran at the host's speed.
         assert run.cpu_model.startswith("lambda (modelled")
-    return sorted(ratios)[1]
+    return sorted(ratios)[2]
 
 
 def test_the_same_cpu_work_costs_the_memory_share_in_the_handler_and_one_vcpu_at_init(tmp_path):
