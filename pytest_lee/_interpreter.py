@@ -64,6 +64,7 @@ def _resolve(python: str | None) -> Interpreter:
     if found is None or not Path(found).exists():
         return _running(f"[tool.lee.function] python = {python!r}: not found{_hint(python)}")
     try:
+        # the configured interpreter's version probe: no user code, so not through the sandbox.
         done = subprocess.run(
             [found, "-I", "-S", "-c", _PROBE],
             stdin=subprocess.DEVNULL,
@@ -171,6 +172,7 @@ def _run_lines(
     interpreter: Interpreter, script: str, args: list[str], stdin: str = ""
 ) -> list[str]:
     try:
+        # imports the runtime_provides distributions, never the project: not through the sandbox.
         done = subprocess.run(
             [interpreter.executable, "-I", "-S", "-B", "-c", script, *args],
             input=stdin.encode(),

@@ -54,6 +54,7 @@ def recorded(rootdir: Path) -> dict[str, Any]:
     import subprocess
 
     try:
+        # git rev-parse for the saved run's commit: no user code, so not through the sandbox.
         commit: str | None = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
             cwd=rootdir,

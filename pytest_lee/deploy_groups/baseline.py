@@ -141,6 +141,7 @@ def _source(settings: Settings) -> Path:
 
 def _git(cwd: Path, *args: str) -> str | None:
     try:
+        # git reads the baseline ref: no user code runs, so not through the sandbox.
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -177,6 +178,7 @@ def _git_tree(baseline: Baseline, dest: Path, skipped: list[str]) -> None:
     tree = f"{baseline.commit}:{baseline.subdir}" if baseline.subdir else baseline.commit
     if _git(baseline.repo, "cat-file", "-e", tree) is None:
         return  # the source directory did not exist at the baseline: every file is new
+    # git archive of the baseline: no user code runs, so not through the sandbox.
     done = subprocess.run(
         ["git", "archive", "--format=tar", tree],
         cwd=baseline.repo,

@@ -87,6 +87,7 @@ def _mirror_for(provides: Path, python: Interpreter) -> Path:
     try:
         for entry in entries:
             _link_tree(entry.resolve(), building / entry.name)
+        # compileall of runtime_provides packages: compiles, runs none of them (not through the sandbox).
         subprocess.run(
             [python.executable, "-I", "-S", "-m", "compileall", "-q", "-j", "0", str(building)],
             stdin=subprocess.DEVNULL,

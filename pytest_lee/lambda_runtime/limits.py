@@ -279,6 +279,7 @@ def _probe_systemd() -> str | None:
     if program is None:
         return "not installed"
     try:
+        # systemd-run --scope probe running `true`: no user code, so not through the sandbox.
         done = subprocess.run(
             [program, *_scope(128)[1:], "--", "true"],  # the properties the children get
             stdin=subprocess.DEVNULL,

@@ -79,6 +79,7 @@ def bytecode_files(
     ]
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONHASHSEED": "0"}
     try:
+        # compiles the package's sources with the runtime's Python: runs none of them (not through the sandbox).
         done = subprocess.run(
             [python, "-I", "-S", "-c", _COMPILER],
             input=json.dumps(jobs),

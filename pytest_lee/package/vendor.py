@@ -332,6 +332,7 @@ def _install(
             "-r",
             str(requirements),
         ]
+        # pip installs wheels only (sdists refused above): no user code runs, so not through the sandbox.
         done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
         if done.returncode != 0:
             raise PackageError(
